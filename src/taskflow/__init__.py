@@ -1,0 +1,1 @@
+"""TaskFlow: a self-hostable, multi-user task manager."""
