@@ -1,0 +1,1 @@
+"""Background jobs: a Redis-backed queue, or in-process when no Redis is configured."""
