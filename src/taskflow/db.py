@@ -20,6 +20,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
 
 from taskflow.config import Settings
+from taskflow.core.events import take_pending
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -144,7 +145,12 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
                 await session.commit()
         except BaseException:
             await session.rollback()
+            take_pending(session)  # a rolled-back change is never announced
             raise
+        # Committed: announce what changed (real time). Failures are logged, never raised.
+        events = take_pending(session)
+        if events:
+            await request.app.state.events.publish(events)
 
 
 # scope="function": the commit happens before the response is sent, so a 2xx means "saved".

@@ -12,6 +12,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from taskflow import __version__
 from taskflow.config import Settings, load_settings
 from taskflow.core.errors import install_error_handlers
+from taskflow.core.events import create_event_bus
 from taskflow.core.logging import configure_logging
 from taskflow.core.middleware import (
     BodySizeLimitMiddleware,
@@ -42,9 +43,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.database = Database(settings)
         app.state.redis = create_redis(settings.redis_url) if settings.redis_url else None
+        app.state.events = create_event_bus(app.state.redis)
+        await app.state.events.start()
         try:
             yield
         finally:
+            await app.state.events.stop()
             if app.state.redis is not None:
                 await app.state.redis.aclose()
             await app.state.database.dispose()
