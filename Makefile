@@ -4,6 +4,9 @@ SHELL := /bin/bash
 
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
+# Trust the system's certificate store (corporate proxies and custom CAs live there).
+export UV_SYSTEM_CERTS := 1
+export UV_NATIVE_TLS := 1
 UV_VERSION := 0.13.9
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PY := .venv/bin
