@@ -13,6 +13,7 @@ from taskflow import __version__
 from taskflow.config import Settings, load_settings
 from taskflow.core.errors import install_error_handlers
 from taskflow.core.events import create_event_bus
+from taskflow.core.jobs.queue import create_job_queue
 from taskflow.core.logging import configure_logging
 from taskflow.core.middleware import (
     BodySizeLimitMiddleware,
@@ -44,10 +45,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.database = Database(settings)
         app.state.redis = create_redis(settings.redis_url) if settings.redis_url else None
         app.state.events = create_event_bus(app.state.redis)
+        app.state.jobs = create_job_queue(settings, app.state.database)
         await app.state.events.start()
+        await app.state.jobs.start()
         try:
             yield
         finally:
+            await app.state.jobs.stop()
             await app.state.events.stop()
             if app.state.redis is not None:
                 await app.state.redis.aclose()

@@ -87,7 +87,8 @@ async def _database_answers(database: Database) -> bool:
 async def _redis_answers(client: Redis) -> bool:
     try:
         async with asyncio.timeout(CHECK_TIMEOUT_SECONDS):
-            await client.ping()
+            # redis-py types ping() as sync-or-async; on the asyncio client it is async
+            await client.ping()  # type: ignore[misc]
     except Exception as error:
         logger.warning("readiness: redis check failed: %r", error)
         return False
