@@ -58,7 +58,10 @@ class RedisJobQueue:
         await self._queue.connect()
 
     async def stop(self) -> None:
-        await self._queue.disconnect()
+        try:
+            await self._queue.disconnect()
+        except Exception as error:  # Redis already gone: nothing left to close cleanly
+            logger.warning("job queue disconnect failed: %r", error)
 
 
 class InProcessJobQueue:
