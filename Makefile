@@ -12,7 +12,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PY := .venv/bin
 FRONTEND_SOURCES := $(shell find frontend -path frontend/node_modules -prune -o -type f -print 2>/dev/null)
 
-.PHONY: help run test lint fmt typecheck pytest migration migrate openapi web install bench smoke clean
+.PHONY: help run test lint fmt migration migrate openapi web install deploy-check bench smoke clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -62,6 +62,10 @@ migrate: install ## Apply migrations to the configured database
 
 openapi: install ## Write openapi.json (the web app's client is generated from it)
 	$(PY)/taskflow openapi > openapi.json
+
+deploy-check: install ## Lint the Dockerfile, validate the compose file against the compose spec
+	$(PY)/hadolint deploy/Dockerfile
+	$(PY)/check-jsonschema --builtin-schema vendor.compose-spec deploy/docker-compose.yml
 
 clean: ## Remove the environment and build output (keeps ./data)
 	rm -rf .venv .tools src/taskflow/web frontend/node_modules .mypy_cache .ruff_cache .pytest_cache
