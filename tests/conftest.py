@@ -160,10 +160,11 @@ class SmtpServer:
         """Settings overrides that send the app's mail here."""
         return {"smtp_host": self.host, "smtp_port": self.port, "smtp_tls": "none"}
 
-    async def wait_for(self, count: int = 1, timeout: float = 5.0) -> list[EmailMessage]:
+    async def wait_for(self, count: int = 1, within_seconds: float = 5.0) -> list[EmailMessage]:
         """The first `count` messages, once that many have arrived."""
-        async with asyncio.timeout(timeout):
-            while len(self.messages) < count:
+        async with asyncio.timeout(within_seconds):
+            # The server runs in its own thread and loop: polling is the simple bridge.
+            while len(self.messages) < count:  # noqa: ASYNC110
                 await asyncio.sleep(0.01)
         return self.messages[:count]
 
