@@ -37,14 +37,20 @@ def password_problem(password: str, context_words: Iterable[str] = ()) -> str | 
         return f"Password must be at least {MIN_PASSWORD_LENGTH} characters"
     if length > MAX_PASSWORD_LENGTH:
         return f"Password must be at most {MAX_PASSWORD_LENGTH} characters"
-    folded = normalized.casefold()
-    candidates = {folded}
-    stem = _TRAILING_NOISE.sub("", folded)
-    if len(stem) >= 4:  # "x1234567" keeps no word worth comparing
-        candidates.add(stem)
+    candidates = _variants(normalized)
     if candidates & common_passwords():
         return "This password is too common; choose a less guessable one"
-    words = SITE_WORDS | {word.casefold() for word in context_words if word}
+    words: set[str] = set()
+    for word in SITE_WORDS | {word for word in context_words if word}:
+        words |= _variants(word)
     if candidates & words:
         return "Password must not be your username, your email or the site's name"
     return None
+
+
+def _variants(text: str) -> set[str]:
+    """The case-folded text, and its stem without trailing digits and symbols."""
+    folded = text.casefold()
+    stem = _TRAILING_NOISE.sub("", folded)
+    # "x1234567" keeps no word worth comparing
+    return {folded, stem} if len(stem) >= 4 else {folded}
