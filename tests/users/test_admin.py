@@ -51,7 +51,7 @@ async def test_search_matches_email_username_or_name_case_insensitively(
 
 @pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 101}, {"offset": -1}, {"limit": "x"}])
 async def test_bad_pagination_is_422(
-    app: FastAPI, client: AsyncClient, params: dict[str, object]
+    app: FastAPI, client: AsyncClient, params: dict[str, int | str]
 ) -> None:
     admin = await make_user(app, is_superuser=True)
     response = await client.get(USERS, params=params, headers=admin.headers)
