@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -34,6 +35,9 @@ from taskflow.db import utcnow
 from taskflow.users import service as users_service
 from taskflow.users.models import User
 from taskflow.users.schemas import UserCreate, UserUpdate
+
+# Security events (ASVS V16): who, from where, what happened. Never a password or a token.
+logger = logging.getLogger("taskflow.security")
 
 LOGIN_WINDOW_SECONDS = 15 * 60
 HOUR_SECONDS = 60 * 60
@@ -144,15 +148,33 @@ async def login(
     limit_key = f"login:{subject}:{client.ip}"
     decision = await limiter.hit(limit_key, settings.login_max_attempts, LOGIN_WINDOW_SECONDS)
     if not decision.allowed:
+        logger.warning(
+            "login refused: too many failures (user %s, ip %s)",
+            _id(user),
+            client.ip,
+            extra={"event": "login.limited", "target_user_id": _id(user), "ip": client.ip},
+        )
         raise TooManyRequests(decision.retry_after, "Too many failed logins; try again later")
     stored_hash = user.hashed_password if user is not None else None
     if len(password) > MAX_PASSWORD_INPUT:
         stored_hash = None
     matches, new_hash = await verify_password(password, stored_hash)
     if user is None or not matches:
+        logger.info(
+            "login failed (user %s, ip %s)",
+            _id(user),
+            client.ip,
+            extra={"event": "login.failed", "target_user_id": _id(user), "ip": client.ip},
+        )
         raise Unauthorized(WRONG_CREDENTIALS)
     await limiter.reset(limit_key)
     if not user.is_active:
+        logger.info(
+            "login refused: account disabled (user %s, ip %s)",
+            user.id,
+            client.ip,
+            extra={"event": "login.inactive", "target_user_id": user.id, "ip": client.ip},
+        )
         raise Forbidden("This account is disabled")
     if new_hash is not None:  # an older hash (bcrypt, weaker parameters): upgrade it now
         user.hashed_password = new_hash
@@ -233,6 +255,7 @@ async def refresh(
     ):
         raise Unauthorized(INVALID_REFRESH)
     if refresh_token.used_at is not None:
+        _log_reuse(auth_session, client)
         await _revoke_session(session, auth_session.id)
         raise Unauthorized(INVALID_REFRESH, keep_changes=True)
     spent = cast(
@@ -245,11 +268,31 @@ async def refresh(
         ),
     )
     if spent.rowcount != 1:  # spent a moment ago by a concurrent request: reuse all the same
+        _log_reuse(auth_session, client)
         await _revoke_session(session, auth_session.id)
         raise Unauthorized(INVALID_REFRESH, keep_changes=True)
     auth_session.last_used_at = now
     auth_session.ip = client.ip[:64]
     return await _issue(session, settings, user.id, auth_session)
+
+
+def _log_reuse(auth_session: AuthSession, client: ClientInfo) -> None:
+    logger.warning(
+        "spent refresh token presented again: session %s of user %s revoked (ip %s)",
+        auth_session.id,
+        auth_session.user_id,
+        client.ip,
+        extra={
+            "event": "refresh.reuse",
+            "target_user_id": auth_session.user_id,
+            "session_id": auth_session.id,
+            "ip": client.ip,
+        },
+    )
+
+
+def _id(user: User | None) -> int | None:
+    return user.id if user is not None else None
 
 
 async def logout(session: AsyncSession, token: str) -> None:
@@ -371,6 +414,11 @@ async def confirm_password_reset(session: AsyncSession, token: str, new_password
     _check_policy(user, new_password)
     await users_service.set_password(session, user, new_password)
     user.is_verified = True
+    logger.info(
+        "password reset; every session ended (user %s)",
+        user.id,
+        extra={"event": "password.reset", "target_user_id": user.id},
+    )
 
 
 async def _new_one_time_token(
@@ -434,6 +482,12 @@ async def check_current_password(
     stored_hash = user.hashed_password if len(password) <= MAX_PASSWORD_INPUT else None
     matches, new_hash = await verify_password(password, stored_hash)
     if not matches:
+        logger.info(
+            "re-authentication failed (user %s, ip %s)",
+            user.id,
+            client.ip,
+            extra={"event": "reauth.failed", "target_user_id": user.id, "ip": client.ip},
+        )
         raise BadRequest(WRONG_PASSWORD)
     await limiter.reset(limit_key)
     if new_hash is not None:
@@ -454,6 +508,11 @@ async def change_password(
     await check_current_password(settings, limiter, user, current_password, client)
     _check_policy(user, new_password)
     await users_service.set_password(session, user, new_password)
+    logger.info(
+        "password changed; every session ended (user %s)",
+        user.id,
+        extra={"event": "password.changed", "target_user_id": user.id, "ip": client.ip},
+    )
     return await start_session(session, settings, user, user_agent=client.user_agent, ip=client.ip)
 
 

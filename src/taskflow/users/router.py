@@ -127,8 +127,7 @@ async def update_user(
 ) -> UserPublic:
     """Superuser: change an account, including `is_active` (deactivating ends its sessions),
     `is_superuser` and `is_verified`. The last active superuser cannot lose the role."""
-    user = await service.get_user(session, user_id)
-    updated = await service.update_user(session, user, data.model_dump(exclude_unset=True))
+    updated = await service.update_user_by_id(session, user_id, data.model_dump(exclude_unset=True))
     return UserPublic.model_validate(updated)
 
 
@@ -139,5 +138,4 @@ async def update_user(
 )
 async def delete_user(user_id: UserId, session: SessionDep, _: CurrentSuperuser) -> None:
     """Superuser: delete an account and everything it owns."""
-    user = await service.get_user(session, user_id)
-    await service.delete_user(session, user)
+    await service.delete_user_by_id(session, user_id)

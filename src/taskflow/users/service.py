@@ -170,6 +170,12 @@ async def update_user(session: AsyncSession, user: User, changes: Mapping[str, A
     return user
 
 
+async def update_user_by_id(
+    session: AsyncSession, user_id: int, changes: Mapping[str, Any]
+) -> User:
+    return await update_user(session, await get_user(session, user_id), changes)
+
+
 async def ensure_another_superuser(session: AsyncSession, user: User) -> None:
     """Conflict unless some other active superuser would remain."""
     others = (
@@ -189,6 +195,10 @@ async def delete_user(session: AsyncSession, user: User) -> None:
         await ensure_another_superuser(session, user)
     await session.delete(user)
     await session.flush()
+
+
+async def delete_user_by_id(session: AsyncSession, user_id: int) -> None:
+    await delete_user(session, await get_user(session, user_id))
 
 
 async def revoke_all_sessions(
