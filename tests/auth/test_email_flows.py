@@ -26,7 +26,12 @@ NEW_PASSWORD = "a completely new passphrase"
 
 @pytest.fixture
 def settings_overrides(smtp_server: SmtpServer) -> dict[str, object]:
-    return {**smtp_server.settings, "public_url": PUBLIC_URL, "password_reset_max_per_hour": 3}
+    return {
+        **smtp_server.settings,
+        "public_url": PUBLIC_URL,
+        "password_reset_max_per_hour": 3,
+        "login_max_attempts": 3,
+    }
 
 
 async def _expire_all_tokens(app: FastAPI) -> None:
@@ -224,3 +229,19 @@ async def test_reset_request_for_a_deactivated_account_sends_nothing(
     assert response.status_code == 200
     assert (await client.post(RESET_REQUEST, json={"email": user.user.email})).status_code == 202
     assert smtp_server.messages == []
+
+
+async def test_password_reset_lifts_the_login_lockout_for_the_owner(
+    app: FastAPI, client: AsyncClient, smtp_server: SmtpServer
+) -> None:
+    user = await make_user(app)
+    for _ in range(3):
+        assert (await login(client, user.user.username, "wrong guess")).status_code == 401
+    assert (await login(client, user.user.username, user.password)).status_code == 429
+    await client.post(RESET_REQUEST, json={"email": user.user.email})
+    token = link_token((await smtp_server.wait_for(1))[0], "/reset-password")
+    confirmed = await client.post(
+        RESET_CONFIRM, json={"token": token, "new_password": NEW_PASSWORD}
+    )
+    assert confirmed.status_code == 204
+    assert (await login(client, user.user.username, NEW_PASSWORD)).status_code == 200

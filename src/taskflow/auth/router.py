@@ -202,6 +202,8 @@ async def request_password_reset(
 @router.post(
     "/password-reset/confirm", status_code=status.HTTP_204_NO_CONTENT, responses={400: _ERROR}
 )
-async def confirm_password_reset(data: PasswordResetConfirm, session: SessionDep) -> None:
+async def confirm_password_reset(
+    data: PasswordResetConfirm, session: SessionDep, limiter: RateLimiterDep, client: ClientInfoDep
+) -> None:
     """Set a new password with the token from the email; every session ends."""
-    await service.confirm_password_reset(session, data.token, data.new_password)
+    await service.confirm_password_reset(session, limiter, data.token, data.new_password, client)

@@ -408,12 +408,23 @@ async def request_password_reset(
     enqueue_email(outbox, password_reset_email(settings, user, token))
 
 
-async def confirm_password_reset(session: AsyncSession, token: str, new_password: str) -> None:
-    """Set the new password; every session ends. Receiving the email proved the address."""
+async def confirm_password_reset(
+    session: AsyncSession,
+    limiter: RateLimiter,
+    token: str,
+    new_password: str,
+    client: ClientInfo,
+) -> None:
+    """Set the new password; every session ends. Receiving the email proved the address.
+
+    The failed logins that led here (from this client) are forgotten: the owner proved
+    themselves, and must not wait out the lockout with their new password in hand.
+    """
     user = await _consume_one_time_token(session, token, RESET)
     _check_policy(user, new_password)
     await users_service.set_password(session, user, new_password)
     user.is_verified = True
+    await limiter.reset(f"login:{user.id}:{client.ip}")
     logger.info(
         "password reset; every session ended (user %s)",
         user.id,
