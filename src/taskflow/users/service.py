@@ -105,7 +105,10 @@ async def find_by_login(session: AsyncSession, identifier: str) -> User | None:
 async def list_users(
     session: AsyncSession, *, search: str | None, limit: int, offset: int
 ) -> tuple[Sequence[User], int]:
-    """A page of users (oldest first), filtered by a substring of email, username or name."""
+    """A page of users (oldest first), filtered by a substring of email, username or name.
+
+    Email and username_key are stored lower-cased; on PostgreSQL trigram indexes serve all three.
+    """
     query = select(User)
     if search and search.strip():
         pattern = "%" + _escape_like(search.strip().lower()) + "%"
@@ -113,7 +116,7 @@ async def list_users(
             or_(
                 User.email.like(pattern, escape="\\"),
                 User.username_key.like(pattern, escape="\\"),
-                func.lower(User.full_name).like(pattern, escape="\\"),
+                User.full_name.ilike(pattern, escape="\\"),
             )
         )
     total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
