@@ -29,10 +29,9 @@ def test_local_window_allows_up_to_the_limit_then_says_when_to_retry() -> None:
     assert windows.hit("other", 3, 60).allowed
 
 
-def test_local_window_slides(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_local_window_slides() -> None:
     now = [1000.0]
-    monkeypatch.setattr("taskflow.core.ratelimit.time.monotonic", lambda: now[0])
-    windows = LocalWindows()
+    windows = LocalWindows(clock=lambda: now[0])
     assert windows.hit("k", 2, 60).allowed
     now[0] += 30
     assert windows.hit("k", 2, 60).allowed

@@ -170,7 +170,10 @@ async def request_verification(
     outbox: OutboxDep,
     user: CurrentUser,
 ) -> None:
-    """Email the caller a new link that verifies their address (valid 48 hours, once)."""
+    """Email the caller a new link that verifies their address (valid 48 hours, once).
+
+    Nothing is sent when the address is already verified; 429 after too many requests.
+    """
     await service.request_verification(session, settings, limiter, outbox, user)
 
 

@@ -23,6 +23,7 @@ import math
 import secrets
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
@@ -66,12 +67,15 @@ class Decision:
 class LocalWindows:
     """The in-process sliding windows (one event loop, so no locking is needed)."""
 
-    def __init__(self, max_keys: int = MAX_LOCAL_KEYS) -> None:
+    def __init__(
+        self, max_keys: int = MAX_LOCAL_KEYS, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self._hits: dict[str, deque[tuple[float, str]]] = {}
         self._max_keys = max_keys
+        self._clock = clock
 
     def hit(self, key: str, limit: int, window_seconds: float) -> Decision:
-        now = time.monotonic()
+        now = self._clock()
         hits = self._hits.pop(key, None) or deque()
         while hits and hits[0][0] <= now - window_seconds:
             hits.popleft()
