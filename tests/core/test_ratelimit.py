@@ -185,3 +185,16 @@ async def test_registration_limit_is_shared_by_two_app_instances(
                 statuses.append(response.status_code)
             assert statuses == [201, 201, 429]
             assert int(response.headers["retry-after"]) > 3000
+
+
+@pytest.mark.parametrize(
+    "settings_overrides", [{"redis_url": "redis://127.0.0.1:1/0", "login_max_attempts": 2}]
+)
+async def test_app_with_redis_down_still_logs_in_and_limits(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    await make_user(app, username="grace")
+    assert (await login(client, "grace")).status_code == 200
+    for _ in range(2):
+        assert (await login(client, "grace", "wrong password")).status_code == 401
+    assert (await login(client, "grace")).status_code == 429
