@@ -7,12 +7,19 @@ once per run and every table is truncated after each test. Redis tests use TASKF
 
 from __future__ import annotations
 
+import asyncio
+import email
+import email.policy
 import os
-from collections.abc import AsyncIterator
+import socket
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
@@ -138,3 +145,56 @@ async def redis_url() -> str:
     await client.flushdb()
     await client.aclose()
     return REDIS_URL
+
+
+@dataclass
+class SmtpServer:
+    """A real SMTP server in this process; `messages` holds what it received, parsed."""
+
+    host: str
+    port: int
+    messages: list[EmailMessage] = field(default_factory=list)
+
+    @property
+    def settings(self) -> dict[str, object]:
+        """Settings overrides that send the app's mail here."""
+        return {"smtp_host": self.host, "smtp_port": self.port, "smtp_tls": "none"}
+
+    async def wait_for(self, count: int = 1, within_seconds: float = 5.0) -> list[EmailMessage]:
+        """The first `count` messages, once that many have arrived."""
+        async with asyncio.timeout(within_seconds):
+            # The server runs in its own thread and loop: polling is the simple bridge.
+            while len(self.messages) < count:  # noqa: ASYNC110
+                await asyncio.sleep(0.01)
+        return self.messages[:count]
+
+
+class _Collector:
+    def __init__(self, server: SmtpServer) -> None:
+        self.server = server
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        raw = envelope.original_content or envelope.content
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        assert isinstance(message, EmailMessage)
+        self.server.messages.append(message)
+        return "250 Message accepted for delivery"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """An in-process SMTP server; pass `smtp_server.settings` into `settings_overrides`."""
+    server = SmtpServer(host="127.0.0.1", port=_free_port())
+    controller = Controller(_Collector(server), hostname=server.host, port=server.port)
+    controller.start()
+    try:
+        yield server
+    finally:
+        controller.stop()

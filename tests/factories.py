@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
+from email.message import EmailMessage
+from urllib.parse import unquote
 
 from fastapi import FastAPI
+from httpx import AsyncClient, Response
 
 from taskflow.auth.service import IssuedTokens, start_session
 from taskflow.db import Database
@@ -58,3 +62,31 @@ async def make_user(
         )
         tokens = await start_session(session, app.state.settings, user)
     return UserWithTokens(user=user, tokens=tokens, password=password)
+
+
+async def login(
+    client: AsyncClient,
+    username: str,
+    password: str = DEFAULT_PASSWORD,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """POST /auth/token with the OAuth2 password form."""
+    return await client.post(
+        "/api/v1/auth/token",
+        data={"username": username, "password": password},
+        headers=headers,
+    )
+
+
+def bearer(access_token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {access_token}"}
+
+
+def link_token(message: EmailMessage, path: str) -> str:
+    """The token of the `{PUBLIC_URL}{path}?token=...` link in an email's plain-text part."""
+    part = message.get_body(preferencelist=("plain",))
+    assert part is not None
+    text = part.get_content()
+    found = re.search(re.escape(path) + r"\?token=([A-Za-z0-9_%-]+)", text)
+    assert found is not None, text
+    return unquote(found.group(1))

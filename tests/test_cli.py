@@ -73,6 +73,28 @@ def test_create_superuser_with_password_from_env(tmp_path: Path) -> None:
     assert "Email already registered" in again.stderr
 
 
+@pytest.mark.parametrize(
+    ("email", "username", "password", "complaint"),
+    [
+        ("not-an-email", "admin", "a long enough password", "email:"),
+        ("admin@example.com", "a d", "a long enough password", "username:"),
+        ("admin@example.com", "admin", "short", "password: Password must be at least 8"),
+        ("admin@example.com", "admin", "password123", "too common"),
+    ],
+)
+def test_create_superuser_applies_the_registration_rules(
+    tmp_path: Path, email: str, username: str, password: str, complaint: str
+) -> None:
+    assert _run(["migrate"], tmp_path).returncode == 0
+    result = _run(
+        ["create-superuser", "--email", email, "--username", username],
+        tmp_path,
+        TASKFLOW_SUPERUSER_PASSWORD=password,
+    )
+    assert result.returncode != 0
+    assert complaint in result.stderr
+
+
 @pytest.mark.parametrize("command", ["serve", "migrate", "create-superuser", "worker", "openapi"])
 def test_every_command_has_help(tmp_path: Path, command: str) -> None:
     result = _run([command, "--help"], tmp_path)

@@ -20,6 +20,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
 
 from taskflow.config import Settings
+from taskflow.core.errors import DomainError
 from taskflow.core.events import take_pending
 
 NAMING_CONVENTION = {
@@ -143,6 +144,14 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
             yield session
             if session.in_transaction():
                 await session.commit()
+        except DomainError as error:
+            # A refusal that must stick (revoking a family on refresh-token reuse) is saved.
+            if error.keep_changes and session.in_transaction():
+                await session.commit()
+            else:
+                await session.rollback()
+            take_pending(session)
+            raise
         except BaseException:
             await session.rollback()
             take_pending(session)  # a rolled-back change is never announced

@@ -10,6 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from taskflow import __version__
+from taskflow.auth.router import router as auth_router
 from taskflow.config import Settings, load_settings
 from taskflow.core.errors import install_error_handlers
 from taskflow.core.events import create_event_bus
@@ -20,9 +21,11 @@ from taskflow.core.middleware import (
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
 )
+from taskflow.core.ratelimit import RateLimiter
 from taskflow.core.redis import create_redis
 from taskflow.db import Database
 from taskflow.health.router import router as health_router
+from taskflow.users.router import router as users_router
 from taskflow.webapp import WebApp
 
 API_PREFIX = "/api/v1"
@@ -32,6 +35,8 @@ def api_router() -> APIRouter:
     """Every domain's routes under /api/v1."""
     router = APIRouter(prefix=API_PREFIX)
     router.include_router(health_router, include_in_schema=False)
+    router.include_router(auth_router)
+    router.include_router(users_router)
     return router
 
 
@@ -46,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.redis = create_redis(settings.redis_url) if settings.redis_url else None
         app.state.events = create_event_bus(app.state.redis)
         app.state.jobs = create_job_queue(settings, app.state.database)
+        app.state.rate_limiter = RateLimiter(app.state.redis)
         await app.state.events.start()
         await app.state.jobs.start()
         try:

@@ -9,9 +9,11 @@ from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
 from taskflow.auth.models import AuthSession
-from taskflow.auth.service import load_authenticated
+from taskflow.auth.service import ClientInfo, load_authenticated
+from taskflow.config import Settings
 from taskflow.core.errors import Forbidden, Unauthorized
 from taskflow.core.logging import user_id_var
+from taskflow.core.ratelimit import RateLimiter
 from taskflow.core.security import decode_access_token
 from taskflow.db import SessionDep
 from taskflow.users.models import User
@@ -56,3 +58,25 @@ async def current_superuser(user: Annotated[User, Depends(current_user)]) -> Use
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 CurrentUser = Annotated[User, Depends(current_user)]
 CurrentSuperuser = Annotated[User, Depends(current_superuser)]
+
+
+def client_info(request: Request) -> ClientInfo:
+    """The caller's IP (X-Forwarded-For is already applied for TASKFLOW_TRUSTED_PROXIES by the
+    proxy-headers middleware, and only for them) and User-Agent."""
+    host = request.client.host if request.client is not None else ""
+    return ClientInfo(ip=host or "unknown", user_agent=request.headers.get("user-agent", "")[:500])
+
+
+def rate_limiter(request: Request) -> RateLimiter:
+    limiter: RateLimiter = request.app.state.rate_limiter
+    return limiter
+
+
+def app_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+ClientInfoDep = Annotated[ClientInfo, Depends(client_info)]
+RateLimiterDep = Annotated[RateLimiter, Depends(rate_limiter)]
+SettingsDep = Annotated[Settings, Depends(app_settings)]

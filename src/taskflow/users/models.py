@@ -4,14 +4,29 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, String
+from sqlalchemy import Boolean, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from taskflow.db import Base, IdMixin, utcnow
 
 
+def _trigram_index(column: str) -> Index:
+    """Backs the superuser's `?search=` (ILIKE '%…%') on PostgreSQL; a plain index on SQLite."""
+    return Index(
+        f"ix_users_{column}_trgm",
+        column,
+        postgresql_using="gin",
+        postgresql_ops={column: "gin_trgm_ops"},
+    )
+
+
 class User(IdMixin, Base):
     __tablename__ = "users"
+    __table_args__ = (
+        _trigram_index("email"),
+        _trigram_index("username_key"),
+        _trigram_index("full_name"),
+    )
 
     # Stored lower-cased: emails compare case-insensitively, and the unique index enforces it.
     email: Mapped[str] = mapped_column(String(320), unique=True)
