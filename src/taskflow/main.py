@@ -22,6 +22,9 @@ from taskflow.core.middleware import (
 from taskflow.core.redis import create_redis
 from taskflow.db import Database
 from taskflow.health.router import router as health_router
+from taskflow.projects.router import router as projects_router
+from taskflow.tasks.router import router as tasks_router
+from taskflow.transfer.router import router as transfer_router
 from taskflow.webapp import WebApp
 
 API_PREFIX = "/api/v1"
@@ -31,6 +34,9 @@ def api_router() -> APIRouter:
     """Every domain's routes under /api/v1."""
     router = APIRouter(prefix=API_PREFIX)
     router.include_router(health_router, include_in_schema=False)
+    router.include_router(projects_router)
+    router.include_router(tasks_router)
+    router.include_router(transfer_router)
     return router
 
 

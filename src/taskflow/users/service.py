@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskflow.core.errors import Conflict
 from taskflow.core.security import hash_password
+from taskflow.projects.service import create_inbox
 from taskflow.users.models import User
 
 
@@ -58,4 +59,5 @@ async def create_user(
     except IntegrityError:
         taken = await find_conflict(session, email, username)
         raise Conflict(f"{(taken or 'email').capitalize()} already registered") from None
+    await create_inbox(session, user.id)  # every user has an Inbox from the start
     return user
