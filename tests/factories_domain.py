@@ -4,13 +4,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from unittest.mock import patch
 
 from fastapi import FastAPI
 from httpx import AsyncClient
 
-from tests.factories import UserWithTokens, make_user
+from taskflow.core.security import hash_password
+from tests.factories import DEFAULT_PASSWORD, UserWithTokens, make_user
 
 API = "/api/v1"
+_hashed: dict[str, str] = {}
+
+
+async def quick_user(app: FastAPI, **fields: Any) -> UserWithTokens:
+    """`make_user` with the default password hashed once per run (Argon2 is slow on purpose)."""
+    if DEFAULT_PASSWORD not in _hashed:
+        _hashed[DEFAULT_PASSWORD] = await hash_password(DEFAULT_PASSWORD)
+
+    async def cached(_: str) -> str:
+        return _hashed[DEFAULT_PASSWORD]
+
+    with patch("taskflow.users.service.hash_password", new=cached):
+        return await make_user(app, **fields)
 
 
 async def make_project(
@@ -59,7 +74,9 @@ async def make_label(
 async def make_task(
     client: AsyncClient, by: UserWithTokens, title: str = "Task", **fields: Any
 ) -> dict[str, Any]:
-    response = await client.post(f"{API}/tasks", json={"title": title, **fields}, headers=by.headers)
+    response = await client.post(
+        f"{API}/tasks", json={"title": title, **fields}, headers=by.headers
+    )
     assert response.status_code == 201, response.text
     task: dict[str, Any] = response.json()
     return task
@@ -97,11 +114,11 @@ ROLES = ("owner", "admin", "editor", "viewer", "outsider")
 
 
 async def make_team(app: FastAPI, client: AsyncClient, name: str = "Team project") -> Team:
-    owner = await make_user(app)
-    admin = await make_user(app)
-    editor = await make_user(app)
-    viewer = await make_user(app)
-    outsider = await make_user(app)
+    owner = await quick_user(app)
+    admin = await quick_user(app)
+    editor = await quick_user(app)
+    viewer = await quick_user(app)
+    outsider = await quick_user(app)
     project = await make_project(client, owner, name)
     for member, role in ((admin, "admin"), (editor, "editor"), (viewer, "viewer")):
         await add_member(client, project["id"], owner, member, role)

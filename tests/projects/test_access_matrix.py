@@ -1,4 +1,4 @@
-"""Every route × every role: what each member may do, and that outsiders see nothing (404).
+"""Every route, every role: what each member may do, and that outsiders see nothing (404).
 
 Each route is tried by the outsider and the lower roles first, then by the roles allowed;
 a destructive route gets a fresh target for every try.
@@ -15,8 +15,17 @@ import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
 
-from tests.factories import UserWithTokens, make_user
-from tests.factories_domain import API, ROLES, Team, add_member, make_label, make_task, make_team
+from tests.factories import UserWithTokens
+from tests.factories_domain import (
+    API,
+    ROLES,
+    Team,
+    add_member,
+    make_label,
+    make_task,
+    make_team,
+    quick_user,
+)
 
 _labels = itertools.count(1)
 Prepare = Callable[[AsyncClient, Team], Awaitable[dict[str, Any]]]
@@ -56,13 +65,13 @@ async def _label(client: AsyncClient, team: Team) -> dict[str, Any]:
 
 
 async def _extra_member(client: AsyncClient, team: Team) -> dict[str, Any]:
-    extra = await make_user(team.app)  # type: ignore[attr-defined]
+    extra = await quick_user(team.app)  # type: ignore[attr-defined]
     await add_member(client, team.project_id, team.owner, extra, "viewer")
     return {"member": extra.id}
 
 
 async def _new_user(client: AsyncClient, team: Team) -> dict[str, Any]:
-    user = await make_user(team.app)  # type: ignore[attr-defined]
+    user = await quick_user(team.app)  # type: ignore[attr-defined]
     return {"username": user.user.username}
 
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 from fastapi import FastAPI
 from httpx import AsyncClient
 
-from tests.factories import make_user
-from tests.factories_domain import API, add_member, make_project, make_task, make_team
+from tests.factories_domain import API, add_member, make_project, make_task, make_team, quick_user
 
 
 async def test_add_member_by_email_or_username(app: FastAPI, client: AsyncClient) -> None:
-    owner = await make_user(app)
-    by_email = await make_user(app, full_name="Ada Lovelace")
-    by_name = await make_user(app)
+    owner = await quick_user(app)
+    by_email = await quick_user(app, full_name="Ada Lovelace")
+    by_name = await quick_user(app)
     project = await make_project(client, owner)
     first = await client.post(
         f"{API}/projects/{project['id']}/members",
@@ -62,7 +61,7 @@ async def test_adding_an_existing_member_is_409(app: FastAPI, client: AsyncClien
 
 
 async def test_adding_an_unknown_user_is_404(app: FastAPI, client: AsyncClient) -> None:
-    owner = await make_user(app)
+    owner = await quick_user(app)
     project = await make_project(client, owner)
     response = await client.post(
         f"{API}/projects/{project['id']}/members",
@@ -73,8 +72,8 @@ async def test_adding_an_unknown_user_is_404(app: FastAPI, client: AsyncClient) 
 
 
 async def test_nobody_is_added_as_owner(app: FastAPI, client: AsyncClient) -> None:
-    owner = await make_user(app)
-    other = await make_user(app)
+    owner = await quick_user(app)
+    other = await quick_user(app)
     project = await make_project(client, owner)
     response = await client.post(
         f"{API}/projects/{project['id']}/members",
@@ -85,8 +84,8 @@ async def test_nobody_is_added_as_owner(app: FastAPI, client: AsyncClient) -> No
 
 
 async def test_the_inbox_cannot_be_shared(app: FastAPI, client: AsyncClient) -> None:
-    owner = await make_user(app)
-    other = await make_user(app)
+    owner = await quick_user(app)
+    other = await quick_user(app)
     inbox = (await client.get(f"{API}/projects", headers=owner.headers)).json()["items"][0]
     response = await client.post(
         f"{API}/projects/{inbox['id']}/members",
@@ -205,8 +204,8 @@ async def test_unknown_member_is_404(app: FastAPI, client: AsyncClient) -> None:
 async def test_a_new_member_sees_the_project_in_their_list(
     app: FastAPI, client: AsyncClient
 ) -> None:
-    owner = await make_user(app)
-    member = await make_user(app)
+    owner = await quick_user(app)
+    member = await quick_user(app)
     project = await make_project(client, owner, "Shared")
     await add_member(client, project["id"], owner, member, "viewer")
     listed = await client.get(f"{API}/projects", headers=member.headers)

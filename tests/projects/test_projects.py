@@ -5,12 +5,11 @@ from __future__ import annotations
 from fastapi import FastAPI
 from httpx import AsyncClient
 
-from tests.factories import make_user
-from tests.factories_domain import API, make_project, make_task
+from tests.factories_domain import API, make_project, make_task, quick_user
 
 
 async def test_every_new_user_has_an_inbox(app: FastAPI, client: AsyncClient) -> None:
-    user = await make_user(app)
+    user = await quick_user(app)
     response = await client.get(f"{API}/projects", headers=user.headers)
     assert response.status_code == 200
     body = response.json()
@@ -23,14 +22,21 @@ async def test_every_new_user_has_an_inbox(app: FastAPI, client: AsyncClient) ->
     assert inbox["role"] == "owner"
     assert inbox["archived"] is False
     assert set(inbox) == {
-        "id", "name", "description", "color", "is_inbox", "archived", "role", "created_at"
+        "id",
+        "name",
+        "description",
+        "color",
+        "is_inbox",
+        "archived",
+        "role",
+        "created_at",
     }
 
 
 async def test_create_project_answers_201_with_caller_as_owner(
     app: FastAPI, client: AsyncClient
 ) -> None:
-    user = await make_user(app)
+    user = await quick_user(app)
     response = await client.post(
         f"{API}/projects",
         json={"name": "  Garden  ", "description": "Spring", "color": "#00AA00"},
@@ -48,7 +54,7 @@ async def test_create_project_answers_201_with_caller_as_owner(
 
 
 async def test_list_puts_the_inbox_first_then_names(app: FastAPI, client: AsyncClient) -> None:
-    user = await make_user(app)
+    user = await quick_user(app)
     for name in ("zebra", "Apple", "mango"):
         await make_project(client, user, name)
     response = await client.get(f"{API}/projects", headers=user.headers)
@@ -56,7 +62,7 @@ async def test_list_puts_the_inbox_first_then_names(app: FastAPI, client: AsyncC
 
 
 async def test_list_filters_archived(app: FastAPI, client: AsyncClient) -> None:
-    user = await make_user(app)
+    user = await quick_user(app)
     project = await make_project(client, user, "Old")
     await client.patch(
         f"{API}/projects/{project['id']}", json={"archived": True}, headers=user.headers
@@ -68,7 +74,7 @@ async def test_list_filters_archived(app: FastAPI, client: AsyncClient) -> None:
 
 
 async def test_update_project_changes_the_given_fields(app: FastAPI, client: AsyncClient) -> None:
-    user = await make_user(app)
+    user = await quick_user(app)
     project = await make_project(client, user, "Draft", description="keep")
     response = await client.patch(
         f"{API}/projects/{project['id']}",
@@ -84,7 +90,7 @@ async def test_update_project_changes_the_given_fields(app: FastAPI, client: Asy
 
 
 async def test_inbox_cannot_be_deleted(app: FastAPI, client: AsyncClient) -> None:
-    user = await make_user(app)
+    user = await quick_user(app)
     inbox = (await client.get(f"{API}/projects", headers=user.headers)).json()["items"][0]
     response = await client.delete(f"{API}/projects/{inbox['id']}", headers=user.headers)
     assert response.status_code == 409
@@ -92,7 +98,7 @@ async def test_inbox_cannot_be_deleted(app: FastAPI, client: AsyncClient) -> Non
 
 
 async def test_inbox_cannot_be_renamed_or_archived(app: FastAPI, client: AsyncClient) -> None:
-    user = await make_user(app)
+    user = await quick_user(app)
     inbox = (await client.get(f"{API}/projects", headers=user.headers)).json()["items"][0]
     renamed = await client.patch(
         f"{API}/projects/{inbox['id']}", json={"name": "Stuff"}, headers=user.headers
@@ -109,18 +115,20 @@ async def test_inbox_cannot_be_renamed_or_archived(app: FastAPI, client: AsyncCl
 
 
 async def test_delete_project_removes_it_and_its_tasks(app: FastAPI, client: AsyncClient) -> None:
-    user = await make_user(app)
+    user = await quick_user(app)
     project = await make_project(client, user)
     task = await make_task(client, user, project_id=project["id"])
     response = await client.delete(f"{API}/projects/{project['id']}", headers=user.headers)
     assert response.status_code == 204
-    assert (await client.get(f"{API}/projects/{project['id']}", headers=user.headers)).status_code == 404
+    assert (
+        await client.get(f"{API}/projects/{project['id']}", headers=user.headers)
+    ).status_code == 404
     assert (await client.get(f"{API}/tasks/{task['id']}", headers=user.headers)).status_code == 404
 
 
 async def test_someone_elses_project_is_404(app: FastAPI, client: AsyncClient) -> None:
-    owner = await make_user(app)
-    stranger = await make_user(app)
+    owner = await quick_user(app)
+    stranger = await quick_user(app)
     project = await make_project(client, owner)
     response = await client.get(f"{API}/projects/{project['id']}", headers=stranger.headers)
     assert response.status_code == 404
@@ -134,7 +142,13 @@ async def test_projects_need_authentication(client: AsyncClient) -> None:
 
 
 async def test_invalid_project_input_is_422(app: FastAPI, client: AsyncClient) -> None:
-    user = await make_user(app)
-    for body in ({"name": ""}, {"name": "x" * 201}, {"name": "a", "color": "red"}, {}, {"name": "a\x00"}):
+    user = await quick_user(app)
+    for body in (
+        {"name": ""},
+        {"name": "x" * 201},
+        {"name": "a", "color": "red"},
+        {},
+        {"name": "a\x00"},
+    ):
         response = await client.post(f"{API}/projects", json=body, headers=user.headers)
         assert response.status_code == 422, body
