@@ -317,21 +317,30 @@ async def update_task(
 async def _move_subtasks(
     session: AsyncSession, parent_ids: Sequence[int], project_id: int
 ) -> list[int]:
-    """Subtasks follow their parents to `project_id`; their labels stay behind, and an
-    assignee who is not a member there is unassigned."""
+    """Subtasks follow their parents to `project_id`, appended in their order; their labels
+    stay behind, and an assignee who is not a member there is unassigned."""
     moved = list(
-        (
-            await session.scalars(
-                update(Task)
-                .where(Task.parent_id.in_(parent_ids), Task.project_id != project_id)
-                .values(project_id=project_id, version=Task.version + 1, updated_at=utcnow())
-                .returning(Task.id)
-                .execution_options(synchronize_session=False)
-            )
-        ).all()
+        await session.scalars(
+            select(Task.id)
+            .where(Task.parent_id.in_(parent_ids), Task.project_id != project_id)
+            .order_by(Task.position, Task.id)
+        )
     )
-    if moved:
-        await _after_move(session, moved, project_id)
+    if not moved:
+        return moved
+    base = await _next_position(session, project_id)
+    await session.execute(
+        update(Task)
+        .where(Task.id.in_(moved))
+        .values(
+            project_id=project_id,
+            position=case({task_id: base + n for n, task_id in enumerate(moved)}, value=Task.id),
+            version=Task.version + 1,
+            updated_at=utcnow(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    await _after_move(session, moved, project_id)
     return moved
 
 
