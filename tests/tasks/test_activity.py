@@ -53,7 +53,7 @@ async def test_project_activity_includes_members_and_deletions(
     assert [entry["verb"] for entry in body["items"]] == [
         "task.deleted", "task.created", "member.added"
     ]  # fmt: skip
-    assert body["total"] == 6  # project.created, 3 × member.added, task.created, task.deleted
+    assert body["total"] == 6  # project.created, 3 member.added, task.created, task.deleted
     assert body["items"][2]["changes"]["role"] == "viewer"
 
 

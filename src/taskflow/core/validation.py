@@ -20,5 +20,6 @@ def _no_nul(value: str) -> str:
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
-SafeStr = Annotated[str, AfterValidator(_no_nul)]
+NoNul = AfterValidator(_no_nul)
+SafeStr = Annotated[str, NoNul]
 HexColor = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]

@@ -7,13 +7,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from taskflow.core.validation import HexColor, SafeStr
+from taskflow.core.validation import HexColor, NoNul
 from taskflow.projects.models import DEFAULT_COLOR, Role
 
 ProjectName = Annotated[
-    SafeStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoNul
 ]
-Description = Annotated[SafeStr, StringConstraints(max_length=10_000)]
+Description = Annotated[str, StringConstraints(max_length=10_000), NoNul]
 
 
 class ProjectCreate(BaseModel):
@@ -67,7 +67,7 @@ class MemberCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     user: Annotated[
-        SafeStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=320)
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=320), NoNul
     ] = Field(description="The email or username of the person to add")
     role: AssignableRole = "editor"
 

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from taskflow.core.validation import HexColor, Id, SafeStr
+from taskflow.core.validation import HexColor, Id, NoNul
 from taskflow.projects.models import DEFAULT_COLOR
 from taskflow.tasks.models import TaskStatus
 
@@ -20,14 +20,16 @@ def _as_utc(value: datetime | None) -> datetime | None:
 
 
 UtcDateTime = Annotated[datetime, AfterValidator(_as_utc)]
-Title = Annotated[SafeStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-Description = Annotated[SafeStr, StringConstraints(max_length=50_000)]
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), NoNul
+]
+Description = Annotated[str, StringConstraints(max_length=50_000), NoNul]
 Priority = Annotated[int, Field(ge=0, le=4, description="0 (none) to 4 (urgent)")]
 Position = Annotated[float, Field(ge=-1e15, le=1e15, allow_inf_nan=False)]
 LabelIds = Annotated[list[Id], Field(max_length=100)]
-CommentBody = Annotated[SafeStr, StringConstraints(min_length=1, max_length=10_000)]
+CommentBody = Annotated[str, StringConstraints(min_length=1, max_length=10_000), NoNul]
 LabelName = Annotated[
-    SafeStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50), NoNul
 ]
 
 
