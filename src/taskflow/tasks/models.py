@@ -165,6 +165,15 @@ class Comment(IdMixin, Base):
 _postgresql_only(
     Index("ix_tasks_project_title_lower", Task.project_id, func.lower(Task.title), Task.id)
 )
+# sort=-due_at keeps undated tasks last: DESC NULLS LAST is not ix_tasks_project_due backwards.
+_postgresql_only(
+    Index(
+        "ix_tasks_project_due_desc",
+        Task.project_id,
+        Task.due_at.desc().nulls_last(),
+        Task.id.desc(),
+    )
+)
 
 
 @event.listens_for(User, "before_delete")

@@ -281,6 +281,8 @@ def upgrade() -> None:
 
     # ### end Alembic commands ###
 
+    _give_existing_users_an_inbox()
+
     # PostgreSQL only (the models mark these `postgresql_only`): `search` is ILIKE '%word%' on
     # title or description, answered by trigram GIN indexes; sort=title uses lower(title).
     if op.get_bind().dialect.name == "postgresql":
@@ -304,11 +306,73 @@ def upgrade() -> None:
             "tasks",
             ["project_id", sa.text("lower(title)"), "id"],
         )
+        op.create_index(
+            "ix_tasks_project_due_desc",
+            "tasks",
+            ["project_id", sa.text("due_at DESC NULLS LAST"), sa.text("id DESC")],
+        )
+
+
+def _give_existing_users_an_inbox() -> None:
+    """Every user has an Inbox; accounts made before this revision get theirs here."""
+    users = sa.table("users", sa.column("id"), sa.column("created_at"))
+    projects = sa.table(
+        "projects",
+        sa.column("id"),
+        sa.column("owner_id"),
+        sa.column("name"),
+        sa.column("description"),
+        sa.column("color"),
+        sa.column("is_inbox"),
+        sa.column("archived"),
+        sa.column("created_at"),
+        sa.column("updated_at"),
+    )
+    members = sa.table(
+        "project_members",
+        sa.column("project_id"),
+        sa.column("user_id"),
+        sa.column("role"),
+        sa.column("created_at"),
+    )
+    op.execute(
+        projects.insert().from_select(
+            [
+                "owner_id",
+                "name",
+                "description",
+                "color",
+                "is_inbox",
+                "archived",
+                "created_at",
+                "updated_at",
+            ],
+            sa.select(
+                users.c.id,
+                sa.literal("Inbox"),
+                sa.literal(""),
+                sa.literal("#808080"),
+                sa.true(),
+                sa.false(),
+                users.c.created_at,
+                users.c.created_at,
+            ),
+        )
+    )
+    op.execute(
+        members.insert().from_select(
+            ["project_id", "user_id", "role", "created_at"],
+            sa.select(
+                projects.c.id, projects.c.owner_id, sa.literal("owner"), projects.c.created_at
+            ).where(projects.c.is_inbox == sa.true()),
+        )
+    )
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         # The pg_trgm extension stays: other database objects may use it.
+        op.drop_index("ix_tasks_project_due_desc", table_name="tasks")
         op.drop_index("ix_tasks_project_title_lower", table_name="tasks")
         op.drop_index("ix_tasks_description_trgm", table_name="tasks")
         op.drop_index("ix_tasks_title_trgm", table_name="tasks")
