@@ -58,9 +58,10 @@ def filter_conditions(user_id: int, filters: TaskFilters) -> list[ColumnElement[
     if filters.priority is not None:
         conditions.append(Task.priority == filters.priority)
     if filters.label_id is not None:
+        # Starts from the label's links (indexed by label_id), not from every task.
         conditions.append(
-            exists().where(
-                task_labels.c.task_id == Task.id, task_labels.c.label_id == filters.label_id
+            Task.id.in_(
+                select(task_labels.c.task_id).where(task_labels.c.label_id == filters.label_id)
             )
         )
     if filters.assignee_id is not None:
