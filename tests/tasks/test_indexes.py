@@ -39,7 +39,11 @@ async def _plan(app: FastAPI, statement: Select[Any]) -> str:
     database: Database = app.state.database
     async with database.engine.connect() as connection:
         if database.is_sqlite:
-            sql = str(statement.compile(database.engine, compile_kwargs={"literal_binds": True}))
+            sql = str(
+                statement.compile(
+                    dialect=database.engine.dialect, compile_kwargs={"literal_binds": True}
+                )
+            )
             rows = await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")
             return "\n".join(str(row[-1]) for row in rows)
         sql = str(
