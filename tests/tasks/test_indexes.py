@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import Select, select, text
-from sqlalchemy.dialects import postgresql
 
 from taskflow.db import Database
 from taskflow.tasks.listing import TaskFilters, filter_conditions, order_by
@@ -47,7 +46,9 @@ async def _plan(app: FastAPI, statement: Select[Any]) -> str:
             rows = await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")
             return "\n".join(str(row[-1]) for row in rows)
         sql = str(
-            statement.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
+            statement.compile(
+                dialect=database.engine.dialect, compile_kwargs={"literal_binds": True}
+            )
         )
         await connection.execute(text("SET LOCAL enable_seqscan = off"))
         rows = await connection.exec_driver_sql(f"EXPLAIN {sql}")
