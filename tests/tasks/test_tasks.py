@@ -328,6 +328,25 @@ async def test_concurrent_patches_with_one_if_match_have_one_winner(
     assert current["title"] == winner["title"]
 
 
+async def test_concurrent_patches_without_if_match_all_apply(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    user = await quick_user(app)
+    task = await make_task(client, user)
+    responses = await asyncio.gather(
+        *(
+            client.patch(
+                f"{API}/tasks/{task['id']}", json={"title": f"title {n}"}, headers=user.headers
+            )
+            for n in range(1, 6)
+        )
+    )
+    assert [response.status_code for response in responses] == [200] * 5
+    current = (await client.get(f"{API}/tasks/{task['id']}", headers=user.headers)).json()
+    assert current["version"] == 6  # every change counted, none lost
+    assert current["title"] in {f"title {n}" for n in range(1, 6)}
+
+
 async def test_delete_takes_subtasks_along(app: FastAPI, client: AsyncClient) -> None:
     user = await quick_user(app)
     parent = await make_task(client, user)

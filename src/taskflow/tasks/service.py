@@ -282,7 +282,9 @@ async def update_task(
     if expected is not None:
         statement = statement.where(Task.version == expected)
     if (await session.execute(statement)).scalar_one_or_none() is None:
-        # Another change won the race since we read the task: nothing was written.
+        # The task changed (or went) since we read it: nothing was written.
+        if expected is None:
+            raise NotFound("Task not found")
         raise PreconditionFailed()
     if new_labels != old_labels:
         await _set_labels(session, task_id, new_labels)
