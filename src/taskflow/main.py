@@ -26,6 +26,9 @@ from taskflow.core.redis import create_redis
 from taskflow.db import Database
 from taskflow.health.router import router as health_router
 from taskflow.users.router import router as users_router
+from taskflow.projects.router import router as projects_router
+from taskflow.tasks.router import router as tasks_router
+from taskflow.transfer.router import router as transfer_router
 from taskflow.webapp import WebApp
 
 API_PREFIX = "/api/v1"
@@ -37,6 +40,9 @@ def api_router() -> APIRouter:
     router.include_router(health_router, include_in_schema=False)
     router.include_router(auth_router)
     router.include_router(users_router)
+    router.include_router(projects_router)
+    router.include_router(tasks_router)
+    router.include_router(transfer_router)
     return router
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import warnings
 from typing import Any
 
 from alembic import context
@@ -16,10 +17,22 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def _include_object(dialect_name: str) -> Any:
+    """Skip PostgreSQL-only indexes (trigram, expression; `info["postgresql_only"]`) elsewhere."""
+
+    def include(obj: Any, _name: Any, type_: str, _reflected: bool, _compare_to: Any) -> bool:
+        if type_ == "index" and getattr(obj, "info", {}).get("postgresql_only"):
+            return dialect_name == "postgresql"
+        return True
+
+    return include
+
+
 def _configure(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_object=_include_object(connection.dialect.name),
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         compare_server_default=False,
@@ -29,7 +42,12 @@ def _configure(connection: Connection) -> None:
 
 def _run(connection: Connection) -> None:
     _configure(connection)
-    with context.begin_transaction():
+    with context.begin_transaction(), warnings.catch_warnings():
+        # Expression indexes are PostgreSQL-only and excluded above; Alembic warns about them
+        # on SQLite before `include_object` gets a say.
+        warnings.filterwarnings(
+            "ignore", message="autogenerate skipping metadata-specified expression-based index"
+        )
         context.run_migrations()
 
 

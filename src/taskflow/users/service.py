@@ -13,6 +13,7 @@ from taskflow.auth.models import AuthSession, OneTimeToken
 from taskflow.core.errors import Conflict, NotFound
 from taskflow.core.security import hash_password
 from taskflow.db import utcnow
+from taskflow.projects.service import create_inbox
 from taskflow.users.models import User
 
 PROFILE_FIELDS = ("email", "username", "full_name")
@@ -79,6 +80,7 @@ async def create_user(
             session.add(user)
     except IntegrityError:
         raise _taken(await find_conflict(session, email, username)) from None
+    await create_inbox(session, user.id)  # every user has an Inbox from the start
     return user
 
 
