@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
 
@@ -424,3 +425,19 @@ async def test_a_members_project_task_as_assignee(app: FastAPI, client: AsyncCli
     await add_member(client, project["id"], owner, member, "editor")
     task = await make_task(client, member, project_id=project["id"], assignee_id=owner.id)
     assert task["assignee_id"] == owner.id
+
+
+async def test_a_constraint_hit_by_a_concurrent_change_is_409(
+    app: FastAPI, client: AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As if the label were deleted between the check and the insert.
+    async def unchecked(*_: object) -> None:
+        return None
+
+    monkeypatch.setattr("taskflow.tasks.service._check_labels", unchecked)
+    user = await quick_user(app)
+    response = await client.post(
+        f"{API}/tasks", json={"title": "t", "label_ids": [987654]}, headers=user.headers
+    )
+    assert response.status_code == 409
+    assert (await client.get(f"{API}/tasks", headers=user.headers)).json()["total"] == 0

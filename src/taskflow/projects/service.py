@@ -259,11 +259,21 @@ async def update_member(
         raise Conflict("The owner's role changes only by handing ownership to another member")
     if new_role == Role.OWNER:
         check_role(access.role, Role.OWNER)
-        await session.execute(
+        # Conditional on the caller still being the owner: of two simultaneous hand-overs
+        # one wins (the other waits on the row, then finds no owner to demote: 409).
+        demoted = await session.scalar(
             update(ProjectMember)
-            .where(ProjectMember.project_id == project_id, ProjectMember.user_id == user.id)
+            .where(
+                ProjectMember.project_id == project_id,
+                ProjectMember.user_id == user.id,
+                ProjectMember.role == Role.OWNER.value,
+            )
             .values(role=Role.ADMIN.value)
+            .returning(ProjectMember.user_id)
+            .execution_options(synchronize_session=False)
         )
+        if demoted is None:
+            raise Conflict("Ownership changed meanwhile; reload and try again")
         access.project.owner_id = member_user.id
     member.role = new_role.value
     await session.flush()
