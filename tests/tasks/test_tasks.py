@@ -281,6 +281,11 @@ async def test_stale_if_match_returns_412_and_changes_nothing(
         )
         assert response.status_code == 412
         assert "detail" in response.json()
+        assert response.headers["etag"] == '"2"'
+    stale_delete = await client.delete(
+        f"{API}/tasks/{task['id']}", headers={**user.headers, "If-Match": '"1"'}
+    )
+    assert stale_delete.status_code == 412
     current = await client.get(f"{API}/tasks/{task['id']}", headers=user.headers)
     assert current.json()["title"] == "Original"
     assert current.json()["priority"] == 1
@@ -357,6 +362,15 @@ async def test_delete_takes_subtasks_along(app: FastAPI, client: AsyncClient) ->
     assert (await client.get(f"{API}/tasks/{child['id']}", headers=user.headers)).status_code == 404
     again = await client.delete(f"{API}/tasks/{parent['id']}", headers=user.headers)
     assert again.status_code == 404
+
+
+async def test_delete_with_the_current_if_match(app: FastAPI, client: AsyncClient) -> None:
+    user = await quick_user(app)
+    task = await make_task(client, user)
+    response = await client.delete(
+        f"{API}/tasks/{task['id']}", headers={**user.headers, "If-Match": '"1"'}
+    )
+    assert response.status_code == 204
 
 
 async def test_move_to_another_project(app: FastAPI, client: AsyncClient) -> None:

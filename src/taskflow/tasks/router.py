@@ -133,9 +133,11 @@ async def update_task(
 
 
 @router.delete("/tasks/{task_id}", tags=["tasks"], status_code=status.HTTP_204_NO_CONTENT)
-async def delete_task(session: SessionDep, user: CurrentUser, task_id: PathId) -> None:
-    """Its subtasks, comments and votes go with it."""
-    await service.delete_task(session, user, task_id)
+async def delete_task(
+    session: SessionDep, user: CurrentUser, task_id: PathId, if_match: IfMatch = None
+) -> None:
+    """Its subtasks, comments and votes go with it; a stale `If-Match` is 412."""
+    await service.delete_task(session, user, task_id, if_match=if_match)
 
 
 @router.put("/tasks/{task_id}/vote", tags=["tasks"], status_code=status.HTTP_204_NO_CONTENT)

@@ -193,7 +193,7 @@ def expected_version(if_match: str | None, current: int) -> int | None:
         match = _ETAG.match(value)
         if match and int(match.group(1)) == current:
             return current
-    raise PreconditionFailed()
+    raise PreconditionFailed(headers={"ETag": f'"{current}"'})
 
 
 async def update_task(
@@ -364,12 +364,20 @@ async def _after_move(session: AsyncSession, task_ids: Sequence[int], project_id
 # Delete
 
 
-async def delete_task(session: AsyncSession, user: User, task_id: int) -> None:
+async def delete_task(
+    session: AsyncSession, user: User, task_id: int, *, if_match: str | None = None
+) -> None:
     """Subtasks, comments, votes and label links go with it (database cascade)."""
     access = await require_task(session, task_id, user.id, Role.EDITOR)
     task = access.task
-    await session.execute(delete(Task).where(Task.id == task_id))
+    expected = expected_version(if_match, task.version)
+    statement = delete(Task).where(Task.id == task_id).returning(Task.id)
+    if expected is not None:
+        statement = statement.where(Task.version == expected)
+    deleted = await session.scalar(statement.execution_options(synchronize_session=False))
     session.expunge(task)
+    if deleted is None:  # changed or deleted since we read it
+        raise PreconditionFailed() if expected is not None else NotFound("Task not found")
     record(
         session,
         verb="task.deleted",
