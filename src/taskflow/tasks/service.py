@@ -285,22 +285,15 @@ async def update_task(
         statement = statement.where(Task.version == expected)
     if (await session.execute(statement)).scalar_one_or_none() is None:
         # The task changed (or went) since we read it: nothing was written.
-        if expected is None:
-            raise NotFound("Task not found")
-        raise PreconditionFailed()
+        raise PreconditionFailed() if expected is not None else NotFound("Task not found")
     if new_labels != old_labels:
         await _set_labels(session, task_id, new_labels)
     if moving:
         await _move_subtasks(session, [task_id], project_id)
 
-    verb = "task.updated"
-    if "status" in changes:
-        verb = "task.completed" if after["status"] == TaskStatus.DONE else "task.reopened"
-        if before["status"] != TaskStatus.DONE and after["status"] != TaskStatus.DONE:
-            verb = "task.updated"
     record(
         session,
-        verb=verb,
+        verb=_update_verb(before["status"], after["status"]),
         project_id=project_id,
         actor_id=user.id,
         task_id=task_id,
@@ -316,6 +309,12 @@ async def update_task(
             changes={"project_id": changes["project_id"]},
         )
     return await task_view(session, user.id, task_id)
+
+
+def _update_verb(before_status: str, after_status: str) -> str:
+    if before_status != after_status and TaskStatus.DONE in (before_status, after_status):
+        return "task.completed" if after_status == TaskStatus.DONE else "task.reopened"
+    return "task.updated"
 
 
 async def _move_subtasks(
