@@ -7,9 +7,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskflow.activity.schemas import ActivityPublic
-from taskflow.activity.service import diff, list_activity, record
+from taskflow.activity.service import announce, diff, list_activity, record
 from taskflow.core.errors import Conflict, NotFound
-from taskflow.core.events import Event, emit
 from taskflow.core.pagination import Page, Pagination
 from taskflow.projects.models import INBOX_NAME, Project, ProjectMember, Role
 from taskflow.projects.permissions import check_role, require_role
@@ -152,7 +151,7 @@ async def delete_project(session: AsyncSession, user: User, project_id: int) -> 
     await session.execute(delete(Project).where(Project.id == project_id))
     session.expunge(access.project)
     # No activity row can outlive its project; members still hear that it went.
-    emit(session, Event(type="project.deleted", project_id=project_id, actor_id=user.id))
+    announce(session, verb="project.deleted", project_id=project_id, actor_id=user.id)
 
 
 async def project_activity(
