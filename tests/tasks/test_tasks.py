@@ -455,3 +455,40 @@ async def test_a_constraint_hit_by_a_concurrent_change_is_409(
     )
     assert response.status_code == 409
     assert (await client.get(f"{API}/tasks", headers=user.headers)).json()["total"] == 0
+
+
+async def test_moving_keeps_an_assignee_who_is_a_member_there(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    team = await make_team(app, client)
+    other = await make_project(client, team.owner, "Other")
+    await add_member(client, other["id"], team.owner, team.editor, "editor")
+    stays = await make_task(client, team.owner, project_id=team.project_id,
+                            assignee_id=team.editor.id)  # fmt: skip
+    goes = await make_task(client, team.owner, project_id=team.project_id,
+                           assignee_id=team.viewer.id)  # fmt: skip
+    for task in (stays, goes):
+        response = await client.patch(
+            f"{API}/tasks/{task['id']}",
+            json={"project_id": other["id"], "position": None, "description": None},
+            headers=team.owner.headers,
+        )
+        assert response.status_code == 200
+        assert response.json()["description"] == ""
+    moved = await client.get(f"{API}/tasks?project_id={other['id']}", headers=team.owner.headers)
+    assignees = {t["id"]: t["assignee_id"] for t in moved.json()["items"]}
+    assert assignees == {stays["id"]: team.editor.id, goes["id"]: None}
+
+
+async def test_a_subtask_moved_alone_leaves_its_parent(app: FastAPI, client: AsyncClient) -> None:
+    user = await quick_user(app)
+    other = await make_project(client, user, "Other")
+    parent = await make_task(client, user)
+    child = await make_task(client, user, parent_id=parent["id"])
+    response = await client.patch(
+        f"{API}/tasks/{child['id']}", json={"project_id": other["id"]}, headers=user.headers
+    )
+    assert response.status_code == 200
+    assert response.json()["parent_id"] is None
+    assert response.json()["project_id"] == other["id"]
+    assert response.json()["position"] == 1.0  # appended to the (empty) target

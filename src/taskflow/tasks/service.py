@@ -237,10 +237,10 @@ async def update_task(
         raise Unprocessable("title, status and priority cannot be null")
     if after["description"] is None:
         after["description"] = ""
-    if after["position"] is None:
-        after["position"] = (
-            await _next_position(session, project_id) if moving else before["position"]
-        )
+    if moving and given.get("position") is None:
+        after["position"] = await _next_position(session, project_id)  # after the last there
+    elif after["position"] is None:
+        after["position"] = before["position"]
     after["project_id"] = project_id
 
     if "parent_id" in given and (given["parent_id"] != before["parent_id"] or moving):
