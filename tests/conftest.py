@@ -226,7 +226,7 @@ class SmtpServer:
         """The first `count` messages, once that many have arrived."""
         async with asyncio.timeout(within_seconds):
             # The server runs in its own thread and loop: polling is the simple bridge.
-            while len(self.messages) < count:  # noqa: ASYNC110
+            while len(self.messages) < count:
                 await asyncio.sleep(0.01)
         return self.messages[:count]
 

@@ -25,10 +25,12 @@ from taskflow.core.ratelimit import RateLimiter
 from taskflow.core.redis import create_redis
 from taskflow.db import Database
 from taskflow.health.router import router as health_router
-from taskflow.users.router import router as users_router
 from taskflow.projects.router import router as projects_router
+from taskflow.realtime.hub import Hub
+from taskflow.realtime.router import router as realtime_router
 from taskflow.tasks.router import router as tasks_router
 from taskflow.transfer.router import router as transfer_router
+from taskflow.users.router import router as users_router
 from taskflow.webapp import WebApp
 
 API_PREFIX = "/api/v1"
@@ -43,6 +45,7 @@ def api_router() -> APIRouter:
     router.include_router(projects_router)
     router.include_router(tasks_router)
     router.include_router(transfer_router)
+    router.include_router(realtime_router)
     return router
 
 
@@ -58,11 +61,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.events = create_event_bus(app.state.redis)
         app.state.jobs = create_job_queue(settings, app.state.database)
         app.state.rate_limiter = RateLimiter(app.state.redis)
+        app.state.hub = Hub(app.state.events)
         await app.state.events.start()
         await app.state.jobs.start()
         try:
             yield
         finally:
+            app.state.hub.close()
             await app.state.jobs.stop()
             await app.state.events.stop()
             if app.state.redis is not None:

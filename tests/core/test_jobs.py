@@ -104,7 +104,7 @@ async def test_redis_queue_runs_jobs_in_a_worker_with_retries(
         await queue.enqueue("test.record", name="e")
         await queue.enqueue("test.record", name="f")
         async with asyncio.timeout(20):
-            while sorted(name for name, _ in calls) != ["e", "f"]:  # noqa: ASYNC110
+            while sorted(name for name, _ in calls) != ["e", "f"]:
                 await asyncio.sleep(0.05)
     finally:
         await worker.stop()
