@@ -152,10 +152,23 @@ async def database_url(
         yield f"sqlite:///{tmp_path / 'test.db'}"
         return
     assert postgres_schema is not None
-    postgres_url = postgres_schema
-    yield postgres_url
-    # DELETE beats TRUNCATE on tables this small (TRUNCATE rewrites files); children first.
-    engine = create_engine(_settings(tmp_path, postgres_url), postgres_url)
+    yield postgres_schema
+    await empty_postgres(postgres_schema)
+
+
+@pytest.fixture
+async def postgres_url(postgres_schema: str | None) -> AsyncIterator[str]:
+    """The test PostgreSQL database alone (tests that only make sense there: several processes)."""
+    if postgres_schema is None:
+        _skip_or_fail("TASKFLOW_TEST_DATABASE_URL is not set")
+    assert postgres_schema is not None
+    yield postgres_schema
+    await empty_postgres(postgres_schema)
+
+
+async def empty_postgres(url: str) -> None:
+    """Delete every row. DELETE beats TRUNCATE on tables this small (TRUNCATE rewrites files)."""
+    engine = create_engine(_settings(Path("/tmp"), url), url)
     async with engine.begin() as connection:
         for table in reversed(Base.metadata.sorted_tables):
             await connection.execute(table.delete())
@@ -216,6 +229,18 @@ class SmtpServer:
     host: str
     port: int
     messages: list[EmailMessage] = field(default_factory=list)
+    _controller: Controller | None = None
+
+    def start(self) -> None:
+        """Listen (again) on `port`."""
+        self._controller = Controller(_Collector(self), hostname=self.host, port=self.port)
+        self._controller.start()
+
+    def stop(self) -> None:
+        """Stop listening: connections to `port` are refused until `start()`."""
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
 
     @property
     def settings(self) -> dict[str, object]:
@@ -254,9 +279,8 @@ def _free_port() -> int:
 def smtp_server() -> Iterator[SmtpServer]:
     """An in-process SMTP server; pass `smtp_server.settings` into `settings_overrides`."""
     server = SmtpServer(host="127.0.0.1", port=_free_port())
-    controller = Controller(_Collector(server), hostname=server.host, port=server.port)
-    controller.start()
+    server.start()
     try:
         yield server
     finally:
-        controller.stop()
+        server.stop()

@@ -8,7 +8,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,7 +42,7 @@ class ServerProcess:
         return self.log_path.read_text(errors="replace")
 
 
-def server_env(data_dir: Path, **settings: str) -> dict[str, str]:
+def server_env(data_dir: Path, settings: Mapping[str, str]) -> dict[str, str]:
     """A clean environment: no inherited TASKFLOW_* settings, only the ones given."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TASKFLOW_")}
     env.pop("DATABASE_URL", None)
@@ -72,7 +72,7 @@ def wait_until_live(server: ServerProcess, timeout: float = 30.0) -> None:
 
 @contextlib.contextmanager
 def run_server(
-    data_dir: Path, *, args: tuple[str, ...] = (), **settings: str
+    data_dir: Path, settings: Mapping[str, str], *, args: tuple[str, ...] = ()
 ) -> Iterator[ServerProcess]:
     """`python -m taskflow serve` on a free port until the block ends."""
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -81,7 +81,7 @@ def run_server(
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "taskflow", "serve", "--port", str(port), *args],
-            env=server_env(data_dir, **settings),
+            env=server_env(data_dir, settings),
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -99,13 +99,13 @@ def run_server(
 
 
 @contextlib.contextmanager
-def run_worker(data_dir: Path, **settings: str) -> Iterator[subprocess.Popen[bytes]]:
+def run_worker(data_dir: Path, settings: Mapping[str, str]) -> Iterator[subprocess.Popen[bytes]]:
     """`python -m taskflow worker` until the block ends."""
     data_dir.mkdir(parents=True, exist_ok=True)
     with (data_dir / "worker.log").open("ab") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "taskflow", "worker"],
-            env=server_env(data_dir, **settings),
+            env=server_env(data_dir, settings),
             stdout=log,
             stderr=subprocess.STDOUT,
         )

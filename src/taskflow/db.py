@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -22,6 +23,8 @@ from sqlalchemy.types import TypeDecorator
 from taskflow.config import Settings
 from taskflow.core.errors import DomainError
 from taskflow.core.events import take_pending
+
+logger = logging.getLogger(__name__)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -136,6 +139,24 @@ class Database:
         await self.engine.dispose()
 
 
+_AFTER_COMMIT_KEY = "taskflow_after_commit"
+AfterCommit = Callable[[], Awaitable[None]]
+
+
+def after_commit(session: AsyncSession, action: AfterCommit) -> None:
+    """Run `action` once `session`'s transaction has committed (never if it rolls back)."""
+    session.info.setdefault(_AFTER_COMMIT_KEY, []).append(action)
+
+
+async def run_after_commit(session: AsyncSession) -> None:
+    actions: list[AfterCommit] = session.info.pop(_AFTER_COMMIT_KEY, [])
+    for action in actions:
+        try:
+            await action()
+        except Exception:
+            logger.exception("an after-commit action failed")
+
+
 async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One session and one transaction per request, committed here and nowhere else."""
     database: Database = request.app.state.database
@@ -155,11 +176,14 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
         except BaseException:
             await session.rollback()
             take_pending(session)  # a rolled-back change is never announced
+            session.info.pop(_AFTER_COMMIT_KEY, None)
             raise
-        # Committed: announce what changed (real time). Failures are logged, never raised.
+        # Committed: announce what changed (real time), then run what waited for the commit
+        # (queueing emails). Failures are logged, never raised: the change is already saved.
         events = take_pending(session)
         if events:
             await request.app.state.events.publish(events)
+        await run_after_commit(session)
 
 
 # scope="function": the commit happens before the response is sent, so a 2xx means "saved".

@@ -1,1 +1,5 @@
 """Imports every module that registers jobs, so the queue and the worker know them all."""
+
+import taskflow.activity.jobs
+import taskflow.auth.jobs
+import taskflow.core.email  # noqa: F401

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
-from fastapi import BackgroundTasks
 from httpx import AsyncClient
+from sqlalchemy import text
 
 from taskflow.config import Settings
 from taskflow.core.email import (
@@ -18,6 +20,9 @@ from taskflow.core.email import (
     send_email,
     to_mime,
 )
+from taskflow.core.jobs.queue import InProcessJobQueue
+from taskflow.core.jobs.registry import JobContext
+from taskflow.db import Database, run_after_commit
 from tests.conftest import SmtpServer, _free_port
 
 
@@ -89,15 +94,44 @@ async def test_unreachable_smtp_server_is_logged_and_never_raises(
     assert "token=abc" not in record.getMessage()  # the secret link is not logged on failure
 
 
-async def test_enqueue_email_sends_after_the_response(
-    tmp_path: Path, smtp_server: SmtpServer
+async def test_enqueued_email_is_sent_only_once_the_transaction_commits(
+    settings: Settings, smtp_server: SmtpServer
 ) -> None:
-    background = BackgroundTasks()
-    outbox = Outbox(settings=_settings(tmp_path, **smtp_server.settings), background=background)
-    enqueue_email(outbox, _message())
-    assert smtp_server.messages == []  # queued, not sent
-    await background()
-    assert len(await smtp_server.wait_for(1)) == 1
+    settings = settings.model_copy(update=smtp_server.settings)
+    database = Database(settings)
+    jobs = InProcessJobQueue(JobContext(settings, database), run_periodic=False)
+    try:
+        async with database.sessionmaker() as session:
+            await session.execute(text("SELECT 1"))
+            enqueue_email(Outbox(session=session, jobs=jobs), _message())
+            await jobs.drain()
+            assert smtp_server.messages == []  # queued until the commit
+            await session.commit()
+            await run_after_commit(session)
+        await jobs.drain()
+        assert len(await smtp_server.wait_for(1)) == 1
+        assert len(smtp_server.messages) == 1
+    finally:
+        await database.dispose()
+
+
+async def test_mail_queued_while_the_server_is_down_arrives_after_it_returns(
+    settings: Settings, smtp_server: SmtpServer
+) -> None:
+    settings = settings.model_copy(update=smtp_server.settings)
+    database = Database(settings)
+    jobs = InProcessJobQueue(JobContext(settings, database), run_periodic=False)
+    smtp_server.stop()
+    try:
+        await jobs.enqueue("email.send", message=asdict(_message()))
+        await asyncio.sleep(1.5)  # the first attempts fail: nothing listens
+        assert smtp_server.messages == []
+        smtp_server.start()
+        [received] = await smtp_server.wait_for(1, within_seconds=30)
+        assert received["To"] == "ada@example.com"
+    finally:
+        await jobs.stop()
+        await database.dispose()
 
 
 @pytest.fixture

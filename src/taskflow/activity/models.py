@@ -31,4 +31,5 @@ class Activity(IdMixin, Base):
     )
     verb: Mapped[str] = mapped_column(String(40))
     changes: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Indexed for the retention clean-up (activity.cleanup).
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -1,23 +1,28 @@
 """Outgoing email: render plain text + HTML, send through SMTP (or log), never inside a request.
 
-Routes and services hand a message to `enqueue_email()`, the one entry point. Today it runs as
-a FastAPI background task after the response is sent; the job queue will take it over there,
-without any caller changing. A failed delivery is logged and never fails the request.
+Routes and services hand a message to `enqueue_email()`, the one entry point. Once the
+request's transaction commits, the message becomes an `email.send` job: on Redis when
+configured (a `taskflow worker` delivers it), in-process otherwise. A failed delivery is
+retried with backoff (about an hour in all) and never fails the request.
 """
 
 from __future__ import annotations
 
 import html
 import logging
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from email.message import EmailMessage as MimeMessage
 from email.utils import formatdate, make_msgid, parseaddr
 from typing import Annotated
 
 import aiosmtplib
-from fastapi import BackgroundTasks, Depends, Request
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskflow.config import Settings
+from taskflow.core.jobs.queue import JobQueue
+from taskflow.core.jobs.registry import JobContext, job
+from taskflow.db import SessionDep, after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -115,21 +120,36 @@ async def send_email(settings: Settings, message: EmailMessage) -> bool:
     return True
 
 
+class EmailNotSentError(Exception):
+    """Raised by the job so the queue retries it."""
+
+
+@job("email.send", retries=10, retry_delay=2.0, timeout=60, secret_arguments=frozenset({"message"}))
+async def send_email_job(context: JobContext, *, message: dict[str, str]) -> None:
+    """Deliver one email; raising makes the queue retry with backoff (the links stay valid)."""
+    if not await send_email(context.settings, EmailMessage(**message)):
+        raise EmailNotSentError(f"email to {message.get('to')} not delivered yet")
+
+
 @dataclass(frozen=True, slots=True)
 class Outbox:
-    """Where a request's emails go: its settings and its after-response tasks."""
+    """Where a request's emails go: the job queue, once the request's transaction commits."""
 
-    settings: Settings
-    background: BackgroundTasks
+    session: AsyncSession
+    jobs: JobQueue
 
 
-def get_outbox(request: Request, background: BackgroundTasks) -> Outbox:
-    return Outbox(settings=request.app.state.settings, background=background)
+def get_outbox(request: Request, session: SessionDep) -> Outbox:
+    return Outbox(session=session, jobs=request.app.state.jobs)
 
 
 OutboxDep = Annotated[Outbox, Depends(get_outbox)]
 
 
 def enqueue_email(outbox: Outbox, message: EmailMessage) -> None:
-    """Send `message` after the response: the one way application code sends email."""
-    outbox.background.add_task(send_email, outbox.settings, message)
+    """Queue `message` for delivery after commit: the one way application code sends email."""
+
+    async def enqueue() -> None:
+        await outbox.jobs.enqueue("email.send", message=asdict(message))
+
+    after_commit(outbox.session, enqueue)

@@ -34,10 +34,15 @@ def saq_queue(redis_url: str) -> Queue:
 
 
 class RedisJobQueue:
-    """Enqueues into SAQ on Redis; `taskflow worker` processes run the jobs."""
+    """Enqueues into SAQ on Redis; `taskflow worker` processes run the jobs.
 
-    def __init__(self, redis_url: str) -> None:
+    When Redis cannot take a job (it is down), the job runs in this process instead, with the
+    same retries: an email is delayed or sent from here, never dropped.
+    """
+
+    def __init__(self, redis_url: str, fallback: InProcessJobQueue | None = None) -> None:
         self._queue = saq_queue(redis_url)
+        self._fallback = fallback
 
     async def enqueue(self, job_name: str, /, *, key: str | None = None, **kwargs: Any) -> None:
         spec = get_job(job_name)
@@ -51,13 +56,22 @@ class RedisJobQueue:
         }
         if key is not None:
             options["key"] = key  # the same key twice is one job
-        # kwargs go as one field so an argument can never collide with a SAQ job option
-        await self._queue.enqueue(job_name, kwargs=kwargs, **options)
+        try:
+            # kwargs go as one field so an argument can never collide with a SAQ job option
+            await self._queue.enqueue(job_name, kwargs=kwargs, **options)
+        except Exception as error:
+            if self._fallback is None:
+                raise
+            logger.warning("job %s not queued on Redis (%r): running it here", job_name, error)
+            metrics.job_outcomes.labels(job_name, "fallback").inc()
+            await self._fallback.enqueue(job_name, key=key, **kwargs)
 
     async def start(self) -> None:
         await self._queue.connect()
 
     async def stop(self) -> None:
+        if self._fallback is not None:
+            await self._fallback.stop()
         try:
             await self._queue.disconnect()
         except Exception as error:  # Redis already gone: nothing left to close cleanly
@@ -145,9 +159,12 @@ class InProcessJobQueue:
 
 def create_job_queue(settings: Settings, database: Database) -> JobQueue:
     """SAQ on Redis when configured (run by `taskflow worker`), else inside this process."""
+    in_process = InProcessJobQueue(JobContext(settings=settings, database=database))
     if settings.redis_url:
-        return RedisJobQueue(settings.redis_url)
-    return InProcessJobQueue(JobContext(settings=settings, database=database))
+        # Periodic jobs belong to the workers then; the fallback only runs what Redis refused.
+        fallback = InProcessJobQueue(JobContext(settings, database), run_periodic=False)
+        return RedisJobQueue(settings.redis_url, fallback)
+    return in_process
 
 
 def retry_delay(spec: JobSpec, attempt: int) -> float:
