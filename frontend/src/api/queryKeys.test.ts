@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { keysForEvent, normalizeFilters, queryKeys, toTaskQuery } from "./queryKeys";
+
+describe("query keys", () => {
+  it("makes equal keys for equal filters", () => {
+    expect(queryKeys.taskList({ status: ["todo", "done"], search: " milk ", priority: undefined })).toEqual(
+      queryKeys.taskList({ search: "milk", status: ["done", "todo"] }),
+    );
+  });
+
+  it("drops empty values", () => {
+    expect(normalizeFilters({ search: "  ", status: [], labelId: "", projectId: "p" })).toEqual({ projectId: "p" });
+  });
+
+  it("keeps priority 0 and offset 0", () => {
+    expect(normalizeFilters({ priority: 0, offset: 0 })).toEqual({ priority: 0, offset: 0 });
+  });
+
+  it("nests task details under the tasks prefix so one invalidation covers all", () => {
+    expect(queryKeys.task("t1").slice(0, 1)).toEqual(queryKeys.tasks);
+    expect(queryKeys.comments("t1").slice(0, 3)).toEqual(queryKeys.task("t1"));
+    expect(queryKeys.taskList({}).slice(0, 2)).toEqual(queryKeys.taskLists);
+  });
+
+  it("maps filters to API query names", () => {
+    expect(toTaskQuery({ projectId: "p", assigneeId: "me", dueBefore: "2026-01-01T00:00:00Z", sort: "-priority" })).toEqual({
+      project_id: "p",
+      assignee_id: "me",
+      due_before: "2026-01-01T00:00:00Z",
+      sort: "-priority",
+      status: undefined,
+      priority: undefined,
+      label_id: undefined,
+      due_after: undefined,
+      parent_id: undefined,
+      search: undefined,
+      limit: undefined,
+      offset: undefined,
+    });
+  });
+});
+
+describe("keysForEvent", () => {
+  it("refreshes task lists and the task on a task event", () => {
+    const keys = keysForEvent({ type: "task.updated", project_id: "p", task_id: "t" });
+    expect(keys).toContainEqual(queryKeys.taskLists);
+    expect(keys).toContainEqual(queryKeys.task("t"));
+    expect(keys).toContainEqual(queryKeys.projectActivity("p"));
+  });
+
+  it("refreshes members and projects on a member event", () => {
+    const keys = keysForEvent({ type: "member.added", project_id: "p" });
+    expect(keys).toContainEqual(queryKeys.members("p"));
+    expect(keys).toContainEqual(queryKeys.projects);
+  });
+
+  it("refreshes everything visible on an unknown event", () => {
+    expect(keysForEvent({ type: "something.new" })).toEqual([queryKeys.projects, queryKeys.tasks]);
+  });
+});

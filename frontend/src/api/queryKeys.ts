@@ -1,0 +1,116 @@
+// Query keys in one place, and which of them a live event makes stale.
+import type { components } from "./schema";
+import type { TaskStatus } from "./types";
+
+export type TaskFilters = {
+  projectId?: string;
+  status?: TaskStatus[];
+  priority?: number;
+  labelId?: string;
+  assigneeId?: string;
+  dueBefore?: string;
+  dueAfter?: string;
+  parentId?: string;
+  search?: string;
+  sort?: string;
+  limit?: number;
+  offset?: number;
+};
+
+/** Drop empty values and order statuses so equal filters make equal keys. */
+export function normalizeFilters(filters: TaskFilters): TaskFilters {
+  const out: TaskFilters = {};
+  for (const [key, value] of Object.entries(filters) as [keyof TaskFilters, unknown][]) {
+    if (value === undefined || value === null || value === "") continue;
+    if (Array.isArray(value)) {
+      if (value.length === 0) continue;
+      (out as Record<string, unknown>)[key] = [...value].sort();
+      continue;
+    }
+    if (key === "search" && typeof value === "string") {
+      const trimmed = value.trim();
+      if (trimmed) out.search = trimmed;
+      continue;
+    }
+    (out as Record<string, unknown>)[key] = value;
+  }
+  return out;
+}
+
+/** The GET /tasks query string for a set of filters. */
+export function toTaskQuery(filters: TaskFilters): components["schemas"]["TaskQuery"] {
+  const f = normalizeFilters(filters);
+  return {
+    project_id: f.projectId,
+    status: f.status,
+    priority: f.priority,
+    label_id: f.labelId,
+    assignee_id: f.assigneeId,
+    due_before: f.dueBefore,
+    due_after: f.dueAfter,
+    parent_id: f.parentId,
+    search: f.search,
+    sort: f.sort,
+    limit: f.limit,
+    offset: f.offset,
+  };
+}
+
+export const queryKeys = {
+  me: ["me"] as const,
+  sessions: ["sessions"] as const,
+  projects: ["projects"] as const,
+  project: (projectId: string) => ["projects", projectId] as const,
+  members: (projectId: string) => ["projects", projectId, "members"] as const,
+  labels: (projectId: string) => ["projects", projectId, "labels"] as const,
+  projectActivity: (projectId: string) => ["projects", projectId, "activity"] as const,
+  tasks: ["tasks"] as const,
+  taskLists: ["tasks", "list"] as const,
+  taskList: (filters: TaskFilters) => ["tasks", "list", normalizeFilters(filters)] as const,
+  task: (taskId: string) => ["tasks", "detail", taskId] as const,
+  comments: (taskId: string) => ["tasks", "detail", taskId, "comments"] as const,
+  taskActivity: (taskId: string) => ["tasks", "detail", taskId, "activity"] as const,
+};
+
+export type LiveEvent = {
+  type: string;
+  project_id?: string | null;
+  task_id?: string | null;
+  actor_id?: string | null;
+  data?: unknown;
+};
+
+/** The queries a live event from the server makes stale (prefix keys). */
+export function keysForEvent(event: LiveEvent): readonly (readonly unknown[])[] {
+  const [domain] = event.type.split(".");
+  const keys: (readonly unknown[])[] = [];
+  const project = event.project_id ?? undefined;
+  const task = event.task_id ?? undefined;
+  switch (domain) {
+    case "task":
+    case "vote":
+      keys.push(queryKeys.taskLists);
+      if (task) keys.push(queryKeys.task(task));
+      if (project) keys.push(queryKeys.projectActivity(project));
+      break;
+    case "comment":
+      if (task) keys.push(queryKeys.task(task));
+      keys.push(queryKeys.taskLists);
+      break;
+    case "label":
+      if (project) keys.push(queryKeys.labels(project));
+      keys.push(queryKeys.tasks);
+      break;
+    case "member":
+      if (project) keys.push(queryKeys.members(project));
+      keys.push(queryKeys.projects);
+      break;
+    case "project":
+      keys.push(queryKeys.projects);
+      break;
+    default:
+      // An event we do not know yet: be safe and refetch what is on screen.
+      keys.push(queryKeys.projects, queryKeys.tasks);
+  }
+  return keys;
+}
