@@ -8,11 +8,11 @@ type Json<T> = { content: { "application/json": T } };
 type NoContent = { content?: never };
 type Err = Json<components["schemas"]["ErrorDetail"]>;
 type Errors = { 400: Err; 401: Err; 403: Err; 404: Err; 409: Err; 412: Err; 422: Err; 429: Err };
-type Op<P, B, R> = {
-  parameters: P;
-  requestBody: B;
-  responses: R & Errors;
-};
+type Op<P, B, R> = { parameters: P; responses: R & Errors } & ([B] extends [never]
+  ? { requestBody?: never }
+  : undefined extends B
+    ? { requestBody?: Exclude<B, undefined> }
+    : { requestBody: B });
 type NoParams = { query?: never; header?: never; path?: never; cookie?: never };
 type PathP<T> = { query?: never; header?: never; path: T; cookie?: never };
 type PathHeaderP<T, H> = { query?: never; header?: H; path: T; cookie?: never };

@@ -1,0 +1,153 @@
+// A project's tasks, as a list or a board, with the detail panel for the open task.
+import { useDeferredValue, useRef, useState } from "react";
+import { useLabels, useMembers, useProject, useTasks, useUpdateTask } from "../api/hooks";
+import type { TaskFilters as QueryFilters } from "../api/queryKeys";
+import { roleAtLeast, type Task } from "../api/types";
+import { dueRange } from "../lib/dates";
+import { Link, navigate, useLocation, withSearch } from "../lib/router";
+import { useShortcuts } from "../lib/shortcuts";
+import { Board } from "./Board";
+import { QuickAdd } from "./QuickAdd";
+import { TaskDetail } from "./TaskDetail";
+import { DEFAULT_FILTERS, TaskFilters, isFiltered, statusesFor, type FilterState } from "./TaskFilters";
+import { TaskList } from "./TaskList";
+
+export const PAGE_SIZE = 50;
+
+export function toQueryFilters(projectId: string, f: FilterState, view: "list" | "board"): QueryFilters {
+  return {
+    projectId,
+    search: f.search,
+    status: view === "list" ? statusesFor(f.status) : undefined,
+    priority: f.priority === "" ? undefined : Number(f.priority),
+    labelId: f.labelId || undefined,
+    assigneeId: f.assigneeId || undefined,
+    ...dueRange(f.due),
+    sort: view === "board" ? "position" : f.sort,
+  };
+}
+
+export function ProjectPage({ projectId, view }: { projectId: string; view: "list" | "board" }) {
+  const location = useLocation();
+  const project = useProject(projectId);
+  const labels = useLabels(projectId);
+  const members = useMembers(projectId);
+  const update = useUpdateTask();
+  const [filters, setFilters] = useState<FilterState>(DEFAULT_FILTERS);
+  const [offset, setOffset] = useState(0);
+  const [selected, setSelected] = useState(0);
+  const search = useDeferredValue(filters.search);
+  const quickAddRef = useRef<HTMLInputElement>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
+
+  const openTaskId = location.search.get("task") ?? undefined;
+  const queryFilters = toQueryFilters(projectId, { ...filters, search }, view);
+  const tasks = useTasks(
+    view === "list" ? { ...queryFilters, limit: PAGE_SIZE, offset } : { ...queryFilters, limit: 100, offset: 0 },
+    !!project.data,
+  );
+  const items = tasks.data?.items ?? [];
+  const canEdit = roleAtLeast(project.data?.role, "editor");
+
+  const openTask = (task: Task | undefined) =>
+    navigate(withSearch(location, { task: task ? task.id : null }));
+  const toggle = (task: Task) =>
+    update.mutate({ task, changes: { status: task.status === "done" ? "todo" : "done" } });
+
+  function focusRow(index: number) {
+    const clamped = Math.max(0, Math.min(items.length - 1, index));
+    setSelected(clamped);
+    document.querySelector<HTMLButtonElement>(`[data-task-index="${clamped}"] .task-title, [data-card-index="${clamped}"] .card-title`)?.focus();
+  }
+
+  useShortcuts({
+    q: () => quickAddRef.current?.focus(),
+    "/": () => searchRef.current?.focus(),
+    j: () => focusRow(selected + 1),
+    k: () => focusRow(selected - 1),
+    x: () => {
+      const task = items[selected];
+      if (task && canEdit) toggle(task);
+    },
+    b: () => navigate(view === "list" ? `/projects/${projectId}/board` : `/projects/${projectId}`),
+    Escape: () => openTaskId && openTask(undefined),
+  });
+
+  if (project.isError) {
+    return (
+      <div className="pad">
+        <h1>Project not found</h1>
+        <p>
+          It may have been deleted, or you are no longer a member. <Link href="/">Go to your Inbox</Link>
+        </p>
+      </div>
+    );
+  }
+  const p = project.data;
+  const name = p ? (p.is_inbox ? "Inbox" : p.name) : "…";
+
+  return (
+    <div className={`project-page${openTaskId ? " with-detail" : ""}`}>
+      <section className="project-content" aria-labelledby="project-title">
+        <header className="project-header">
+          <h1 id="project-title">
+            {p && <span className="dot big" style={{ background: p.color ?? "var(--muted)" }} aria-hidden="true" />}
+            {name}
+            {p?.archived && <span className="badge">Archived</span>}
+          </h1>
+          <nav className="tabs" aria-label="Project views">
+            <Link href={`/projects/${projectId}`} className="tab" aria-current={view === "list" ? "page" : undefined}>
+              List
+            </Link>
+            <Link href={`/projects/${projectId}/board`} className="tab" aria-current={view === "board" ? "page" : undefined}>
+              Board
+            </Link>
+            <Link href={`/projects/${projectId}/settings`} className="tab">
+              Settings
+            </Link>
+          </nav>
+        </header>
+        <TaskFilters
+          value={filters}
+          onChange={(next) => {
+            setFilters(next);
+            setOffset(0);
+          }}
+          labels={labels.data ?? []}
+          members={members.data ?? []}
+          searchRef={searchRef}
+          showStatus={view === "list"}
+        />
+        <QuickAdd projectId={projectId} inputRef={quickAddRef} disabled={!!p && !canEdit} />
+        {view === "list" ? (
+          <TaskList
+            query={tasks}
+            selected={selected}
+            openTaskId={openTaskId}
+            canEdit={canEdit}
+            filtered={isFiltered(filters)}
+            onToggle={toggle}
+            onOpen={openTask}
+            onFocusRow={setSelected}
+            offset={offset}
+            pageSize={PAGE_SIZE}
+            onOffset={setOffset}
+          />
+        ) : (
+          <Board query={tasks} canEdit={canEdit} openTaskId={openTaskId} onOpen={openTask} onFocusCard={setSelected} />
+        )}
+      </section>
+      {openTaskId && (
+        <TaskDetail
+          key={openTaskId}
+          taskId={openTaskId}
+          project={p}
+          labels={labels.data ?? []}
+          members={members.data ?? []}
+          onClose={() => openTask(undefined)}
+          onOpenTask={(id) => navigate(withSearch(location, { task: id }))}
+        />
+      )}
+    </div>
+  );
+}

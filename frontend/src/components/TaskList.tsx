@@ -1,0 +1,91 @@
+// The list view: loading and empty states, the rows, and paging through large projects.
+import type { UseQueryResult } from "@tanstack/react-query";
+import type { Page, Task } from "../api/types";
+import { TaskRow } from "./TaskRow";
+
+type Props = {
+  query: UseQueryResult<Page<Task>>;
+  selected: number;
+  openTaskId?: string;
+  canEdit: boolean;
+  filtered: boolean;
+  onToggle: (task: Task) => void;
+  onOpen: (task: Task) => void;
+  onFocusRow: (index: number) => void;
+  offset: number;
+  pageSize: number;
+  onOffset: (offset: number) => void;
+};
+
+export function TaskList({ query, selected, openTaskId, canEdit, filtered, onToggle, onOpen, onFocusRow, offset, pageSize, onOffset }: Props) {
+  if (query.isPending) {
+    return (
+      <div className="list-state" role="status">
+        <span className="spinner" aria-hidden="true" /> Loading tasks…
+      </div>
+    );
+  }
+  if (query.isError) {
+    return (
+      <div className="list-state" role="alert">
+        Couldn't load tasks: {query.error.message}{" "}
+        <button type="button" className="link-button" onClick={() => void query.refetch()}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+  const { items, total } = query.data;
+  if (items.length === 0) {
+    return (
+      <div className="list-state empty">
+        {filtered ? (
+          <p>No tasks match these filters.</p>
+        ) : (
+          <>
+            <p className="empty-title">All clear.</p>
+            <p className="muted">Add a task above — press <kbd>q</kbd> from anywhere.</p>
+          </>
+        )}
+      </div>
+    );
+  }
+  const from = offset + 1;
+  const to = offset + items.length;
+  return (
+    <>
+      <ul className={`task-list${query.isPlaceholderData ? " stale" : ""}`} aria-label="Tasks" aria-busy={query.isFetching}>
+        {items.map((task, index) => (
+          <TaskRow
+            key={task.id}
+            task={task}
+            index={index}
+            selected={index === selected}
+            open={task.id === openTaskId}
+            canEdit={canEdit}
+            onToggle={onToggle}
+            onOpen={onOpen}
+            onFocus={onFocusRow}
+          />
+        ))}
+      </ul>
+      {total > pageSize || offset > 0 ? (
+        <nav className="pager" aria-label="Pages">
+          <button type="button" className="button small" disabled={offset === 0} onClick={() => onOffset(Math.max(0, offset - pageSize))}>
+            ← Previous
+          </button>
+          <span>
+            {from}–{to} of {total}
+          </span>
+          <button type="button" className="button small" disabled={to >= total} onClick={() => onOffset(offset + pageSize)}>
+            Next →
+          </button>
+        </nav>
+      ) : (
+        <p className="muted count-line">
+          {total} {total === 1 ? "task" : "tasks"}
+        </p>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,55 @@
+// The small facts shown under a task's title: priority, due date, labels, comments, votes.
+import type { Task } from "../api/types";
+import { PRIORITIES } from "../api/types";
+import { formatDue } from "../lib/dates";
+
+export function PriorityBadge({ priority }: { priority: number }) {
+  if (!priority) return null;
+  const label = PRIORITIES.find((p) => p.value === priority)?.label ?? String(priority);
+  return <span className={`badge priority priority-${priority}`}>P{5 - priority} · {label}</span>;
+}
+
+export function DueBadge({ dueAt, done }: { dueAt: string | null; done: boolean }) {
+  if (!dueAt) return null;
+  const due = formatDue(dueAt);
+  return (
+    <span className={`badge due due-${done ? "done" : due.tone}`}>
+      <span className="visually-hidden">Due </span>
+      {due.text}
+    </span>
+  );
+}
+
+export function LabelChip({ name, color }: { name: string; color: string | null }) {
+  return (
+    <span className="chip">
+      <span className="dot" style={{ background: color ?? "var(--muted)" }} aria-hidden="true" />
+      {name}
+    </span>
+  );
+}
+
+export function TaskMeta({ task }: { task: Task }) {
+  const done = task.status === "done";
+  const parts = [
+    task.status === "in_progress" && <span key="s" className="badge status-in_progress">In progress</span>,
+    task.priority > 0 && <PriorityBadge key="p" priority={task.priority} />,
+    task.due_at && <DueBadge key="d" dueAt={task.due_at} done={done} />,
+    ...task.labels.map((l) => <LabelChip key={l.id} name={l.name} color={l.color} />),
+    task.parent_id && <span key="sub" className="badge">Subtask</span>,
+    task.comment_count > 0 && (
+      <span key="c" className="count" title="Comments">
+        💬 {task.comment_count}
+        <span className="visually-hidden"> comments</span>
+      </span>
+    ),
+    task.vote_count > 0 && (
+      <span key="v" className="count" title="Votes">
+        ▲ {task.vote_count}
+        <span className="visually-hidden"> votes</span>
+      </span>
+    ),
+  ].filter(Boolean);
+  if (parts.length === 0) return null;
+  return <div className="task-meta">{parts}</div>;
+}

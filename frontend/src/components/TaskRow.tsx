@@ -1,0 +1,42 @@
+// One task in the list: complete it inline, open it in the detail panel.
+import type { Task } from "../api/types";
+import { TaskMeta } from "./TaskMeta";
+
+type Props = {
+  task: Task;
+  index: number;
+  selected: boolean;
+  open: boolean;
+  canEdit: boolean;
+  onToggle: (task: Task) => void;
+  onOpen: (task: Task) => void;
+  onFocus: (index: number) => void;
+};
+
+export function TaskRow({ task, index, selected, open, canEdit, onToggle, onOpen, onFocus }: Props) {
+  const done = task.status === "done";
+  return (
+    <li className={`task-row${selected ? " selected" : ""}${open ? " open" : ""}${done ? " done" : ""}`} data-task-index={index}>
+      <input
+        type="checkbox"
+        className={`complete priority-ring-${task.priority}`}
+        checked={done}
+        disabled={!canEdit}
+        onChange={() => onToggle(task)}
+        aria-label={`${done ? "Reopen" : "Complete"} “${task.title}”`}
+      />
+      <div className="task-main">
+        <button
+          type="button"
+          className="task-title"
+          onClick={() => onOpen(task)}
+          onFocus={() => onFocus(index)}
+          aria-current={open ? "true" : undefined}
+        >
+          {task.title}
+        </button>
+        <TaskMeta task={task} />
+      </div>
+    </li>
+  );
+}
