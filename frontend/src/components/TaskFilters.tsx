@@ -1,5 +1,5 @@
 // Search, filters and sort above the task list and board.
-import type { RefObject } from "react";
+import { useState, type RefObject } from "react";
 import type { Label, Member, TaskStatus } from "../api/types";
 import { PRIORITIES } from "../api/types";
 import type { DueFilter } from "../lib/dates";
@@ -60,10 +60,11 @@ type Props = {
 
 export function TaskFilters({ value, onChange, labels, members, searchRef, showStatus }: Props) {
   const set = <K extends keyof FilterState>(key: K, v: FilterState[K]) => onChange({ ...value, [key]: v });
+  const [open, setOpen] = useState(false);
   const active =
     value.priority !== "" || value.labelId !== "" || value.assigneeId !== "" || value.due !== "" || value.status !== "open";
   return (
-    <div className="filters" role="search">
+    <div className={`filters${open ? " filters-open" : ""}`} role="search">
       <div className="filter search-filter">
         <label htmlFor="task-search" className="visually-hidden">
           Search tasks
@@ -80,6 +81,16 @@ export function TaskFilters({ value, onChange, labels, members, searchRef, showS
           }}
         />
       </div>
+      <button
+        type="button"
+        className="button small filters-toggle"
+        aria-expanded={open}
+        aria-controls="more-filters"
+        onClick={() => setOpen((o) => !o)}
+      >
+        Filters{active ? " •" : ""}
+      </button>
+      <div className="more-filters" id="more-filters">
       {showStatus && (
         <div className="filter">
           <label htmlFor="filter-status">Status</label>
@@ -151,6 +162,7 @@ export function TaskFilters({ value, onChange, labels, members, searchRef, showS
           Clear filters
         </button>
       )}
+      </div>
     </div>
   );
 }

@@ -29,6 +29,14 @@ export function LabelChip({ name, color }: { name: string; color: string | null 
   );
 }
 
+function CommentIcon() {
+  return (
+    <svg width="12" height="12" viewBox="0 0 16 16" aria-hidden="true" focusable="false" style={{ verticalAlign: "-1px" }}>
+      <path fill="currentColor" d="M2 2h12a1 1 0 0 1 1 1v8a1 1 0 0 1-1 1H6l-3.5 3v-3H2a1 1 0 0 1-1-1V3a1 1 0 0 1 1-1z" />
+    </svg>
+  );
+}
+
 export function TaskMeta({ task }: { task: Task }) {
   const done = task.status === "done";
   const parts = [
@@ -39,7 +47,7 @@ export function TaskMeta({ task }: { task: Task }) {
     task.parent_id && <span key="sub" className="badge">Subtask</span>,
     task.comment_count > 0 && (
       <span key="c" className="count" title="Comments">
-        💬 {task.comment_count}
+        <CommentIcon /> {task.comment_count}
         <span className="visually-hidden"> comments</span>
       </span>
     ),

@@ -15,6 +15,8 @@ export function useShortcuts(handlers: Record<string, (event: KeyboardEvent) => 
   useEffect(() => {
     function onKey(event: KeyboardEvent) {
       if (event.metaKey || event.ctrlKey || event.altKey || isTyping(event.target)) return;
+      // A modal dialog (the help sheet, a confirm) owns the keyboard while it is open.
+      if (document.querySelector("dialog[open]")) return;
       const handler = ref.current[event.key];
       if (handler) {
         event.preventDefault();

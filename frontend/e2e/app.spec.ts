@@ -1,0 +1,183 @@
+// The web app's flows in Chromium against the in-memory fake API (no server needed).
+import { expect, test } from "@playwright/test";
+import { FakeApi } from "./fake-api";
+import { createProject, noHorizontalOverflow, quickAdd, screenshot, seriousA11yViolations, signIn, signUp } from "./helpers";
+
+const ada = { email: "ada@example.com", username: "ada", password: "correct horse battery" };
+
+test.describe("with the fake API", () => {
+  let api: FakeApi;
+
+  test.beforeEach(async ({ context }) => {
+    api = new FakeApi();
+    await api.install(context);
+  });
+
+  test("a user walks the main flow", async ({ page }) => {
+    await signUp(page, ada);
+    await expect(page.getByText("Please verify your email")).toBeVisible();
+    await screenshot(page, "inbox-empty");
+
+    // verify email from the link
+    await page.goto(`/verify-email?token=verify-${api.users[0].id}`);
+    await expect(page.getByText("Your email is verified")).toBeVisible();
+    await page.getByRole("link", { name: "Go to your tasks" }).click();
+    await expect(page.getByText("Please verify your email")).toHaveCount(0);
+
+    await createProject(page, "Launch");
+    await quickAdd(page, ["Write announcement", "Book venue", "Order snacks"]);
+
+    // edit one in the detail panel
+    await page.getByRole("button", { name: "Write announcement", exact: true }).click();
+    const detail = page.getByRole("complementary", { name: "Task details" });
+    await detail.getByLabel("Priority").selectOption("4");
+    await detail.getByRole("button", { name: "Edit" }).click();
+    await detail.getByLabel("Description (Markdown)").fill("Ship **on time**.\n\n<img src=x onerror=alert(1)>\n\n- [x] draft\n- [ ] review");
+    await detail.getByRole("button", { name: "Save" }).click();
+    await expect(detail.locator(".markdown strong")).toHaveText("on time");
+    await expect(detail.locator(".markdown img")).toHaveCount(0);
+    await expect(detail.getByText("<img src=x onerror=alert(1)>")).toBeVisible();
+    await detail.getByLabel("Write a comment").fill("Looks good");
+    await detail.getByRole("button", { name: "Comment" }).click();
+    await expect(detail.locator(".comment")).toContainText("Looks good");
+    await screenshot(page, "task-detail");
+    await page.keyboard.press("Escape");
+    await expect(detail).toHaveCount(0);
+    await expect(page.locator(".task-row").first()).toContainText("Urgent");
+
+    // complete one inline: it leaves the open list, and shows under Done
+    await page.getByLabel("Complete “Order snacks”").click();
+    await expect(page.getByRole("button", { name: "Order snacks", exact: true })).toHaveCount(0);
+    await page.getByLabel("Status").selectOption("done");
+    await expect(page.getByRole("button", { name: "Order snacks", exact: true })).toBeVisible();
+    await page.getByLabel("Status").selectOption("open");
+    await screenshot(page, "task-list");
+
+    // board: drag a card to another column
+    await page.getByRole("link", { name: "Board" }).click();
+    const todo = page.locator('[data-status="todo"]');
+    const doing = page.locator('[data-status="in_progress"]');
+    await todo.locator(".card", { hasText: "Book venue" }).dragTo(doing);
+    await expect(doing.locator(".card", { hasText: "Book venue" })).toBeVisible();
+    await expect.poll(() => api.tasks.find((t) => t.title === "Book venue")?.status).toBe("in_progress");
+    await screenshot(page, "board");
+
+    // a stale version: the move is rolled back and the user is told
+    api.failNextPatchWith412 = true;
+    await todo.locator(".card", { hasText: "Write announcement" }).dragTo(doing);
+    await expect(page.getByRole("alert").filter({ hasText: "changed by someone else" })).toBeVisible();
+    await expect(todo.locator(".card", { hasText: "Write announcement" })).toBeVisible();
+
+    // keyboard move on the board
+    await doing.getByRole("button", { name: "Move “Book venue” to Done" }).click();
+    await expect(page.locator('[data-status="done"] .card', { hasText: "Book venue" })).toBeVisible();
+
+    // search and filter in the list
+    await page.getByRole("link", { name: "List" }).click();
+    await page.getByLabel("Status").selectOption("all");
+    await page.getByLabel("Search tasks").fill("venue");
+    await expect(page.locator(".task-row")).toHaveCount(1);
+    await page.getByLabel("Search tasks").fill("");
+    await page.getByLabel("Priority").selectOption("4");
+    await expect(page.locator(".task-row")).toHaveCount(1);
+    await expect(page.locator(".task-row")).toContainText("Write announcement");
+    await page.getByRole("button", { name: "Clear filters" }).click();
+
+    // sign out, sign back in with the email; a reload stays signed in
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+    await screenshot(page, "sign-in");
+    await signIn(page, ada.email, ada.password);
+    await page.reload();
+    await expect(page.getByRole("heading", { name: "Inbox" })).toBeVisible();
+    await expect(page.getByRole("link", { name: "Launch" })).toBeVisible();
+  });
+
+  test("keyboard shortcuts", async ({ page }) => {
+    await signUp(page, ada);
+    await page.locator("body").click();
+    await page.keyboard.press("q");
+    await expect(page.getByLabel("Add a task")).toBeFocused();
+    await quickAdd(page, ["First", "Second"]);
+    await page.getByLabel("Add a task").press("Escape");
+    await page.keyboard.press("/");
+    await expect(page.getByLabel("Search tasks")).toBeFocused();
+    await page.getByLabel("Search tasks").press("Escape");
+    await page.keyboard.press("j");
+    await page.keyboard.press("k");
+    await expect(page.getByRole("button", { name: "First", exact: true })).toBeFocused();
+    await page.keyboard.press("x");
+    await expect.poll(() => api.tasks.find((t) => t.title === "First")?.status).toBe("done");
+    await page.keyboard.press("?");
+    await expect(page.getByRole("dialog", { name: "Keyboard shortcuts" })).toBeVisible();
+    await screenshot(page, "shortcuts");
+    await page.keyboard.press("Escape");
+    await expect(page.getByRole("dialog")).toHaveCount(0);
+  });
+
+  test("a second member sees changes live", async ({ browser, page }) => {
+    await signUp(page, ada);
+    await createProject(page, "Shared");
+    const projectId = api.projects.find((p) => p.name === "Shared")!.id;
+
+    const bob = api.createUser("bob@example.com", "bob", "bobs password 1", true);
+    api.members.push({ project_id: projectId, user_id: bob.id, role: "editor", created_at: new Date().toISOString() });
+    const other = await browser.newContext();
+    await api.install(other);
+    const bobPage = await other.newPage();
+    await signIn(bobPage, "bob", "bobs password 1");
+    await bobPage.getByRole("link", { name: "Shared" }).click();
+    await expect(bobPage.getByText("All clear.")).toBeVisible();
+    await expect(bobPage.locator(".live-live")).toBeVisible();
+
+    await quickAdd(page, ["Made by Ada"]);
+    await expect(bobPage.getByRole("button", { name: "Made by Ada", exact: true })).toBeVisible();
+    await other.close();
+  });
+
+  test("works at 375 px wide", async ({ page }) => {
+    await page.setViewportSize({ width: 375, height: 740 });
+    await signUp(page, ada);
+    await noHorizontalOverflow(page);
+    await page.getByRole("button", { name: "Projects menu" }).click();
+    await expect(page.getByRole("navigation", { name: "Projects" })).toBeInViewport();
+    await createProject(page, "Phone");
+    await quickAdd(page, ["Small screen task"]);
+    await noHorizontalOverflow(page);
+    await screenshot(page, "mobile-list");
+    await page.getByRole("button", { name: "Small screen task", exact: true }).click();
+    await expect(page.getByRole("complementary", { name: "Task details" })).toBeInViewport();
+    await noHorizontalOverflow(page);
+    await screenshot(page, "mobile-detail");
+    await page.getByRole("button", { name: "← Close" }).click();
+    await page.getByRole("link", { name: "Board" }).click();
+    await expect(page.locator('[data-status="todo"]')).toBeVisible();
+    await page.goto("/account");
+    await noHorizontalOverflow(page);
+  });
+
+  test("main screens have no serious accessibility violations, light and dark", async ({ page }) => {
+    await page.goto("/login");
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.goto("/signup");
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await signUp(page, ada);
+    await quickAdd(page, ["Accessible task"]);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.getByRole("button", { name: "Accessible task", exact: true }).click();
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.getByRole("button", { name: /Theme: system/ }).click(); // → light
+    await page.getByRole("button", { name: /Theme: light/ }).click(); // → dark
+    await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, "dark-detail");
+    await page.goto(page.url().replace(/\?.*$/, "").replace(/$/, "/board"));
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.goto(page.url().replace(/\/board$/, "/settings"));
+    await expect(page.getByRole("heading", { name: /settings/ })).toBeVisible();
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.goto("/account");
+    await expect(page.getByRole("heading", { name: "Account", exact: true })).toBeVisible();
+    expect(await seriousA11yViolations(page)).toEqual([]);
+  });
+});
