@@ -11,12 +11,24 @@ const plainFetch = (request: Request) => globalThis.fetch(request);
 /** Client for the auth endpoints that must not go through the 401 retry. */
 export const authApi = createClient<paths>({ baseUrl: "", fetch: plainFetch, credentials: "same-origin" });
 
-async function refreshAccessToken(): Promise<string | null> {
+async function refreshOnce(): Promise<string | null> {
   const { data } = await authApi.POST("/api/v1/auth/refresh", {
     headers: COOKIE_HEADER,
     body: {},
   });
   return data?.access_token ?? null;
+}
+
+/**
+ * Refresh tokens are single-use and shared by every tab through the cookie: two tabs
+ * refreshing at once would present a spent token and end the session. A Web Lock
+ * makes the tabs take turns, so each one sends the cookie the previous one set.
+ */
+function refreshAccessToken(): Promise<string | null> {
+  if (typeof navigator !== "undefined" && navigator.locks) {
+    return navigator.locks.request("taskflow-refresh", refreshOnce).then((token) => token);
+  }
+  return refreshOnce();
 }
 
 export const tokens = new TokenStore(refreshAccessToken);

@@ -3,6 +3,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import { COOKIE_HEADER, ApiError, api, authApi, onSignedOut, tokens, unwrap } from "../api/client";
 import type { User } from "../api/types";
+import { refreshDelay } from "../lib/jwt";
 
 type Status = "loading" | "signedIn" | "signedOut";
 
@@ -57,6 +58,23 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       cancelled = true;
     };
   }, [forget]);
+
+  // Refresh a little before the access token lapses, so the WebSocket and the next
+  // request never meet an expired token (a 401 would still be handled).
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const schedule = (token: string | null) => {
+      clearTimeout(timer);
+      const delay = token ? refreshDelay(token) : null;
+      if (delay !== null) timer = setTimeout(() => void tokens.refresh(), delay);
+    };
+    schedule(tokens.accessToken);
+    const unsubscribe = tokens.subscribe(schedule);
+    return () => {
+      clearTimeout(timer);
+      unsubscribe();
+    };
+  }, []);
 
   const adoptToken = useCallback(async (accessToken: string) => {
     tokens.set(accessToken);

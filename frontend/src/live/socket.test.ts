@@ -24,6 +24,7 @@ class FakeSocket {
 
 function setup(token: string | null = "t1") {
   const sockets: FakeSocket[] = [];
+  const tokenListeners = new Set<(t: string | null) => void>();
   const timers: (() => void)[] = [];
   let current = token;
   const options = {
@@ -36,6 +37,10 @@ function setup(token: string | null = "t1") {
     onEvent: vi.fn(),
     onResync: vi.fn(),
     onStatus: vi.fn(),
+    subscribeToken: (listener: (t: string | null) => void) => {
+      tokenListeners.add(listener);
+      return () => tokenListeners.delete(listener);
+    },
     createSocket: () => {
       const s = new FakeSocket();
       sockets.push(s);
@@ -45,7 +50,11 @@ function setup(token: string | null = "t1") {
     clearTimer: () => {},
   };
   const live = new LiveConnection(options);
-  return { live, sockets, timers, options };
+  const setToken = (t: string) => {
+    current = t;
+    for (const listener of tokenListeners) listener(t);
+  };
+  return { live, sockets, timers, options, setToken };
 }
 
 describe("backoffDelay", () => {
@@ -96,6 +105,18 @@ describe("LiveConnection", () => {
     expect(options.refreshToken).toHaveBeenCalledOnce();
     sockets[1].open();
     expect(JSON.parse(sockets[1].sent[0]).token).toBe("t2");
+  });
+
+  it("sends a renewed token on the open socket without a re-sync", () => {
+    const { live, sockets, options, setToken } = setup();
+    live.start();
+    sockets[0].open();
+    sockets[0].message({ type: "ready" });
+    setToken("t9");
+    expect(JSON.parse(sockets[0].sent[1])).toEqual({ type: "auth", token: "t9" });
+    sockets[0].message({ type: "ready" });
+    expect(options.onResync).not.toHaveBeenCalled();
+    expect(sockets).toHaveLength(1);
   });
 
   it("stops reconnecting once stopped", () => {

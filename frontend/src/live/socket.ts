@@ -29,6 +29,8 @@ export type LiveOptions = {
   /** Called on every `ready` after the first: events may have been missed, refetch. */
   onResync: () => void;
   onStatus?: (status: LiveStatus) => void;
+  /** Token changes: a fresh token is sent on the open socket, so it outlives the old one. */
+  subscribeToken?: (listener: (token: string | null) => void) => () => void;
   createSocket?: (url: string) => SocketLike;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
@@ -41,11 +43,14 @@ export class LiveConnection {
   private stopped = false;
   private timer: unknown = null;
   private refreshedForThisAttempt = false;
+  private readyOnThisSocket = false;
+  private unsubscribe: () => void = () => {};
   private readonly options: Required<LiveOptions>;
 
   constructor(options: LiveOptions) {
     this.options = {
       onStatus: () => {},
+      subscribeToken: () => () => {},
       createSocket: (url) => new WebSocket(url),
       setTimer: (fn, ms) => setTimeout(fn, ms),
       clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
@@ -55,11 +60,15 @@ export class LiveConnection {
 
   start(): void {
     this.stopped = false;
+    this.unsubscribe = this.options.subscribeToken((token) => {
+      if (token && this.socket && this.readyOnThisSocket) this.socket.send(JSON.stringify({ type: "auth", token }));
+    });
     this.connect();
   }
 
   stop(): void {
     this.stopped = true;
+    this.unsubscribe();
     if (this.timer !== null) this.options.clearTimer(this.timer);
     this.timer = null;
     const socket = this.socket;
@@ -80,6 +89,7 @@ export class LiveConnection {
     this.options.onStatus("connecting");
     const socket = this.options.createSocket(this.options.url);
     this.socket = socket;
+    this.readyOnThisSocket = false;
     socket.onopen = () => socket.send(JSON.stringify({ type: "auth", token }));
     socket.onmessage = (message) => this.receive(message.data);
     socket.onerror = () => {};
@@ -94,6 +104,9 @@ export class LiveConnection {
       return;
     }
     if (event.type === "ready") {
+      // A second `ready` on the same socket only confirms a renewed token.
+      if (this.readyOnThisSocket) return;
+      this.readyOnThisSocket = true;
       this.attempt = 0;
       this.refreshedForThisAttempt = false;
       this.options.onStatus("live");
@@ -107,6 +120,7 @@ export class LiveConnection {
 
   private closed(code: number): void {
     this.socket = null;
+    this.readyOnThisSocket = false;
     if (this.stopped) return;
     this.options.onStatus("offline");
     if (code === UNAUTHORIZED_CLOSE && !this.refreshedForThisAttempt) {

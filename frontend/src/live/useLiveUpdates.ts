@@ -19,6 +19,7 @@ export function useLiveUpdates(enabled: boolean): LiveStatus {
       },
       onResync: () => void qc.invalidateQueries(),
       onStatus: setStatus,
+      subscribeToken: (listener) => tokens.subscribe(listener),
     });
     connection.start();
     return () => connection.stop();
