@@ -93,6 +93,68 @@ test.describe("with the fake API", () => {
     await expect(page.getByRole("link", { name: "Launch" })).toBeVisible();
   });
 
+  test("an expired access token is refreshed silently", async ({ page }) => {
+    await signUp(page, ada);
+    api.sessions.clear(); // every access token is now rejected; the refresh cookie still works
+    await quickAdd(page, ["After expiry"]);
+    await expect(page.getByRole("heading", { name: "Inbox" })).toBeVisible();
+  });
+
+  test("forgot and reset password", async ({ page }) => {
+    const user = api.createUser("grace@example.com", "grace", "old password 123", true);
+    await page.goto("/login");
+    await page.getByRole("link", { name: "Forgot your password?" }).click();
+    await page.getByLabel("Email").fill("grace@example.com");
+    await page.getByRole("button", { name: "Send reset link" }).click();
+    await expect(page.getByText("a link to reset the password is on its way")).toBeVisible();
+    await page.goto(`/reset-password?token=reset-${user.id}`);
+    await page.getByLabel("New password", { exact: true }).fill("new password 456");
+    await page.getByLabel("Repeat new password").fill("new password 456");
+    await page.getByRole("button", { name: "Set password" }).click();
+    await expect(page.getByText("Password changed. Sign in with the new one.")).toBeVisible();
+    await signIn(page, "grace", "new password 456");
+  });
+
+  test("labels, members, account", async ({ page }) => {
+    await signUp(page, ada);
+    api.createUser("bob@example.com", "bob", "bobs password 1", true);
+    await createProject(page, "Team");
+    await quickAdd(page, ["Label me"]);
+    await page.getByRole("link", { name: "Settings" }).click();
+    await page.getByLabel("New label").fill("bug");
+    await page.getByRole("button", { name: "Add label" }).click();
+    await expect(page.getByLabel("Label name")).toHaveValue("bug");
+    await page.getByLabel("Add member (username or email)").fill("bob");
+    await page.getByLabel("Role", { exact: true }).selectOption("viewer");
+    await page.getByRole("button", { name: "Add", exact: true }).click();
+    await expect(page.locator(".member", { hasText: "@bob" })).toBeVisible();
+    await screenshot(page, "project-settings");
+
+    await page.getByRole("link", { name: /Back to Team/ }).click();
+    await page.getByRole("button", { name: "Label me", exact: true }).click();
+    const detail = page.getByRole("complementary", { name: "Task details" });
+    await detail.getByLabel("bug").check();
+    await expect(page.locator(".task-row .chip", { hasText: "bug" })).toBeVisible();
+    await page.keyboard.press("Escape");
+    await page.getByLabel("Label", { exact: true }).selectOption({ label: "bug" });
+    await expect(page.locator(".task-row")).toHaveCount(1);
+
+    await page.getByRole("link", { name: "ada" }).click();
+    await expect(page.locator(".session")).toContainText("this device");
+    const download = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Download export" }).click();
+    expect((await download).suggestedFilename()).toMatch(/^taskflow-export-.*\.json$/);
+    await page.getByLabel("Current password").fill(ada.password);
+    await page.getByLabel("New password").fill("another password 789");
+    await page.getByRole("button", { name: "Change password" }).click();
+    await expect(page.getByText("Password changed.")).toBeVisible();
+    await screenshot(page, "account");
+    page.on("dialog", (dialog) => void dialog.accept());
+    await page.getByLabel("Your password").fill("another password 789");
+    await page.getByRole("button", { name: "Delete my account" }).click();
+    await expect(page.getByText("Your account was deleted.")).toBeVisible();
+  });
+
   test("keyboard shortcuts", async ({ page }) => {
     await signUp(page, ada);
     await page.locator("body").click();

@@ -167,6 +167,12 @@ export class FakeApi {
       return route.fulfill({ status: 204, headers: { "set-cookie": "taskflow_refresh=; Max-Age=0; Path=/api/v1/auth" } });
     }
     if (method === "POST" && path === "/auth/password-reset/request") return route.fulfill({ status: 202 });
+    if (method === "POST" && path === "/auth/password-reset/confirm") {
+      const user = this.users.find((u) => `reset-${u.id}` === body.token);
+      if (!user) return this.json(route, 400, { detail: "Invalid token" });
+      this.passwords.set(user.id, String(body.new_password));
+      return route.fulfill({ status: 204 });
+    }
     if (method === "POST" && path === "/auth/verify/confirm") {
       const user = this.users.find((u) => `verify-${u.id}` === body.token);
       if (!user) return this.json(route, 400, { detail: "Invalid token" });
@@ -188,6 +194,29 @@ export class FakeApi {
       return this.json(route, 200, me);
     }
     if (path === "/auth/verify/request" && method === "POST") return route.fulfill({ status: 202 });
+    if (path === "/users/me/password" && method === "POST") {
+      if (this.passwords.get(me.id) !== body.current_password) return this.json(route, 400, { detail: "Current password is wrong" });
+      this.passwords.set(me.id, String(body.new_password));
+      const { access, refresh } = this.issue(me.id);
+      return this.json(route, 200, { access_token: access, refresh_token: refresh, token_type: "bearer", expires_in: 900 }, { "set-cookie": this.setCookie(refresh) });
+    }
+    if (path === "/users/me" && method === "DELETE") {
+      if (this.passwords.get(me.id) !== body.password) return this.json(route, 400, { detail: "Wrong password" });
+      this.users = this.users.filter((u) => u !== me);
+      return route.fulfill({ status: 204 });
+    }
+    if ((m = /^\/auth\/sessions\/([^/]+)$/.exec(path)) && method === "DELETE") return route.fulfill({ status: 204 });
+    if (path === "/auth/logout-all" && method === "POST") return route.fulfill({ status: 204 });
+    if ((m = /^\/labels\/([^/]+)$/.exec(path))) {
+      const label = this.labels.find((l) => l.id === m![1]);
+      if (!label) return this.json(route, 404, { detail: "Label not found" });
+      if (method === "DELETE") {
+        this.labels = this.labels.filter((l) => l !== label);
+        return route.fulfill({ status: 204 });
+      }
+      Object.assign(label, body);
+      return this.json(route, 200, label);
+    }
     if (path === "/auth/sessions" && method === "GET") {
       return this.json(route, 200, this.page([{ id: session.sid, created_at: now(), last_used_at: now(), user_agent: "Chromium", ip: "127.0.0.1", current: true }], url));
     }

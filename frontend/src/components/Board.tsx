@@ -57,7 +57,14 @@ export function Board({ query, canEdit, openTaskId, onOpen, onFocusCard }: Props
     return index === -1 ? columns.get(status)!.filter((t) => t.id !== dragging).length : index;
   }
 
+  const hidden = query.data.total - tasks.length;
   return (
+    <>
+    {hidden > 0 && (
+      <p className="notice" role="status">
+        The board shows the first {tasks.length} of {query.data.total} tasks. Narrow it with search or filters, or use the list.
+      </p>
+    )}
     <div className="board">
       {STATUSES.map((status, columnIndex) => {
         const column = columns.get(status.value)!;
@@ -150,5 +157,6 @@ export function Board({ query, canEdit, openTaskId, onOpen, onFocusCard }: Props
         );
       })}
     </div>
+    </>
   );
 }
