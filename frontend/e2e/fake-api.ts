@@ -2,25 +2,26 @@
 // so the web app's screens can be walked in a real browser without a server.
 import type { BrowserContext, Route, WebSocketRoute } from "@playwright/test";
 
-type Row = Record<string, unknown> & { id: string };
+type Row = Record<string, unknown> & { id: number };
 
 let counter = 0;
-const id = (prefix: string) => `${prefix}_${(++counter).toString(36)}`;
+// Integer ids like the API; the prefix only documents what the id is for.
+const id = (_prefix: string) => ++counter;
 const now = () => new Date().toISOString();
 
 export class FakeApi {
   users: Row[] = [];
-  passwords = new Map<string, string>();
+  passwords = new Map<number, string>();
   projects: Row[] = [];
-  members: { project_id: string; user_id: string; role: string; created_at: string }[] = [];
-  labels: (Row & { project_id: string })[] = [];
+  members: { project_id: number; user_id: number; role: string; created_at: string }[] = [];
+  labels: (Row & { project_id: number })[] = [];
   tasks: Row[] = [];
   comments: Row[] = [];
   votes = new Set<string>();
   activity: Row[] = [];
-  sessions = new Map<string, { userId: string; sid: string }>(); // access token -> user
-  refresh = new Map<string, { userId: string; sid: string }>(); // refresh cookie -> user
-  sockets = new Map<WebSocketRoute, string>(); // socket -> user id
+  sessions = new Map<string, { userId: number; sid: number }>(); // access token -> user
+  refresh = new Map<string, { userId: number; sid: number }>(); // refresh cookie -> user
+  sockets = new Map<WebSocketRoute, number>(); // socket -> user id
   /** Set to make the next PATCH /tasks/{id} answer 412 (stale version). */
   failNextPatchWith412 = false;
 
@@ -50,9 +51,9 @@ export class FakeApi {
     return rest;
   }
 
-  private issue(userId: string, sid = id("sid")) {
-    const access = id("access");
-    const refresh = id("refresh");
+  private issue(userId: number, sid = id("sid")) {
+    const access = `access-${id("access")}`;
+    const refresh = `refresh-${id("refresh")}`;
     this.sessions.set(access, { userId, sid });
     this.refresh.set(refresh, { userId, sid });
     return { access, refresh };
@@ -67,15 +68,15 @@ export class FakeApi {
     return `taskflow_refresh=${value}; HttpOnly; SameSite=Strict; Path=/api/v1/auth`;
   }
 
-  private projectFor(userId: string, p: Row) {
+  private projectFor(userId: number, p: Row) {
     const m = this.members.find((x) => x.project_id === p.id && x.user_id === userId);
     return m ? { ...p, role: m.role } : null;
   }
 
-  private taskPublic(t: Row, userId: string) {
+  private taskPublic(t: Row, userId: number) {
     return {
       ...t,
-      labels: this.labels.filter((l) => (t.label_ids as string[]).includes(l.id)).map(({ id, name, color }) => ({ id, name, color })),
+      labels: this.labels.filter((l) => (t.label_ids as number[]).includes(l.id)).map(({ id, name, color }) => ({ id, name, color })),
       vote_count: [...this.votes].filter((v) => v.endsWith(`:${t.id}`)).length,
       voted_by_me: this.votes.has(`${userId}:${t.id}`),
       comment_count: this.comments.filter((c) => c.task_id === t.id).length,
@@ -83,7 +84,7 @@ export class FakeApi {
     };
   }
 
-  private emit(verb: string, projectId: string, taskId: string | null, actorId: string) {
+  private emit(verb: string, projectId: number, taskId: number | null, actorId: number) {
     this.activity.unshift({ id: id("act"), actor: this.actor(actorId), verb, task_id: taskId, project_id: projectId, changes: null, created_at: now() });
     for (const [ws, userId] of this.sockets) {
       if (this.members.some((m) => m.project_id === projectId && m.user_id === userId)) {
@@ -92,16 +93,16 @@ export class FakeApi {
     }
   }
 
-  private actor(userId: string) {
+  private actor(userId: number) {
     const u = this.users.find((x) => x.id === userId)!;
     return { id: u.id, username: u.username };
   }
 
   createUser(email: string, username: string, password: string, verified = false) {
-    const user = { id: id("usr"), email, username, full_name: null, is_active: true, is_verified: verified, is_superuser: false, created_at: now() };
+    const user = { id: id("usr"), email, username, full_name: "", is_active: true, is_verified: verified, is_superuser: false, created_at: now() };
     this.users.push(user);
     this.passwords.set(user.id, password);
-    const inbox = { id: id("prj"), name: "Inbox", description: null, color: null, is_inbox: true, archived: false, created_at: now() };
+    const inbox = { id: id("prj"), name: "Inbox", description: "", color: "#808080", is_inbox: true, archived: false, created_at: now() };
     this.projects.push(inbox);
     this.members.push({ project_id: inbox.id, user_id: user.id, role: "owner", created_at: now() });
     return user;
@@ -208,7 +209,7 @@ export class FakeApi {
     if ((m = /^\/auth\/sessions\/([^/]+)$/.exec(path)) && method === "DELETE") return route.fulfill({ status: 204 });
     if (path === "/auth/logout-all" && method === "POST") return route.fulfill({ status: 204 });
     if ((m = /^\/labels\/([^/]+)$/.exec(path))) {
-      const label = this.labels.find((l) => l.id === m![1]);
+      const label = this.labels.find((l) => l.id === Number(m![1]));
       if (!label) return this.json(route, 404, { detail: "Label not found" });
       if (method === "DELETE") {
         this.labels = this.labels.filter((l) => l !== label);
@@ -227,13 +228,13 @@ export class FakeApi {
       return this.json(route, 200, this.page(items, url));
     }
     if (path === "/projects" && method === "POST") {
-      const p = { id: id("prj"), name: body.name, description: body.description ?? null, color: body.color ?? null, is_inbox: false, archived: false, created_at: now() };
+      const p = { id: id("prj"), name: body.name, description: body.description ?? "", color: body.color ?? "#808080", is_inbox: false, archived: false, created_at: now() };
       this.projects.push(p);
       this.members.push({ project_id: p.id, user_id: me.id, role: "owner", created_at: now() });
       return this.json(route, 201, { ...p, role: "owner" });
     }
     if ((m = /^\/projects\/([^/]+)$/.exec(path))) {
-      const p = this.projects.find((x) => x.id === m![1] && myProjectIds.includes(x.id));
+      const p = this.projects.find((x) => x.id === Number(m![1]) && myProjectIds.includes(x.id));
       if (!p) return this.json(route, 404, { detail: "Project not found" });
       if (method === "PATCH") Object.assign(p, body);
       if (method === "DELETE") {
@@ -243,7 +244,7 @@ export class FakeApi {
       return this.json(route, 200, this.projectFor(me.id, p));
     }
     if ((m = /^\/projects\/([^/]+)\/members$/.exec(path))) {
-      const pid = m[1];
+      const pid = Number(m[1]);
       if (method === "POST") {
         const user = this.users.find((u) => u.username === body.user || u.email === body.user);
         if (!user) return this.json(route, 404, { detail: "No such user" });
@@ -259,9 +260,9 @@ export class FakeApi {
       return method === "POST" ? this.json(route, 201, items[items.length - 1]) : this.json(route, 200, this.page(items, url));
     }
     if ((m = /^\/projects\/([^/]+)\/labels$/.exec(path))) {
-      const pid = m[1];
+      const pid = Number(m[1]);
       if (method === "POST") {
-        const label = { id: id("lbl"), project_id: pid, name: String(body.name), color: (body.color as string) ?? null };
+        const label = { id: id("lbl"), project_id: pid, name: String(body.name), color: (body.color as string) ?? "#808080" };
         this.labels.push(label);
         return this.json(route, 201, label);
       }
@@ -269,14 +270,14 @@ export class FakeApi {
     }
 
     if (path === "/tasks" && method === "GET") {
-      let items = this.tasks.filter((t) => myProjectIds.includes(String(t.project_id)));
+      let items = this.tasks.filter((t) => myProjectIds.includes(Number(t.project_id)));
       const q = url.searchParams;
-      if (q.get("project_id")) items = items.filter((t) => t.project_id === q.get("project_id"));
-      if (q.get("parent_id")) items = items.filter((t) => t.parent_id === q.get("parent_id"));
+      if (q.get("project_id")) items = items.filter((t) => t.project_id === Number(q.get("project_id")));
+      if (q.get("parent_id")) items = items.filter((t) => t.parent_id === Number(q.get("parent_id")));
       const statuses = q.getAll("status");
       if (statuses.length) items = items.filter((t) => statuses.includes(String(t.status)));
       if (q.get("priority")) items = items.filter((t) => t.priority === Number(q.get("priority")));
-      if (q.get("label_id")) items = items.filter((t) => (t.label_ids as string[]).includes(q.get("label_id")!));
+      if (q.get("label_id")) items = items.filter((t) => (t.label_ids as number[]).includes(Number(q.get("label_id"))));
       if (q.get("search")) {
         const words = q.get("search")!.toLowerCase().split(/\s+/);
         items = items.filter((t) => words.every((w) => `${t.title} ${t.description ?? ""}`.toLowerCase().includes(w)));
@@ -291,14 +292,14 @@ export class FakeApi {
       return this.json(route, 200, this.page(items.map((t) => this.taskPublic(t, me.id)), url));
     }
     if (path === "/tasks" && method === "POST") {
-      const parent = body.parent_id ? this.tasks.find((t) => t.id === body.parent_id) : undefined;
-      const projectId = (body.project_id as string) ?? parent?.project_id ?? this.projects.find((p) => p.is_inbox && myProjectIds.includes(p.id))!.id;
+      const parent = body.parent_id ? this.tasks.find((t) => t.id === Number(body.parent_id)) : undefined;
+      const projectId = Number((body.project_id as number) ?? parent?.project_id ?? this.projects.find((p) => p.is_inbox && myProjectIds.includes(p.id))!.id);
       const t = {
         id: id("tsk"),
         project_id: projectId,
         parent_id: body.parent_id ?? null,
         title: body.title,
-        description: body.description ?? null,
+        description: body.description ?? "",
         status: body.status ?? "todo",
         priority: body.priority ?? 0,
         due_at: body.due_at ?? null,
@@ -312,11 +313,11 @@ export class FakeApi {
         version: 1,
       };
       this.tasks.push(t);
-      this.emit("task.created", String(projectId), t.id, me.id);
+      this.emit("task.created", projectId, t.id, me.id);
       return this.json(route, 201, this.taskPublic(t, me.id), { etag: '"1"' });
     }
     if ((m = /^\/tasks\/([^/]+)$/.exec(path))) {
-      const t = this.tasks.find((x) => x.id === m![1] && myProjectIds.includes(String(x.project_id)));
+      const t = this.tasks.find((x) => x.id === Number(m![1]) && myProjectIds.includes(Number(x.project_id)));
       if (!t) return this.json(route, 404, { detail: "Task not found" });
       if (method === "PATCH") {
         const ifMatch = request.headers()["if-match"];
@@ -328,11 +329,11 @@ export class FakeApi {
         if (body.status) t.completed_at = body.status === "done" ? now() : null;
         t.version = Number(t.version) + 1;
         t.updated_at = now();
-        this.emit(body.status === "done" ? "task.completed" : "task.updated", String(t.project_id), t.id, me.id);
+        this.emit(body.status === "done" ? "task.completed" : "task.updated", Number(t.project_id), t.id, me.id);
       }
       if (method === "DELETE") {
         this.tasks = this.tasks.filter((x) => x !== t);
-        this.emit("task.deleted", String(t.project_id), t.id, me.id);
+        this.emit("task.deleted", Number(t.project_id), t.id, me.id);
         return route.fulfill({ status: 204 });
       }
       return this.json(route, 200, this.taskPublic(t, me.id), { etag: `"${t.version}"` });
@@ -344,14 +345,14 @@ export class FakeApi {
     }
     if ((m = /^\/tasks\/([^/]+)\/comments$/.exec(path))) {
       if (method === "POST") {
-        const c = { id: id("cmt"), task_id: m[1], author: this.actor(me.id), body: body.body, created_at: now(), updated_at: now() };
+        const c = { id: id("cmt"), task_id: Number(m[1]), author: this.actor(me.id), body: body.body, created_at: now(), updated_at: now() };
         this.comments.push(c);
         return this.json(route, 201, c);
       }
-      return this.json(route, 200, this.page(this.comments.filter((c) => c.task_id === m![1]), url));
+      return this.json(route, 200, this.page(this.comments.filter((c) => c.task_id === Number(m![1])), url));
     }
     if ((m = /^\/tasks\/([^/]+)\/activity$/.exec(path))) {
-      return this.json(route, 200, this.page(this.activity.filter((a) => a.task_id === m![1]), url));
+      return this.json(route, 200, this.page(this.activity.filter((a) => a.task_id === Number(m![1])), url));
     }
     return this.json(route, 404, { detail: `fake API has no ${method} ${path}` });
   }

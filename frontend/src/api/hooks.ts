@@ -2,7 +2,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { ApiError, api, unwrap } from "./client";
 import { queryKeys, toTaskQuery, type TaskFilters } from "./queryKeys";
-import type { Label, Page, Project, Role, Task, TaskCreate, TaskUpdate } from "./types";
+import type { Id, Label, Page, Project, Role, Task, TaskCreate, TaskUpdate } from "./types";
 import { useToast } from "../lib/toast";
 
 const ALL = 100; // the API's largest page: enough for projects, members and labels
@@ -27,18 +27,18 @@ export function sortProjects(projects: Project[]): Project[] {
   );
 }
 
-export function useProject(projectId: string | undefined) {
+export function useProject(projectId: Id | undefined) {
   return useQuery({
-    queryKey: queryKeys.project(projectId ?? ""),
+    queryKey: queryKeys.project(projectId ?? 0),
     enabled: !!projectId,
     queryFn: async () =>
       unwrap(await api.GET("/api/v1/projects/{project_id}", { params: { path: { project_id: projectId! } } })),
   });
 }
 
-export function useMembers(projectId: string | undefined) {
+export function useMembers(projectId: Id | undefined) {
   return useQuery({
-    queryKey: queryKeys.members(projectId ?? ""),
+    queryKey: queryKeys.members(projectId ?? 0),
     enabled: !!projectId,
     queryFn: async () =>
       unwrap(
@@ -49,9 +49,9 @@ export function useMembers(projectId: string | undefined) {
   });
 }
 
-export function useLabels(projectId: string | undefined) {
+export function useLabels(projectId: Id | undefined) {
   return useQuery({
-    queryKey: queryKeys.labels(projectId ?? ""),
+    queryKey: queryKeys.labels(projectId ?? 0),
     enabled: !!projectId,
     queryFn: async () =>
       unwrap(
@@ -72,15 +72,15 @@ export function useTasks(filters: TaskFilters, enabled = true) {
   });
 }
 
-export function useTask(taskId: string | undefined) {
+export function useTask(taskId: Id | undefined) {
   return useQuery({
-    queryKey: queryKeys.task(taskId ?? ""),
+    queryKey: queryKeys.task(taskId ?? 0),
     enabled: !!taskId,
     queryFn: async () => unwrap(await api.GET("/api/v1/tasks/{task_id}", { params: { path: { task_id: taskId! } } })),
   });
 }
 
-export function useComments(taskId: string) {
+export function useComments(taskId: Id) {
   return useQuery({
     queryKey: queryKeys.comments(taskId),
     queryFn: async () =>
@@ -92,7 +92,7 @@ export function useComments(taskId: string) {
   });
 }
 
-export function useTaskActivity(taskId: string) {
+export function useTaskActivity(taskId: Id) {
   return useQuery({
     queryKey: queryKeys.taskActivity(taskId),
     queryFn: async () =>
@@ -124,7 +124,7 @@ function restore(qc: QueryClient, snapshot: Snapshot): void {
 }
 
 /** Apply a change to a task wherever it is cached: lists and its detail. */
-export function patchCachedTask(qc: QueryClient, taskId: string, change: Partial<Task>): void {
+export function patchCachedTask(qc: QueryClient, taskId: Id, change: Partial<Task>): void {
   qc.setQueriesData<Page<Task>>({ queryKey: queryKeys.taskLists }, (page) =>
     page && Array.isArray(page.items)
       ? { ...page, items: page.items.map((t) => (t.id === taskId ? { ...t, ...change } : t)) }
@@ -201,7 +201,7 @@ export function useCreateTask() {
 export function useDeleteTask() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (taskId: string) =>
+    mutationFn: async (taskId: Id) =>
       unwrap(await api.DELETE("/api/v1/tasks/{task_id}", { params: { path: { task_id: taskId } } })),
     onSuccess: (_data, taskId) => {
       qc.removeQueries({ queryKey: queryKeys.task(taskId) });
@@ -239,7 +239,7 @@ export function useVote() {
   });
 }
 
-export function useAddComment(taskId: string) {
+export function useAddComment(taskId: Id) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: async (body: string) =>
@@ -248,10 +248,10 @@ export function useAddComment(taskId: string) {
   });
 }
 
-export function useDeleteComment(taskId: string) {
+export function useDeleteComment(taskId: Id) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (commentId: string) =>
+    mutationFn: async (commentId: Id) =>
       unwrap(await api.DELETE("/api/v1/comments/{comment_id}", { params: { path: { comment_id: commentId } } })),
     onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.task(taskId) }),
   });
@@ -262,16 +262,16 @@ export function useDeleteComment(taskId: string) {
 export function useCreateProject() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (body: { name: string; color?: string | null; description?: string | null }) =>
+    mutationFn: async (body: { name: string; color?: string; description?: string }) =>
       unwrap(await api.POST("/api/v1/projects", { body })),
     onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.projects }),
   });
 }
 
-export function useUpdateProject(projectId: string) {
+export function useUpdateProject(projectId: Id) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (body: { name?: string; description?: string | null; color?: string | null; archived?: boolean }) =>
+    mutationFn: async (body: { name?: string; description?: string; color?: string; archived?: boolean }) =>
       unwrap(await api.PATCH("/api/v1/projects/{project_id}", { params: { path: { project_id: projectId } }, body })),
     onSuccess: (project) => {
       qc.setQueryData(queryKeys.project(projectId), project);
@@ -283,25 +283,25 @@ export function useUpdateProject(projectId: string) {
 export function useDeleteProject() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (projectId: string) =>
+    mutationFn: async (projectId: Id) =>
       unwrap(await api.DELETE("/api/v1/projects/{project_id}", { params: { path: { project_id: projectId } } })),
     onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.projects }),
   });
 }
 
-export function useAddMember(projectId: string) {
+export function useAddMember(projectId: Id) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (body: { user: string; role: Role }) =>
+    mutationFn: async (body: { user: string; role: Exclude<Role, "owner"> }) =>
       unwrap(await api.POST("/api/v1/projects/{project_id}/members", { params: { path: { project_id: projectId } }, body })),
     onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.members(projectId) }),
   });
 }
 
-export function useUpdateMember(projectId: string) {
+export function useUpdateMember(projectId: Id) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async ({ userId, role }: { userId: string; role: Role }) =>
+    mutationFn: async ({ userId, role }: { userId: Id; role: Role }) =>
       unwrap(
         await api.PATCH("/api/v1/projects/{project_id}/members/{user_id}", {
           params: { path: { project_id: projectId, user_id: userId } },
@@ -316,10 +316,10 @@ export function useUpdateMember(projectId: string) {
   });
 }
 
-export function useRemoveMember(projectId: string) {
+export function useRemoveMember(projectId: Id) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (userId: string) =>
+    mutationFn: async (userId: Id) =>
       unwrap(
         await api.DELETE("/api/v1/projects/{project_id}/members/{user_id}", {
           params: { path: { project_id: projectId, user_id: userId } },
@@ -329,19 +329,19 @@ export function useRemoveMember(projectId: string) {
   });
 }
 
-export function useCreateLabel(projectId: string) {
+export function useCreateLabel(projectId: Id) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (body: { name: string; color?: string | null }) =>
+    mutationFn: async (body: { name: string; color?: string }) =>
       unwrap(await api.POST("/api/v1/projects/{project_id}/labels", { params: { path: { project_id: projectId } }, body })),
     onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.labels(projectId) }),
   });
 }
 
-export function useUpdateLabel(projectId: string) {
+export function useUpdateLabel(projectId: Id) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async ({ labelId, ...body }: { labelId: string; name?: string; color?: string | null }) =>
+    mutationFn: async ({ labelId, ...body }: { labelId: Id; name?: string; color?: string }) =>
       unwrap(await api.PATCH("/api/v1/labels/{label_id}", { params: { path: { label_id: labelId } }, body })),
     onSuccess: () =>
       Promise.all([
@@ -351,10 +351,10 @@ export function useUpdateLabel(projectId: string) {
   });
 }
 
-export function useDeleteLabel(projectId: string) {
+export function useDeleteLabel(projectId: Id) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (labelId: string) =>
+    mutationFn: async (labelId: Id) =>
       unwrap(await api.DELETE("/api/v1/labels/{label_id}", { params: { path: { label_id: labelId } } })),
     onSuccess: () =>
       Promise.all([

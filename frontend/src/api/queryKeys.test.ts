@@ -9,7 +9,7 @@ describe("query keys", () => {
   });
 
   it("drops empty values", () => {
-    expect(normalizeFilters({ search: "  ", status: [], labelId: "", projectId: "p" })).toEqual({ projectId: "p" });
+    expect(normalizeFilters({ search: "  ", status: [], assigneeId: "", projectId: 7 })).toEqual({ projectId: 7 });
   });
 
   it("keeps priority 0 and offset 0", () => {
@@ -17,14 +17,14 @@ describe("query keys", () => {
   });
 
   it("nests task details under the tasks prefix so one invalidation covers all", () => {
-    expect(queryKeys.task("t1").slice(0, 1)).toEqual(queryKeys.tasks);
-    expect(queryKeys.comments("t1").slice(0, 3)).toEqual(queryKeys.task("t1"));
+    expect(queryKeys.task(1).slice(0, 1)).toEqual(queryKeys.tasks);
+    expect(queryKeys.comments(1).slice(0, 3)).toEqual(queryKeys.task(1));
     expect(queryKeys.taskList({}).slice(0, 2)).toEqual(queryKeys.taskLists);
   });
 
   it("maps filters to API query names", () => {
-    expect(toTaskQuery({ projectId: "p", assigneeId: "me", dueBefore: "2026-01-01T00:00:00Z", sort: "-priority" })).toEqual({
-      project_id: "p",
+    expect(toTaskQuery({ projectId: 7, assigneeId: "me", dueBefore: "2026-01-01T00:00:00Z", sort: "-priority" })).toEqual({
+      project_id: 7,
       assignee_id: "me",
       due_before: "2026-01-01T00:00:00Z",
       sort: "-priority",
@@ -42,15 +42,15 @@ describe("query keys", () => {
 
 describe("keysForEvent", () => {
   it("refreshes task lists and the task on a task event", () => {
-    const keys = keysForEvent({ type: "task.updated", project_id: "p", task_id: "t" });
+    const keys = keysForEvent({ type: "task.updated", project_id: 7, task_id: 9 });
     expect(keys).toContainEqual(queryKeys.taskLists);
-    expect(keys).toContainEqual(queryKeys.task("t"));
-    expect(keys).toContainEqual(queryKeys.projectActivity("p"));
+    expect(keys).toContainEqual(queryKeys.task(9));
+    expect(keys).toContainEqual(queryKeys.projectActivity(7));
   });
 
   it("refreshes members and projects on a member event", () => {
-    const keys = keysForEvent({ type: "member.added", project_id: "p" });
-    expect(keys).toContainEqual(queryKeys.members("p"));
+    const keys = keysForEvent({ type: "member.added", project_id: 7 });
+    expect(keys).toContainEqual(queryKeys.members(7));
     expect(keys).toContainEqual(queryKeys.projects);
   });
 

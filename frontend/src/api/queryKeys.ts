@@ -1,16 +1,16 @@
 // Query keys in one place, and which of them a live event makes stale.
 import type { components } from "./schema";
-import type { TaskStatus } from "./types";
+import type { Id, TaskStatus } from "./types";
 
 export type TaskFilters = {
-  projectId?: string;
+  projectId?: Id;
   status?: TaskStatus[];
   priority?: number;
-  labelId?: string;
+  labelId?: Id;
   assigneeId?: string;
   dueBefore?: string;
   dueAfter?: string;
-  parentId?: string;
+  parentId?: Id;
   search?: string;
   sort?: string;
   limit?: number;
@@ -60,23 +60,23 @@ export const queryKeys = {
   me: ["me"] as const,
   sessions: ["sessions"] as const,
   projects: ["projects"] as const,
-  project: (projectId: string) => ["projects", projectId] as const,
-  members: (projectId: string) => ["projects", projectId, "members"] as const,
-  labels: (projectId: string) => ["projects", projectId, "labels"] as const,
-  projectActivity: (projectId: string) => ["projects", projectId, "activity"] as const,
+  project: (projectId: Id) => ["projects", projectId] as const,
+  members: (projectId: Id) => ["projects", projectId, "members"] as const,
+  labels: (projectId: Id) => ["projects", projectId, "labels"] as const,
+  projectActivity: (projectId: Id) => ["projects", projectId, "activity"] as const,
   tasks: ["tasks"] as const,
   taskLists: ["tasks", "list"] as const,
   taskList: (filters: TaskFilters) => ["tasks", "list", normalizeFilters(filters)] as const,
-  task: (taskId: string) => ["tasks", "detail", taskId] as const,
-  comments: (taskId: string) => ["tasks", "detail", taskId, "comments"] as const,
-  taskActivity: (taskId: string) => ["tasks", "detail", taskId, "activity"] as const,
+  task: (taskId: Id) => ["tasks", "detail", taskId] as const,
+  comments: (taskId: Id) => ["tasks", "detail", taskId, "comments"] as const,
+  taskActivity: (taskId: Id) => ["tasks", "detail", taskId, "activity"] as const,
 };
 
 export type LiveEvent = {
   type: string;
-  project_id?: string | null;
-  task_id?: string | null;
-  actor_id?: string | null;
+  project_id?: Id | null;
+  task_id?: Id | null;
+  actor_id?: Id | null;
   data?: unknown;
 };
 

@@ -37,7 +37,7 @@ export interface paths {
   "/api/v1/auth/logout-all": { post: Op<NoParams, never, { 204: NoContent }> };
   "/api/v1/auth/sessions": { get: Op<NoParams, never, { 200: Json<S["Page_SessionPublic_"]> }> };
   "/api/v1/auth/sessions/{session_id}": {
-    delete: Op<PathP<{ session_id: string }>, never, { 204: NoContent }>;
+    delete: Op<PathP<{ session_id: number }>, never, { 204: NoContent }>;
   };
   "/api/v1/auth/verify/request": { post: Op<NoParams, never, { 202: NoContent }> };
   "/api/v1/auth/verify/confirm": { post: Op<NoParams, Json<S["TokenBody"]>, { 200: Json<S["UserPublic"]> }> };
@@ -64,41 +64,41 @@ export interface paths {
     post: Op<NoParams, Json<S["ProjectCreate"]>, { 201: Json<S["ProjectPublic"]> }>;
   };
   "/api/v1/projects/{project_id}": {
-    get: Op<PathP<{ project_id: string }>, never, { 200: Json<S["ProjectPublic"]> }>;
-    patch: Op<PathP<{ project_id: string }>, Json<S["ProjectUpdate"]>, { 200: Json<S["ProjectPublic"]> }>;
-    delete: Op<PathP<{ project_id: string }>, never, { 204: NoContent }>;
+    get: Op<PathP<{ project_id: number }>, never, { 200: Json<S["ProjectPublic"]> }>;
+    patch: Op<PathP<{ project_id: number }>, Json<S["ProjectUpdate"]>, { 200: Json<S["ProjectPublic"]> }>;
+    delete: Op<PathP<{ project_id: number }>, never, { 204: NoContent }>;
   };
   "/api/v1/projects/{project_id}/members": {
     get: Op<
-      { query?: Pagination; header?: never; path: { project_id: string }; cookie?: never },
+      { query?: Pagination; header?: never; path: { project_id: number }; cookie?: never },
       never,
       { 200: Json<S["Page_MemberPublic_"]> }
     >;
-    post: Op<PathP<{ project_id: string }>, Json<S["MemberCreate"]>, { 201: Json<S["MemberPublic"]> }>;
+    post: Op<PathP<{ project_id: number }>, Json<S["MemberCreate"]>, { 201: Json<S["MemberPublic"]> }>;
   };
   "/api/v1/projects/{project_id}/members/{user_id}": {
     patch: Op<
-      PathP<{ project_id: string; user_id: string }>,
+      PathP<{ project_id: number; user_id: number }>,
       Json<S["MemberUpdate"]>,
       { 200: Json<S["MemberPublic"]> }
     >;
-    delete: Op<PathP<{ project_id: string; user_id: string }>, never, { 204: NoContent }>;
+    delete: Op<PathP<{ project_id: number; user_id: number }>, never, { 204: NoContent }>;
   };
   "/api/v1/projects/{project_id}/labels": {
     get: Op<
-      { query?: Pagination; header?: never; path: { project_id: string }; cookie?: never },
+      { query?: Pagination; header?: never; path: { project_id: number }; cookie?: never },
       never,
       { 200: Json<S["Page_LabelPublic_"]> }
     >;
-    post: Op<PathP<{ project_id: string }>, Json<S["LabelCreate"]>, { 201: Json<S["LabelPublic"]> }>;
+    post: Op<PathP<{ project_id: number }>, Json<S["LabelCreate"]>, { 201: Json<S["LabelPublic"]> }>;
   };
   "/api/v1/labels/{label_id}": {
-    patch: Op<PathP<{ label_id: string }>, Json<S["LabelUpdate"]>, { 200: Json<S["LabelPublic"]> }>;
-    delete: Op<PathP<{ label_id: string }>, never, { 204: NoContent }>;
+    patch: Op<PathP<{ label_id: number }>, Json<S["LabelUpdate"]>, { 200: Json<S["LabelPublic"]> }>;
+    delete: Op<PathP<{ label_id: number }>, never, { 204: NoContent }>;
   };
   "/api/v1/projects/{project_id}/activity": {
     get: Op<
-      { query?: Pagination; header?: never; path: { project_id: string }; cookie?: never },
+      { query?: Pagination; header?: never; path: { project_id: number }; cookie?: never },
       never,
       { 200: Json<S["Page_ActivityPublic_"]> }
     >;
@@ -113,38 +113,38 @@ export interface paths {
   };
   "/api/v1/tasks/bulk": { post: Op<NoParams, Json<S["BulkAction"]>, { 200: Json<S["BulkResult"]> }> };
   "/api/v1/tasks/{task_id}": {
-    get: Op<PathP<{ task_id: string }>, never, { 200: Json<S["TaskPublic"]> }>;
+    get: Op<PathP<{ task_id: number }>, never, { 200: Json<S["TaskPublic"]> }>;
     put: Op<
-      PathHeaderP<{ task_id: string }, { "If-Match"?: string }>,
+      PathHeaderP<{ task_id: number }, { "If-Match"?: string }>,
       Json<S["TaskUpdate"]>,
       { 200: Json<S["TaskPublic"]> }
     >;
     patch: Op<
-      PathHeaderP<{ task_id: string }, { "If-Match"?: string }>,
+      PathHeaderP<{ task_id: number }, { "If-Match"?: string }>,
       Json<S["TaskUpdate"]>,
       { 200: Json<S["TaskPublic"]> }
     >;
-    delete: Op<PathP<{ task_id: string }>, never, { 204: NoContent }>;
+    delete: Op<PathP<{ task_id: number }>, never, { 204: NoContent }>;
   };
   "/api/v1/tasks/{task_id}/vote": {
-    put: Op<PathP<{ task_id: string }>, never, { 204: NoContent }>;
-    delete: Op<PathP<{ task_id: string }>, never, { 204: NoContent }>;
+    put: Op<PathP<{ task_id: number }>, never, { 204: NoContent }>;
+    delete: Op<PathP<{ task_id: number }>, never, { 204: NoContent }>;
   };
   "/api/v1/tasks/{task_id}/comments": {
     get: Op<
-      { query?: Pagination; header?: never; path: { task_id: string }; cookie?: never },
+      { query?: Pagination; header?: never; path: { task_id: number }; cookie?: never },
       never,
       { 200: Json<S["Page_CommentPublic_"]> }
     >;
-    post: Op<PathP<{ task_id: string }>, Json<S["CommentCreate"]>, { 201: Json<S["CommentPublic"]> }>;
+    post: Op<PathP<{ task_id: number }>, Json<S["CommentCreate"]>, { 201: Json<S["CommentPublic"]> }>;
   };
   "/api/v1/comments/{comment_id}": {
-    patch: Op<PathP<{ comment_id: string }>, Json<S["CommentCreate"]>, { 200: Json<S["CommentPublic"]> }>;
-    delete: Op<PathP<{ comment_id: string }>, never, { 204: NoContent }>;
+    patch: Op<PathP<{ comment_id: number }>, Json<S["CommentCreate"]>, { 200: Json<S["CommentPublic"]> }>;
+    delete: Op<PathP<{ comment_id: number }>, never, { 204: NoContent }>;
   };
   "/api/v1/tasks/{task_id}/activity": {
     get: Op<
-      { query?: Pagination; header?: never; path: { task_id: string }; cookie?: never },
+      { query?: Pagination; header?: never; path: { task_id: number }; cookie?: never },
       never,
       { 200: Json<S["Page_ActivityPublic_"]> }
     >;
@@ -156,17 +156,17 @@ export interface components {
   schemas: {
     ErrorDetail: { detail?: unknown };
     UserPublic: {
-      id: string;
+      id: number;
       email: string;
       username: string;
-      full_name: string | null;
+      full_name: string;
       is_active: boolean;
       is_verified: boolean;
       is_superuser: boolean;
       created_at: string;
     };
-    UserCreate: { email: string; username: string; password: string; full_name?: string | null };
-    UserUpdate: { email?: string | null; username?: string | null; full_name?: string | null };
+    UserCreate: { email: string; username: string; password: string; full_name?: string };
+    UserUpdate: { email?: string | null; username?: string | null; full_name?: string | null; current_password?: string | null };
     Body_login: { username: string; password: string; grant_type?: string | null; scope?: string };
     TokenPair: { access_token: string; refresh_token: string; token_type: string; expires_in: number };
     RefreshRequest: { refresh_token?: string | null };
@@ -176,101 +176,102 @@ export interface components {
     PasswordResetRequest: { email: string };
     PasswordResetConfirm: { token: string; new_password: string };
     SessionPublic: {
-      id: string;
+      id: number;
       created_at: string;
-      last_used_at: string | null;
-      user_agent: string | null;
-      ip: string | null;
+      last_used_at: string;
+      user_agent: string;
+      ip: string;
       current: boolean;
     };
     Page_SessionPublic_: { items: S["SessionPublic"][]; total: number; limit: number; offset: number };
     ProjectPublic: {
-      id: string;
+      id: number;
       name: string;
-      description: string | null;
-      color: string | null;
+      description: string;
+      color: string;
       is_inbox: boolean;
       archived: boolean;
       role: "owner" | "admin" | "editor" | "viewer";
       created_at: string;
     };
-    ProjectCreate: { name: string; description?: string | null; color?: string | null };
-    ProjectUpdate: { name?: string; description?: string | null; color?: string | null; archived?: boolean };
+    ProjectCreate: { name: string; description?: string; color?: string };
+    ProjectUpdate: { name?: string; description?: string; color?: string; archived?: boolean };
     Page_ProjectPublic_: { items: S["ProjectPublic"][]; total: number; limit: number; offset: number };
-    MemberUser: { id: string; username: string; email: string; full_name: string | null };
+    MemberUser: { id: number; username: string; email: string; full_name: string };
     MemberPublic: { user: S["MemberUser"]; role: "owner" | "admin" | "editor" | "viewer"; created_at: string };
-    MemberCreate: { user: string; role: "owner" | "admin" | "editor" | "viewer" };
+    MemberCreate: { user: string; role?: "admin" | "editor" | "viewer" };
     MemberUpdate: { role: "owner" | "admin" | "editor" | "viewer" };
     Page_MemberPublic_: { items: S["MemberPublic"][]; total: number; limit: number; offset: number };
-    LabelPublic: { id: string; name: string; color: string | null };
-    LabelCreate: { name: string; color?: string | null };
-    LabelUpdate: { name?: string; color?: string | null };
+    LabelPublic: { id: number; name: string; color: string };
+    LabelCreate: { name: string; color?: string };
+    LabelUpdate: { name?: string; color?: string };
     Page_LabelPublic_: { items: S["LabelPublic"][]; total: number; limit: number; offset: number };
     TaskPublic: {
-      id: string;
-      project_id: string;
-      parent_id: string | null;
+      id: number;
+      project_id: number;
+      parent_id: number | null;
       title: string;
-      description: string | null;
+      description: string;
       status: "todo" | "in_progress" | "done";
       priority: number;
       due_at: string | null;
       completed_at: string | null;
-      assignee_id: string | null;
+      assignee_id: number | null;
       labels: S["LabelPublic"][];
       position: number;
       vote_count: number;
       voted_by_me: boolean;
       comment_count: number;
-      created_by: string;
+      created_by: number | null;
       created_at: string;
       updated_at: string;
       version: number;
     };
     TaskCreate: {
       title: string;
-      project_id?: string | null;
+      project_id?: number | null;
       description?: string | null;
       status?: "todo" | "in_progress" | "done";
       priority?: number;
       due_at?: string | null;
-      assignee_id?: string | null;
-      label_ids?: string[];
-      parent_id?: string | null;
+      assignee_id?: number | null;
+      label_ids?: number[];
+      parent_id?: number | null;
     };
     TaskUpdate: {
       title?: string;
-      project_id?: string | null;
-      description?: string | null;
+      project_id?: number | null;
+      description?: string;
       status?: "todo" | "in_progress" | "done";
       priority?: number;
       due_at?: string | null;
-      assignee_id?: string | null;
-      label_ids?: string[];
-      parent_id?: string | null;
-      position?: number;
+      assignee_id?: number | null;
+      label_ids?: number[];
+      parent_id?: number | null;
+      position?: number | null;
     };
     TaskQuery: {
       limit?: number;
       offset?: number;
-      project_id?: string;
+      project_id?: number;
       status?: ("todo" | "in_progress" | "done")[];
       priority?: number;
-      label_id?: string;
+      label_id?: number;
+      /** A user id or `me` */
       assignee_id?: string;
       due_before?: string;
       due_after?: string;
-      parent_id?: string;
+      parent_id?: number;
       search?: string;
       sort?: string;
     };
     Page_TaskPublic_: { items: S["TaskPublic"][]; total: number; limit: number; offset: number };
-    BulkAction: { ids: string[]; action: "complete" | "reopen" | "delete" | "move"; project_id?: string | null };
+    BulkAction: { ids: number[]; action: "complete" | "reopen" | "delete" | "move"; project_id?: number | null };
     BulkResult: { updated: number };
-    CommentAuthor: { id: string; username: string };
+    CommentAuthor: { id: number; username: string };
     CommentPublic: {
-      id: string;
-      task_id: string;
+      id: number;
+      task_id: number;
       author: S["CommentAuthor"];
       body: string;
       created_at: string;
@@ -279,11 +280,11 @@ export interface components {
     CommentCreate: { body: string };
     Page_CommentPublic_: { items: S["CommentPublic"][]; total: number; limit: number; offset: number };
     ActivityPublic: {
-      id: string;
+      id: number;
       actor: S["CommentAuthor"] | null;
       verb: string;
-      task_id: string | null;
-      changes: Record<string, unknown> | null;
+      task_id: number | null;
+      changes: Record<string, unknown>;
       created_at: string;
     };
     Page_ActivityPublic_: { items: S["ActivityPublic"][]; total: number; limit: number; offset: number };

@@ -2,6 +2,13 @@
 import type { components } from "./schema";
 
 type Schemas = components["schemas"];
+
+/** Ids are integers in the API; the app reads them from URLs with `parseId`. */
+export type Id = number;
+
+export function parseId(value: string | null | undefined): Id | undefined {
+  return value && /^[1-9][0-9]{0,17}$/.test(value) ? Number(value) : undefined;
+}
 export type User = Schemas["UserPublic"];
 export type Session = Schemas["SessionPublic"];
 export type Project = Schemas["ProjectPublic"];

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import { api, authApi, unwrap } from "../api/client";
+import { authApi, unwrap } from "../api/client";
 import { Field, FormError } from "../components/Field";
 import { Link, navigate } from "../lib/router";
 import { AuthCard } from "./AuthCard";
@@ -24,13 +24,12 @@ export function SignUpPage() {
             email: String(form.get("email")).trim(),
             username,
             password,
-            full_name: String(form.get("full_name")).trim() || null,
+            full_name: String(form.get("full_name")).trim(),
           },
         }),
       );
+      // Registration emails the verification link; the banner offers to send it again.
       await signIn(username, password);
-      // Ask for the verification email; the banner lets the user ask again.
-      await api.POST("/api/v1/auth/verify/request").catch(() => undefined);
       navigate("/", { replace: true });
     } catch (e) {
       setError((e as Error).message);

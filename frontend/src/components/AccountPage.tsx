@@ -27,24 +27,29 @@ function Profile() {
   const { user, setUser } = useAuth();
   const toast = useToast();
   const [error, setError] = useState<string | null>(null);
+  const [email, setEmail] = useState(user?.email ?? "");
   if (!user) return null;
+  const emailChanged = email.trim().toLowerCase() !== user.email.toLowerCase();
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (!user) return;
     const form = new FormData(event.currentTarget);
+    const fullName = String(form.get("full_name")).trim();
+    const username = String(form.get("username")).trim();
+    // Send only what changed: a new email also needs the current password.
+    const body: { full_name?: string; username?: string; email?: string; current_password?: string } = {};
+    if (fullName !== user.full_name) body.full_name = fullName;
+    if (username !== user.username) body.username = username;
+    if (emailChanged) {
+      body.email = email.trim();
+      body.current_password = String(form.get("current_password"));
+    }
     setError(null);
     try {
-      const updated = unwrap(
-        await api.PATCH("/api/v1/users/me", {
-          body: {
-            full_name: String(form.get("full_name")).trim() || null,
-            username: String(form.get("username")).trim(),
-            email: String(form.get("email")).trim(),
-          },
-        }),
-      );
+      const updated = unwrap(await api.PATCH("/api/v1/users/me", { body }));
       setUser(updated);
-      toast("Profile saved.");
+      toast(emailChanged ? "Profile saved. Check your inbox to verify the new email." : "Profile saved.");
     } catch (e) {
       setError((e as Error).message);
     }
@@ -60,11 +65,15 @@ function Profile() {
           label="Email"
           name="email"
           type="email"
-          defaultValue={user.email}
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
           required
           autoComplete="email"
           hint={user.is_verified ? "Verified." : "Not verified yet."}
         />
+        {emailChanged && (
+          <Field label="Current password (to change the email)" name="current_password" type="password" required autoComplete="current-password" />
+        )}
         <FormError message={error} />
         <div className="row">
           <button type="submit" className="button primary">
@@ -124,7 +133,7 @@ function Sessions() {
   const { forget } = useAuth();
   const toast = useToast();
 
-  async function revoke(id: string, current: boolean) {
+  async function revoke(id: number, current: boolean) {
     if (current && !window.confirm("This is the session you are using. Sign out here?")) return;
     try {
       unwrap(await api.DELETE("/api/v1/auth/sessions/{session_id}", { params: { path: { session_id: id } } }));

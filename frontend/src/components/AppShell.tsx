@@ -1,6 +1,7 @@
 // The signed-in frame: top bar, projects sidebar, the current page, live status, shortcuts help.
 import { useEffect, useState } from "react";
 import { useProjects } from "../api/hooks";
+import { parseId } from "../api/types";
 import { useAuth } from "../auth/AuthProvider";
 import { useLiveUpdates } from "../live/useLiveUpdates";
 import { Link, matchPath, navigate, useLocation } from "../lib/router";
@@ -43,14 +44,14 @@ export function AppShell() {
   const settings = matchPath("/projects/:id/settings", location.path);
   const board = matchPath("/projects/:id/board", location.path);
   const list = matchPath("/projects/:id", location.path);
-  const projectId = (settings ?? board ?? list)?.id;
+  const projectId = parseId((settings ?? board ?? list)?.id);
 
   let page;
   if (location.path === "/") page = <HomeRedirect />;
   else if (location.path === "/account") page = <AccountPage />;
-  else if (settings) page = <ProjectSettings key={settings.id} projectId={settings.id} />;
-  else if (board) page = <ProjectPage key={board.id} projectId={board.id} view="board" />;
-  else if (list) page = <ProjectPage key={list.id} projectId={list.id} view="list" />;
+  else if (projectId && settings) page = <ProjectSettings key={projectId} projectId={projectId} />;
+  else if (projectId && board) page = <ProjectPage key={projectId} projectId={projectId} view="board" />;
+  else if (projectId && list) page = <ProjectPage key={projectId} projectId={projectId} view="list" />;
   else
     page = (
       <div className="pad">

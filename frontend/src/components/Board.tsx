@@ -2,14 +2,14 @@
 import type { UseQueryResult } from "@tanstack/react-query";
 import { useState, type DragEvent } from "react";
 import { useUpdateTask } from "../api/hooks";
-import { STATUSES, type Page, type Task, type TaskStatus } from "../api/types";
+import { STATUSES, type Page, type Task, type TaskStatus, type Id } from "../api/types";
 import { byPosition, positionForDrop } from "../lib/position";
 import { TaskMeta } from "./TaskMeta";
 
 type Props = {
   query: UseQueryResult<Page<Task>>;
   canEdit: boolean;
-  openTaskId?: string;
+  openTaskId?: Id;
   onOpen: (task: Task) => void;
   onFocusCard: (index: number) => void;
 };
@@ -20,7 +20,7 @@ const MIME = "application/x-taskflow-task";
 
 export function Board({ query, canEdit, openTaskId, onOpen, onFocusCard }: Props) {
   const update = useUpdateTask();
-  const [dragging, setDragging] = useState<string | null>(null);
+  const [dragging, setDragging] = useState<Id | null>(null);
   const [target, setTarget] = useState<DropTarget>(null);
 
   if (query.isPending) {
@@ -47,7 +47,7 @@ export function Board({ query, canEdit, openTaskId, onOpen, onFocusCard }: Props
 
   function indexAt(event: DragEvent<HTMLElement>, status: TaskStatus): number {
     const cards = Array.from((event.currentTarget as HTMLElement).querySelectorAll<HTMLElement>("[data-card-id]")).filter(
-      (el) => el.dataset.cardId !== dragging,
+      (el) => el.dataset.cardId !== String(dragging),
     );
     const y = event.clientY;
     const index = cards.findIndex((el) => {
@@ -87,7 +87,7 @@ export function Board({ query, canEdit, openTaskId, onOpen, onFocusCard }: Props
             }}
             onDrop={(event) => {
               event.preventDefault();
-              const id = event.dataTransfer.getData(MIME) || dragging;
+              const id = Number(event.dataTransfer.getData(MIME)) || dragging;
               const task = tasks.find((t) => t.id === id);
               if (task) move(task, status.value, indexAt(event, status.value));
               setTarget(null);
@@ -109,7 +109,7 @@ export function Board({ query, canEdit, openTaskId, onOpen, onFocusCard }: Props
                     className={`card${task.id === dragging ? " dragging" : ""}${task.id === openTaskId ? " open" : ""}${indicatorBefore ? " drop-before" : ""}`}
                     draggable={canEdit}
                     onDragStart={(event) => {
-                      event.dataTransfer.setData(MIME, task.id);
+                      event.dataTransfer.setData(MIME, String(task.id));
                       event.dataTransfer.setData("text/plain", task.title);
                       event.dataTransfer.effectAllowed = "move";
                       setDragging(task.id);

@@ -2,7 +2,7 @@
 import { useDeferredValue, useRef, useState } from "react";
 import { useLabels, useMembers, useProject, useTasks, useUpdateTask } from "../api/hooks";
 import type { TaskFilters as QueryFilters } from "../api/queryKeys";
-import { roleAtLeast, type Task } from "../api/types";
+import { parseId, roleAtLeast, type Id, type Task } from "../api/types";
 import { dueRange } from "../lib/dates";
 import { Link, navigate, useLocation, withSearch } from "../lib/router";
 import { useShortcuts } from "../lib/shortcuts";
@@ -14,20 +14,20 @@ import { TaskList } from "./TaskList";
 
 export const PAGE_SIZE = 50;
 
-export function toQueryFilters(projectId: string, f: FilterState, view: "list" | "board"): QueryFilters {
+export function toQueryFilters(projectId: Id, f: FilterState, view: "list" | "board"): QueryFilters {
   return {
     projectId,
     search: f.search,
     status: view === "list" ? statusesFor(f.status) : undefined,
     priority: f.priority === "" ? undefined : Number(f.priority),
-    labelId: f.labelId || undefined,
+    labelId: parseId(f.labelId),
     assigneeId: f.assigneeId || undefined,
     ...dueRange(f.due),
     sort: view === "board" ? "position" : f.sort,
   };
 }
 
-export function ProjectPage({ projectId, view }: { projectId: string; view: "list" | "board" }) {
+export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" | "board" }) {
   const location = useLocation();
   const project = useProject(projectId);
   const labels = useLabels(projectId);
@@ -40,7 +40,7 @@ export function ProjectPage({ projectId, view }: { projectId: string; view: "lis
   const quickAddRef = useRef<HTMLInputElement>(null);
   const searchRef = useRef<HTMLInputElement>(null);
 
-  const openTaskId = location.search.get("task") ?? undefined;
+  const openTaskId = parseId(location.search.get("task"));
   const queryFilters = toQueryFilters(projectId, { ...filters, search }, view);
   const tasks = useTasks(
     view === "list" ? { ...queryFilters, limit: PAGE_SIZE, offset } : { ...queryFilters, limit: 100, offset: 0 },
@@ -50,7 +50,7 @@ export function ProjectPage({ projectId, view }: { projectId: string; view: "lis
   const canEdit = roleAtLeast(project.data?.role, "editor");
 
   const openTask = (task: Task | undefined) =>
-    navigate(withSearch(location, { task: task ? task.id : null }));
+    navigate(withSearch(location, { task: task ? String(task.id) : null }));
   const toggle = (task: Task) =>
     update.mutate({ task, changes: { status: task.status === "done" ? "todo" : "done" } });
 
@@ -145,7 +145,7 @@ export function ProjectPage({ projectId, view }: { projectId: string; view: "lis
           labels={labels.data ?? []}
           members={members.data ?? []}
           onClose={() => openTask(undefined)}
-          onOpenTask={(id) => navigate(withSearch(location, { task: id }))}
+          onOpenTask={(id) => navigate(withSearch(location, { task: String(id) }))}
         />
       )}
     </div>

@@ -13,14 +13,14 @@ import {
   useUpdateMember,
   useUpdateProject,
 } from "../api/hooks";
-import { ROLES, roleAtLeast, type Project, type Role } from "../api/types";
+import { ROLES, roleAtLeast, type Project, type Role, type Id } from "../api/types";
 import { useAuth } from "../auth/AuthProvider";
 import { Link, navigate } from "../lib/router";
 import { useToast } from "../lib/toast";
 import { Field } from "./Field";
 import { PROJECT_COLORS } from "./Sidebar";
 
-export function ProjectSettings({ projectId }: { projectId: string }) {
+export function ProjectSettings({ projectId }: { projectId: Id }) {
   const project = useProject(projectId);
   if (project.isPending) return <p className="pad muted" role="status">Loading…</p>;
   if (project.isError) return <p className="pad">Project not found. <Link href="/">Go to your Inbox</Link></p>;
@@ -51,7 +51,7 @@ function GeneralSettings({ project }: { project: Project }) {
     try {
       await update.mutateAsync({
         name: project.is_inbox ? undefined : String(form.get("name")).trim(),
-        description: String(form.get("description")).trim() || null,
+        description: String(form.get("description")).trim(),
         color,
       });
       toast("Project saved.");
@@ -136,7 +136,7 @@ function MembersSettings({ project }: { project: Project }) {
     const form = event.currentTarget;
     const data = new FormData(form);
     try {
-      await add.mutateAsync({ user: String(data.get("user")).trim(), role: String(data.get("role")) as Role });
+      await add.mutateAsync({ user: String(data.get("user")).trim(), role: String(data.get("role")) as Exclude<Role, "owner"> });
       form.reset();
       toast("Member added.");
     } catch (e) {
@@ -144,7 +144,7 @@ function MembersSettings({ project }: { project: Project }) {
     }
   }
 
-  async function setRole(userId: string, role: Role) {
+  async function setRole(userId: Id, role: Role) {
     if (role === "owner" && !window.confirm("Hand over ownership? You will become an admin.")) return;
     try {
       await change.mutateAsync({ userId, role });
@@ -153,7 +153,7 @@ function MembersSettings({ project }: { project: Project }) {
     }
   }
 
-  async function removeMember(userId: string, self: boolean) {
+  async function removeMember(userId: Id, self: boolean) {
     if (!window.confirm(self ? "Leave this project?" : "Remove this member?")) return;
     try {
       await remove.mutateAsync(userId);

@@ -1,9 +1,10 @@
 // One line to add a task: Enter adds it and keeps the cursor here for the next one.
+import type { Id } from "../api/types";
 import { useState, type FormEvent, type RefObject } from "react";
 import { useCreateTask } from "../api/hooks";
 import { useToast } from "../lib/toast";
 
-export function QuickAdd({ projectId, inputRef, disabled }: { projectId: string; inputRef: RefObject<HTMLInputElement | null>; disabled?: boolean }) {
+export function QuickAdd({ projectId, inputRef, disabled }: { projectId: Id; inputRef: RefObject<HTMLInputElement | null>; disabled?: boolean }) {
   const [title, setTitle] = useState("");
   const create = useCreateTask();
   const toast = useToast();

@@ -1,7 +1,7 @@
 // Projects: Inbox first, then the user's projects; create new ones; archived ones tucked away.
 import { useState, type FormEvent } from "react";
 import { useCreateProject, useProjects } from "../api/hooks";
-import type { Project } from "../api/types";
+import type { Project, Id } from "../api/types";
 import { Link, navigate } from "../lib/router";
 import { useToast } from "../lib/toast";
 
@@ -23,7 +23,7 @@ function ProjectLink({ project, active, onNavigate }: { project: Project; active
   );
 }
 
-export function Sidebar({ activeProjectId, onNavigate }: { activeProjectId?: string; onNavigate: () => void }) {
+export function Sidebar({ activeProjectId, onNavigate }: { activeProjectId?: Id; onNavigate: () => void }) {
   const projects = useProjects();
   const create = useCreateProject();
   const toast = useToast();

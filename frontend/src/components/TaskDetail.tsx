@@ -1,19 +1,19 @@
 // The detail panel: every field of one task, its subtasks, comments, votes and history.
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { useAddComment, useComments, useCreateTask, useDeleteComment, useDeleteTask, useTask, useTaskActivity, useTasks, useUpdateTask, useVote } from "../api/hooks";
-import { PRIORITIES, STATUSES, roleAtLeast, type Label, type Member, type Project, type Task, type TaskUpdate } from "../api/types";
+import { PRIORITIES, STATUSES, roleAtLeast, type Label, type Member, type Project, type Task, type TaskUpdate, type Id } from "../api/types";
 import { useAuth } from "../auth/AuthProvider";
 import { fromDateInput, timeAgo, toDateInput } from "../lib/dates";
 import { useToast } from "../lib/toast";
 import { Markdown } from "./Markdown";
 
 type Props = {
-  taskId: string;
+  taskId: Id;
   project: Project | undefined;
   labels: Label[];
   members: Member[];
   onClose: () => void;
-  onOpenTask: (taskId: string) => void;
+  onOpenTask: (taskId: Id) => void;
 };
 
 function describeActivity(verb: string, changes: Record<string, unknown> | null): string {
@@ -95,7 +95,7 @@ function TaskFields({ task, project, labels, members, onClose, onOpenTask }: { t
   function saveDescription(event: FormEvent) {
     event.preventDefault();
     setEditingDescription(false);
-    if (description !== (task.description ?? "")) save({ description: description || null }, true);
+    if (description !== (task.description ?? "")) save({ description }, true);
   }
 
   async function deleteTask() {
@@ -175,7 +175,7 @@ function TaskFields({ task, project, labels, members, onClose, onOpenTask }: { t
         </div>
 
         <label htmlFor="detail-assignee">Assignee</label>
-        <select id="detail-assignee" value={task.assignee_id ?? ""} disabled={!canEdit} onChange={(e) => save({ assignee_id: e.target.value || null })}>
+        <select id="detail-assignee" value={task.assignee_id ?? ""} disabled={!canEdit} onChange={(e) => save({ assignee_id: e.target.value ? Number(e.target.value) : null })}>
           <option value="">Nobody</option>
           {members.map((m) => (
             <option key={m.user.id} value={m.user.id}>
@@ -283,7 +283,7 @@ function TaskFields({ task, project, labels, members, onClose, onOpenTask }: { t
   );
 }
 
-function Subtasks({ task, canEdit, onOpenTask }: { task: Task; canEdit: boolean; onOpenTask: (id: string) => void }) {
+function Subtasks({ task, canEdit, onOpenTask }: { task: Task; canEdit: boolean; onOpenTask: (id: Id) => void }) {
   const subtasks = useTasks({ parentId: task.id, sort: "position", limit: 100 });
   const create = useCreateTask();
   const update = useUpdateTask();
@@ -403,7 +403,7 @@ function Comments({ task, isAdmin }: { task: Task; isAdmin: boolean }) {
   );
 }
 
-function ActivityLog({ taskId }: { taskId: string }) {
+function ActivityLog({ taskId }: { taskId: Id }) {
   const activity = useTaskActivity(taskId);
   const [open, setOpen] = useState(false);
   return (

@@ -1,12 +1,12 @@
 // The list view: loading and empty states, the rows, and paging through large projects.
 import type { UseQueryResult } from "@tanstack/react-query";
-import type { Page, Task } from "../api/types";
+import type { Id, Page, Task } from "../api/types";
 import { TaskRow } from "./TaskRow";
 
 type Props = {
   query: UseQueryResult<Page<Task>>;
   selected: number;
-  openTaskId?: string;
+  openTaskId?: Id;
   canEdit: boolean;
   filtered: boolean;
   onToggle: (task: Task) => void;
