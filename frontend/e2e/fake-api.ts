@@ -147,6 +147,9 @@ export class FakeApi {
       return this.json(route, 201, this.createUser(String(body.email), String(body.username), String(body.password)));
     }
     if (method === "POST" && path === "/auth/token") {
+      if (!request.headers()["content-type"]?.startsWith("application/x-www-form-urlencoded")) {
+        return this.json(route, 422, { detail: [{ loc: ["body", "username"], msg: "Field required" }] });
+      }
       const form = new URLSearchParams(request.postData() ?? "");
       const login = (form.get("username") ?? "").toLowerCase();
       const user = this.users.find((u) => String(u.username).toLowerCase() === login || String(u.email).toLowerCase() === login);

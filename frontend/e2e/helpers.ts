@@ -6,7 +6,10 @@ import { expect, type Page } from "@playwright/test";
 
 const require = createRequire(import.meta.url);
 
-export const SCREENSHOTS = join(process.cwd(), "..", "docs", "screenshots");
+// Screenshots of the real server run are the ones shown in the docs; the fake-API
+// run keeps its own under test-results/.
+export const SCREENSHOTS =
+  process.env.TASKFLOW_E2E === "1" ? join(process.cwd(), "..", "docs", "screenshots") : join(process.cwd(), "test-results", "screenshots");
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });

@@ -159,7 +159,7 @@ export function useUpdateTask() {
         await api.PATCH("/api/v1/tasks/{task_id}", {
           params: {
             path: { task_id: task.id },
-            header: guard ? { "If-Match": `"${task.version}"` } : undefined,
+            header: guard ? { "if-match": `"${task.version}"` } : undefined,
           },
           body: changes,
         }),

@@ -1,5 +1,5 @@
 // Query keys in one place, and which of them a live event makes stale.
-import type { components } from "./schema";
+import type { paths } from "./schema";
 import type { Id, TaskStatus } from "./types";
 
 export type TaskFilters = {
@@ -12,7 +12,7 @@ export type TaskFilters = {
   dueAfter?: string;
   parentId?: Id;
   search?: string;
-  sort?: string;
+  sort?: TaskSort;
   limit?: number;
   offset?: number;
 };
@@ -38,7 +38,10 @@ export function normalizeFilters(filters: TaskFilters): TaskFilters {
 }
 
 /** The GET /tasks query string for a set of filters. */
-export function toTaskQuery(filters: TaskFilters): components["schemas"]["TaskQuery"] {
+export type TaskQuery = NonNullable<paths["/api/v1/tasks"]["get"]["parameters"]["query"]>;
+export type TaskSort = NonNullable<TaskQuery["sort"]>;
+
+export function toTaskQuery(filters: TaskFilters): TaskQuery {
   const f = normalizeFilters(filters);
   return {
     project_id: f.projectId,

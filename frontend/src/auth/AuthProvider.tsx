@@ -87,7 +87,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       const result = await authApi.POST("/api/v1/auth/token", {
         body: { username: login, password },
         bodySerializer: (body) => new URLSearchParams(body as Record<string, string>),
-        headers: COOKIE_HEADER,
+        headers: { ...COOKIE_HEADER, "Content-Type": "application/x-www-form-urlencoded" },
       });
       if (!result.response.ok) {
         const status = result.response.status;

@@ -3,6 +3,7 @@ import { useState, type RefObject } from "react";
 import type { Label, Member, TaskStatus } from "../api/types";
 import { PRIORITIES } from "../api/types";
 import type { DueFilter } from "../lib/dates";
+import type { TaskSort } from "../api/queryKeys";
 
 export type StatusChoice = "open" | "all" | TaskStatus;
 
@@ -13,7 +14,7 @@ export type FilterState = {
   labelId: string;
   assigneeId: string;
   due: DueFilter;
-  sort: string;
+  sort: TaskSort;
 };
 
 export const DEFAULT_FILTERS: FilterState = {
@@ -26,7 +27,7 @@ export const DEFAULT_FILTERS: FilterState = {
   sort: "position",
 };
 
-export const SORTS: [string, string][] = [
+export const SORTS: [TaskSort, string][] = [
   ["position", "Manual order"],
   ["-created_at", "Newest first"],
   ["created_at", "Oldest first"],
@@ -55,6 +56,7 @@ type Props = {
   labels: Label[];
   members: Member[];
   searchRef: RefObject<HTMLInputElement | null>;
+  /** The list view: status filter and sort (the board has columns and manual order). */
   showStatus: boolean;
 };
 
@@ -147,9 +149,10 @@ export function TaskFilters({ value, onChange, labels, members, searchRef, showS
           <option value="later">Later</option>
         </select>
       </div>
+      {showStatus && (
       <div className="filter">
         <label htmlFor="filter-sort">Sort</label>
-        <select id="filter-sort" value={value.sort} onChange={(e) => set("sort", e.target.value)}>
+        <select id="filter-sort" value={value.sort} onChange={(e) => set("sort", e.target.value as TaskSort)}>
           {SORTS.map(([v, label]) => (
             <option key={v} value={v}>
               {label}
@@ -157,6 +160,7 @@ export function TaskFilters({ value, onChange, labels, members, searchRef, showS
           ))}
         </select>
       </div>
+      )}
       {active && (
         <button type="button" className="link-button" onClick={() => onChange({ ...DEFAULT_FILTERS, search: value.search, sort: value.sort })}>
           Clear filters
