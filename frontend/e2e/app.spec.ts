@@ -43,6 +43,7 @@ test.describe("with the fake API", () => {
     await screenshot(page, "task-detail");
     await page.keyboard.press("Escape");
     await expect(detail).toHaveCount(0);
+    await expect(page.getByRole("button", { name: "Write announcement", exact: true })).toBeFocused();
     await expect(page.locator(".task-row").first()).toContainText("Urgent");
 
     // complete one inline: it leaves the open list, and shows under Done

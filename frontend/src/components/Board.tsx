@@ -105,6 +105,7 @@ export function Board({ query, canEdit, openTaskId, onOpen, onFocusCard }: Props
                   <li
                     key={task.id}
                     data-card-id={task.id}
+                    data-task-id={task.id}
                     data-card-index={flatIndex}
                     className={`card${task.id === dragging ? " dragging" : ""}${task.id === openTaskId ? " open" : ""}${indicatorBefore ? " drop-before" : ""}`}
                     draggable={canEdit}

@@ -51,6 +51,14 @@ export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" |
 
   const openTask = (task: Task | undefined) =>
     navigate(withSearch(location, { task: task ? String(task.id) : null }));
+  // Closing the panel puts the keyboard focus back on the task it showed.
+  const closeTask = () => {
+    const id = openTaskId;
+    openTask(undefined);
+    requestAnimationFrame(() =>
+      document.querySelector<HTMLButtonElement>(`[data-task-id="${id}"] .task-title, [data-task-id="${id}"] .card-title`)?.focus(),
+    );
+  };
   const toggle = (task: Task) =>
     update.mutate({ task, changes: { status: task.status === "done" ? "todo" : "done" } });
 
@@ -70,7 +78,7 @@ export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" |
       if (task && canEdit) toggle(task);
     },
     b: () => navigate(view === "list" ? `/projects/${projectId}/board` : `/projects/${projectId}`),
-    Escape: () => openTaskId && openTask(undefined),
+    Escape: () => openTaskId && closeTask(),
   });
 
   if (project.isError) {
@@ -144,7 +152,7 @@ export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" |
           project={p}
           labels={labels.data ?? []}
           members={members.data ?? []}
-          onClose={() => openTask(undefined)}
+          onClose={closeTask}
           onOpenTask={(id) => navigate(withSearch(location, { task: String(id) }))}
         />
       )}

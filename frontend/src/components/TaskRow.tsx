@@ -16,7 +16,7 @@ type Props = {
 export function TaskRow({ task, index, selected, open, canEdit, onToggle, onOpen, onFocus }: Props) {
   const done = task.status === "done";
   return (
-    <li className={`task-row${selected ? " selected" : ""}${open ? " open" : ""}${done ? " done" : ""}`} data-task-index={index}>
+    <li className={`task-row${selected ? " selected" : ""}${open ? " open" : ""}${done ? " done" : ""}`} data-task-index={index} data-task-id={task.id}>
       <input
         type="checkbox"
         className={`complete priority-ring-${task.priority}`}
