@@ -31,6 +31,8 @@ test.describe("with the fake API", () => {
     await page.getByRole("button", { name: "Write announcement", exact: true }).click();
     const detail = page.getByRole("complementary", { name: "Task details" });
     await detail.getByLabel("Priority").selectOption("4");
+    await detail.getByLabel("Assignee").selectOption({ label: "ada (me)" });
+    await expect(page.locator(".task-row", { hasText: "Write announcement" })).toContainText("@");
     await detail.getByRole("button", { name: "Edit" }).click();
     await detail.getByLabel("Description (Markdown)").fill("Ship **on time**.\n\n<img src=x onerror=alert(1)>\n\n- [x] draft\n- [ ] review");
     await detail.getByRole("button", { name: "Save" }).click();

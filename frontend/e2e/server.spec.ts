@@ -38,6 +38,8 @@ test("sign up, verify, organise, board, search, sign out and in", async ({ page 
   await page.getByRole("button", { name: "Write announcement", exact: true }).click();
   const detail = page.getByRole("complementary", { name: "Task details" });
   await detail.getByLabel("Priority").selectOption("4");
+  await detail.getByLabel("Assignee").selectOption({ label: `${ada.username} (me)` });
+  await expect(page.locator(".task-row", { hasText: "Write announcement" })).toContainText("@");
   await detail.getByRole("button", { name: "Edit" }).click();
   await detail.getByLabel("Description (Markdown)").fill("Ship **on time**.\n\n<script>alert(1)</script>\n\n- [x] draft\n- [ ] review");
   await detail.getByRole("button", { name: "Save" }).click();

@@ -165,9 +165,13 @@ export function useUpdateTask() {
         }),
       ),
     onMutate: async ({ task, changes, labels }) => {
-      await qc.cancelQueries({ queryKey: queryKeys.tasks });
+      // Show the change at once (a checkbox must not flicker back), then again after
+      // cancelling in-flight fetches, which may roll their query back to older data.
       const snapshot = snapshotTasks(qc);
-      patchCachedTask(qc, task.id, optimisticChange(changes, labels));
+      const change = optimisticChange(changes, labels);
+      patchCachedTask(qc, task.id, change);
+      await qc.cancelQueries({ queryKey: queryKeys.tasks });
+      patchCachedTask(qc, task.id, change);
       return { snapshot };
     },
     onError: (error, { task }, context) => {
@@ -223,12 +227,11 @@ export function useVote() {
       );
     },
     onMutate: async (task) => {
-      await qc.cancelQueries({ queryKey: queryKeys.tasks });
       const snapshot = snapshotTasks(qc);
-      patchCachedTask(qc, task.id, {
-        voted_by_me: !task.voted_by_me,
-        vote_count: task.vote_count + (task.voted_by_me ? -1 : 1),
-      });
+      const change = { voted_by_me: !task.voted_by_me, vote_count: task.vote_count + (task.voted_by_me ? -1 : 1) };
+      patchCachedTask(qc, task.id, change);
+      await qc.cancelQueries({ queryKey: queryKeys.tasks });
+      patchCachedTask(qc, task.id, change);
       return { snapshot };
     },
     onError: (error, _task, context) => {

@@ -1,5 +1,5 @@
 // A project's tasks, as a list or a board, with the detail panel for the open task.
-import { useDeferredValue, useRef, useState } from "react";
+import { useDeferredValue, useMemo, useRef, useState } from "react";
 import { useLabels, useMembers, useProject, useTasks, useUpdateTask } from "../api/hooks";
 import type { TaskFilters as QueryFilters } from "../api/queryKeys";
 import { parseId, roleAtLeast, type Id, type Task } from "../api/types";
@@ -11,6 +11,7 @@ import { QuickAdd } from "./QuickAdd";
 import { TaskDetail } from "./TaskDetail";
 import { DEFAULT_FILTERS, TaskFilters, isFiltered, statusesFor, type FilterState } from "./TaskFilters";
 import { TaskList } from "./TaskList";
+import { MemberNames } from "./TaskMeta";
 
 export const PAGE_SIZE = 50;
 
@@ -48,6 +49,10 @@ export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" |
   );
   const items = tasks.data?.items ?? [];
   const canEdit = roleAtLeast(project.data?.role, "editor");
+  const memberNames = useMemo(
+    () => new Map((members.data ?? []).map((m) => [m.user.id, m.user.username] as const)),
+    [members.data],
+  );
 
   const openTask = (task: Task | undefined) =>
     navigate(withSearch(location, { task: task ? String(task.id) : null }));
@@ -95,6 +100,7 @@ export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" |
   const name = p ? (p.is_inbox ? "Inbox" : p.name) : "…";
 
   return (
+    <MemberNames.Provider value={memberNames}>
     <div className={`project-page${openTaskId ? " with-detail" : ""}`}>
       <section className="project-content" aria-labelledby="project-title">
         <header className="project-header">
@@ -157,5 +163,6 @@ export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" |
         />
       )}
     </div>
+    </MemberNames.Provider>
   );
 }

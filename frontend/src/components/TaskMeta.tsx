@@ -1,7 +1,11 @@
 // The small facts shown under a task's title: priority, due date, labels, comments, votes.
-import type { Task } from "../api/types";
+import { createContext, useContext } from "react";
+import type { Id, Task } from "../api/types";
 import { PRIORITIES } from "../api/types";
 import { formatDue } from "../lib/dates";
+
+/** Names of the project's members by id, for showing who a task is assigned to. */
+export const MemberNames = createContext<Map<Id, string>>(new Map());
 
 export function PriorityBadge({ priority }: { priority: number }) {
   if (!priority) return null;
@@ -38,12 +42,19 @@ function CommentIcon() {
 }
 
 export function TaskMeta({ task }: { task: Task }) {
+  const names = useContext(MemberNames);
   const done = task.status === "done";
+  const assignee = task.assignee_id !== null ? names.get(task.assignee_id) : undefined;
   const parts = [
     task.status === "in_progress" && <span key="s" className="badge status-in_progress">In progress</span>,
     task.priority > 0 && <PriorityBadge key="p" priority={task.priority} />,
     task.due_at && <DueBadge key="d" dueAt={task.due_at} done={done} />,
     ...task.labels.map((l) => <LabelChip key={l.id} name={l.name} color={l.color} />),
+    assignee && (
+      <span key="a" className="badge assignee">
+        <span className="visually-hidden">Assigned to </span>@{assignee}
+      </span>
+    ),
     task.parent_id && <span key="sub" className="badge">Subtask</span>,
     task.comment_count > 0 && (
       <span key="c" className="count" title="Comments">
