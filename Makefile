@@ -1,0 +1,71 @@
+# TaskFlow: `make run` serves it, `make test` checks it. Both set everything up first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := .venv
+# Trust the system's certificate store (corporate proxies and custom CAs live there).
+export UV_SYSTEM_CERTS := 1
+export UV_NATIVE_TLS := 1
+UV_VERSION := 0.13.9
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+PY := .venv/bin
+FRONTEND_SOURCES := $(shell find frontend -path frontend/node_modules -prune -o -type f -print 2>/dev/null)
+
+.PHONY: help run test lint fmt migration migrate openapi web install deploy-check bench smoke clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+.tools/bin/uv:
+	@command -v uv >/dev/null 2>&1 || { echo "bootstrapping uv $(UV_VERSION) from PyPI"; \
+		python3 -m pip install --quiet --disable-pip-version-check --target .tools "uv==$(UV_VERSION)"; }
+
+.venv/.synced: pyproject.toml uv.lock | .tools/bin/uv
+	$(UV) sync --frozen --all-groups
+	@touch $@
+
+install: .venv/.synced ## Create the environment from the lock file
+
+# The web app is built only when its sources exist (and changed since the last build).
+src/taskflow/web/index.html: $(FRONTEND_SOURCES)
+	@if [ -f frontend/package.json ]; then cd frontend && npm ci --no-audit --no-fund && npm run build; fi
+
+web: src/taskflow/web/index.html ## Build the web app into src/taskflow/web
+
+run: install web ## Set up, migrate the SQLite default and serve on http://127.0.0.1:8000
+	$(PY)/taskflow serve
+
+test: install ## Lint, type-check and run the whole test suite
+	$(PY)/ruff check src tests
+	$(PY)/ruff format --check src tests
+	$(PY)/mypy
+	$(PY)/pytest $(PYTEST_ARGS)
+
+lint: install ## ruff lint + format check, mypy
+	$(PY)/ruff check src tests
+	$(PY)/ruff format --check src tests
+	$(PY)/mypy
+
+fmt: install ## Format and auto-fix
+	$(PY)/ruff format src tests
+	$(PY)/ruff check --fix src tests
+
+migration: install ## New Alembic revision from model changes: make migration m="add x"
+	@test -n "$(m)" || { echo 'usage: make migration m="what changed"'; exit 2; }
+	rm -f .tools/autogen.db
+	TASKFLOW_DATABASE_URL=sqlite:///$(CURDIR)/.tools/autogen.db $(PY)/taskflow migrate
+	TASKFLOW_DATABASE_URL=sqlite:///$(CURDIR)/.tools/autogen.db $(PY)/alembic revision --autogenerate -m "$(m)"
+
+migrate: install ## Apply migrations to the configured database
+	$(PY)/taskflow migrate
+
+openapi: install ## Write openapi.json (the web app's client is generated from it)
+	$(PY)/taskflow openapi > openapi.json
+
+deploy-check: install ## Lint the Dockerfile, validate the compose file against the compose spec
+	$(PY)/hadolint deploy/Dockerfile
+	$(PY)/check-jsonschema --builtin-schema vendor.compose-spec deploy/docker-compose.yml
+
+clean: ## Remove the environment and build output (keeps ./data)
+	rm -rf .venv .tools src/taskflow/web frontend/node_modules .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,1 @@
+"""The activity log: who changed what, written with the change, published after commit."""

@@ -1,0 +1,118 @@
+"""`record()`: the one function domain services call when something changes; and the log's reads.
+
+`record` writes the activity row in the caller's transaction and queues the real-time event,
+which the session dependency publishes after the commit (never for a rolled-back change).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from taskflow.activity.models import Activity
+from taskflow.activity.schemas import ActivityPublic, ActorPublic
+from taskflow.core.events import Event, emit
+from taskflow.core.pagination import Page, Pagination
+from taskflow.users.models import User
+
+
+def jsonable(value: Any) -> Any:
+    """A value as it is stored in `changes` and sent to WebSocket clients."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, list | tuple):
+        return [jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): jsonable(item) for key, item in value.items()}
+    return value
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """`{field: {"from": old, "to": new}}` for the fields whose value changed."""
+    return {
+        name: {"from": jsonable(before.get(name)), "to": jsonable(value)}
+        for name, value in after.items()
+        if jsonable(before.get(name)) != jsonable(value)
+    }
+
+
+def record(
+    session: AsyncSession,
+    *,
+    verb: str,
+    project_id: int,
+    actor_id: int | None,
+    task_id: int | None = None,
+    changes: dict[str, Any] | None = None,
+) -> None:
+    """Log a change (same transaction) and announce it (after commit)."""
+    payload = jsonable(changes or {})
+    session.add(
+        Activity(
+            project_id=project_id, task_id=task_id, actor_id=actor_id, verb=verb, changes=payload
+        )
+    )
+    emit(
+        session,
+        Event(type=verb, project_id=project_id, task_id=task_id, actor_id=actor_id, data=payload),
+    )
+
+
+async def list_activity(
+    session: AsyncSession, page: Pagination, *, project_id: int, task_id: int | None = None
+) -> Page[ActivityPublic]:
+    """Newest first; a project's whole log, or one task's."""
+    where = [Activity.project_id == project_id]
+    if task_id is not None:
+        where.append(Activity.task_id == task_id)
+    total = await session.scalar(select(func.count()).select_from(Activity).where(*where))
+    rows = (
+        await session.execute(
+            select(Activity, User.id, User.username)
+            .outerjoin(User, User.id == Activity.actor_id)
+            .where(*where)
+            .order_by(Activity.id.desc())
+            .limit(page.limit)
+            .offset(page.offset)
+        )
+    ).all()
+    items = [
+        ActivityPublic(
+            id=activity.id,
+            actor=ActorPublic(id=actor_id, username=username) if actor_id is not None else None,
+            verb=activity.verb,
+            task_id=activity.task_id,
+            changes=activity.changes,
+            created_at=activity.created_at,
+        )
+        for activity, actor_id, username in rows
+    ]
+    return Page(items=items, total=total or 0, limit=page.limit, offset=page.offset)
+
+
+def announce(
+    session: AsyncSession,
+    *,
+    verb: str,
+    project_id: int,
+    actor_id: int | None,
+    task_id: int | None = None,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """A change too small for the log (a vote): published after commit, not recorded."""
+    emit(
+        session,
+        Event(
+            type=verb,
+            project_id=project_id,
+            task_id=task_id,
+            actor_id=actor_id,
+            data=jsonable(data or {}),
+        ),
+    )

@@ -1,0 +1,1 @@
+"""Authentication: logins, sessions (refresh-token families), verification and resets."""

@@ -1,0 +1,82 @@
+"""`CurrentUser` and friends: who is calling, checked once per request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from taskflow.auth.models import AuthSession
+from taskflow.auth.service import ClientInfo, load_authenticated
+from taskflow.config import Settings
+from taskflow.core.errors import Forbidden, Unauthorized
+from taskflow.core.logging import user_id_var
+from taskflow.core.ratelimit import RateLimiter
+from taskflow.core.security import decode_access_token
+from taskflow.db import SessionDep
+from taskflow.users.models import User
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The authenticated user and the session (login) their access token belongs to."""
+
+    user: User
+    session: AuthSession
+
+
+async def current_principal(
+    request: Request, session: SessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> Principal:
+    if not token:
+        raise Unauthorized()
+    claims = decode_access_token(request.app.state.settings.signing_key(), token)
+    if claims is None:
+        raise Unauthorized("Invalid or expired token")
+    loaded = await load_authenticated(session, claims.user_id, claims.session_id)
+    if loaded is None:
+        raise Unauthorized("Invalid or expired token")
+    user, auth_session = loaded
+    user_id_var.set(str(user.id))
+    return Principal(user=user, session=auth_session)
+
+
+async def current_user(principal: Annotated[Principal, Depends(current_principal)]) -> User:
+    return principal.user
+
+
+async def current_superuser(user: Annotated[User, Depends(current_user)]) -> User:
+    if not user.is_superuser:
+        raise Forbidden("Superuser only")
+    return user
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+CurrentUser = Annotated[User, Depends(current_user)]
+CurrentSuperuser = Annotated[User, Depends(current_superuser)]
+
+
+def client_info(request: Request) -> ClientInfo:
+    """The caller's IP (X-Forwarded-For is already applied for TASKFLOW_TRUSTED_PROXIES by the
+    proxy-headers middleware, and only for them) and User-Agent."""
+    host = request.client.host if request.client is not None else ""
+    return ClientInfo(ip=host or "unknown", user_agent=request.headers.get("user-agent", "")[:500])
+
+
+def rate_limiter(request: Request) -> RateLimiter:
+    limiter: RateLimiter = request.app.state.rate_limiter
+    return limiter
+
+
+def app_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+ClientInfoDep = Annotated[ClientInfo, Depends(client_info)]
+RateLimiterDep = Annotated[RateLimiter, Depends(rate_limiter)]
+SettingsDep = Annotated[Settings, Depends(app_settings)]

@@ -1,0 +1,212 @@
+"""/auth: register, log in, refresh, log out, sessions, email verification, password reset."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
+from fastapi.security import OAuth2PasswordRequestForm
+
+from taskflow.auth import service
+from taskflow.auth.dependencies import (
+    ClientInfoDep,
+    CurrentPrincipal,
+    CurrentUser,
+    RateLimiterDep,
+    SettingsDep,
+)
+from taskflow.auth.http import clear_refresh_cookie, refresh_token_from, token_response
+from taskflow.auth.schemas import (
+    PasswordResetConfirm,
+    PasswordResetRequest,
+    RefreshRequest,
+    SessionPage,
+    SessionPublic,
+    TokenPublic,
+    VerifyConfirm,
+)
+from taskflow.core.email import OutboxDep
+from taskflow.core.errors import Unauthorized
+from taskflow.db import SessionDep
+from taskflow.users.schemas import UserCreate, UserPublic
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+_ERROR = {"description": "Error", "content": {"application/json": {}}}
+
+
+@router.post(
+    "/register",
+    response_model=UserPublic,
+    status_code=status.HTTP_201_CREATED,
+    responses={409: _ERROR, 429: _ERROR},
+)
+async def register(
+    data: UserCreate,
+    session: SessionDep,
+    settings: SettingsDep,
+    limiter: RateLimiterDep,
+    outbox: OutboxDep,
+    client: ClientInfoDep,
+) -> UserPublic:
+    """Create an account and email a link that verifies its address.
+
+    409 names the taken field (email or username); 429 after too many sign-ups from one IP.
+    """
+    user = await service.register(session, settings, limiter, outbox, data, client)
+    return UserPublic.model_validate(user)
+
+
+@router.post(
+    "/token", response_model=TokenPublic, responses={401: _ERROR, 403: _ERROR, 429: _ERROR}
+)
+async def login(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+    limiter: RateLimiterDep,
+    client: ClientInfoDep,
+) -> TokenPublic:
+    """Log in with a username or email (any case) and password: a new session's token pair.
+
+    With `X-Requested-With: taskflow` the refresh token is also set as an HttpOnly cookie.
+    """
+    tokens = await service.login(
+        session,
+        settings,
+        limiter,
+        identifier=form.username,
+        password=form.password,
+        client=client,
+    )
+    return token_response(request, response, tokens)
+
+
+@router.post("/refresh", response_model=TokenPublic, responses={401: _ERROR})
+async def refresh(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+    client: ClientInfoDep,
+    body: RefreshRequest | None = None,
+) -> TokenPublic:
+    """Trade a refresh token (body, or the cookie for the web app) for a new pair.
+
+    The token is spent; presenting it again ends its whole session.
+    """
+    token = refresh_token_from(request, body.refresh_token if body else None)
+    if token is None:
+        raise Unauthorized("Refresh token missing")
+    tokens = await service.refresh(session, settings, token, client)
+    return token_response(request, response, tokens)
+
+
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+async def logout(
+    request: Request, response: Response, session: SessionDep, body: RefreshRequest | None = None
+) -> None:
+    """End the session the refresh token (body, or the web app's cookie) belongs to."""
+    token = refresh_token_from(request, body.refresh_token if body else None)
+    if token is not None:
+        await service.logout(session, token)
+    clear_refresh_cookie(request, response)
+
+
+@router.post("/logout-all", status_code=status.HTTP_204_NO_CONTENT)
+async def logout_all(
+    request: Request, response: Response, session: SessionDep, user: CurrentUser
+) -> None:
+    """End every session of the caller, this one included."""
+    await service.logout_all(session, user)
+    clear_refresh_cookie(request, response)
+
+
+@router.get("/sessions", response_model=SessionPage)
+async def list_sessions(
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> SessionPage:
+    """The caller's active sessions, most recently used first; `current` marks this one."""
+    sessions, total = await service.list_sessions(
+        session, settings, principal.user, limit=limit, offset=offset
+    )
+    items = [
+        SessionPublic(
+            id=item.id,
+            created_at=item.created_at,
+            last_used_at=item.last_used_at,
+            user_agent=item.user_agent,
+            ip=item.ip,
+            current=item.id == principal.session.id,
+        )
+        for item in sessions
+    ]
+    return SessionPage(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.delete(
+    "/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT, responses={404: _ERROR}
+)
+async def end_session(
+    session_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+    session: SessionDep,
+    user: CurrentUser,
+) -> None:
+    """End one of the caller's sessions: its refresh and access tokens stop working."""
+    await service.end_session(session, user, session_id)
+
+
+@router.post("/verify/request", status_code=status.HTTP_202_ACCEPTED, responses={429: _ERROR})
+async def request_verification(
+    session: SessionDep,
+    settings: SettingsDep,
+    limiter: RateLimiterDep,
+    outbox: OutboxDep,
+    user: CurrentUser,
+) -> None:
+    """Email the caller a new link that verifies their address (valid 48 hours, once).
+
+    Nothing is sent when the address is already verified; 429 after too many requests.
+    """
+    await service.request_verification(session, settings, limiter, outbox, user)
+
+
+@router.post("/verify/confirm", response_model=UserPublic, responses={400: _ERROR})
+async def confirm_verification(data: VerifyConfirm, session: SessionDep) -> UserPublic:
+    """Mark the address verified with the token from the email."""
+    user = await service.confirm_verification(session, data.token)
+    return UserPublic.model_validate(user)
+
+
+@router.post(
+    "/password-reset/request", status_code=status.HTTP_202_ACCEPTED, responses={429: _ERROR}
+)
+async def request_password_reset(
+    data: PasswordResetRequest,
+    session: SessionDep,
+    settings: SettingsDep,
+    limiter: RateLimiterDep,
+    outbox: OutboxDep,
+    client: ClientInfoDep,
+) -> None:
+    """Email a reset link (valid 1 hour, once) if an account has this address.
+
+    The answer is 202 either way, so it tells nobody whether the account exists.
+    """
+    await service.request_password_reset(session, settings, limiter, outbox, data.email, client)
+
+
+@router.post(
+    "/password-reset/confirm", status_code=status.HTTP_204_NO_CONTENT, responses={400: _ERROR}
+)
+async def confirm_password_reset(
+    data: PasswordResetConfirm, session: SessionDep, limiter: RateLimiterDep, client: ClientInfoDep
+) -> None:
+    """Set a new password with the token from the email; every session ends."""
+    await service.confirm_password_reset(session, limiter, data.token, data.new_password, client)

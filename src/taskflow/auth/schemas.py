@@ -1,0 +1,75 @@
+"""What the auth API takes and gives."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from taskflow.users.schemas import Email, NewPassword, UserPublic
+
+# Opaque tokens are 43 URL-safe characters; anything far longer is not one of ours.
+OpaqueToken = Annotated[str, Field(min_length=1, max_length=256)]
+
+
+class TokenPublic(BaseModel):
+    """A fresh token pair, as OAuth 2.0 names its fields."""
+
+    access_token: str
+    refresh_token: str
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105  (the OAuth 2.0 token type)
+    expires_in: int = Field(description="Seconds until the access token expires")
+
+
+class RefreshRequest(BaseModel):
+    """The refresh token; the web app sends none and relies on the `taskflow_refresh` cookie."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    refresh_token: OpaqueToken | None = None
+
+
+class SessionPublic(BaseModel):
+    """One login (refresh-token family): where and when it was used."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    created_at: datetime
+    last_used_at: datetime
+    user_agent: str
+    ip: str
+    current: bool
+
+
+class SessionPage(BaseModel):
+    items: list[SessionPublic]
+    total: int
+    limit: int
+    offset: int
+
+
+class VerifyConfirm(BaseModel):
+    token: OpaqueToken
+
+
+class PasswordResetRequest(BaseModel):
+    email: Email
+
+
+class PasswordResetConfirm(BaseModel):
+    token: OpaqueToken
+    new_password: NewPassword
+
+
+__all__ = [
+    "PasswordResetConfirm",
+    "PasswordResetRequest",
+    "RefreshRequest",
+    "SessionPage",
+    "SessionPublic",
+    "TokenPublic",
+    "UserPublic",
+    "VerifyConfirm",
+]

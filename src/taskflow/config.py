@@ -1,0 +1,206 @@
+"""Settings: every knob TaskFlow has, read from the environment, then `.env`."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+Environment = Literal["development", "test", "production"]
+SmtpTls = Literal["none", "starttls", "tls"]
+
+MIN_SECRET_LENGTH = 32
+SECRET_FILE_NAME = "secret_key"  # noqa: S105  (a file name, not a secret)
+
+
+def _split_csv(value: object) -> object:
+    """`a, b,c` -> ["a", "b", "c"]; lists pass through (for code that builds Settings)."""
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    """TaskFlow configuration. Env names are `TASKFLOW_<FIELD>` unless an alias says otherwise."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="TASKFLOW_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    env: Environment = "development"
+    data_dir: Path = Path("./data")
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("TASKFLOW_DATABASE_URL", "DATABASE_URL")
+    )
+    redis_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("TASKFLOW_REDIS_URL", "REDIS_URL")
+    )
+    secret_key: SecretStr | None = None
+
+    access_token_expire_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    refresh_token_expire_days: int = Field(default=30, ge=1, le=365)
+    refresh_token_idle_days: int = Field(default=14, ge=1, le=365)
+    login_max_attempts: int = Field(default=5, ge=1)
+    register_max_per_hour: int = Field(default=20, ge=1)
+    password_reset_max_per_hour: int = Field(default=5, ge=1)
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    public_url: str = "http://127.0.0.1:8000"
+
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_tls: SmtpTls = "starttls"
+    email_from: str = "TaskFlow <taskflow@localhost>"
+
+    # Database pool (PostgreSQL); SQLite uses its own small pool.
+    db_pool_size: int = Field(default=10, ge=1)
+    db_max_overflow: int = Field(default=10, ge=0)
+    db_pool_timeout: float = Field(default=5.0, gt=0)
+    db_pool_recycle: int = Field(default=1800, ge=-1)
+    db_connect_timeout: float = Field(default=5.0, gt=0)
+    db_statement_timeout_ms: int = Field(default=30_000, ge=0)
+
+    superuser_password: SecretStr | None = None
+
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    metrics_enabled: bool = True
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    activity_retention_days: int = Field(default=365, ge=1)
+
+    @field_validator("trusted_proxies", "cors_origins", mode="before")
+    @classmethod
+    def _csv(cls, value: object) -> object:
+        return _split_csv(value)
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not value.startswith(
+            (
+                "postgresql://",
+                "postgres://",
+                "sqlite://",
+                "postgresql+asyncpg://",
+                "sqlite+aiosqlite://",
+            )
+        ):
+            raise ValueError("must start with postgresql:// or sqlite:///")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _known_redis(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _production_needs_a_secret(self) -> Settings:
+        if self.env == "production":
+            key = self.secret_key.get_secret_value() if self.secret_key else ""
+            if len(key) < MIN_SECRET_LENGTH:
+                raise ValueError(
+                    f"TASKFLOW_SECRET_KEY must be set to at least {MIN_SECRET_LENGTH} characters "
+                    "when TASKFLOW_ENV=production"
+                )
+        elif (
+            self.secret_key is not None
+            and len(self.secret_key.get_secret_value()) < MIN_SECRET_LENGTH
+        ):
+            raise ValueError(f"TASKFLOW_SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters")
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The configured URL, or the SQLite file in the data dir."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'taskflow.db').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    def signing_key(self) -> str:
+        """The JWT key: configured, or (outside production) generated once into the data dir."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        path = self.data_dir / SECRET_FILE_NAME
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            # O_EXCL: when several workers start at once only one writes the key
+            try:
+                with path.open("x", encoding="utf-8") as handle:
+                    handle.write(secrets.token_urlsafe(48))
+                path.chmod(0o600)
+            except FileExistsError:
+                pass
+        key = path.read_text(encoding="utf-8").strip()
+        if len(key) < MIN_SECRET_LENGTH:
+            raise ConfigError(
+                f"the generated secret in {path} is too short; delete it to regenerate"
+            )
+        return key
+
+
+class ConfigError(SystemExit):
+    """Stops start-up with one line naming the setting."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"taskflow: invalid configuration: {message}")
+
+
+def _env_name(location: tuple[int | str, ...]) -> str:
+    field = str(location[0]) if location else "settings"
+    if field.isupper():  # already an env name (a field read through an alias)
+        return field
+    return f"TASKFLOW_{field.upper()}"
+
+
+def load_settings() -> Settings:
+    """Build Settings, turning a validation error into one clear line."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        message = str(first["msg"]).removeprefix("Value error, ")
+        if first["loc"]:
+            raise ConfigError(f"{_env_name(first['loc'])}: {message}") from None
+        raise ConfigError(message) from None
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return load_settings()

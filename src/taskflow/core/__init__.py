@@ -1,0 +1,1 @@
+"""Cross-cutting pieces with no domain knowledge."""

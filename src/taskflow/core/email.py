@@ -1,0 +1,135 @@
+"""Outgoing email: render plain text + HTML, send through SMTP (or log), never inside a request.
+
+Routes and services hand a message to `enqueue_email()`, the one entry point. Today it runs as
+a FastAPI background task after the response is sent; the job queue will take it over there,
+without any caller changing. A failed delivery is logged and never fails the request.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from dataclasses import dataclass
+from email.message import EmailMessage as MimeMessage
+from email.utils import formatdate, make_msgid, parseaddr
+from typing import Annotated
+
+import aiosmtplib
+from fastapi import BackgroundTasks, Depends, Request
+
+from taskflow.config import Settings
+
+logger = logging.getLogger(__name__)
+
+SMTP_TIMEOUT_SECONDS = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class EmailMessage:
+    """One email, in both forms every mail client can show."""
+
+    to: str
+    subject: str
+    text: str
+    html: str
+
+
+def render_action_email(
+    *,
+    to: str,
+    subject: str,
+    greeting: str,
+    paragraphs: list[str],
+    action_label: str,
+    action_url: str,
+    footer: str,
+) -> EmailMessage:
+    """A message with one call to action (a link), as plain text and as escaped HTML."""
+    text_parts = [greeting, *paragraphs, f"{action_label}: {action_url}", footer]
+    text = "\n\n".join(text_parts) + "\n"
+    url = html.escape(action_url, quote=True)
+    body = "".join(f"<p>{html.escape(paragraph)}</p>" for paragraph in paragraphs)
+    html_text = (
+        '<!doctype html><html><body style="font-family: sans-serif; line-height: 1.5">'
+        f"<p>{html.escape(greeting)}</p>{body}"
+        f'<p><a href="{url}" style="display: inline-block; padding: 8px 16px; '
+        f'background: #2563eb; color: #ffffff; text-decoration: none; border-radius: 4px">'
+        f"{html.escape(action_label)}</a></p>"
+        f'<p style="font-size: small">Or open this link: <a href="{url}">{url}</a></p>'
+        f'<p style="font-size: small; color: #6b7280">{html.escape(footer)}</p>'
+        "</body></html>"
+    )
+    return EmailMessage(to=to, subject=subject, text=text, html=html_text)
+
+
+def to_mime(settings: Settings, message: EmailMessage) -> MimeMessage:
+    mime = MimeMessage()
+    mime["From"] = settings.email_from
+    mime["To"] = message.to
+    mime["Subject"] = message.subject
+    mime["Date"] = formatdate(localtime=False)
+    sender_domain = parseaddr(settings.email_from)[1].rpartition("@")[2] or "taskflow.local"
+    mime["Message-ID"] = make_msgid(domain=sender_domain)
+    mime.set_content(message.text)
+    mime.add_alternative(message.html, subtype="html")
+    return mime
+
+
+async def send_email(settings: Settings, message: EmailMessage) -> bool:
+    """Deliver now: SMTP when TASKFLOW_SMTP_HOST is set, else the log. True when delivered.
+
+    Never raises: a mail server being down must not break whatever asked for the email.
+    """
+    if not settings.smtp_host:
+        # No mail server (a laptop install): the log is the mailbox, links included.
+        logger.info(
+            "email (no TASKFLOW_SMTP_HOST, logged instead of sent) to %s: %s\n%s",
+            message.to,
+            message.subject,
+            message.text,
+        )
+        return True
+    password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
+    try:
+        await aiosmtplib.send(
+            to_mime(settings, message),
+            hostname=settings.smtp_host,
+            port=settings.smtp_port,
+            username=settings.smtp_user or None,
+            password=password,
+            use_tls=settings.smtp_tls == "tls",
+            start_tls=settings.smtp_tls == "starttls",
+            timeout=SMTP_TIMEOUT_SECONDS,
+        )
+    except Exception as error:  # any failure is logged; the body (a token) is not
+        logger.error(
+            "email to %s (%s) could not be sent via %s:%s: %r",
+            message.to,
+            message.subject,
+            settings.smtp_host,
+            settings.smtp_port,
+            error,
+        )
+        return False
+    logger.info("email sent to %s: %s", message.to, message.subject)
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class Outbox:
+    """Where a request's emails go: its settings and its after-response tasks."""
+
+    settings: Settings
+    background: BackgroundTasks
+
+
+def get_outbox(request: Request, background: BackgroundTasks) -> Outbox:
+    return Outbox(settings=request.app.state.settings, background=background)
+
+
+OutboxDep = Annotated[Outbox, Depends(get_outbox)]
+
+
+def enqueue_email(outbox: Outbox, message: EmailMessage) -> None:
+    """Send `message` after the response: the one way application code sends email."""
+    outbox.background.add_task(send_email, outbox.settings, message)

@@ -1,0 +1,124 @@
+"""Domain errors, and the one place that maps them to HTTP responses."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+
+logger = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """A rule was broken; `status_code` is how HTTP says it."""
+
+    status_code = 400
+    default_detail = "Bad request"
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        headers: dict[str, str] | None = None,
+        keep_changes: bool = False,
+    ) -> None:
+        self.detail = detail or self.default_detail
+        self.headers = headers or {}
+        # True when the refusal itself must be saved (a reused refresh token revokes its
+        # session): the request's transaction is then committed before the error is answered.
+        self.keep_changes = keep_changes
+        super().__init__(self.detail)
+
+
+class BadRequest(DomainError):
+    status_code = 400
+    default_detail = "Bad request"
+
+
+class Unauthorized(DomainError):
+    status_code = 401
+    default_detail = "Not authenticated"
+
+    def __init__(self, detail: str | None = None, *, keep_changes: bool = False) -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": "Bearer"}, keep_changes=keep_changes)
+
+
+class Forbidden(DomainError):
+    status_code = 403
+    default_detail = "Not allowed"
+
+
+class NotFound(DomainError):
+    status_code = 404
+    default_detail = "Not found"
+
+
+class Conflict(DomainError):
+    status_code = 409
+    default_detail = "Conflict"
+
+
+class PreconditionFailed(DomainError):
+    status_code = 412
+    default_detail = "The resource has changed; reload it and try again"
+
+
+class Unprocessable(DomainError):
+    status_code = 422
+    default_detail = "Invalid input"
+
+
+class TooManyRequests(DomainError):
+    status_code = 429
+    default_detail = "Too many requests"
+
+    def __init__(self, retry_after: int, detail: str | None = None) -> None:
+        super().__init__(detail, headers={"Retry-After": str(max(1, retry_after))})
+
+
+class ServiceUnavailable(DomainError):
+    status_code = 503
+    default_detail = "Service temporarily unavailable"
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail, headers={"Retry-After": "5"})
+
+
+async def _domain_error(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, DomainError)
+    return JSONResponse({"detail": error.detail}, error.status_code, headers=error.headers)
+
+
+async def _database_unavailable(request: Request, error: Exception) -> JSONResponse:
+    # A lost or refused connection is an outage, not a bug: say 503 so clients retry.
+    if isinstance(error, DBAPIError) and not _is_connection_problem(error):
+        raise error
+    logger.warning("database unavailable: %s %s: %s", request.method, request.url.path, error)
+    return JSONResponse(
+        {"detail": "Database unavailable, try again shortly"}, 503, headers={"Retry-After": "5"}
+    )
+
+
+def _is_connection_problem(error: DBAPIError) -> bool:
+    if error.connection_invalidated or isinstance(error, OperationalError):
+        return True
+    original = error.orig
+    name = type(original).__name__ if original is not None else ""
+    return isinstance(original, OSError | ConnectionError) or name in {
+        "ConnectionDoesNotExistError",
+        "CannotConnectNowError",
+        "InterfaceError",
+        "ConnectionFailureError",
+        "AdminShutdownError",
+        "InternalClientError",
+    }
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(DBAPIError, _database_unavailable)
+    app.add_exception_handler(PoolTimeoutError, _database_unavailable)
+    app.add_exception_handler(ConnectionRefusedError, _database_unavailable)

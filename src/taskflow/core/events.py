@@ -1,0 +1,156 @@
+"""The event bus: domain changes, published after their transaction commits.
+
+Services call `emit(session, event)` inside the transaction (next to the activity row);
+the request's session dependency publishes what was emitted once the commit succeeded,
+so a rolled-back change is never announced. Backends: Redis pub/sub when configured
+(every app process hears every event), in-process otherwise.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import AsyncIterator, Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "taskflow:events"
+_PENDING_KEY = "taskflow_pending_events"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One change, as WebSocket clients receive it: `{"type": verb, project_id, ...}`."""
+
+    type: str
+    project_id: int
+    task_id: int | None = None
+    actor_id: int | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), default=str, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, raw: str | bytes) -> Event:
+        return cls(**json.loads(raw))
+
+
+def emit(session: AsyncSession, event: Event) -> None:
+    """Queue `event` to be published when `session` commits."""
+    session.info.setdefault(_PENDING_KEY, []).append(event)
+
+
+def take_pending(session: AsyncSession) -> list[Event]:
+    """The events emitted in `session` since the last take (cleared on rollback by the caller)."""
+    events: list[Event] = session.info.pop(_PENDING_KEY, [])
+    return events
+
+
+Listener = Callable[[Event], None]
+
+
+class EventBus(Protocol):
+    async def publish(self, events: list[Event]) -> None: ...
+    def subscribe(self, listener: Listener) -> Callable[[], None]: ...
+    async def start(self) -> None: ...
+    async def stop(self) -> None: ...
+
+
+class _Listeners:
+    """Local fan-out shared by both backends: listeners are plain callbacks, never awaited."""
+
+    def __init__(self) -> None:
+        self._listeners: set[Listener] = set()
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        self._listeners.add(listener)
+        return lambda: self._listeners.discard(listener)
+
+    def deliver(self, event: Event) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(event)
+            except Exception:
+                logger.exception("event listener failed")
+
+
+class InProcessEventBus(_Listeners):
+    """One process, no Redis: publishing is delivering."""
+
+    async def publish(self, events: list[Event]) -> None:
+        for event in events:
+            self.deliver(event)
+
+    async def start(self) -> None:
+        return None
+
+    async def stop(self) -> None:
+        return None
+
+
+class RedisEventBus(_Listeners):
+    """Redis pub/sub: every process publishes to one channel and delivers what it hears."""
+
+    def __init__(self, redis: Redis) -> None:
+        super().__init__()
+        self._redis = redis
+        self._task: asyncio.Task[None] | None = None
+
+    async def publish(self, events: list[Event]) -> None:
+        for event in events:
+            try:
+                await self._redis.publish(CHANNEL, event.to_json())
+            except Exception as error:  # the change is committed; only its announcement is lost
+                logger.warning("event publish failed (%s): %r", event.type, error)
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._listen(), name="taskflow-event-listener")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _listen(self) -> None:
+        # Reconnects with backoff: a Redis outage pauses live updates, it does not end them.
+        delay = 0.5
+        while True:
+            try:
+                async for event in self._messages():
+                    delay = 0.5
+                    self.deliver(event)
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                logger.warning("event subscription lost, retrying in %.1fs: %r", delay, error)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
+
+    async def _messages(self) -> AsyncIterator[Event]:
+        pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+        try:
+            await pubsub.subscribe(CHANNEL)
+            while True:
+                message = await pubsub.get_message(timeout=1.0)
+                if message is None or message.get("type") != "message":
+                    continue
+                try:
+                    yield Event.from_json(message["data"])
+                except (ValueError, TypeError):
+                    logger.warning("ignored a malformed event on %s", CHANNEL)
+        finally:
+            with contextlib.suppress(Exception):
+                await pubsub.aclose()  # type: ignore[no-untyped-call]
+
+
+def create_event_bus(redis: Redis | None) -> EventBus:
+    return RedisEventBus(redis) if redis is not None else InProcessEventBus()

@@ -1,0 +1,167 @@
+"""Job queues: enqueue by name; SAQ on Redis, or asyncio tasks inside the app."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from typing import Any, Protocol
+
+from saq import Queue
+
+from taskflow.config import Settings
+from taskflow.core import metrics
+from taskflow.core.jobs.registry import JobContext, JobSpec, get_job, periodic_jobs, redact
+from taskflow.db import Database
+
+logger = logging.getLogger(__name__)
+
+QUEUE_NAME = "taskflow"
+MAX_RETRY_DELAY_SECONDS = 300.0
+
+
+class JobQueue(Protocol):
+    async def enqueue(self, job_name: str, /, *, key: str | None = None, **kwargs: Any) -> None:
+        """Queue the job `job_name` with JSON keyword arguments; one `key` is one job."""
+
+    async def start(self) -> None: ...
+    async def stop(self) -> None: ...
+
+
+def saq_queue(redis_url: str) -> Queue:
+    return Queue.from_url(redis_url, name=QUEUE_NAME)
+
+
+class RedisJobQueue:
+    """Enqueues into SAQ on Redis; `taskflow worker` processes run the jobs."""
+
+    def __init__(self, redis_url: str) -> None:
+        self._queue = saq_queue(redis_url)
+
+    async def enqueue(self, job_name: str, /, *, key: str | None = None, **kwargs: Any) -> None:
+        spec = get_job(job_name)
+        options: dict[str, Any] = {
+            "retries": spec.retries + 1,  # SAQ counts attempts, we count retries
+            "retry_delay": spec.retry_delay,
+            "retry_backoff": MAX_RETRY_DELAY_SECONDS,
+            "timeout": spec.timeout,
+            "heartbeat": spec.timeout + 30,  # a killed worker's job is swept and retried
+            "ttl": 86_400,
+        }
+        if key is not None:
+            options["key"] = key  # the same key twice is one job
+        # kwargs go as one field so an argument can never collide with a SAQ job option
+        await self._queue.enqueue(job_name, kwargs=kwargs, **options)
+
+    async def start(self) -> None:
+        await self._queue.connect()
+
+    async def stop(self) -> None:
+        try:
+            await self._queue.disconnect()
+        except Exception as error:  # Redis already gone: nothing left to close cleanly
+            logger.warning("job queue disconnect failed: %r", error)
+
+
+class InProcessJobQueue:
+    """No Redis: jobs run as asyncio tasks in this process, with the same retry policy.
+
+    Jobs still queued when the process stops are lost; that is the documented price of
+    running without Redis (a one-process install), and why production configures Redis.
+    """
+
+    def __init__(self, context: JobContext, *, run_periodic: bool = True) -> None:
+        self._context = context
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._keys: set[str] = set()
+        self._run_periodic = run_periodic
+
+    async def enqueue(self, job_name: str, /, *, key: str | None = None, **kwargs: Any) -> None:
+        spec = get_job(job_name)
+        if key is not None:
+            if key in self._keys:
+                return
+            self._keys.add(key)
+        self._spawn(self._run(spec, kwargs, key), f"job:{job_name}")
+
+    async def start(self) -> None:
+        if self._run_periodic:
+            for periodic_job in periodic_jobs().values():
+                self._spawn(self._every(periodic_job.name, periodic_job.every_seconds), "periodic")
+
+    async def stop(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        for task in list(self._tasks):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+
+    async def drain(self) -> None:
+        """Wait until every job enqueued so far has finished (tests, graceful shutdown)."""
+        while pending := [t for t in self._tasks if t.get_name().startswith("job:")]:
+            await asyncio.wait(pending)
+
+    def _spawn(self, coroutine: Any, name: str) -> None:
+        task: asyncio.Task[None] = asyncio.create_task(coroutine, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _every(self, name: str, seconds: int) -> None:
+        spec = get_job(name)
+        while True:
+            await asyncio.sleep(seconds)
+            await self._run(spec, {}, None)
+
+    async def _run(self, spec: JobSpec, kwargs: dict[str, Any], key: str | None) -> None:
+        try:
+            for attempt in range(spec.retries + 1):
+                try:
+                    async with asyncio.timeout(spec.timeout):
+                        await spec.function(self._context, **kwargs)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as error:
+                    if attempt == spec.retries:
+                        give_up(spec, kwargs, error)
+                        return
+                    delay = retry_delay(spec, attempt)
+                    logger.warning(
+                        "job %s failed (attempt %d), retrying in %.1fs: %r",
+                        spec.name,
+                        attempt + 1,
+                        delay,
+                        error,
+                    )
+                    metrics.job_outcomes.labels(spec.name, "retried").inc()
+                    await asyncio.sleep(delay)
+                else:
+                    metrics.job_outcomes.labels(spec.name, "succeeded").inc()
+                    return
+        finally:
+            if key is not None:
+                self._keys.discard(key)
+
+
+def create_job_queue(settings: Settings, database: Database) -> JobQueue:
+    """SAQ on Redis when configured (run by `taskflow worker`), else inside this process."""
+    if settings.redis_url:
+        return RedisJobQueue(settings.redis_url)
+    return InProcessJobQueue(JobContext(settings=settings, database=database))
+
+
+def retry_delay(spec: JobSpec, attempt: int) -> float:
+    """Exponential backoff with jitter, capped."""
+    base = min(spec.retry_delay * (2**attempt), MAX_RETRY_DELAY_SECONDS)
+    return float(base * (0.5 + random.random() / 2))  # noqa: S311  (jitter, not crypto)
+
+
+def give_up(spec: JobSpec, kwargs: dict[str, Any], error: BaseException) -> None:
+    metrics.job_outcomes.labels(spec.name, "failed").inc()
+    logger.error(
+        "job %s gave up after %d attempts: %r",
+        spec.name,
+        spec.retries + 1,
+        error,
+        extra={"job": spec.name, "job_arguments": redact(spec, kwargs)},
+    )

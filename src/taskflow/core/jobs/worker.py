@@ -1,0 +1,103 @@
+"""`taskflow worker`: runs the jobs queued on Redis (SAQ), with retries and periodic jobs."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import click
+from saq import CronJob, Job, Status, Worker
+from saq.types import PartialTimersDict
+
+from taskflow.config import Settings
+from taskflow.core import metrics
+from taskflow.core.jobs.queue import give_up, saq_queue
+from taskflow.core.jobs.registry import (
+    JobContext,
+    JobSpec,
+    periodic_jobs,
+    redact,
+    registered_jobs,
+)
+from taskflow.core.logging import configure_logging
+from taskflow.db import Database
+
+logger = logging.getLogger(__name__)
+
+
+class _RedactJobs(logging.Filter):
+    """SAQ logs whole jobs (arguments included); ours may carry credentials such as reset links."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                f"Job<{arg.function} {arg.key}>" if isinstance(arg, Job) else arg
+                for arg in record.args
+            )
+        return True
+
+
+def _saq_function(spec: JobSpec) -> Any:
+    async def run(ctx: dict[str, Any], **kwargs: Any) -> None:
+        await spec.function(ctx["taskflow"], **kwargs)
+
+    run.__qualname__ = spec.name  # SAQ knows a function by its qualified name
+    return run
+
+
+def build_worker(settings: Settings, *, concurrency: int = 10) -> Worker[Any]:
+    if not settings.redis_url:
+        raise click.ClickException(
+            "the worker needs TASKFLOW_REDIS_URL; without Redis, jobs run inside `taskflow serve`"
+        )
+    specs = registered_jobs()
+    queue = saq_queue(settings.redis_url)
+
+    async def startup(ctx: dict[str, Any]) -> None:
+        ctx["taskflow"] = JobContext(settings=settings, database=Database(settings))
+
+    async def shutdown(ctx: dict[str, Any]) -> None:
+        context: JobContext | None = ctx.get("taskflow")
+        if context is not None:
+            await context.database.dispose()
+        await queue.disconnect()
+
+    async def after_process(ctx: dict[str, Any]) -> None:
+        job: Job | None = ctx.get("job")
+        if job is None or job.function not in specs:
+            return
+        spec = specs[job.function]
+        if job.status == Status.COMPLETE:
+            metrics.job_outcomes.labels(spec.name, "succeeded").inc()
+        elif job.status == Status.FAILED:
+            give_up(
+                spec, redact(spec, job.kwargs or {}), ctx.get("exception") or Exception(job.error)
+            )
+        else:
+            metrics.job_outcomes.labels(spec.name, "retried").inc()
+
+    cron_jobs: list[CronJob[Any]] = [
+        CronJob(_saq_function(specs[p.name]), cron=p.cron, timeout=specs[p.name].timeout)
+        for p in periodic_jobs().values()
+    ]
+    return Worker(
+        queue,
+        functions=[_saq_function(spec) for spec in specs.values()],
+        cron_jobs=cron_jobs,
+        concurrency=concurrency,
+        startup=startup,
+        shutdown=shutdown,
+        after_process=after_process,
+        # A killed worker's jobs are found and retried within seconds.
+        timers=PartialTimersDict(schedule=1, worker_info=10, sweep=5, abort=1),
+    )
+
+
+def run_worker(settings: Settings) -> None:
+    configure_logging(json_lines=settings.is_production, level=settings.log_level)
+    for name in ("saq", "saq.worker", "saq.queue"):
+        logging.getLogger(name).addFilter(_RedactJobs())
+    worker = build_worker(settings)
+    logger.info("worker started: %s", ", ".join(sorted(registered_jobs())))
+    asyncio.run(worker.start())

@@ -1,0 +1,180 @@
+"""Pure-ASGI middleware: request ids, security headers, body size limit, access log + metrics."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from collections.abc import Sequence
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from taskflow.core import metrics
+from taskflow.core.logging import request_id_var, user_id_var
+
+logger = logging.getLogger("taskflow.access")
+
+REQUEST_ID_HEADER = "x-request-id"
+_SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+class RequestContextMiddleware:
+    """Gives every request an id (a sane incoming one is kept), logs and measures it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in {"http", "websocket"}:
+            await self.app(scope, receive, send)
+            return
+        incoming = _header(scope["headers"], REQUEST_ID_HEADER)
+        request_id = incoming if incoming and _SANE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        request_token = request_id_var.set(request_id)
+        user_token = user_id_var.set(None)
+        started = time.perf_counter()
+        status_code = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status_code
+            if message["type"] == "http.response.start":
+                status_code = message["status"]
+                MutableHeaders(scope=message)["X-Request-ID"] = request_id
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            if scope["type"] == "http":
+                duration = time.perf_counter() - started
+                route = _route_template(scope)
+                metrics.observe_request(scope["method"], route, status_code, duration)
+                logger.info(
+                    "%s %s %s %.1fms",
+                    scope["method"],
+                    route,
+                    status_code,
+                    duration * 1000,
+                    extra={
+                        "method": scope["method"],
+                        "route": route,
+                        "status": status_code,
+                        "duration_ms": round(duration * 1000, 2),
+                        "client": (scope.get("client") or ("", 0))[0],
+                    },
+                )
+            request_id_var.reset(request_token)
+            user_id_var.reset(user_token)
+
+
+class SecurityHeadersMiddleware:
+    """nosniff, no referrer, no framing; HSTS when the request came over https."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("Referrer-Policy", "no-referrer")
+                headers.setdefault("X-Frame-Options", "DENY")
+                headers.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
+                if scope.get("scheme") == "https":
+                    headers.setdefault(
+                        "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+                    )
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class BodySizeLimitMiddleware:
+    """Refuses bodies over `max_bytes` with 413 before the app reads them."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = _header(scope["headers"], "content-length")
+        if declared is not None:
+            if not declared.isdigit():
+                await _plain_error(send, 400, "Invalid Content-Length")
+                return
+            if int(declared) > self.max_bytes:
+                await _plain_error(send, 413, "Request body too large")
+                return
+        received = 0
+        response_started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _BodyTooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except _BodyTooLarge:
+            if not response_started:
+                await _plain_error(send, 413, "Request body too large")
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _plain_error(send: Send, status: int, detail: str) -> None:
+    body = ('{"detail":"' + detail + '"}').encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def _header(headers: Sequence[tuple[bytes, bytes]], name: str) -> str | None:
+    key = name.encode()
+    for header_name, value in headers:
+        if header_name.lower() == key:
+            return value.decode("latin-1")
+    return None
+
+
+def _route_template(scope: Scope) -> str:
+    """`/api/v1/tasks/{task_id}`, never the raw path: bounded label cardinality."""
+    route = scope.get("route")
+    path = getattr(route, "path_format", None) or getattr(route, "path", None)
+    if isinstance(path, str):
+        return path
+    raw: str = scope.get("path", "")
+    if raw.startswith("/api/"):
+        return "<unmatched api>"
+    return "<web>"

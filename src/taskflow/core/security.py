@@ -1,0 +1,117 @@
+"""Password hashing (Argon2id, off the event loop) and access tokens (JWT HS256, pinned)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import unicodedata
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import anyio
+import jwt
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+from pwdlib.hashers.bcrypt import BcryptHasher
+
+ALGORITHM = "HS256"
+ACCESS_TOKEN_TYPE = "access"  # noqa: S105  (a claim value, not a secret)
+REQUIRED_CLAIMS = ("sub", "sid", "exp", "iat", "jti", "type")
+
+# Argon2id first (new hashes); bcrypt only verifies hashes from older installs.
+password_hash = PasswordHash((Argon2Hasher(), BcryptHasher()))
+# Hashing is CPU-bound and memory-hungry: a few at a time, in worker threads.
+_hashing_limiter = anyio.CapacityLimiter(4)
+# Verified against when the user does not exist, so both answers take the same time.
+_DUMMY_HASH = password_hash.hash(secrets.token_urlsafe(16))
+
+
+def normalize_password(password: str) -> str:
+    return unicodedata.normalize("NFKC", password)
+
+
+async def hash_password(password: str) -> str:
+    return await anyio.to_thread.run_sync(
+        password_hash.hash, normalize_password(password), limiter=_hashing_limiter
+    )
+
+
+async def verify_password(password: str, hashed: str | None) -> tuple[bool, str | None]:
+    """(matches, new hash to store or None). A missing hash still costs one verification."""
+
+    def verify() -> tuple[bool, str | None]:
+        normalized = normalize_password(password)
+        if hashed is None:
+            password_hash.verify(normalized, _DUMMY_HASH)
+            return False, None
+        try:
+            return password_hash.verify_and_update(normalized, hashed)
+        except Exception:  # an unreadable stored hash is a failed login, not a crash
+            return False, None
+
+    return await anyio.to_thread.run_sync(verify, limiter=_hashing_limiter)
+
+
+def new_opaque_token() -> str:
+    """256 random bits, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+def token_digest(token: str) -> str:
+    """How opaque tokens are stored: SHA-256 hex (they are random, so no salt is needed)."""
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class AccessClaims:
+    user_id: int
+    session_id: int
+    expires_at: datetime
+
+
+def create_access_token(
+    key: str, *, user_id: int, session_id: int, lifetime: timedelta
+) -> tuple[str, int]:
+    """(token, lifetime in seconds)."""
+    now = datetime.now(UTC)
+    claims: dict[str, Any] = {
+        "sub": str(user_id),
+        "sid": str(session_id),
+        "iat": now,
+        "exp": now + lifetime,
+        "jti": uuid.uuid4().hex,
+        "type": ACCESS_TOKEN_TYPE,
+    }
+    return jwt.encode(claims, key, algorithm=ALGORITHM), int(lifetime.total_seconds())
+
+
+def decode_access_token(key: str, token: str) -> AccessClaims | None:
+    """The claims of a valid access token; None for anything else (never raises)."""
+    try:
+        claims = jwt.decode(
+            token,
+            key,
+            algorithms=[ALGORITHM],
+            options={"require": list(REQUIRED_CLAIMS)},
+        )
+    except (jwt.InvalidTokenError, ValueError, TypeError):
+        return None
+    if claims.get("type") != ACCESS_TOKEN_TYPE:
+        return None
+    user_id, session_id = _id_claim(claims.get("sub")), _id_claim(claims.get("sid"))
+    if user_id is None or session_id is None:
+        return None
+    return AccessClaims(
+        user_id=user_id,
+        session_id=session_id,
+        expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
+    )
+
+
+def _id_claim(value: object) -> int | None:
+    """A database id written as a string: ASCII digits that fit a BIGINT."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None

@@ -1,0 +1,95 @@
+"""Health checks for load balancers and orchestrators, and the Prometheus endpoint."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Literal
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from redis.asyncio import Redis
+from sqlalchemy import text
+
+from taskflow.core import metrics
+from taskflow.core.errors import NotFound
+from taskflow.db import Database
+
+logger = logging.getLogger(__name__)
+router = APIRouter(tags=["operations"])
+
+CHECK_TIMEOUT_SECONDS = 2.0
+
+
+class LiveStatus(BaseModel):
+    status: Literal["ok"] = "ok"
+
+
+class ReadyStatus(BaseModel):
+    status: Literal["ok", "unavailable"]
+    database: Literal["ok", "unavailable"]
+    redis: Literal["ok", "unavailable", "not configured"]
+
+
+@router.get("/health/live", response_model=LiveStatus)
+async def live() -> LiveStatus:
+    """The process is up and serving."""
+    return LiveStatus()
+
+
+@router.get(
+    "/health/ready",
+    response_model=ReadyStatus,
+    responses={503: {"model": ReadyStatus, "description": "A dependency does not answer"}},
+)
+async def ready(request: Request) -> JSONResponse:
+    """The database (and Redis, when configured) answer: this process can take traffic."""
+    database_ok = await _database_answers(request.app.state.database)
+    redis_state: Literal["ok", "unavailable", "not configured"] = "not configured"
+    redis_client = request.app.state.redis
+    if redis_client is not None:
+        redis_state = "ok" if await _redis_answers(redis_client) else "unavailable"
+    healthy = database_ok and redis_state != "unavailable"
+    body = ReadyStatus(
+        status="ok" if healthy else "unavailable",
+        database="ok" if database_ok else "unavailable",
+        redis=redis_state,
+    )
+    return JSONResponse(body.model_dump(), status_code=200 if healthy else 503)
+
+
+@router.get("/metrics", response_class=Response, responses={200: {"content": {"text/plain": {}}}})
+async def prometheus_metrics(request: Request) -> Response:
+    """Prometheus text format: request counts and latencies, pool, WebSocket and job gauges."""
+    if not request.app.state.settings.metrics_enabled:
+        raise NotFound()
+    database: Database = request.app.state.database
+    pool = database.engine.pool
+    checked_out = getattr(pool, "checkedout", None)
+    size = getattr(pool, "size", None)
+    if callable(checked_out) and callable(size):
+        metrics.db_pool_checked_out.set(checked_out())
+        metrics.db_pool_size.set(size())
+    return Response(metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
+
+
+async def _database_answers(database: Database) -> bool:
+    try:
+        async with asyncio.timeout(CHECK_TIMEOUT_SECONDS), database.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except Exception as error:  # any failure means "not ready"; the reason goes to the log
+        logger.warning("readiness: database check failed: %r", error)
+        return False
+    return True
+
+
+async def _redis_answers(client: Redis) -> bool:
+    try:
+        async with asyncio.timeout(CHECK_TIMEOUT_SECONDS):
+            # redis-py types ping() as sync-or-async; on the asyncio client it is async
+            await client.ping()  # type: ignore[misc]
+    except Exception as error:
+        logger.warning("readiness: redis check failed: %r", error)
+        return False
+    return True

@@ -1,0 +1,104 @@
+"""create_app(): settings, lifespan, middleware, routers and the web app."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+from taskflow import __version__
+from taskflow.auth.router import router as auth_router
+from taskflow.config import Settings, load_settings
+from taskflow.core.errors import install_error_handlers
+from taskflow.core.events import create_event_bus
+from taskflow.core.jobs.queue import create_job_queue
+from taskflow.core.logging import configure_logging
+from taskflow.core.middleware import (
+    BodySizeLimitMiddleware,
+    RequestContextMiddleware,
+    SecurityHeadersMiddleware,
+)
+from taskflow.core.ratelimit import RateLimiter
+from taskflow.core.redis import create_redis
+from taskflow.db import Database
+from taskflow.health.router import router as health_router
+from taskflow.users.router import router as users_router
+from taskflow.projects.router import router as projects_router
+from taskflow.tasks.router import router as tasks_router
+from taskflow.transfer.router import router as transfer_router
+from taskflow.webapp import WebApp
+
+API_PREFIX = "/api/v1"
+
+
+def api_router() -> APIRouter:
+    """Every domain's routes under /api/v1."""
+    router = APIRouter(prefix=API_PREFIX)
+    router.include_router(health_router, include_in_schema=False)
+    router.include_router(auth_router)
+    router.include_router(users_router)
+    router.include_router(projects_router)
+    router.include_router(tasks_router)
+    router.include_router(transfer_router)
+    return router
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or load_settings()
+    configure_logging(json_lines=settings.is_production, level=settings.log_level)
+    settings.signing_key()  # fail at start-up, not at the first login
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.database = Database(settings)
+        app.state.redis = create_redis(settings.redis_url) if settings.redis_url else None
+        app.state.events = create_event_bus(app.state.redis)
+        app.state.jobs = create_job_queue(settings, app.state.database)
+        app.state.rate_limiter = RateLimiter(app.state.redis)
+        await app.state.events.start()
+        await app.state.jobs.start()
+        try:
+            yield
+        finally:
+            await app.state.jobs.stop()
+            await app.state.events.stop()
+            if app.state.redis is not None:
+                await app.state.redis.aclose()
+            await app.state.database.dispose()
+
+    app = FastAPI(
+        title="TaskFlow",
+        version=__version__,
+        description="A self-hostable, multi-user task manager.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.include_router(health_router)
+    app.include_router(api_router())
+    # Last: anything no route claimed is the web app's (client-side routes, assets).
+    app.mount("/", WebApp(), name="web")
+
+    # Outermost last: request id and logging wrap everything, including 413s and CORS.
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=True,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["ETag", "Location", "X-Request-ID", "Retry-After"],
+        )
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(RequestContextMiddleware)
+    if settings.trusted_proxies:
+        # X-Forwarded-For/-Proto are believed only from these peers (client IP, https).
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
+    return app

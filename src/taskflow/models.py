@@ -1,0 +1,22 @@
+"""Imports every domain's models so Base.metadata knows all tables (Alembic, tests)."""
+
+from taskflow.activity.models import Activity
+from taskflow.auth.models import AuthSession, OneTimeToken, RefreshToken
+from taskflow.projects.models import Project, ProjectMember
+from taskflow.tasks.models import Comment, Label, Task, Vote, task_labels
+from taskflow.users.models import User
+
+__all__ = [
+    "Activity",
+    "AuthSession",
+    "Comment",
+    "Label",
+    "OneTimeToken",
+    "Project",
+    "ProjectMember",
+    "RefreshToken",
+    "Task",
+    "User",
+    "Vote",
+    "task_labels",
+]

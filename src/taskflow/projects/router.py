@@ -1,0 +1,107 @@
+"""Routes: /projects, their members and their activity."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from taskflow.activity.schemas import ActivityPublic
+from taskflow.auth.dependencies import CurrentUser
+from taskflow.core.pagination import Page, PaginationDep
+from taskflow.core.validation import PathId
+from taskflow.db import SessionDep
+from taskflow.projects import service
+from taskflow.projects.schemas import (
+    MemberCreate,
+    MemberPublic,
+    MemberUpdate,
+    ProjectCreate,
+    ProjectPublic,
+    ProjectUpdate,
+)
+
+router = APIRouter(prefix="/projects", tags=["projects"])
+
+
+@router.get("")
+async def list_projects(
+    session: SessionDep,
+    user: CurrentUser,
+    page: PaginationDep,
+    archived: Annotated[bool | None, Query()] = None,
+) -> Page[ProjectPublic]:
+    """The caller's projects (the Inbox first), with the caller's role in each."""
+    return await service.list_projects(session, user, page, archived=archived)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+async def create_project(
+    session: SessionDep, user: CurrentUser, data: ProjectCreate, response: Response
+) -> ProjectPublic:
+    """A new project; the caller is its owner."""
+    project = await service.create_project(session, user, data)
+    response.headers["Location"] = f"/api/v1/projects/{project.id}"
+    return project
+
+
+@router.get("/{project_id}")
+async def get_project(session: SessionDep, user: CurrentUser, project_id: PathId) -> ProjectPublic:
+    return await service.get_project(session, user, project_id)
+
+
+@router.patch("/{project_id}")
+async def update_project(
+    session: SessionDep, user: CurrentUser, project_id: PathId, data: ProjectUpdate
+) -> ProjectPublic:
+    """Name, description, color, archived: admins and the owner."""
+    return await service.update_project(session, user, project_id, data)
+
+
+@router.delete("/{project_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_project(session: SessionDep, user: CurrentUser, project_id: PathId) -> None:
+    """The owner deletes a project and everything in it; the Inbox cannot be deleted (409)."""
+    await service.delete_project(session, user, project_id)
+
+
+@router.get("/{project_id}/activity")
+async def project_activity(
+    session: SessionDep, user: CurrentUser, project_id: PathId, page: PaginationDep
+) -> Page[ActivityPublic]:
+    """What changed in the project, newest first."""
+    return await service.project_activity(session, user, project_id, page)
+
+
+@router.get("/{project_id}/members")
+async def list_members(
+    session: SessionDep, user: CurrentUser, project_id: PathId, page: PaginationDep
+) -> Page[MemberPublic]:
+    return await service.list_members(session, user, project_id, page)
+
+
+@router.post("/{project_id}/members", status_code=status.HTTP_201_CREATED)
+async def add_member(
+    session: SessionDep, user: CurrentUser, project_id: PathId, data: MemberCreate
+) -> MemberPublic:
+    """Add a user by email or username (admins and the owner)."""
+    return await service.add_member(session, user, project_id, data)
+
+
+@router.patch("/{project_id}/members/{user_id}")
+async def update_member(
+    session: SessionDep,
+    user: CurrentUser,
+    project_id: PathId,
+    user_id: PathId,
+    data: MemberUpdate,
+) -> MemberPublic:
+    """Change a member's role; the owner hands ownership over by setting `owner`."""
+    return await service.update_member(session, user, project_id, user_id, data)
+
+
+@router.delete("/{project_id}/members/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def remove_member(
+    session: SessionDep, user: CurrentUser, project_id: PathId, user_id: PathId
+) -> None:
+    """Remove a member (admins), or leave (your own membership); never the owner (409)."""
+    await service.remove_member(session, user, project_id, user_id)

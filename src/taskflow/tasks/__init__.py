@@ -1,0 +1,1 @@
+"""Tasks and what hangs off them: labels, subtasks, votes, comments."""

@@ -1,0 +1,180 @@
+"""Reading tasks: filters, sorts, and the TaskPublic view built in a fixed number of queries.
+
+A page of tasks costs two queries whatever its size: one for the rows (comment count and
+`voted_by_me` are correlated subqueries answered by indexes, `vote_count` is a column) and one
+for the labels of every task on the page. `total` is one more.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from taskflow.core.pagination import Page, Pagination
+from taskflow.projects.permissions import member_project_ids
+from taskflow.tasks.models import Comment, Label, Task, TaskStatus, Vote, task_labels
+from taskflow.tasks.schemas import LabelRef, TaskPublic, TaskSort
+
+MAX_SEARCH_WORDS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class TaskFilters:
+    """GET /tasks filters; None filters nothing."""
+
+    project_id: int | None = None
+    statuses: Sequence[TaskStatus] = field(default_factory=tuple)
+    priority: int | None = None
+    label_id: int | None = None
+    assignee_id: int | Literal["me"] | None = None
+    due_before: datetime | None = None
+    due_after: datetime | None = None
+    parent_id: int | None = None
+    search: str | None = None
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def like_pattern(word: str) -> str:
+    """`%word%` with the word's own `%`, `_` and `\\` taken literally."""
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def filter_conditions(user_id: int, filters: TaskFilters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [Task.project_id.in_(member_project_ids(user_id))]
+    if filters.project_id is not None:
+        conditions.append(Task.project_id == filters.project_id)
+    if filters.statuses:
+        conditions.append(Task.status.in_([status.value for status in filters.statuses]))
+    if filters.priority is not None:
+        conditions.append(Task.priority == filters.priority)
+    if filters.label_id is not None:
+        # Starts from the label's links (indexed by label_id), not from every task.
+        conditions.append(
+            Task.id.in_(
+                select(task_labels.c.task_id).where(task_labels.c.label_id == filters.label_id)
+            )
+        )
+    if filters.assignee_id is not None:
+        assignee = user_id if filters.assignee_id == "me" else filters.assignee_id
+        conditions.append(Task.assignee_id == assignee)
+    if filters.due_before is not None:
+        conditions.append(Task.due_at <= _utc(filters.due_before))
+    if filters.due_after is not None:
+        conditions.append(Task.due_at >= _utc(filters.due_after))
+    if filters.parent_id is not None:
+        conditions.append(Task.parent_id == filters.parent_id)
+    if filters.search:
+        # Every word, in the title or the description; trigram GIN indexes answer ILIKE on
+        # PostgreSQL. SQLite's lower() folds ASCII only, so non-ASCII matching is case-exact.
+        for word in filters.search.split()[:MAX_SEARCH_WORDS]:
+            pattern = like_pattern(word)
+            conditions.append(
+                or_(
+                    Task.title.ilike(pattern, escape="\\"),
+                    Task.description.ilike(pattern, escape="\\"),
+                )
+            )
+    return conditions
+
+
+def order_by(sort: TaskSort) -> list[Any]:
+    """The sort key, then id in the same direction so no two rows ever tie."""
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    column: Any = {
+        "position": Task.position,
+        "created_at": Task.created_at,
+        "due_at": Task.due_at,
+        "priority": Task.priority,
+        "votes": Task.vote_count,
+        "title": func.lower(Task.title),
+    }[key]
+    primary = column.desc() if descending else column.asc()
+    if key == "due_at":
+        primary = primary.nulls_last()  # tasks without a due date last, either way
+    tie_breaker = Task.id.desc() if descending else Task.id.asc()
+    return [primary, tie_breaker]
+
+
+def _view_query(user_id: int) -> Select[Any]:
+    comment_count = (
+        select(func.count())
+        .select_from(Comment)
+        .where(Comment.task_id == Task.id)
+        .correlate(Task)
+        .scalar_subquery()
+    )
+    voted_by_me = exists().where(Vote.task_id == Task.id, Vote.user_id == user_id)
+    # populate_existing: a task already in the session (just updated) is read afresh.
+    return select(Task, comment_count, voted_by_me).execution_options(populate_existing=True)
+
+
+async def _views(session: AsyncSession, statement: Select[Any]) -> list[TaskPublic]:
+    rows = (await session.execute(statement)).all()
+    ids = [task.id for task, _, _ in rows]
+    labels: dict[int, list[LabelRef]] = defaultdict(list)
+    if ids:
+        label_rows = await session.execute(
+            select(task_labels.c.task_id, Label.id, Label.name, Label.color)
+            .join(Label, Label.id == task_labels.c.label_id)
+            .where(task_labels.c.task_id.in_(ids))
+            .order_by(Label.name, Label.id)
+        )
+        for task_id, label_id, name, color in label_rows:
+            labels[task_id].append(LabelRef(id=label_id, name=name, color=color))
+    return [
+        TaskPublic(
+            id=task.id,
+            project_id=task.project_id,
+            parent_id=task.parent_id,
+            title=task.title,
+            description=task.description,
+            status=TaskStatus(task.status),
+            priority=task.priority,
+            due_at=task.due_at,
+            completed_at=task.completed_at,
+            assignee_id=task.assignee_id,
+            labels=labels[task.id],
+            position=task.position,
+            vote_count=task.vote_count,
+            voted_by_me=bool(voted),
+            comment_count=comment_count or 0,
+            created_by=task.created_by,
+            created_at=task.created_at,
+            updated_at=task.updated_at,
+            version=task.version,
+        )
+        for task, comment_count, voted in rows
+    ]
+
+
+async def task_view(session: AsyncSession, user_id: int, task_id: int) -> TaskPublic:
+    """One task as the API shows it (access already checked by the caller)."""
+    views = await _views(session, _view_query(user_id).where(Task.id == task_id))
+    return views[0]
+
+
+async def list_tasks(
+    session: AsyncSession, user_id: int, filters: TaskFilters, sort: TaskSort, page: Pagination
+) -> Page[TaskPublic]:
+    conditions = filter_conditions(user_id, filters)
+    total = await session.scalar(select(func.count()).select_from(Task).where(*conditions))
+    statement = (
+        _view_query(user_id)
+        .where(*conditions)
+        .order_by(*order_by(sort))
+        .limit(page.limit)
+        .offset(page.offset)
+    )
+    items = await _views(session, statement)
+    return Page(items=items, total=total or 0, limit=page.limit, offset=page.offset)

@@ -1,0 +1,185 @@
+"""The tasks, labels, task_labels, votes and comments tables.
+
+Every foreign key cascades in the database (ON DELETE CASCADE / SET NULL) and the ORM
+relationships say `passive_deletes=True`, so a delete is one statement whatever hangs below.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    event,
+    func,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
+
+from taskflow.db import Base, BigIntId, IdMixin, utcnow
+from taskflow.users.models import User
+
+
+class TaskStatus(enum.StrEnum):
+    TODO = "todo"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+
+task_labels = Table(
+    "task_labels",
+    Base.metadata,
+    Column("task_id", BigIntId, ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True),
+    # Indexed: the label_id filter looks tasks up by label.
+    Column(
+        "label_id",
+        BigIntId,
+        ForeignKey("labels.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
+
+def _postgresql_only(index: Index) -> Index:
+    """An index that exists on PostgreSQL only (trigram, expression); see migrations/env.py."""
+    index.info["postgresql_only"] = True
+    return index.ddl_if(dialect="postgresql")
+
+
+class Task(IdMixin, Base):
+    __tablename__ = "tasks"
+    __table_args__ = (
+        CheckConstraint("status IN ('todo', 'in_progress', 'done')", name="status"),
+        CheckConstraint("priority BETWEEN 0 AND 4", name="priority"),
+        # One index per sort, each scoped by project (listings are per project or per the
+        # caller's projects) and ending in id, the tie-breaker that keeps pages stable.
+        Index("ix_tasks_project_position", "project_id", "position", "id"),
+        Index("ix_tasks_project_created", "project_id", "created_at", "id"),
+        Index("ix_tasks_project_due", "project_id", "due_at", "id"),
+        Index("ix_tasks_project_priority", "project_id", "priority", "id"),
+        Index("ix_tasks_project_votes", "project_id", "vote_count", "id"),
+        Index("ix_tasks_project_status", "project_id", "status"),
+        # `search`: ILIKE '%word%' on title or description, answered by trigram indexes.
+        _postgresql_only(
+            Index(
+                "ix_tasks_title_trgm",
+                "title",
+                postgresql_using="gin",
+                postgresql_ops={"title": "gin_trgm_ops"},
+            )
+        ),
+        _postgresql_only(
+            Index(
+                "ix_tasks_description_trgm",
+                "description",
+                postgresql_using="gin",
+                postgresql_ops={"description": "gin_trgm_ops"},
+            )
+        ),
+    )
+
+    project_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("projects.id", ondelete="CASCADE"))
+    # Subtasks are one level deep: a parent is always a top-level task of the same project.
+    parent_id: Mapped[int | None] = mapped_column(
+        BigIntId, ForeignKey("tasks.id", ondelete="CASCADE"), index=True, default=None
+    )
+    title: Mapped[str] = mapped_column(String(500))
+    description: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default=TaskStatus.TODO.value)
+    priority: Mapped[int] = mapped_column(SmallInteger, default=0)
+    due_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
+    completed_at: Mapped[datetime | None] = mapped_column(default=None)
+    assignee_id: Mapped[int | None] = mapped_column(
+        BigIntId, ForeignKey("users.id", ondelete="SET NULL"), index=True, default=None
+    )
+    # Fractional: a task moved between two others takes the midpoint; nothing is renumbered.
+    position: Mapped[float] = mapped_column(Double, default=0.0)
+    # Kept in step with the votes table by atomic increments (exact under concurrency), so
+    # sort=votes reads an indexed column instead of counting per row.
+    vote_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[int | None] = mapped_column(
+        BigIntId, ForeignKey("users.id", ondelete="SET NULL"), index=True, default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Incremented by every change to the task; its ETag. Updates are conditional on it.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    labels: Mapped[list[Label]] = relationship(
+        secondary=task_labels, lazy="raise", passive_deletes=True, order_by="Label.name"
+    )
+
+
+class Label(IdMixin, Base):
+    __tablename__ = "labels"
+    __table_args__ = (UniqueConstraint("project_id", "name"),)
+
+    project_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("projects.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(50))
+    color: Mapped[str] = mapped_column(String(7))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Vote(Base):
+    """One vote per user and task: the primary key says so."""
+
+    __tablename__ = "votes"
+
+    user_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    task_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Comment(IdMixin, Base):
+    __tablename__ = "comments"
+    __table_args__ = (Index("ix_comments_task_id_id", "task_id", "id"),)
+
+    task_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("tasks.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# sort=title is case-insensitive: an expression index (PostgreSQL; SQLite sorts without it).
+_postgresql_only(
+    Index("ix_tasks_project_title_lower", Task.project_id, func.lower(Task.title), Task.id)
+)
+# sort=-due_at keeps undated tasks last: DESC NULLS LAST is not ix_tasks_project_due backwards.
+_postgresql_only(
+    Index(
+        "ix_tasks_project_due_desc",
+        Task.project_id,
+        Task.due_at.desc().nulls_last(),
+        Task.id.desc(),
+    )
+)
+
+
+@event.listens_for(User, "before_delete")
+def _release_votes(_: Mapper[User], connection: Connection, user: User) -> None:
+    """A deleted user's votes vanish by cascade; take them off the counters first."""
+    voted = select(Vote.task_id).where(Vote.user_id == user.id).scalar_subquery()
+    connection.execute(
+        update(Task).where(Task.id.in_(voted)).values(vote_count=Task.vote_count - 1)
+    )

@@ -1,0 +1,215 @@
+"""Routes: /tasks (with votes, comments, activity, bulk), /comments, project labels, /labels."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Header, Query, Response, status
+
+from taskflow.activity.schemas import ActivityPublic
+from taskflow.auth.dependencies import CurrentUser
+from taskflow.core.pagination import Page, PaginationDep
+from taskflow.core.validation import MAX_ID, PathId, SafeStr
+from taskflow.db import SessionDep
+from taskflow.tasks import comments, labels, listing, service
+from taskflow.tasks.models import TaskStatus
+from taskflow.tasks.schemas import (
+    BulkAction,
+    BulkResult,
+    CommentPublic,
+    CommentWrite,
+    LabelCreate,
+    LabelPublic,
+    LabelUpdate,
+    TaskCreate,
+    TaskPublic,
+    TaskReplace,
+    TaskSort,
+    TaskUpdate,
+)
+
+router = APIRouter(tags=["tasks"])
+
+QueryId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+IfMatch = Annotated[str | None, Header(description='The task\'s ETag, `"<version>"`')]
+
+
+def _etag(response: Response, task: TaskPublic) -> TaskPublic:
+    response.headers["ETag"] = f'"{task.version}"'
+    return task
+
+
+@router.post("/tasks", status_code=status.HTTP_201_CREATED)
+async def create_task(
+    session: SessionDep, user: CurrentUser, data: TaskCreate, response: Response
+) -> TaskPublic:
+    """A task in `project_id` (default: the caller's Inbox; a subtask: its parent's project)."""
+    task = await service.create_task(session, user, data)
+    response.headers["Location"] = f"/api/v1/tasks/{task.id}"
+    return _etag(response, task)
+
+
+@router.get("/tasks")
+async def list_tasks(
+    session: SessionDep,
+    user: CurrentUser,
+    page: PaginationDep,
+    project_id: QueryId = None,
+    status: Annotated[list[TaskStatus] | None, Query()] = None,
+    priority: Annotated[int | None, Query(ge=0, le=4)] = None,
+    label_id: QueryId = None,
+    assignee_id: Annotated[
+        str | None, Query(pattern=r"^(me|[1-9][0-9]{0,17})$", description="A user id or `me`")
+    ] = None,
+    due_before: Annotated[datetime | None, Query(description="Inclusive")] = None,
+    due_after: Annotated[datetime | None, Query(description="Inclusive")] = None,
+    parent_id: QueryId = None,
+    search: Annotated[
+        SafeStr | None,
+        Query(max_length=200, description="Every word in the title or the description"),
+    ] = None,
+    sort: Annotated[TaskSort, Query(description="`-` prefix: descending")] = "position",
+) -> Page[TaskPublic]:
+    """Tasks of the caller's projects, filtered and sorted; ties broken by id."""
+    assignee: int | Literal["me"] | None = None
+    if assignee_id is not None:
+        assignee = "me" if assignee_id == "me" else int(assignee_id)
+    filters = listing.TaskFilters(
+        project_id=project_id,
+        statuses=tuple(status or ()),
+        priority=priority,
+        label_id=label_id,
+        assignee_id=assignee,
+        due_before=due_before,
+        due_after=due_after,
+        parent_id=parent_id,
+        search=search,
+    )
+    return await listing.list_tasks(session, user.id, filters, sort, page)
+
+
+@router.post("/tasks/bulk")
+async def bulk(session: SessionDep, user: CurrentUser, data: BulkAction) -> BulkResult:
+    """Complete, reopen, delete or move (`project_id`) many tasks: all or nothing."""
+    return BulkResult(updated=await service.bulk(session, user, data))
+
+
+@router.get("/tasks/{task_id}")
+async def get_task(
+    session: SessionDep, user: CurrentUser, task_id: PathId, response: Response
+) -> TaskPublic:
+    return _etag(response, await service.get_task(session, user, task_id))
+
+
+@router.put("/tasks/{task_id}")
+async def replace_task(
+    session: SessionDep,
+    user: CurrentUser,
+    task_id: PathId,
+    data: TaskReplace,
+    response: Response,
+    if_match: IfMatch = None,
+) -> TaskPublic:
+    """Replace the editable fields; a stale `If-Match` is 412 and changes nothing."""
+    given = data.model_dump(exclude_unset=True)
+    task = await service.update_task(session, user, task_id, given, replace=True, if_match=if_match)
+    return _etag(response, task)
+
+
+@router.patch("/tasks/{task_id}")
+async def update_task(
+    session: SessionDep,
+    user: CurrentUser,
+    task_id: PathId,
+    data: TaskUpdate,
+    response: Response,
+    if_match: IfMatch = None,
+) -> TaskPublic:
+    """Change the fields given; a stale `If-Match` is 412 and changes nothing."""
+    given = data.model_dump(exclude_unset=True)
+    task = await service.update_task(session, user, task_id, given, if_match=if_match)
+    return _etag(response, task)
+
+
+@router.delete("/tasks/{task_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_task(session: SessionDep, user: CurrentUser, task_id: PathId) -> None:
+    """Its subtasks, comments and votes go with it."""
+    await service.delete_task(session, user, task_id)
+
+
+@router.put("/tasks/{task_id}/vote", status_code=status.HTTP_204_NO_CONTENT)
+async def vote(session: SessionDep, user: CurrentUser, task_id: PathId) -> None:
+    """Idempotent: one vote per user and task."""
+    await service.vote(session, user, task_id)
+
+
+@router.delete("/tasks/{task_id}/vote", status_code=status.HTTP_204_NO_CONTENT)
+async def unvote(session: SessionDep, user: CurrentUser, task_id: PathId) -> None:
+    await service.unvote(session, user, task_id)
+
+
+@router.get("/tasks/{task_id}/activity")
+async def task_activity(
+    session: SessionDep, user: CurrentUser, task_id: PathId, page: PaginationDep
+) -> Page[ActivityPublic]:
+    """What changed in the task, newest first."""
+    return await service.task_activity(session, user, task_id, page)
+
+
+@router.get("/tasks/{task_id}/comments")
+async def list_comments(
+    session: SessionDep, user: CurrentUser, task_id: PathId, page: PaginationDep
+) -> Page[CommentPublic]:
+    """Oldest first."""
+    return await comments.list_comments(session, user, task_id, page)
+
+
+@router.post("/tasks/{task_id}/comments", status_code=status.HTTP_201_CREATED)
+async def create_comment(
+    session: SessionDep, user: CurrentUser, task_id: PathId, data: CommentWrite
+) -> CommentPublic:
+    """Any member, viewers included, may comment."""
+    return await comments.create_comment(session, user, task_id, data.body)
+
+
+@router.patch("/comments/{comment_id}")
+async def update_comment(
+    session: SessionDep, user: CurrentUser, comment_id: PathId, data: CommentWrite
+) -> CommentPublic:
+    """The author edits."""
+    return await comments.update_comment(session, user, comment_id, data.body)
+
+
+@router.delete("/comments/{comment_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_comment(session: SessionDep, user: CurrentUser, comment_id: PathId) -> None:
+    """The author or a project admin deletes."""
+    await comments.delete_comment(session, user, comment_id)
+
+
+@router.get("/projects/{project_id}/labels")
+async def list_labels(
+    session: SessionDep, user: CurrentUser, project_id: PathId, page: PaginationDep
+) -> Page[LabelPublic]:
+    return await labels.list_labels(session, user, project_id, page)
+
+
+@router.post("/projects/{project_id}/labels", status_code=status.HTTP_201_CREATED)
+async def create_label(
+    session: SessionDep, user: CurrentUser, project_id: PathId, data: LabelCreate
+) -> LabelPublic:
+    """Admins; a name is unique within its project (409)."""
+    return await labels.create_label(session, user, project_id, data)
+
+
+@router.patch("/labels/{label_id}")
+async def update_label(
+    session: SessionDep, user: CurrentUser, label_id: PathId, data: LabelUpdate
+) -> LabelPublic:
+    return await labels.update_label(session, user, label_id, data)
+
+
+@router.delete("/labels/{label_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_label(session: SessionDep, user: CurrentUser, label_id: PathId) -> None:
+    """The label comes off every task."""
+    await labels.delete_label(session, user, label_id)

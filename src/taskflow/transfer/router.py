@@ -1,0 +1,24 @@
+"""Routes: GET /export, POST /import."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from taskflow.auth.dependencies import CurrentUser
+from taskflow.db import SessionDep
+from taskflow.transfer import service
+from taskflow.transfer.schemas import ExportDocument, ImportResult
+
+router = APIRouter(tags=["export"])
+
+
+@router.get("/export")
+async def export(session: SessionDep, user: CurrentUser) -> ExportDocument:
+    """The projects you own and everything in them, as one versioned JSON document."""
+    return await service.export_projects(session, user)
+
+
+@router.post("/import", status_code=status.HTTP_201_CREATED)
+async def import_(session: SessionDep, user: CurrentUser, document: ExportDocument) -> ImportResult:
+    """Recreate an exported document for yourself (new ids; all or nothing)."""
+    return await service.import_projects(session, user, document)

@@ -1,0 +1,84 @@
+"""The export document, version 1.
+
+References inside a document are the exporting database's ids (`id`, `parent_id`,
+`label_ids`); an import gives everything new ids and keeps the references.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from taskflow.core.validation import HexColor, Id
+from taskflow.projects.schemas import Description as ProjectDescription
+from taskflow.projects.schemas import ProjectName
+from taskflow.tasks.models import TaskStatus
+from taskflow.tasks.schemas import (
+    CommentBody,
+    Description,
+    LabelName,
+    Position,
+    Priority,
+    Title,
+    UtcDateTime,
+)
+
+FORMAT: Literal["taskflow.export"] = "taskflow.export"
+VERSION: Literal[1] = 1
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ExportComment(_Strict):
+    author: str | None = Field(default=None, description="The author's username (informative)")
+    body: CommentBody
+    created_at: UtcDateTime | None = None
+
+
+class ExportTask(_Strict):
+    id: Id
+    parent_id: Id | None = None
+    title: Title
+    description: Description = ""
+    status: TaskStatus = TaskStatus.TODO
+    priority: Priority = 0
+    due_at: UtcDateTime | None = None
+    completed_at: UtcDateTime | None = None
+    position: Position = 0.0
+    label_ids: Annotated[list[Id], Field(max_length=100)] = Field(default_factory=list)
+    created_at: UtcDateTime | None = None
+    comments: Annotated[list[ExportComment], Field(max_length=10_000)] = Field(default_factory=list)
+
+
+class ExportLabel(_Strict):
+    id: Id
+    name: LabelName
+    color: HexColor
+
+
+class ExportProject(_Strict):
+    id: Id
+    name: ProjectName
+    description: ProjectDescription = ""
+    color: HexColor
+    is_inbox: bool = False
+    archived: bool = False
+    created_at: UtcDateTime | None = None
+    labels: Annotated[list[ExportLabel], Field(max_length=1_000)] = Field(default_factory=list)
+    tasks: Annotated[list[ExportTask], Field(max_length=100_000)] = Field(default_factory=list)
+
+
+class ExportDocument(_Strict):
+    format: Literal["taskflow.export"] = FORMAT
+    version: Literal[1] = VERSION
+    exported_at: datetime | None = None
+    projects: Annotated[list[ExportProject], Field(max_length=10_000)]
+
+
+class ImportResult(BaseModel):
+    projects: int
+    tasks: int

@@ -1,0 +1,200 @@
+"""Fixtures: API tests run on SQLite, and on PostgreSQL when TASKFLOW_TEST_DATABASE_URL is set.
+
+Isolation: each SQLite test gets its own database file; PostgreSQL tests share one schema built
+once per run and every table is truncated after each test. Redis tests use TASKFLOW_TEST_REDIS_URL
+(a database number of its own) and flush it before each test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+import os
+import socket
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+from httpx import ASGITransport, AsyncClient
+from redis.asyncio import Redis
+from sqlalchemy import text
+
+import taskflow.models  # noqa: F401  (every table on Base.metadata)
+from taskflow.config import Settings
+from taskflow.db import Base, create_engine
+from taskflow.main import create_app
+
+# The developer's own TaskFlow settings must not leak into tests.
+for _name in list(os.environ):
+    if (_name.startswith("TASKFLOW_") and not _name.startswith("TASKFLOW_TEST_")) or _name in {
+        "DATABASE_URL",
+        "REDIS_URL",
+    }:
+        del os.environ[_name]
+
+POSTGRES_URL = os.environ.get("TASKFLOW_TEST_DATABASE_URL") or None
+REDIS_URL = os.environ.get("TASKFLOW_TEST_REDIS_URL") or None
+# CI sets this: a skipped PostgreSQL or Redis test is then a failure, not a silent gap.
+REQUIRE_SERVICES = os.environ.get("TASKFLOW_TEST_REQUIRE_SERVICES") == "1"
+
+TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+
+
+def _skip_or_fail(reason: str) -> None:
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (TASKFLOW_TEST_REQUIRE_SERVICES=1)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(
+    scope="session",
+    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database backend a test runs on."""
+    if request.param == "postgresql" and POSTGRES_URL is None:
+        _skip_or_fail("TASKFLOW_TEST_DATABASE_URL is not set")
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+async def postgres_schema() -> AsyncIterator[str | None]:
+    """Builds the schema once per run on the throwaway PostgreSQL database."""
+    if POSTGRES_URL is None:
+        yield None
+        return
+    engine = create_engine(_settings(Path("/tmp"), POSTGRES_URL), POSTGRES_URL)
+    async with engine.begin() as connection:
+        await connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+        await connection.run_sync(Base.metadata.drop_all)
+        await connection.run_sync(Base.metadata.create_all)
+    await engine.dispose()
+    yield POSTGRES_URL
+
+
+@pytest.fixture
+async def database_url(
+    backend: str, tmp_path: Path, postgres_schema: str | None
+) -> AsyncIterator[str]:
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'test.db'}"
+        engine = create_engine(_settings(tmp_path, url), url)
+        async with engine.begin() as connection:
+            await connection.run_sync(Base.metadata.create_all)
+        await engine.dispose()
+        yield url
+        return
+    assert postgres_schema is not None
+    yield postgres_schema
+    engine = create_engine(_settings(tmp_path, postgres_schema), postgres_schema)
+    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    async with engine.begin() as connection:
+        await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    await engine.dispose()
+
+
+def _settings(data_dir: Path, database_url: str, **overrides: object) -> Settings:
+    values: dict[str, Any] = {
+        "env": "test",
+        "data_dir": data_dir,
+        "database_url": database_url,
+        "secret_key": TEST_SECRET,
+        **overrides,
+    }
+    return Settings(_env_file=None, **values)
+
+
+@pytest.fixture
+def settings_overrides() -> dict[str, object]:
+    """Override in a test module (or parametrize) to change settings for the app under test."""
+    return {}
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path, settings_overrides: dict[str, object]) -> Settings:
+    return _settings(tmp_path, database_url, **settings_overrides)
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    application = create_app(settings)
+    async with LifespanManager(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[AsyncClient]:
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as http:
+        yield http
+
+
+@pytest.fixture
+async def redis_url() -> str:
+    """A clean Redis database for the test."""
+    if REDIS_URL is None:
+        _skip_or_fail("TASKFLOW_TEST_REDIS_URL is not set")
+    assert REDIS_URL is not None
+    client = Redis.from_url(REDIS_URL)
+    await client.flushdb()
+    await client.aclose()
+    return REDIS_URL
+
+
+@dataclass
+class SmtpServer:
+    """A real SMTP server in this process; `messages` holds what it received, parsed."""
+
+    host: str
+    port: int
+    messages: list[EmailMessage] = field(default_factory=list)
+
+    @property
+    def settings(self) -> dict[str, object]:
+        """Settings overrides that send the app's mail here."""
+        return {"smtp_host": self.host, "smtp_port": self.port, "smtp_tls": "none"}
+
+    async def wait_for(self, count: int = 1, within_seconds: float = 5.0) -> list[EmailMessage]:
+        """The first `count` messages, once that many have arrived."""
+        async with asyncio.timeout(within_seconds):
+            # The server runs in its own thread and loop: polling is the simple bridge.
+            while len(self.messages) < count:  # noqa: ASYNC110
+                await asyncio.sleep(0.01)
+        return self.messages[:count]
+
+
+class _Collector:
+    def __init__(self, server: SmtpServer) -> None:
+        self.server = server
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        raw = envelope.original_content or envelope.content
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        assert isinstance(message, EmailMessage)
+        self.server.messages.append(message)
+        return "250 Message accepted for delivery"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """An in-process SMTP server; pass `smtp_server.settings` into `settings_overrides`."""
+    server = SmtpServer(host="127.0.0.1", port=_free_port())
+    controller = Controller(_Collector(server), hostname=server.host, port=server.port)
+    controller.start()
+    try:
+        yield server
+    finally:
+        controller.stop()

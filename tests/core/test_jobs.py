@@ -1,0 +1,119 @@
+"""Job queues: in-process retries and backoff; SAQ on Redis through a real worker loop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from taskflow.config import Settings
+from taskflow.core.jobs import registry
+from taskflow.core.jobs.queue import InProcessJobQueue, RedisJobQueue, create_job_queue
+from taskflow.core.jobs.registry import JobContext, job
+from taskflow.core.jobs.worker import build_worker
+from taskflow.db import Database
+
+calls: list[tuple[str, dict[str, object]]] = []
+failures_left: dict[str, int] = {}
+
+
+@job("test.record", retries=3, retry_delay=0.01, secret_arguments=frozenset({"secret"}))
+async def record(context: JobContext, **kwargs: object) -> None:
+    name = str(kwargs["name"])
+    if failures_left.get(name, 0) > 0:
+        failures_left[name] -= 1
+        raise ConnectionError("flaky dependency")
+    assert isinstance(context.database, Database)
+    calls.append((name, kwargs))
+
+
+@pytest.fixture(autouse=True)
+def _reset() -> None:
+    calls.clear()
+    failures_left.clear()
+
+
+@pytest.fixture
+async def database(settings: Settings) -> AsyncIterator[Database]:
+    db = Database(settings)
+    yield db
+    await db.dispose()
+
+
+async def test_without_redis_jobs_run_in_process(settings: Settings, database: Database) -> None:
+    queue = create_job_queue(settings, database)
+    assert isinstance(queue, InProcessJobQueue)
+    await queue.enqueue("test.record", name="a", value=1)
+    await queue.drain()
+    assert calls == [("a", {"name": "a", "value": 1})]
+
+
+async def test_in_process_job_retries_until_it_succeeds(
+    settings: Settings, database: Database
+) -> None:
+    queue = InProcessJobQueue(JobContext(settings, database), run_periodic=False)
+    failures_left["b"] = 2
+    await queue.enqueue("test.record", name="b")
+    await queue.drain()
+    assert [name for name, _ in calls] == ["b"]
+
+
+async def test_in_process_job_that_gives_up_is_logged_without_secrets(
+    settings: Settings, database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    queue = InProcessJobQueue(JobContext(settings, database), run_periodic=False)
+    failures_left["c"] = 10
+    with caplog.at_level(logging.ERROR):
+        await queue.enqueue("test.record", name="c", secret="reset-token-123")
+        await queue.drain()
+    assert calls == []
+    gave_up = [r for r in caplog.records if "gave up" in r.getMessage()]
+    assert len(gave_up) == 1
+    assert gave_up[0].job_arguments == {"name": "c", "secret": "<redacted>"}  # type: ignore[attr-defined]
+    assert "reset-token-123" not in caplog.text
+
+
+async def test_same_key_twice_is_one_job(settings: Settings, database: Database) -> None:
+    queue = InProcessJobQueue(JobContext(settings, database), run_periodic=False)
+    await queue.enqueue("test.record", key="once", name="d")
+    await queue.enqueue("test.record", key="once", name="d")
+    await queue.drain()
+    assert len(calls) == 1
+
+
+async def test_unknown_job_is_refused(settings: Settings, database: Database) -> None:
+    queue = InProcessJobQueue(JobContext(settings, database), run_periodic=False)
+    with pytest.raises(LookupError):
+        await queue.enqueue("no.such.job")
+
+
+async def test_redis_queue_runs_jobs_in_a_worker_with_retries(
+    settings: Settings, redis_url: str, tmp_path: Path
+) -> None:
+    redis_settings = settings.model_copy(update={"redis_url": redis_url})
+    queue = RedisJobQueue(redis_url)
+    await queue.start()
+    worker = build_worker(redis_settings, concurrency=2)
+    worker.SIGNALS = []  # the test loop owns signals
+    running = asyncio.create_task(worker.start())
+    try:
+        failures_left["e"] = 1
+        await queue.enqueue("test.record", name="e")
+        await queue.enqueue("test.record", name="f")
+        async with asyncio.timeout(20):
+            while sorted(name for name, _ in calls) != ["e", "f"]:  # noqa: ASYNC110
+                await asyncio.sleep(0.05)
+    finally:
+        await worker.stop()
+        running.cancel()
+        await queue.stop()
+    assert sorted(name for name, _ in calls) == ["e", "f"]
+
+
+def test_every_registered_job_has_a_sane_policy() -> None:
+    for spec in registry.registered_jobs().values():
+        assert spec.retries >= 1
+        assert spec.timeout > 0

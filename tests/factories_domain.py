@@ -1,0 +1,125 @@
+"""Builders for projects, members, labels and tasks, made through the API as a client would."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from unittest.mock import patch
+
+from fastapi import FastAPI
+from httpx import AsyncClient
+
+from taskflow.core.security import hash_password
+from tests.factories import DEFAULT_PASSWORD, UserWithTokens, make_user
+
+API = "/api/v1"
+_hashed: dict[str, str] = {}
+
+
+async def quick_user(app: FastAPI, **fields: Any) -> UserWithTokens:
+    """`make_user` with the default password hashed once per run (Argon2 is slow on purpose)."""
+    if DEFAULT_PASSWORD not in _hashed:
+        _hashed[DEFAULT_PASSWORD] = await hash_password(DEFAULT_PASSWORD)
+
+    async def cached(_: str) -> str:
+        return _hashed[DEFAULT_PASSWORD]
+
+    with patch("taskflow.users.service.hash_password", new=cached):
+        return await make_user(app, **fields)
+
+
+async def make_project(
+    client: AsyncClient, owner: UserWithTokens, name: str = "Project", **fields: Any
+) -> dict[str, Any]:
+    response = await client.post(
+        f"{API}/projects", json={"name": name, **fields}, headers=owner.headers
+    )
+    assert response.status_code == 201, response.text
+    project: dict[str, Any] = response.json()
+    return project
+
+
+async def add_member(
+    client: AsyncClient,
+    project_id: int,
+    by: UserWithTokens,
+    member: UserWithTokens,
+    role: str = "editor",
+) -> None:
+    response = await client.post(
+        f"{API}/projects/{project_id}/members",
+        json={"user": member.user.username, "role": role},
+        headers=by.headers,
+    )
+    assert response.status_code == 201, response.text
+
+
+async def make_label(
+    client: AsyncClient,
+    by: UserWithTokens,
+    project_id: int,
+    name: str = "bug",
+    color: str = "#ff0000",
+) -> dict[str, Any]:
+    response = await client.post(
+        f"{API}/projects/{project_id}/labels",
+        json={"name": name, "color": color},
+        headers=by.headers,
+    )
+    assert response.status_code == 201, response.text
+    label: dict[str, Any] = response.json()
+    return label
+
+
+async def make_task(
+    client: AsyncClient, by: UserWithTokens, title: str = "Task", **fields: Any
+) -> dict[str, Any]:
+    response = await client.post(
+        f"{API}/tasks", json={"title": title, **fields}, headers=by.headers
+    )
+    assert response.status_code == 201, response.text
+    task: dict[str, Any] = response.json()
+    return task
+
+
+async def inbox_id(client: AsyncClient, user: UserWithTokens) -> int:
+    response = await client.get(f"{API}/projects", headers=user.headers)
+    assert response.status_code == 200, response.text
+    inbox = response.json()["items"][0]
+    assert inbox["is_inbox"] is True
+    return int(inbox["id"])
+
+
+@dataclass
+class Team:
+    """A shared project with one member of each role, and someone outside it."""
+
+    owner: UserWithTokens
+    admin: UserWithTokens
+    editor: UserWithTokens
+    viewer: UserWithTokens
+    outsider: UserWithTokens
+    project: dict[str, Any]
+
+    @property
+    def project_id(self) -> int:
+        return int(self.project["id"])
+
+    def by_role(self, role: str) -> UserWithTokens:
+        user: UserWithTokens = getattr(self, role)
+        return user
+
+
+ROLES = ("owner", "admin", "editor", "viewer", "outsider")
+
+
+async def make_team(app: FastAPI, client: AsyncClient, name: str = "Team project") -> Team:
+    owner = await quick_user(app)
+    admin = await quick_user(app)
+    editor = await quick_user(app)
+    viewer = await quick_user(app)
+    outsider = await quick_user(app)
+    project = await make_project(client, owner, name)
+    for member, role in ((admin, "admin"), (editor, "editor"), (viewer, "viewer")):
+        await add_member(client, project["id"], owner, member, role)
+    return Team(owner, admin, editor, viewer, outsider, project)
