@@ -85,7 +85,11 @@ export async function startServer(): Promise<{ baseUrl: string; mailbox: string;
   const dataDir = mkdtempSync(join(tmpdir(), "taskflow-e2e-"));
   const mailbox = join(dataDir, "mail.jsonl");
   const smtp = await startSmtpSink(mailbox);
-  const command = process.env.TASKFLOW_E2E_SERVER_CMD ?? `uv run --frozen taskflow serve --host 127.0.0.1 --port ${port}`;
+  // The project's environment (`make install` creates .venv), else uv on PATH.
+  const serve = `serve --host 127.0.0.1 --port ${port}`;
+  const command =
+    process.env.TASKFLOW_E2E_SERVER_CMD ??
+    (existsSync(join(root, ".venv", "bin", "taskflow")) ? `.venv/bin/taskflow ${serve}` : `uv run --frozen taskflow ${serve}`);
   const child: ChildProcess = spawn(command, {
     cwd: root,
     shell: true,

@@ -222,6 +222,8 @@ export interface paths {
         /**
          * Request Verification
          * @description Email the caller a new link that verifies their address (valid 48 hours, once).
+         *
+         *     Nothing is sent when the address is already verified; 429 after too many requests.
          */
         post: operations["request_verification_api_v1_auth_verify_request_post"];
         delete?: never;
@@ -873,7 +875,7 @@ export interface components {
             created_at?: string | null;
         };
         /** ExportDocument */
-        "ExportDocument-Input": {
+        ExportDocument: {
             /**
              * Format
              * @default taskflow.export
@@ -889,38 +891,10 @@ export interface components {
             /** Exported At */
             exported_at?: string | null;
             /** Projects */
-            projects: components["schemas"]["ExportProject-Input"][];
-        };
-        /** ExportDocument */
-        "ExportDocument-Output": {
-            /**
-             * Format
-             * @default taskflow.export
-             * @constant
-             */
-            format?: "taskflow.export";
-            /**
-             * Version
-             * @default 1
-             * @constant
-             */
-            version?: 1;
-            /** Exported At */
-            exported_at?: string | null;
-            /** Projects */
-            projects: components["schemas"]["ExportProject-Output"][];
+            projects: components["schemas"]["ExportProject"][];
         };
         /** ExportLabel */
-        "ExportLabel-Input": {
-            /** Id */
-            id: number;
-            /** Name */
-            name: string;
-            /** Color */
-            color: string;
-        };
-        /** ExportLabel */
-        "ExportLabel-Output": {
+        ExportLabel: {
             /** Id */
             id: number;
             /** Name */
@@ -929,7 +903,7 @@ export interface components {
             color: string;
         };
         /** ExportProject */
-        "ExportProject-Input": {
+        ExportProject: {
             /** Id */
             id: number;
             /** Name */
@@ -954,79 +928,12 @@ export interface components {
             /** Created At */
             created_at?: string | null;
             /** Labels */
-            labels?: components["schemas"]["ExportLabel-Input"][];
+            labels?: components["schemas"]["ExportLabel"][];
             /** Tasks */
-            tasks?: components["schemas"]["ExportTask-Input"][];
-        };
-        /** ExportProject */
-        "ExportProject-Output": {
-            /** Id */
-            id: number;
-            /** Name */
-            name: string;
-            /**
-             * Description
-             * @default
-             */
-            description?: string;
-            /** Color */
-            color: string;
-            /**
-             * Is Inbox
-             * @default false
-             */
-            is_inbox?: boolean;
-            /**
-             * Archived
-             * @default false
-             */
-            archived?: boolean;
-            /** Created At */
-            created_at?: string | null;
-            /** Labels */
-            labels?: components["schemas"]["ExportLabel-Output"][];
-            /** Tasks */
-            tasks?: components["schemas"]["ExportTask-Output"][];
+            tasks?: components["schemas"]["ExportTask"][];
         };
         /** ExportTask */
-        "ExportTask-Input": {
-            /** Id */
-            id: number;
-            /** Parent Id */
-            parent_id?: number | null;
-            /** Title */
-            title: string;
-            /**
-             * Description
-             * @default
-             */
-            description?: string;
-            /** @default todo */
-            status?: components["schemas"]["TaskStatus"];
-            /**
-             * Priority
-             * @description 0 (none) to 4 (urgent)
-             * @default 0
-             */
-            priority?: number;
-            /** Due At */
-            due_at?: string | null;
-            /** Completed At */
-            completed_at?: string | null;
-            /**
-             * Position
-             * @default 0
-             */
-            position?: number;
-            /** Label Ids */
-            label_ids?: number[];
-            /** Created At */
-            created_at?: string | null;
-            /** Comments */
-            comments?: components["schemas"]["ExportComment"][];
-        };
-        /** ExportTask */
-        "ExportTask-Output": {
+        ExportTask: {
             /** Id */
             id: number;
             /** Parent Id */
@@ -3457,7 +3364,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ExportDocument-Output"];
+                    "application/json": components["schemas"]["ExportDocument"];
                 };
             };
         };
@@ -3471,7 +3378,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ExportDocument-Input"];
+                "application/json": components["schemas"]["ExportDocument"];
             };
         };
         responses: {
