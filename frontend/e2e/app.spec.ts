@@ -200,6 +200,22 @@ test.describe("with the fake API", () => {
     await other.close();
   });
 
+  test("reconnects after the socket drops and catches up on what it missed", async ({ page }) => {
+    await signUp(page, ada);
+    await expect(page.locator(".live-live")).toBeVisible();
+    for (const ws of [...api.sockets.keys()]) await ws.close({ code: 1012, reason: "restart" });
+    await expect(page.locator(".live-offline")).toBeVisible();
+    // A change made while the tab was disconnected: no event will ever announce it.
+    const inbox = api.projects.find((p) => p.is_inbox)!;
+    api.tasks.push({
+      id: 999, project_id: inbox.id, parent_id: null, title: "Missed while offline", description: "", status: "todo",
+      priority: 0, due_at: null, completed_at: null, assignee_id: null, label_ids: [], position: 99_999,
+      created_by: api.users[0].id, created_at: new Date().toISOString(), updated_at: new Date().toISOString(), version: 1,
+    });
+    await expect(page.locator(".live-live")).toBeVisible();
+    await expect(page.getByRole("button", { name: "Missed while offline", exact: true })).toBeVisible();
+  });
+
   test("works at 375 px wide", async ({ page }) => {
     await page.setViewportSize({ width: 375, height: 740 });
     await signUp(page, ada);
