@@ -1,7 +1,7 @@
 // A real TaskFlow server for the browser tests: fresh data dir, mail captured by a
 // tiny SMTP sink written in Node, access tokens that expire quickly.
 import { spawn, type ChildProcess } from "node:child_process";
-import { appendFileSync, mkdtempSync, readFileSync, existsSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, openSync, readFileSync } from "node:fs";
 import { createServer, type AddressInfo, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -90,11 +90,15 @@ export async function startServer(): Promise<{ baseUrl: string; mailbox: string;
   const command =
     process.env.TASKFLOW_E2E_SERVER_CMD ??
     (existsSync(join(root, ".venv", "bin", "taskflow")) ? `.venv/bin/taskflow ${serve}` : `uv run --frozen taskflow ${serve}`);
+  const logFile = join(dataDir, "server.log");
+  const logFd = openSync(logFile, "a");
+  console.log(`taskflow serve for the browser tests: ${baseUrl}, log in ${logFile}`);
   const child: ChildProcess = spawn(command, {
     cwd: root,
     shell: true,
     detached: true,
-    stdio: ["ignore", "inherit", "inherit"],
+    // The server's log goes to a file beside its database (its path is printed below).
+    stdio: ["ignore", logFd, logFd],
     env: {
       ...process.env,
       TASKFLOW_ENV: "test",
@@ -118,8 +122,9 @@ export async function startServer(): Promise<{ baseUrl: string; mailbox: string;
     } catch {
       // not up yet
     }
-    if (child.exitCode !== null) throw new Error(`taskflow serve exited with ${child.exitCode}`);
-    if (Date.now() > deadline) throw new Error("taskflow serve did not become ready in 60 s");
+    const tail = () => readFileSync(logFile, "utf8").split("\n").slice(-20).join("\n");
+    if (child.exitCode !== null) throw new Error(`taskflow serve exited with ${child.exitCode}:\n${tail()}`);
+    if (Date.now() > deadline) throw new Error(`taskflow serve did not become ready in 60 s:\n${tail()}`);
     await new Promise((r) => setTimeout(r, 300));
   }
   return {

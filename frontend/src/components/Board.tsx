@@ -18,6 +18,20 @@ type DropTarget = { status: TaskStatus; index: number } | null;
 
 const MIME = "application/x-taskflow-task";
 
+/** Tasks by status, each column in board order. */
+export function boardColumns(tasks: Task[]): Map<TaskStatus, Task[]> {
+  const columns = new Map<TaskStatus, Task[]>(STATUSES.map((s) => [s.value, []]));
+  for (const task of tasks) columns.get(task.status)?.push(task);
+  for (const column of columns.values()) column.sort(byPosition);
+  return columns;
+}
+
+/** The order j/k walk the board in: column by column. */
+export function boardOrder(tasks: Task[]): Task[] {
+  const columns = boardColumns(tasks);
+  return STATUSES.flatMap((s) => columns.get(s.value)!);
+}
+
 export function Board({ query, canEdit, openTaskId, onOpen, onFocusCard }: Props) {
   const update = useUpdateTask();
   const [dragging, setDragging] = useState<Id | null>(null);
@@ -33,9 +47,7 @@ export function Board({ query, canEdit, openTaskId, onOpen, onFocusCard }: Props
   if (query.isError) return <div className="list-state" role="alert">Couldn't load the board: {query.error.message}</div>;
 
   const tasks = query.data.items;
-  const columns = new Map<TaskStatus, Task[]>(STATUSES.map((s) => [s.value, []]));
-  for (const task of tasks) columns.get(task.status)?.push(task);
-  for (const column of columns.values()) column.sort(byPosition);
+  const columns = boardColumns(tasks);
   const flat = STATUSES.flatMap((s) => columns.get(s.value)!);
 
   function move(task: Task, status: TaskStatus, index: number) {

@@ -6,7 +6,8 @@ import { parseId, roleAtLeast, type Id, type Task } from "../api/types";
 import { dueRange } from "../lib/dates";
 import { Link, navigate, useLocation, withSearch } from "../lib/router";
 import { useShortcuts } from "../lib/shortcuts";
-import { Board } from "./Board";
+import { nestSubtasks } from "../lib/nest";
+import { Board, boardOrder } from "./Board";
 import { QuickAdd } from "./QuickAdd";
 import { TaskDetail } from "./TaskDetail";
 import { DEFAULT_FILTERS, TaskFilters, isFiltered, statusesFor, type FilterState } from "./TaskFilters";
@@ -47,7 +48,12 @@ export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" |
     view === "list" ? { ...queryFilters, limit: PAGE_SIZE, offset } : { ...queryFilters, limit: 100, offset: 0 },
     !!project.data,
   );
-  const items = tasks.data?.items ?? [];
+  const rows = useMemo(() => nestSubtasks(tasks.data?.items ?? []), [tasks.data]);
+  // The order j/k and x follow: the rows as shown, or the board column by column.
+  const items = useMemo(
+    () => (view === "list" ? rows.map((r) => r.task) : boardOrder(tasks.data?.items ?? [])),
+    [view, rows, tasks.data],
+  );
   const canEdit = roleAtLeast(project.data?.role, "editor");
   const memberNames = useMemo(
     () => new Map((members.data ?? []).map((m) => [m.user.id, m.user.username] as const)),
@@ -136,6 +142,7 @@ export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" |
         {view === "list" ? (
           <TaskList
             query={tasks}
+            rows={rows}
             selected={selected}
             openTaskId={openTaskId}
             canEdit={canEdit}

@@ -1,10 +1,13 @@
 // The list view: loading and empty states, the rows, and paging through large projects.
 import type { UseQueryResult } from "@tanstack/react-query";
 import type { Id, Page, Task } from "../api/types";
+import type { Nested } from "../lib/nest";
 import { TaskRow } from "./TaskRow";
 
 type Props = {
   query: UseQueryResult<Page<Task>>;
+  /** The page's tasks, subtasks placed under their parents. */
+  rows: Nested<Task>[];
   selected: number;
   openTaskId?: Id;
   canEdit: boolean;
@@ -17,7 +20,7 @@ type Props = {
   onOffset: (offset: number) => void;
 };
 
-export function TaskList({ query, selected, openTaskId, canEdit, filtered, onToggle, onOpen, onFocusRow, offset, pageSize, onOffset }: Props) {
+export function TaskList({ query, rows, selected, openTaskId, canEdit, filtered, onToggle, onOpen, onFocusRow, offset, pageSize, onOffset }: Props) {
   if (query.isPending) {
     return (
       <div className="list-state" role="status">
@@ -35,8 +38,8 @@ export function TaskList({ query, selected, openTaskId, canEdit, filtered, onTog
       </div>
     );
   }
-  const { items, total } = query.data;
-  if (items.length === 0) {
+  const { total } = query.data;
+  if (rows.length === 0) {
     return (
       <div className="list-state empty">
         {filtered ? (
@@ -51,14 +54,15 @@ export function TaskList({ query, selected, openTaskId, canEdit, filtered, onTog
     );
   }
   const from = offset + 1;
-  const to = offset + items.length;
+  const to = offset + rows.length;
   return (
     <>
       <ul className={`task-list${query.isPlaceholderData ? " stale" : ""}`} aria-label="Tasks" aria-busy={query.isFetching}>
-        {items.map((task, index) => (
+        {rows.map(({ task, depth }, index) => (
           <TaskRow
             key={task.id}
             task={task}
+            depth={depth}
             index={index}
             selected={index === selected}
             open={task.id === openTaskId}

@@ -4,6 +4,8 @@ import { TaskMeta } from "./TaskMeta";
 
 type Props = {
   task: Task;
+  /** 1 for a subtask shown under its parent. */
+  depth: 0 | 1;
   index: number;
   selected: boolean;
   open: boolean;
@@ -13,10 +15,10 @@ type Props = {
   onFocus: (index: number) => void;
 };
 
-export function TaskRow({ task, index, selected, open, canEdit, onToggle, onOpen, onFocus }: Props) {
+export function TaskRow({ task, depth, index, selected, open, canEdit, onToggle, onOpen, onFocus }: Props) {
   const done = task.status === "done";
   return (
-    <li className={`task-row${selected ? " selected" : ""}${open ? " open" : ""}${done ? " done" : ""}`} data-task-index={index} data-task-id={task.id}>
+    <li className={`task-row${depth ? " subtask" : ""}${selected ? " selected" : ""}${open ? " open" : ""}${done ? " done" : ""}`} data-task-index={index} data-task-id={task.id}>
       <input
         type="checkbox"
         className={`complete priority-ring-${task.priority}`}
