@@ -93,7 +93,7 @@ test.describe("with the fake API", () => {
     await signIn(page, ada.email, ada.password);
     await page.reload();
     await expect(page.getByRole("heading", { name: "Inbox" })).toBeVisible();
-    await expect(page.getByRole("link", { name: "Launch" })).toBeVisible();
+    await expect(page.getByRole("link", { name: "Launch", exact: true })).toBeVisible();
   });
 
   test("an expired access token is refreshed silently", async ({ page }) => {
@@ -191,7 +191,7 @@ test.describe("with the fake API", () => {
     await api.install(other);
     const bobPage = await other.newPage();
     await signIn(bobPage, "bob", "bobs password 1");
-    await bobPage.getByRole("link", { name: "Shared" }).click();
+    await bobPage.getByRole("link", { name: "Shared", exact: true }).click();
     await expect(bobPage.getByText("All clear.")).toBeVisible();
     await expect(bobPage.locator(".live-live")).toBeVisible();
 

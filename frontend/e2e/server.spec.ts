@@ -103,7 +103,7 @@ test("sign up, verify, organise, board, search, sign out and in", async ({ page 
   await signIn(page, ada.email.toUpperCase(), ada.password);
   await page.reload();
   await expect(page.getByRole("heading", { name: "Inbox" })).toBeVisible();
-  await expect(page.getByRole("link", { name: "Launch" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Launch", exact: true })).toBeVisible();
 });
 
 test("a stale board move is refused and reloaded", async ({ page, browser }) => {
@@ -118,7 +118,7 @@ test("a stale board move is refused and reloaded", async ({ page, browser }) => 
   const other = await browser.newContext();
   const otherPage = await other.newPage();
   await signIn(otherPage, eve.username, eve.password);
-  await otherPage.getByRole("link", { name: "Race" }).click();
+  await otherPage.getByRole("link", { name: "Race", exact: true }).click();
   await page.routeWebSocket(/\/api\/v1\/ws$/, () => {}); // future sockets go nowhere
   await page.evaluate(() => undefined);
   await otherPage.getByRole("button", { name: "Contested", exact: true }).click();
@@ -151,8 +151,8 @@ test("a second member sees a change live", async ({ page, browser }) => {
   await page.reload(); // a new socket that already knows the new project (see above)
 
   // Bob hears that he was added (member.added) and the project appears in his sidebar.
-  await expect(bobPage.getByRole("link", { name: "Shared" })).toBeVisible();
-  await bobPage.getByRole("link", { name: "Shared" }).click();
+  await expect(bobPage.getByRole("link", { name: "Shared", exact: true })).toBeVisible();
+  await bobPage.getByRole("link", { name: "Shared", exact: true }).click();
   // A fresh page load (a new socket) so this test does not depend on the server
   // re-subscribing an open socket after a membership change.
   await bobPage.reload();

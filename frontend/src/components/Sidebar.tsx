@@ -9,7 +9,7 @@ export const PROJECT_COLORS = ["#db4035", "#ff9933", "#fad000", "#7ecc49", "#299
 
 function ProjectLink({ project, active, onNavigate }: { project: Project; active: boolean; onNavigate: () => void }) {
   return (
-    <li>
+    <li className="project-item">
       <Link
         href={`/projects/${project.id}`}
         className={`project-link${active ? " active" : ""}`}
@@ -18,6 +18,15 @@ function ProjectLink({ project, active, onNavigate }: { project: Project; active
       >
         <span className="dot" style={{ background: project.color ?? "var(--muted)" }} aria-hidden="true" />
         <span className="project-name">{project.is_inbox ? "Inbox" : project.name}</span>
+      </Link>
+      <Link
+        href={`/projects/${project.id}/settings`}
+        className="project-settings-link"
+        aria-label={`Rename, recolor or archive ${project.is_inbox ? "Inbox" : project.name}`}
+        title="Project settings"
+        onClick={onNavigate}
+      >
+        ⚙
       </Link>
     </li>
   );
