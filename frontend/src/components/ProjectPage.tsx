@@ -10,7 +10,7 @@ import { nestSubtasks } from "../lib/nest";
 import { Board, boardOrder } from "./Board";
 import { QuickAdd } from "./QuickAdd";
 import { TaskDetail } from "./TaskDetail";
-import { DEFAULT_FILTERS, TaskFilters, isFiltered, statusesFor, type FilterState } from "./TaskFilters";
+import { DEFAULT_FILTERS, TaskFilters, isFiltered, mayHideNewTask, statusesFor, type FilterState } from "./TaskFilters";
 import { TaskList } from "./TaskList";
 import { MemberNames } from "./TaskMeta";
 
@@ -138,7 +138,7 @@ export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" |
           searchRef={searchRef}
           showStatus={view === "list"}
         />
-        <QuickAdd projectId={projectId} inputRef={quickAddRef} disabled={!!p && !canEdit} />
+        <QuickAdd projectId={projectId} inputRef={quickAddRef} disabled={!!p && !canEdit} filtered={mayHideNewTask(filters)} />
         {view === "list" ? (
           <TaskList
             query={tasks}

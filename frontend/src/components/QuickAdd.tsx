@@ -4,7 +4,15 @@ import { useState, type FormEvent, type RefObject } from "react";
 import { useCreateTask } from "../api/hooks";
 import { useToast } from "../lib/toast";
 
-export function QuickAdd({ projectId, inputRef, disabled }: { projectId: Id; inputRef: RefObject<HTMLInputElement | null>; disabled?: boolean }) {
+type Props = {
+  projectId: Id;
+  inputRef: RefObject<HTMLInputElement | null>;
+  disabled?: boolean;
+  /** Search or filters are narrowing the list: a new task may not show, so say it was added. */
+  filtered?: boolean;
+};
+
+export function QuickAdd({ projectId, inputRef, disabled, filtered }: Props) {
   const [title, setTitle] = useState("");
   const create = useCreateTask();
   const toast = useToast();
@@ -17,6 +25,9 @@ export function QuickAdd({ projectId, inputRef, disabled }: { projectId: Id; inp
     create.mutate(
       { title: text, project_id: projectId },
       {
+        onSuccess: () => {
+          if (filtered) toast(`Added “${text}”. The current search or filters may hide it.`);
+        },
         onError: (error) => {
           // Give the text back so nothing typed is lost.
           setTitle((current) => current || text);

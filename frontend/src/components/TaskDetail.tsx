@@ -5,6 +5,7 @@ import { PRIORITIES, STATUSES, roleAtLeast, type Label, type Member, type Projec
 import { useAuth } from "../auth/AuthProvider";
 import { fromDateInput, timeAgo, toDateInput } from "../lib/dates";
 import { useToast } from "../lib/toast";
+import { usePending } from "../lib/usePending";
 import { Markdown } from "./Markdown";
 
 type Props = {
@@ -109,7 +110,8 @@ function TaskFields({ task, project, labels, members, onClose, onOpenTask }: { t
     }
   }
 
-  const labelIds = task.labels.map((l) => l.id);
+  const [labelIds, setLabelIds] = usePending(task.labels.map((l) => l.id).join(","));
+  const chosen = labelIds ? labelIds.split(",").map(Number) : [];
 
   return (
     <div className="detail-body">
@@ -189,14 +191,18 @@ function TaskFields({ task, project, labels, members, onClose, onOpenTask }: { t
         <div className="label-picker" role="group" aria-labelledby="detail-labels">
           {labels.length === 0 && <span className="muted">No labels in this project{isAdmin ? " — add some in Settings" : ""}.</span>}
           {labels.map((l) => {
-            const on = labelIds.includes(l.id);
+            const on = chosen.includes(l.id);
             return (
               <label key={l.id} className={`chip toggle${on ? " on" : ""}`}>
                 <input
                   type="checkbox"
                   checked={on}
                   disabled={!canEdit}
-                  onChange={() => save({ label_ids: on ? labelIds.filter((id) => id !== l.id) : [...labelIds, l.id] })}
+                  onChange={() => {
+                    const next = on ? chosen.filter((id) => id !== l.id) : [...chosen, l.id];
+                    setLabelIds(next.join(","));
+                    save({ label_ids: next });
+                  }}
                 />
                 <span className="dot" style={{ background: l.color ?? "var(--muted)" }} aria-hidden="true" />
                 {l.name}

@@ -44,6 +44,18 @@ export function isFiltered(f: FilterState): boolean {
   );
 }
 
+/** Whether a new task (to do, no priority, no labels, no due date) might not show. */
+export function mayHideNewTask(f: FilterState): boolean {
+  return (
+    f.search.trim() !== "" ||
+    f.priority !== "" ||
+    f.labelId !== "" ||
+    f.assigneeId !== "" ||
+    f.due !== "" ||
+    !["open", "all", "todo"].includes(f.status)
+  );
+}
+
 export function statusesFor(choice: StatusChoice): TaskStatus[] | undefined {
   if (choice === "all") return undefined;
   if (choice === "open") return ["todo", "in_progress"];

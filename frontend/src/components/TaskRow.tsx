@@ -1,5 +1,6 @@
 // One task in the list: complete it inline, open it in the detail panel.
 import type { Task } from "../api/types";
+import { usePending } from "../lib/usePending";
 import { TaskMeta } from "./TaskMeta";
 
 type Props = {
@@ -16,7 +17,7 @@ type Props = {
 };
 
 export function TaskRow({ task, depth, index, selected, open, canEdit, onToggle, onOpen, onFocus }: Props) {
-  const done = task.status === "done";
+  const [done, setDone] = usePending(task.status === "done");
   return (
     <li className={`task-row${depth ? " subtask" : ""}${selected ? " selected" : ""}${open ? " open" : ""}${done ? " done" : ""}`} data-task-index={index} data-task-id={task.id}>
       <input
@@ -24,7 +25,10 @@ export function TaskRow({ task, depth, index, selected, open, canEdit, onToggle,
         className={`complete priority-ring-${task.priority}`}
         checked={done}
         disabled={!canEdit}
-        onChange={() => onToggle(task)}
+        onChange={() => {
+          setDone(!done);
+          onToggle(task);
+        }}
         aria-label={`${done ? "Reopen" : "Complete"} “${task.title}”`}
       />
       <div className="task-main">
