@@ -96,6 +96,16 @@ test.describe("with the fake API", () => {
     await expect(page.getByRole("link", { name: "Launch", exact: true })).toBeVisible();
   });
 
+  test("a failed change is rolled back with a visible message", async ({ page }) => {
+    await signUp(page, ada);
+    await quickAdd(page, ["Fragile"]);
+    api.failNextPatchWith = 500;
+    await page.getByLabel("Complete “Fragile”").click();
+    await expect(page.getByRole("alert").filter({ hasText: "Couldn't save “Fragile”: The database is having a moment" })).toBeVisible();
+    await expect(page.getByLabel("Complete “Fragile”")).not.toBeChecked();
+    await expect.poll(() => api.tasks.find((t) => t.title === "Fragile")?.status).toBe("todo");
+  });
+
   test("an expired access token is refreshed silently", async ({ page }) => {
     await signUp(page, ada);
     api.sessions.clear(); // every access token is now rejected; the refresh cookie still works

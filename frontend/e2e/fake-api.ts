@@ -24,6 +24,8 @@ export class FakeApi {
   sockets = new Map<WebSocketRoute, number>(); // socket -> user id
   /** Set to make the next PATCH /tasks/{id} answer 412 (stale version). */
   failNextPatchWith412 = false;
+  /** Set to make the next PATCH /tasks/{id} fail with this status (e.g. 500). */
+  failNextPatchWith: number | null = null;
 
   async install(context: BrowserContext): Promise<void> {
     await context.route("**/api/v1/**", (route) => this.handle(route));
@@ -322,6 +324,11 @@ export class FakeApi {
     if ((m = /^\/tasks\/([^/]+)$/.exec(path))) {
       const t = this.tasks.find((x) => x.id === Number(m![1]) && myProjectIds.includes(Number(x.project_id)));
       if (!t) return this.json(route, 404, { detail: "Task not found" });
+      if (method === "PATCH" && this.failNextPatchWith !== null) {
+        const status = this.failNextPatchWith;
+        this.failNextPatchWith = null;
+        return this.json(route, status, { detail: "The database is having a moment" });
+      }
       if (method === "PATCH") {
         const ifMatch = request.headers()["if-match"];
         if (this.failNextPatchWith412 || (ifMatch && ifMatch !== `"${t.version}"`)) {
