@@ -71,6 +71,19 @@ test.describe("with the fake API", () => {
     await expect(page.getByRole("alert").filter({ hasText: "changed by someone else" })).toBeVisible();
     await expect(todo.locator(".card", { hasText: "Write announcement" })).toBeVisible();
 
+    // reorder inside a column: drop "Order snacks" above "Write announcement"
+    await page.getByRole("button", { name: "Move “Order snacks” to In progress" }).click();
+    await page.getByRole("button", { name: "Move “Order snacks” to To do" }).click();
+    await expect(todo.locator(".card").last()).toContainText("Order snacks");
+    await todo.locator(".card", { hasText: "Order snacks" }).dragTo(todo.locator(".card", { hasText: "Write announcement" }), {
+      targetPosition: { x: 20, y: 5 },
+    });
+    await expect(todo.locator(".card").first()).toContainText("Order snacks");
+    await expect.poll(() => {
+      const pos = (title: string) => Number(api.tasks.find((t) => t.title === title)?.position);
+      return pos("Order snacks") < pos("Write announcement");
+    }).toBe(true);
+
     // keyboard move on the board
     await doing.getByRole("button", { name: "Move “Book venue” to Done" }).click();
     await expect(page.locator('[data-status="done"] .card', { hasText: "Book venue" })).toBeVisible();

@@ -56,6 +56,7 @@ test("sign up, verify, organise, board, search, sign out and in", async ({ page 
   await expect(detail.getByRole("button", { name: "Draft the text" })).toBeVisible();
   await detail.getByRole("button", { name: "Show" }).click();
   await expect(detail.locator(".activity li").first()).toBeVisible();
+  await detail.evaluate((el) => el.scrollTo(0, 0));
   await screenshot(page, "task-detail");
   await page.getByRole("button", { name: /Theme: system/ }).click(); // → light
   await page.getByRole("button", { name: /Theme: light/ }).click(); // → dark
