@@ -42,6 +42,11 @@ test.describe("with the fake API", () => {
     await detail.getByLabel("Write a comment").fill("Looks good");
     await detail.getByRole("button", { name: "Comment" }).click();
     await expect(detail.locator(".comment")).toContainText("Looks good");
+    await detail.getByRole("button", { name: /Edit your comment/ }).click();
+    await detail.getByLabel("Edit comment").fill("Looks great");
+    await detail.getByRole("button", { name: "Save" }).click();
+    await expect(detail.locator(".comment")).toContainText("Looks great");
+    await expect(detail.locator(".comment")).toContainText("(edited)");
     await screenshot(page, "task-detail");
     await page.keyboard.press("Escape");
     await expect(detail).toHaveCount(0);

@@ -361,6 +361,17 @@ export class FakeApi {
       }
       return this.json(route, 200, this.page(this.comments.filter((c) => c.task_id === Number(m![1])), url));
     }
+    if ((m = /^\/comments\/([^/]+)$/.exec(path))) {
+      const c = this.comments.find((x) => x.id === Number(m![1]));
+      if (!c) return this.json(route, 404, { detail: "Comment not found" });
+      if (method === "DELETE") {
+        this.comments = this.comments.filter((x) => x !== c);
+        return route.fulfill({ status: 204 });
+      }
+      c.body = body.body;
+      c.updated_at = new Date(Date.now() + 5000).toISOString();
+      return this.json(route, 200, c);
+    }
     if ((m = /^\/tasks\/([^/]+)\/activity$/.exec(path))) {
       return this.json(route, 200, this.page(this.activity.filter((a) => a.task_id === Number(m![1])), url));
     }

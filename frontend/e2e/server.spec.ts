@@ -49,6 +49,10 @@ test("sign up, verify, organise, board, search, sign out and in", async ({ page 
   await detail.getByLabel("Write a comment").fill("Looks **good**");
   await detail.getByRole("button", { name: "Comment" }).click();
   await expect(detail.locator(".comment")).toContainText("Looks good");
+  await detail.getByRole("button", { name: /Edit your comment/ }).click();
+  await detail.getByLabel("Edit comment").fill("Looks **great**");
+  await detail.getByRole("button", { name: "Save" }).click();
+  await expect(detail.locator(".comment")).toContainText("Looks great");
   await detail.getByRole("button", { name: /Vote/ }).click();
   await expect(detail.getByRole("button", { name: /Voted · 1/ })).toBeVisible();
   await detail.getByLabel("New subtask").fill("Draft the text");
@@ -204,9 +208,20 @@ test("account: sessions, export, password, delete", async ({ page }) => {
   await signUp(page, dan);
   await page.getByRole("link", { name: dan.username }).click();
   await expect(page.locator(".session")).toContainText("this device");
-  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Inbox", exact: true }).click();
+  await quickAdd(page, ["Exported task"]);
+  await page.getByRole("link", { name: dan.username }).click();
+  const downloading = page.waitForEvent("download");
   await page.getByRole("button", { name: "Download export" }).click();
-  expect((await download).suggestedFilename()).toMatch(/^taskflow-export-.*\.json$/);
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(/^taskflow-export-.*\.json$/);
+  // Import it back: the Inbox task arrives again in the Inbox.
+  await page.getByLabel("Export file (JSON)").setInputFiles(await download.path());
+  await page.getByRole("button", { name: "Import", exact: true }).click();
+  await expect(page.getByText(/Imported \d+ projects and 1 tasks/)).toBeVisible();
+  await page.getByRole("link", { name: "Inbox", exact: true }).click();
+  await expect(page.getByRole("button", { name: "Exported task", exact: true })).toHaveCount(2);
+  await page.getByRole("link", { name: dan.username }).click();
   const fresh = `${dan.password} again`;
   await page.getByLabel("Current password").fill(dan.password);
   await page.getByLabel("New password").fill(fresh);

@@ -251,6 +251,15 @@ export function useAddComment(taskId: Id) {
   });
 }
 
+export function useEditComment(taskId: Id) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ commentId, body }: { commentId: Id; body: string }) =>
+      unwrap(await api.PATCH("/api/v1/comments/{comment_id}", { params: { path: { comment_id: commentId } }, body: { body } })),
+    onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.comments(taskId) }),
+  });
+}
+
 export function useDeleteComment(taskId: Id) {
   const qc = useQueryClient();
   return useMutation({

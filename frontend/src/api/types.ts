@@ -21,6 +21,7 @@ export type TaskCreate = Schemas["TaskCreate"];
 export type TaskUpdate = Schemas["TaskUpdate"];
 export type Comment = Schemas["CommentPublic"];
 export type Activity = Schemas["ActivityPublic"];
+export type ExportDocument = Schemas["ExportDocument"];
 export type Page<T> = { items: T[]; total: number; limit: number; offset: number };
 
 export const STATUSES: { value: TaskStatus; label: string }[] = [

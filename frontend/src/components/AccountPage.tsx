@@ -4,6 +4,7 @@ import { useState, type FormEvent } from "react";
 import { COOKIE_HEADER, api, unwrap } from "../api/client";
 import { useSessions } from "../api/hooks";
 import { queryKeys } from "../api/queryKeys";
+import type { ExportDocument } from "../api/types";
 import { useAuth } from "../auth/AuthProvider";
 import { timeAgo } from "../lib/dates";
 import { navigate } from "../lib/router";
@@ -18,6 +19,7 @@ export function AccountPage() {
       <Password />
       <Sessions />
       <Export />
+      <Import />
       <DeleteAccount />
     </div>
   );
@@ -210,6 +212,48 @@ function Export() {
       <button type="button" className="button" onClick={() => void download()} disabled={busy}>
         {busy ? "Preparing…" : "Download export"}
       </button>
+    </section>
+  );
+}
+
+function Import() {
+  const toast = useToast();
+  const qc = useQueryClient();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const file = new FormData(event.currentTarget).get("file");
+    if (!(file instanceof File) || file.size === 0) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const document = JSON.parse(await file.text()) as ExportDocument;
+      const result = unwrap(await api.POST("/api/v1/import", { body: document }));
+      toast(`Imported ${result.projects} projects and ${result.tasks} tasks.`);
+      await qc.invalidateQueries();
+    } catch (e) {
+      setError(e instanceof SyntaxError ? "That file is not JSON." : (e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="card-section" aria-labelledby="import-heading">
+      <h2 id="import-heading">Import</h2>
+      <p>Recreate projects from a TaskFlow export (yours or someone else's) in this account. Inbox tasks go to your Inbox.</p>
+      <form className="row wrap" onSubmit={submit}>
+        <div className="field grow">
+          <label htmlFor="import-file">Export file (JSON)</label>
+          <input id="import-file" name="file" type="file" accept="application/json,.json" required />
+        </div>
+        <button type="submit" className="button" disabled={busy}>
+          {busy ? "Importing…" : "Import"}
+        </button>
+      </form>
+      <FormError message={error} />
     </section>
   );
 }

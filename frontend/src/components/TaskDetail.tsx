@@ -1,6 +1,6 @@
 // The detail panel: every field of one task, its subtasks, comments, votes and history.
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import { useAddComment, useComments, useCreateTask, useDeleteComment, useDeleteTask, useTask, useTaskActivity, useTasks, useUpdateTask, useVote } from "../api/hooks";
+import { useAddComment, useComments, useCreateTask, useDeleteComment, useDeleteTask, useEditComment, useTask, useTaskActivity, useTasks, useUpdateTask, useVote } from "../api/hooks";
 import { PRIORITIES, STATUSES, roleAtLeast, type Label, type Member, type Project, type Task, type TaskUpdate, type Id } from "../api/types";
 import { useAuth } from "../auth/AuthProvider";
 import { fromDateInput, timeAgo, toDateInput } from "../lib/dates";
@@ -347,8 +347,19 @@ function Comments({ task, isAdmin }: { task: Task; isAdmin: boolean }) {
   const comments = useComments(task.id);
   const add = useAddComment(task.id);
   const remove = useDeleteComment(task.id);
+  const change = useEditComment(task.id);
   const toast = useToast();
   const [body, setBody] = useState("");
+  const [editing, setEditing] = useState<{ id: Id; body: string } | null>(null);
+
+  function saveEdit(event: FormEvent) {
+    event.preventDefault();
+    if (!editing || !editing.body.trim()) return;
+    change.mutate(
+      { commentId: editing.id, body: editing.body.trim() },
+      { onSuccess: () => setEditing(null), onError: (e) => toast(`Couldn't save the comment: ${e.message}`, "error") },
+    );
+  }
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -369,6 +380,16 @@ function Comments({ task, isAdmin }: { task: Task; isAdmin: boolean }) {
           <li key={c.id} className="comment">
             <div className="comment-head">
               <strong>{c.author.username}</strong> <span className="muted small">{timeAgo(c.created_at)}</span>
+              {c.author.id === user?.id && editing?.id !== c.id && (
+                <button
+                  type="button"
+                  className="link-button small"
+                  aria-label={`Edit your comment from ${timeAgo(c.created_at)}`}
+                  onClick={() => setEditing({ id: c.id, body: c.body })}
+                >
+                  Edit
+                </button>
+              )}
               {(c.author.id === user?.id || isAdmin) && (
                 <button
                   type="button"
@@ -380,7 +401,32 @@ function Comments({ task, isAdmin }: { task: Task; isAdmin: boolean }) {
                 </button>
               )}
             </div>
-            <Markdown source={c.body} />
+            {editing?.id === c.id ? (
+              <form className="stack" onSubmit={saveEdit}>
+                <label htmlFor={`edit-comment-${c.id}`} className="visually-hidden">
+                  Edit comment
+                </label>
+                <textarea
+                  id={`edit-comment-${c.id}`}
+                  rows={3}
+                  maxLength={10000}
+                  value={editing.body}
+                  autoFocus
+                  onChange={(e) => setEditing({ id: c.id, body: e.target.value })}
+                />
+                <div className="row">
+                  <button type="submit" className="button small primary" disabled={change.isPending}>
+                    Save
+                  </button>
+                  <button type="button" className="button small" onClick={() => setEditing(null)}>
+                    Cancel
+                  </button>
+                </div>
+              </form>
+            ) : (
+              <Markdown source={c.body} />
+            )}
+            {Date.parse(c.updated_at) - Date.parse(c.created_at) > 1000 && editing?.id !== c.id && <span className="muted small">(edited)</span>}
           </li>
         ))}
       </ul>
