@@ -53,6 +53,15 @@ test.describe("with the fake API", () => {
     await expect(page.getByRole("button", { name: "Write announcement", exact: true })).toBeFocused();
     await expect(page.locator(".task-row").first()).toContainText("Urgent");
 
+    // across projects: the task assigned to me
+    await page.getByRole("link", { name: "Assigned to me" }).click();
+    await expect(page.getByRole("heading", { name: "Assigned to me" })).toBeVisible();
+    await expect(page.locator(".task-row")).toHaveCount(1);
+    await page.getByRole("button", { name: "Write announcement", exact: true }).click();
+    await expect(detail.getByLabel("Priority")).toHaveValue("4");
+    await page.keyboard.press("Escape");
+    await page.getByRole("link", { name: "Launch", exact: true }).click();
+
     // complete one inline: it leaves the open list, and shows under Done
     await page.getByLabel("Complete “Order snacks”").click();
     await expect(page.getByRole("button", { name: "Order snacks", exact: true })).toHaveCount(0);

@@ -281,6 +281,10 @@ export class FakeApi {
       if (q.get("parent_id")) items = items.filter((t) => t.parent_id === Number(q.get("parent_id")));
       const statuses = q.getAll("status");
       if (statuses.length) items = items.filter((t) => statuses.includes(String(t.status)));
+      if (q.get("assignee_id")) {
+        const who = q.get("assignee_id") === "me" ? me.id : Number(q.get("assignee_id"));
+        items = items.filter((t) => t.assignee_id === who);
+      }
       if (q.get("priority")) items = items.filter((t) => t.priority === Number(q.get("priority")));
       if (q.get("label_id")) items = items.filter((t) => (t.label_ids as number[]).includes(Number(q.get("label_id"))));
       if (q.get("search")) {

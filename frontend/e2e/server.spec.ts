@@ -74,6 +74,11 @@ test("sign up, verify, organise, board, search, sign out and in", async ({ page 
   await screenshot(page, "shortcuts");
   await page.keyboard.press("Escape");
 
+  await page.getByRole("link", { name: "Assigned to me" }).click();
+  await expect(page.locator(".task-row")).toHaveCount(1);
+  await expect(page.locator(".task-row")).toContainText("Write announcement");
+  await page.getByRole("link", { name: "Launch", exact: true }).click();
+
   await page.getByLabel("Complete “Order snacks”").click();
   await expect(page.getByRole("button", { name: "Order snacks", exact: true })).toHaveCount(0);
   await page.getByLabel("Status").selectOption("done");

@@ -9,6 +9,7 @@ import { useShortcuts } from "../lib/shortcuts";
 import { useTheme } from "../lib/theme";
 import { AccountPage } from "./AccountPage";
 import { HelpDialog } from "./HelpDialog";
+import { MyTasksPage } from "./MyTasksPage";
 import { ProjectPage } from "./ProjectPage";
 import { ProjectSettings } from "./ProjectSettings";
 import { Sidebar } from "./Sidebar";
@@ -49,6 +50,7 @@ export function AppShell() {
   let page;
   if (location.path === "/") page = <HomeRedirect />;
   else if (location.path === "/account") page = <AccountPage />;
+  else if (location.path === "/my-tasks") page = <MyTasksPage />;
   else if (projectId && settings) page = <ProjectSettings key={projectId} projectId={projectId} />;
   else if (projectId && board) page = <ProjectPage key={projectId} projectId={projectId} view="board" />;
   else if (projectId && list) page = <ProjectPage key={projectId} projectId={projectId} view="list" />;
@@ -106,7 +108,7 @@ export function AppShell() {
       {user && <VerifyBanner user={user} />}
       <div className="body">
         <div id="sidebar" className="sidebar-wrap">
-          <Sidebar activeProjectId={projectId} onNavigate={() => setMenuOpen(false)} />
+          <Sidebar activeProjectId={projectId} myTasks={location.path === "/my-tasks"} onNavigate={() => setMenuOpen(false)} />
         </div>
         {menuOpen && <div className="scrim" aria-hidden="true" onClick={() => setMenuOpen(false)} />}
         <main id="main" className="main" tabIndex={-1}>

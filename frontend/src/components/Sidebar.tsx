@@ -32,7 +32,7 @@ function ProjectLink({ project, active, onNavigate }: { project: Project; active
   );
 }
 
-export function Sidebar({ activeProjectId, onNavigate }: { activeProjectId?: Id; onNavigate: () => void }) {
+export function Sidebar({ activeProjectId, myTasks, onNavigate }: { activeProjectId?: Id; myTasks: boolean; onNavigate: () => void }) {
   const projects = useProjects();
   const create = useCreateProject();
   const toast = useToast();
@@ -61,6 +61,14 @@ export function Sidebar({ activeProjectId, onNavigate }: { activeProjectId?: Id;
 
   return (
     <nav className="sidebar" aria-label="Projects">
+      <ul className="project-list views">
+        <li>
+          <Link href="/my-tasks" className={`project-link${myTasks ? " active" : ""}`} aria-current={myTasks ? "page" : undefined} onClick={onNavigate}>
+            <span className="view-icon" aria-hidden="true">@</span>
+            <span className="project-name">Assigned to me</span>
+          </Link>
+        </li>
+      </ul>
       <div className="sidebar-head">
         <h2>Projects</h2>
         <button

@@ -70,9 +70,11 @@ type Props = {
   searchRef: RefObject<HTMLInputElement | null>;
   /** The list view: status filter and sort (the board has columns and manual order). */
   showStatus: boolean;
+  /** Across projects there are no shared labels or members to pick from. */
+  acrossProjects?: boolean;
 };
 
-export function TaskFilters({ value, onChange, labels, members, searchRef, showStatus }: Props) {
+export function TaskFilters({ value, onChange, labels, members, searchRef, showStatus, acrossProjects = false }: Props) {
   const set = <K extends keyof FilterState>(key: K, v: FilterState[K]) => onChange({ ...value, [key]: v });
   const [open, setOpen] = useState(false);
   const active =
@@ -128,6 +130,8 @@ export function TaskFilters({ value, onChange, labels, members, searchRef, showS
           ))}
         </select>
       </div>
+      {!acrossProjects && (
+      <>
       <div className="filter">
         <label htmlFor="filter-label">Label</label>
         <select id="filter-label" value={value.labelId} onChange={(e) => set("labelId", e.target.value)}>
@@ -151,6 +155,8 @@ export function TaskFilters({ value, onChange, labels, members, searchRef, showS
           ))}
         </select>
       </div>
+      </>
+      )}
       <div className="filter">
         <label htmlFor="filter-due">Due</label>
         <select id="filter-due" value={value.due} onChange={(e) => set("due", e.target.value as DueFilter)}>

@@ -11,7 +11,11 @@ type Props = {
   selected: number;
   openTaskId?: Id;
   canEdit: boolean;
+  /** Per task, when tasks come from several projects with different roles. */
+  canEditTask?: (task: Task) => boolean;
   filtered: boolean;
+  /** What to say when there is nothing at all (no filters). */
+  emptyHint?: string;
   onToggle: (task: Task) => void;
   onOpen: (task: Task) => void;
   onFocusRow: (index: number) => void;
@@ -20,7 +24,7 @@ type Props = {
   onOffset: (offset: number) => void;
 };
 
-export function TaskList({ query, rows, selected, openTaskId, canEdit, filtered, onToggle, onOpen, onFocusRow, offset, pageSize, onOffset }: Props) {
+export function TaskList({ query, rows, selected, openTaskId, canEdit, canEditTask, filtered, emptyHint, onToggle, onOpen, onFocusRow, offset, pageSize, onOffset }: Props) {
   if (query.isPending) {
     return (
       <div className="list-state" role="status">
@@ -47,7 +51,7 @@ export function TaskList({ query, rows, selected, openTaskId, canEdit, filtered,
         ) : (
           <>
             <p className="empty-title">All clear.</p>
-            <p className="muted">Add a task above — press <kbd>q</kbd> from anywhere.</p>
+            <p className="muted">{emptyHint ?? <>Add a task above — press <kbd>q</kbd> from anywhere.</>}</p>
           </>
         )}
       </div>
@@ -66,7 +70,7 @@ export function TaskList({ query, rows, selected, openTaskId, canEdit, filtered,
             index={index}
             selected={index === selected}
             open={task.id === openTaskId}
-            canEdit={canEdit}
+            canEdit={canEditTask ? canEditTask(task) : canEdit}
             onToggle={onToggle}
             onOpen={onOpen}
             onFocus={onFocusRow}
