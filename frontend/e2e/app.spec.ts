@@ -270,7 +270,9 @@ test.describe("with the fake API", () => {
     await page.getByRole("button", { name: "← Close" }).click();
     await page.getByRole("link", { name: "Board" }).click();
     await expect(page.locator('[data-status="todo"]')).toBeVisible();
-    await page.goto("/account");
+    await page.getByRole("button", { name: "Projects menu" }).click();
+    await page.getByRole("link", { name: "Account" }).click();
+    await expect(page.getByRole("heading", { name: "Account", exact: true })).toBeVisible();
     await noHorizontalOverflow(page);
   });
 

@@ -272,7 +272,9 @@ test("a 375 px walk and the accessibility check", async ({ page }) => {
   await expect(page.getByRole("heading", { name: /settings/ })).toBeVisible();
   await noHorizontalOverflow(page);
   expect(await seriousA11yViolations(page)).toEqual([]);
-  await page.goto("/account");
+  await page.getByRole("button", { name: "Projects menu" }).click();
+  await page.getByRole("link", { name: "Account" }).click();
+  await expect(page.getByRole("heading", { name: "Account", exact: true })).toBeVisible();
   await noHorizontalOverflow(page);
   expect(await seriousA11yViolations(page)).toEqual([]);
 });

@@ -68,6 +68,12 @@ export function Sidebar({ activeProjectId, myTasks, onNavigate }: { activeProjec
             <span className="project-name">Assigned to me</span>
           </Link>
         </li>
+        <li className="account-item">
+          <Link href="/account" className="project-link" onClick={onNavigate}>
+            <span className="view-icon" aria-hidden="true">☺</span>
+            <span className="project-name">Account</span>
+          </Link>
+        </li>
       </ul>
       <div className="sidebar-head">
         <h2>Projects</h2>
