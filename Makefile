@@ -40,7 +40,7 @@ test: install ## Lint, type-check and run the whole test suite
 	$(PY)/ruff check src tests
 	$(PY)/ruff format --check src tests
 	$(PY)/mypy
-	$(PY)/pytest $(PYTEST_ARGS)
+	$(PY)/pytest -n 2 $(PYTEST_ARGS)
 
 lint: install ## ruff lint + format check, mypy
 	$(PY)/ruff check src tests

@@ -1,8 +1,13 @@
 """Fixtures: API tests run on SQLite, and on PostgreSQL when TASKFLOW_TEST_DATABASE_URL is set.
 
-Isolation: each SQLite test gets its own database file; PostgreSQL tests share one schema built
-once per run and every table is truncated after each test. Redis tests use TASKFLOW_TEST_REDIS_URL
-(a database number of its own) and flush it before each test.
+Isolation: each SQLite test gets its own database file (a copy of a template built once);
+PostgreSQL tests share one schema built once per run and every table is emptied after each
+test. Redis tests use TASKFLOW_TEST_REDIS_URL (a database number of its own) and flush it
+before each test.
+
+Under pytest-xdist (`make test` runs two processes), each process gets its own PostgreSQL
+database (`<name>_gw0`, created and dropped here) and its own Redis database number (the
+given number minus the worker's index), so processes never see each other's data.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import asyncio
 import email
 import email.policy
 import os
+import shutil
 import socket
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -18,6 +24,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
 from aiosmtpd.controller import Controller
 from asgi_lifespan import LifespanManager
@@ -25,6 +32,7 @@ from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from redis.asyncio import Redis
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 import taskflow.models  # noqa: F401  (every table on Base.metadata)
 from taskflow.config import Settings
@@ -40,7 +48,22 @@ for _name in list(os.environ):
         del os.environ[_name]
 
 POSTGRES_URL = os.environ.get("TASKFLOW_TEST_DATABASE_URL") or None
-REDIS_URL = os.environ.get("TASKFLOW_TEST_REDIS_URL") or None
+_BASE_REDIS_URL = os.environ.get("TASKFLOW_TEST_REDIS_URL") or None
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+_WORKER_INDEX = int(XDIST_WORKER.removeprefix("gw") or 0)
+
+
+def _worker_redis_url(url: str | None) -> str | None:
+    """redis://host:port/N -> redis://host:port/(N - xdist worker index)."""
+    if url is None or not XDIST_WORKER:
+        return url
+    base, _, number = url.rpartition("/")
+    if not number.isdigit() or base.endswith("/"):
+        return url
+    return f"{base}/{int(number) - _WORKER_INDEX}"
+
+
+REDIS_URL = _worker_redis_url(_BASE_REDIS_URL)
 # CI sets this: a skipped PostgreSQL or Redis test is then a failure, not a silent gap.
 REQUIRE_SERVICES = os.environ.get("TASKFLOW_TEST_REQUIRE_SERVICES") == "1"
 
@@ -66,37 +89,76 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture(scope="session")
 async def postgres_schema() -> AsyncIterator[str | None]:
-    """Builds the schema once per run on the throwaway PostgreSQL database."""
+    """Builds the schema once per run on the throwaway PostgreSQL database (one per worker)."""
     if POSTGRES_URL is None:
         yield None
         return
-    engine = create_engine(_settings(Path("/tmp"), POSTGRES_URL), POSTGRES_URL)
+    url = POSTGRES_URL
+    if XDIST_WORKER:
+        url = await _create_worker_database(POSTGRES_URL, XDIST_WORKER)
+    engine = create_engine(_settings(Path("/tmp"), url), url)
     async with engine.begin() as connection:
         await connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
         await connection.run_sync(Base.metadata.drop_all)
         await connection.run_sync(Base.metadata.create_all)
     await engine.dispose()
-    yield POSTGRES_URL
+    yield url
+    if XDIST_WORKER:
+        await _drop_database(POSTGRES_URL, url)
+
+
+async def _create_worker_database(base_url: str, worker: str) -> str:
+    parsed = make_url(base_url)
+    name = f"{parsed.database}_{worker}"
+    admin = await asyncpg.connect(parsed.set(drivername="postgresql").render_as_string(False))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    return parsed.set(database=name).render_as_string(False)
+
+
+async def _drop_database(base_url: str, url: str) -> None:
+    name = make_url(url).database
+    admin = await asyncpg.connect(
+        make_url(base_url).set(drivername="postgresql").render_as_string(False)
+    )
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture(scope="session")
+async def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite file with the schema, built once; each test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    url = f"sqlite:///{path}"
+    engine = create_engine(_settings(path.parent, url), url)
+    async with engine.begin() as connection:
+        await connection.run_sync(Base.metadata.create_all)
+        await connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    await engine.dispose()
+    return path
 
 
 @pytest.fixture
 async def database_url(
-    backend: str, tmp_path: Path, postgres_schema: str | None
+    backend: str, tmp_path: Path, sqlite_template: Path, postgres_schema: str | None
 ) -> AsyncIterator[str]:
     if backend == "sqlite":
-        url = f"sqlite:///{tmp_path / 'test.db'}"
-        engine = create_engine(_settings(tmp_path, url), url)
-        async with engine.begin() as connection:
-            await connection.run_sync(Base.metadata.create_all)
-        await engine.dispose()
-        yield url
+        shutil.copyfile(sqlite_template, tmp_path / "test.db")
+        yield f"sqlite:///{tmp_path / 'test.db'}"
         return
     assert postgres_schema is not None
-    yield postgres_schema
-    engine = create_engine(_settings(tmp_path, postgres_schema), postgres_schema)
-    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    postgres_url = postgres_schema
+    yield postgres_url
+    # DELETE beats TRUNCATE on tables this small (TRUNCATE rewrites files); children first.
+    engine = create_engine(_settings(tmp_path, postgres_url), postgres_url)
     async with engine.begin() as connection:
-        await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        for table in reversed(Base.metadata.sorted_tables):
+            await connection.execute(table.delete())
     await engine.dispose()
 
 

@@ -22,6 +22,8 @@ BAD_QUERIES = [
     "priority=-1",
     "due_before=not-a-date",
     "due_after=2030-13-45",
+    "due_before=9999-12-31T23:00:00-05:00",
+    "due_after=0001-01-01T00:30:00%2B01:00",
     "project_id=abc",
     "project_id=99999999999999999999",
     "label_id=0",
@@ -50,6 +52,8 @@ BAD_TASK_BODIES = [
     {"title": "t", "priority": "high"},
     {"title": "t", "status": "bogus"},
     {"title": "t", "due_at": "tomorrow-ish"},
+    {"title": "t", "due_at": "9999-12-31T23:00:00-05:00"},
+    {"title": "t", "due_at": "0001-01-01T00:30:00+01:00"},
     {"title": "t", "project_id": "abc"},
     {"title": "t", "project_id": 99999999999999999999},
     {"title": "t", "label_ids": "1"},
@@ -75,6 +79,16 @@ async def test_bad_task_bodies_are_422(app: FastAPI, client: AsyncClient, body: 
             f"{API}/tasks/{task['id']}", json=patch_body, headers=user.headers
         )
         assert patched.status_code == 422, patched.text
+
+
+async def test_lone_surrogates_are_422(app: FastAPI, client: AsyncClient) -> None:
+    user = await quick_user(app)
+    headers = {**user.headers, "Content-Type": "application/json"}
+    for path in ("/tasks", "/projects"):
+        field = "title" if path == "/tasks" else "name"
+        body = b'{"%s": "a\\ud800b"}' % field.encode()
+        response = await client.post(API + path, content=body, headers=headers)
+        assert response.status_code == 422, response.text
 
 
 async def test_title_of_500_characters_is_fine(app: FastAPI, client: AsyncClient) -> None:

@@ -7,7 +7,8 @@ from typing import Any
 from uvicorn_worker import UvicornWorker
 
 
-class Worker(UvicornWorker):
+# uvicorn-worker ships no type information, hence the ignore.
+class Worker(UvicornWorker):  # type: ignore[misc]
     """uvicorn under gunicorn, with uvloop + httptools.
 
     Proxy headers are off here: the app believes `X-Forwarded-*` only from

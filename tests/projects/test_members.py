@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import FastAPI
 from httpx import AsyncClient
 
@@ -213,3 +215,19 @@ async def test_a_new_member_sees_the_project_in_their_list(
         ("Inbox", "owner"),
         ("Shared", "viewer"),
     ]
+
+
+async def test_simultaneous_hand_overs_leave_exactly_one_owner(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    team = await make_team(app, client)
+    url = f"{API}/projects/{team.project_id}/members"
+    responses = await asyncio.gather(
+        client.patch(f"{url}/{team.admin.id}", json={"role": "owner"}, headers=team.owner.headers),
+        client.patch(f"{url}/{team.editor.id}", json={"role": "owner"}, headers=team.owner.headers),
+    )
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses[0] == 200
+    assert statuses[1] in {403, 409}
+    members = (await client.get(url, headers=team.owner.headers)).json()["items"]
+    assert [m["role"] for m in members].count("owner") == 1

@@ -71,9 +71,12 @@ async def test_changes_are_published_after_commit(app: FastAPI, client: AsyncCli
         )
         assert refused.status_code == 412
         await client.put(f"{API}/tasks/{task['id']}/vote", headers=user.headers)
+        await client.delete(f"{API}/projects/{project['id']}", headers=user.headers)
     finally:
         unsubscribe()
-    assert [event.type for event in received] == ["project.created", "task.created", "task.voted"]
+    assert [event.type for event in received] == [
+        "project.created", "task.created", "task.voted", "project.deleted"
+    ]  # fmt: skip
     created = received[1]
     assert created.project_id == project["id"]
     assert created.task_id == task["id"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
 
@@ -280,6 +281,11 @@ async def test_stale_if_match_returns_412_and_changes_nothing(
         )
         assert response.status_code == 412
         assert "detail" in response.json()
+        assert response.headers["etag"] == '"2"'
+    stale_delete = await client.delete(
+        f"{API}/tasks/{task['id']}", headers={**user.headers, "If-Match": '"1"'}
+    )
+    assert stale_delete.status_code == 412
     current = await client.get(f"{API}/tasks/{task['id']}", headers=user.headers)
     assert current.json()["title"] == "Original"
     assert current.json()["priority"] == 1
@@ -358,6 +364,15 @@ async def test_delete_takes_subtasks_along(app: FastAPI, client: AsyncClient) ->
     assert again.status_code == 404
 
 
+async def test_delete_with_the_current_if_match(app: FastAPI, client: AsyncClient) -> None:
+    user = await quick_user(app)
+    task = await make_task(client, user)
+    response = await client.delete(
+        f"{API}/tasks/{task['id']}", headers={**user.headers, "If-Match": '"1"'}
+    )
+    assert response.status_code == 204
+
+
 async def test_move_to_another_project(app: FastAPI, client: AsyncClient) -> None:
     user = await quick_user(app)
     source = await make_project(client, user, "Source")
@@ -424,3 +439,56 @@ async def test_a_members_project_task_as_assignee(app: FastAPI, client: AsyncCli
     await add_member(client, project["id"], owner, member, "editor")
     task = await make_task(client, member, project_id=project["id"], assignee_id=owner.id)
     assert task["assignee_id"] == owner.id
+
+
+async def test_a_constraint_hit_by_a_concurrent_change_is_409(
+    app: FastAPI, client: AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As if the label were deleted between the check and the insert.
+    async def unchecked(*_: object) -> None:
+        return None
+
+    monkeypatch.setattr("taskflow.tasks.service._check_labels", unchecked)
+    user = await quick_user(app)
+    response = await client.post(
+        f"{API}/tasks", json={"title": "t", "label_ids": [987654]}, headers=user.headers
+    )
+    assert response.status_code == 409
+    assert (await client.get(f"{API}/tasks", headers=user.headers)).json()["total"] == 0
+
+
+async def test_moving_keeps_an_assignee_who_is_a_member_there(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    team = await make_team(app, client)
+    other = await make_project(client, team.owner, "Other")
+    await add_member(client, other["id"], team.owner, team.editor, "editor")
+    stays = await make_task(client, team.owner, project_id=team.project_id,
+                            assignee_id=team.editor.id)  # fmt: skip
+    goes = await make_task(client, team.owner, project_id=team.project_id,
+                           assignee_id=team.viewer.id)  # fmt: skip
+    for task in (stays, goes):
+        response = await client.patch(
+            f"{API}/tasks/{task['id']}",
+            json={"project_id": other["id"], "position": None, "description": None},
+            headers=team.owner.headers,
+        )
+        assert response.status_code == 200
+        assert response.json()["description"] == ""
+    moved = await client.get(f"{API}/tasks?project_id={other['id']}", headers=team.owner.headers)
+    assignees = {t["id"]: t["assignee_id"] for t in moved.json()["items"]}
+    assert assignees == {stays["id"]: team.editor.id, goes["id"]: None}
+
+
+async def test_a_subtask_moved_alone_leaves_its_parent(app: FastAPI, client: AsyncClient) -> None:
+    user = await quick_user(app)
+    other = await make_project(client, user, "Other")
+    parent = await make_task(client, user)
+    child = await make_task(client, user, parent_id=parent["id"])
+    response = await client.patch(
+        f"{API}/tasks/{child['id']}", json={"project_id": other["id"]}, headers=user.headers
+    )
+    assert response.status_code == 200
+    assert response.json()["parent_id"] is None
+    assert response.json()["project_id"] == other["id"]
+    assert response.json()["position"] == 1.0  # appended to the (empty) target

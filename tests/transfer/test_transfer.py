@@ -102,6 +102,7 @@ async def test_an_invalid_document_imports_nothing(app: FastAPI, client: AsyncCl
     await _seed(client, alice)
     document = (await client.get(f"{API}/export", headers=alice.headers)).json()
     bob = await quick_user(app)
+    garden = document["projects"][1]
     broken = [
         {**document, "version": 2},
         {**document, "format": "something-else"},
@@ -112,6 +113,14 @@ async def test_an_invalid_document_imports_nothing(app: FastAPI, client: AsyncCl
         {"projects": [document["projects"][1], document["projects"][1]]},
         {"projects": [{**document["projects"][0]}, {**document["projects"][0], "id": 999}]},
         {"projects": [{**document["projects"][1], "name": ""}]},
+        {"projects": [{**garden, "labels": garden["labels"] * 2}]},
+        {"projects": [{**garden, "labels": [{**garden["labels"][0], "id": 999},
+                                            *garden["labels"]]}]},
+        {"projects": [{**garden, "tasks": garden["tasks"] * 2}]},
+        {"projects": [{**garden, "tasks": [
+            garden["tasks"][0],
+            {**garden["tasks"][1], "id": 777, "parent_id": garden["tasks"][0]["id"]},
+            {**garden["tasks"][1], "id": 778, "parent_id": 777}]}]},
         {"projects": "nope"},
     ]  # fmt: skip
     for body in broken:

@@ -105,7 +105,7 @@ def announce(
     task_id: int | None = None,
     data: dict[str, Any] | None = None,
 ) -> None:
-    """A change too small for the log (a vote): published after commit, not recorded."""
+    """A change published after commit but not logged: a vote, or a project that is gone."""
     emit(
         session,
         Event(

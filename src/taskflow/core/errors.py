@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, OperationalError
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 logger = logging.getLogger(__name__)
@@ -117,8 +120,27 @@ def _is_connection_problem(error: DBAPIError) -> bool:
     }
 
 
+async def _integrity_error(request: Request, error: Exception) -> JSONResponse:
+    # Services check rules before writing; a constraint that still fires means a concurrent
+    # request changed what was checked (a label deleted while being attached). Retryable.
+    logger.warning("integrity error: %s %s: %s", request.method, request.url.path, error)
+    return JSONResponse(
+        {"detail": "The request conflicts with a concurrent change; reload and try again"}, 409
+    )
+
+
+async def _invalid_request(_: Request, error: Exception) -> Response:
+    # FastAPI's own 422, except that the echoed input is ASCII-escaped: input that cannot be
+    # encoded as UTF-8 (a lone surrogate such as "\ud800" in JSON) is refused, not a 500.
+    assert isinstance(error, RequestValidationError)
+    body = json.dumps({"detail": jsonable_encoder(error.errors())}, ensure_ascii=True)
+    return Response(body, status_code=422, media_type="application/json")
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(DBAPIError, _database_unavailable)
     app.add_exception_handler(PoolTimeoutError, _database_unavailable)
     app.add_exception_handler(ConnectionRefusedError, _database_unavailable)

@@ -12,9 +12,14 @@ MAX_ID = 2**63 - 1
 
 
 def _no_nul(value: str) -> str:
-    # PostgreSQL text cannot hold NUL; refuse it as invalid input rather than fail on insert.
+    # PostgreSQL text cannot hold NUL, and no database stores lone surrogates (JSON allows
+    # "\ud800"): refuse both as invalid input rather than fail on insert.
     if "\x00" in value:
         raise ValueError("must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode text") from None
     return value
 
 

@@ -7,9 +7,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskflow.activity.schemas import ActivityPublic
-from taskflow.activity.service import diff, list_activity, record
+from taskflow.activity.service import announce, diff, list_activity, record
 from taskflow.core.errors import Conflict, NotFound
-from taskflow.core.events import Event, emit
 from taskflow.core.pagination import Page, Pagination
 from taskflow.projects.models import INBOX_NAME, Project, ProjectMember, Role
 from taskflow.projects.permissions import check_role, require_role
@@ -152,7 +151,7 @@ async def delete_project(session: AsyncSession, user: User, project_id: int) -> 
     await session.execute(delete(Project).where(Project.id == project_id))
     session.expunge(access.project)
     # No activity row can outlive its project; members still hear that it went.
-    emit(session, Event(type="project.deleted", project_id=project_id, actor_id=user.id))
+    announce(session, verb="project.deleted", project_id=project_id, actor_id=user.id)
 
 
 async def project_activity(
@@ -259,11 +258,21 @@ async def update_member(
         raise Conflict("The owner's role changes only by handing ownership to another member")
     if new_role == Role.OWNER:
         check_role(access.role, Role.OWNER)
-        await session.execute(
+        # Conditional on the caller still being the owner: of two simultaneous hand-overs
+        # one wins (the other waits on the row, then finds no owner to demote: 409).
+        demoted = await session.scalar(
             update(ProjectMember)
-            .where(ProjectMember.project_id == project_id, ProjectMember.user_id == user.id)
+            .where(
+                ProjectMember.project_id == project_id,
+                ProjectMember.user_id == user.id,
+                ProjectMember.role == Role.OWNER.value,
+            )
             .values(role=Role.ADMIN.value)
+            .returning(ProjectMember.user_id)
+            .execution_options(synchronize_session=False)
         )
+        if demoted is None:
+            raise Conflict("Ownership changed meanwhile; reload and try again")
         access.project.owner_id = member_user.id
     member.role = new_role.value
     await session.flush()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Response, status
@@ -27,9 +26,10 @@ from taskflow.tasks.schemas import (
     TaskReplace,
     TaskSort,
     TaskUpdate,
+    UtcDateTime,
 )
 
-router = APIRouter(tags=["tasks"])
+router = APIRouter()
 
 QueryId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 IfMatch = Annotated[str | None, Header(description='The task\'s ETag, `"<version>"`')]
@@ -40,7 +40,7 @@ def _etag(response: Response, task: TaskPublic) -> TaskPublic:
     return task
 
 
-@router.post("/tasks", status_code=status.HTTP_201_CREATED)
+@router.post("/tasks", tags=["tasks"], status_code=status.HTTP_201_CREATED)
 async def create_task(
     session: SessionDep, user: CurrentUser, data: TaskCreate, response: Response
 ) -> TaskPublic:
@@ -50,7 +50,7 @@ async def create_task(
     return _etag(response, task)
 
 
-@router.get("/tasks")
+@router.get("/tasks", tags=["tasks"])
 async def list_tasks(
     session: SessionDep,
     user: CurrentUser,
@@ -62,8 +62,8 @@ async def list_tasks(
     assignee_id: Annotated[
         str | None, Query(pattern=r"^(me|[1-9][0-9]{0,17})$", description="A user id or `me`")
     ] = None,
-    due_before: Annotated[datetime | None, Query(description="Inclusive")] = None,
-    due_after: Annotated[datetime | None, Query(description="Inclusive")] = None,
+    due_before: Annotated[UtcDateTime | None, Query(description="Inclusive")] = None,
+    due_after: Annotated[UtcDateTime | None, Query(description="Inclusive")] = None,
     parent_id: QueryId = None,
     search: Annotated[
         SafeStr | None,
@@ -89,20 +89,20 @@ async def list_tasks(
     return await listing.list_tasks(session, user.id, filters, sort, page)
 
 
-@router.post("/tasks/bulk")
+@router.post("/tasks/bulk", tags=["tasks"])
 async def bulk(session: SessionDep, user: CurrentUser, data: BulkAction) -> BulkResult:
     """Complete, reopen, delete or move (`project_id`) many tasks: all or nothing."""
     return BulkResult(updated=await service.bulk(session, user, data))
 
 
-@router.get("/tasks/{task_id}")
+@router.get("/tasks/{task_id}", tags=["tasks"])
 async def get_task(
     session: SessionDep, user: CurrentUser, task_id: PathId, response: Response
 ) -> TaskPublic:
     return _etag(response, await service.get_task(session, user, task_id))
 
 
-@router.put("/tasks/{task_id}")
+@router.put("/tasks/{task_id}", tags=["tasks"])
 async def replace_task(
     session: SessionDep,
     user: CurrentUser,
@@ -117,7 +117,7 @@ async def replace_task(
     return _etag(response, task)
 
 
-@router.patch("/tasks/{task_id}")
+@router.patch("/tasks/{task_id}", tags=["tasks"])
 async def update_task(
     session: SessionDep,
     user: CurrentUser,
@@ -132,24 +132,26 @@ async def update_task(
     return _etag(response, task)
 
 
-@router.delete("/tasks/{task_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_task(session: SessionDep, user: CurrentUser, task_id: PathId) -> None:
-    """Its subtasks, comments and votes go with it."""
-    await service.delete_task(session, user, task_id)
+@router.delete("/tasks/{task_id}", tags=["tasks"], status_code=status.HTTP_204_NO_CONTENT)
+async def delete_task(
+    session: SessionDep, user: CurrentUser, task_id: PathId, if_match: IfMatch = None
+) -> None:
+    """Its subtasks, comments and votes go with it; a stale `If-Match` is 412."""
+    await service.delete_task(session, user, task_id, if_match=if_match)
 
 
-@router.put("/tasks/{task_id}/vote", status_code=status.HTTP_204_NO_CONTENT)
+@router.put("/tasks/{task_id}/vote", tags=["tasks"], status_code=status.HTTP_204_NO_CONTENT)
 async def vote(session: SessionDep, user: CurrentUser, task_id: PathId) -> None:
     """Idempotent: one vote per user and task."""
     await service.vote(session, user, task_id)
 
 
-@router.delete("/tasks/{task_id}/vote", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/tasks/{task_id}/vote", tags=["tasks"], status_code=status.HTTP_204_NO_CONTENT)
 async def unvote(session: SessionDep, user: CurrentUser, task_id: PathId) -> None:
     await service.unvote(session, user, task_id)
 
 
-@router.get("/tasks/{task_id}/activity")
+@router.get("/tasks/{task_id}/activity", tags=["activity"])
 async def task_activity(
     session: SessionDep, user: CurrentUser, task_id: PathId, page: PaginationDep
 ) -> Page[ActivityPublic]:
@@ -157,7 +159,7 @@ async def task_activity(
     return await service.task_activity(session, user, task_id, page)
 
 
-@router.get("/tasks/{task_id}/comments")
+@router.get("/tasks/{task_id}/comments", tags=["comments"])
 async def list_comments(
     session: SessionDep, user: CurrentUser, task_id: PathId, page: PaginationDep
 ) -> Page[CommentPublic]:
@@ -165,7 +167,7 @@ async def list_comments(
     return await comments.list_comments(session, user, task_id, page)
 
 
-@router.post("/tasks/{task_id}/comments", status_code=status.HTTP_201_CREATED)
+@router.post("/tasks/{task_id}/comments", tags=["comments"], status_code=status.HTTP_201_CREATED)
 async def create_comment(
     session: SessionDep, user: CurrentUser, task_id: PathId, data: CommentWrite
 ) -> CommentPublic:
@@ -173,7 +175,7 @@ async def create_comment(
     return await comments.create_comment(session, user, task_id, data.body)
 
 
-@router.patch("/comments/{comment_id}")
+@router.patch("/comments/{comment_id}", tags=["comments"])
 async def update_comment(
     session: SessionDep, user: CurrentUser, comment_id: PathId, data: CommentWrite
 ) -> CommentPublic:
@@ -181,20 +183,20 @@ async def update_comment(
     return await comments.update_comment(session, user, comment_id, data.body)
 
 
-@router.delete("/comments/{comment_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/comments/{comment_id}", tags=["comments"], status_code=status.HTTP_204_NO_CONTENT)
 async def delete_comment(session: SessionDep, user: CurrentUser, comment_id: PathId) -> None:
     """The author or a project admin deletes."""
     await comments.delete_comment(session, user, comment_id)
 
 
-@router.get("/projects/{project_id}/labels")
+@router.get("/projects/{project_id}/labels", tags=["labels"])
 async def list_labels(
     session: SessionDep, user: CurrentUser, project_id: PathId, page: PaginationDep
 ) -> Page[LabelPublic]:
     return await labels.list_labels(session, user, project_id, page)
 
 
-@router.post("/projects/{project_id}/labels", status_code=status.HTTP_201_CREATED)
+@router.post("/projects/{project_id}/labels", tags=["labels"], status_code=status.HTTP_201_CREATED)
 async def create_label(
     session: SessionDep, user: CurrentUser, project_id: PathId, data: LabelCreate
 ) -> LabelPublic:
@@ -202,14 +204,14 @@ async def create_label(
     return await labels.create_label(session, user, project_id, data)
 
 
-@router.patch("/labels/{label_id}")
+@router.patch("/labels/{label_id}", tags=["labels"])
 async def update_label(
     session: SessionDep, user: CurrentUser, label_id: PathId, data: LabelUpdate
 ) -> LabelPublic:
     return await labels.update_label(session, user, label_id, data)
 
 
-@router.delete("/labels/{label_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/labels/{label_id}", tags=["labels"], status_code=status.HTTP_204_NO_CONTENT)
 async def delete_label(session: SessionDep, user: CurrentUser, label_id: PathId) -> None:
     """The label comes off every task."""
     await labels.delete_label(session, user, label_id)

@@ -16,7 +16,12 @@ def _as_utc(value: datetime | None) -> datetime | None:
     # A time without an offset is taken as UTC; every time is stored in UTC.
     if value is None:
         return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # e.g. 9999-12-31T23:00-05:00 is past the last representable instant
+        raise ValueError("datetime out of range") from None
 
 
 UtcDateTime = Annotated[datetime, AfterValidator(_as_utc)]

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, insert, select, update
+from sqlalchemy import Row, and_, case, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,6 +33,8 @@ _REPLACE_DEFAULTS: dict[str, Any] = {
     "assignee_id": None,
     "label_ids": [],
 }
+# id, project_id, parent_id, status, title, the caller's role
+_BulkRow = Row[int, int, int | None, str, str, str]
 _ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')
 
 
@@ -193,7 +195,7 @@ def expected_version(if_match: str | None, current: int) -> int | None:
         match = _ETAG.match(value)
         if match and int(match.group(1)) == current:
             return current
-    raise PreconditionFailed()
+    raise PreconditionFailed(headers={"ETag": f'"{current}"'})
 
 
 async def update_task(
@@ -235,10 +237,10 @@ async def update_task(
         raise Unprocessable("title, status and priority cannot be null")
     if after["description"] is None:
         after["description"] = ""
-    if after["position"] is None:
-        after["position"] = (
-            await _next_position(session, project_id) if moving else before["position"]
-        )
+    if moving and given.get("position") is None:
+        after["position"] = await _next_position(session, project_id)  # after the last there
+    elif after["position"] is None:
+        after["position"] = before["position"]
     after["project_id"] = project_id
 
     if "parent_id" in given and (given["parent_id"] != before["parent_id"] or moving):
@@ -283,22 +285,15 @@ async def update_task(
         statement = statement.where(Task.version == expected)
     if (await session.execute(statement)).scalar_one_or_none() is None:
         # The task changed (or went) since we read it: nothing was written.
-        if expected is None:
-            raise NotFound("Task not found")
-        raise PreconditionFailed()
+        raise PreconditionFailed() if expected is not None else NotFound("Task not found")
     if new_labels != old_labels:
         await _set_labels(session, task_id, new_labels)
     if moving:
         await _move_subtasks(session, [task_id], project_id)
 
-    verb = "task.updated"
-    if "status" in changes:
-        verb = "task.completed" if after["status"] == TaskStatus.DONE else "task.reopened"
-        if before["status"] != TaskStatus.DONE and after["status"] != TaskStatus.DONE:
-            verb = "task.updated"
     record(
         session,
-        verb=verb,
+        verb=_update_verb(before["status"], after["status"]),
         project_id=project_id,
         actor_id=user.id,
         task_id=task_id,
@@ -314,6 +309,12 @@ async def update_task(
             changes={"project_id": changes["project_id"]},
         )
     return await task_view(session, user.id, task_id)
+
+
+def _update_verb(before_status: str, after_status: str) -> str:
+    if before_status != after_status and TaskStatus.DONE in (before_status, after_status):
+        return "task.completed" if after_status == TaskStatus.DONE else "task.reopened"
+    return "task.updated"
 
 
 async def _move_subtasks(
@@ -364,12 +365,20 @@ async def _after_move(session: AsyncSession, task_ids: Sequence[int], project_id
 # Delete
 
 
-async def delete_task(session: AsyncSession, user: User, task_id: int) -> None:
+async def delete_task(
+    session: AsyncSession, user: User, task_id: int, *, if_match: str | None = None
+) -> None:
     """Subtasks, comments, votes and label links go with it (database cascade)."""
     access = await require_task(session, task_id, user.id, Role.EDITOR)
     task = access.task
-    await session.execute(delete(Task).where(Task.id == task_id))
+    expected = expected_version(if_match, task.version)
+    statement = delete(Task).where(Task.id == task_id).returning(Task.id)
+    if expected is not None:
+        statement = statement.where(Task.version == expected)
+    deleted = await session.scalar(statement.execution_options(synchronize_session=False))
     session.expunge(task)
+    if deleted is None:  # changed or deleted since we read it
+        raise PreconditionFailed() if expected is not None else NotFound("Task not found")
     record(
         session,
         verb="task.deleted",
@@ -410,79 +419,90 @@ async def bulk(session: AsyncSession, user: User, data: BulkAction) -> int:
         raise NotFound(f"Task {missing[0]} not found")
     for row in rows:
         check_role(Role(row.role), Role.EDITOR)
-    now = utcnow()
-
     if data.action == "delete":
-        await session.execute(delete(Task).where(Task.id.in_(ids)))
-        for row in rows:
-            record(
-                session,
-                verb="task.deleted",
-                project_id=row.project_id,
-                actor_id=user.id,
-                task_id=row.id,
-                changes={"title": row.title},
-            )
-        return len(ids)
+        await _bulk_delete(session, user, rows)
+    elif data.action == "move":
+        if data.project_id is None:
+            raise Unprocessable("project_id: required to move tasks")
+        await _bulk_move(session, user, [found[task_id] for task_id in ids], data.project_id)
+    else:
+        await _bulk_set_status(session, user, rows, completing=data.action == "complete")
+    return len(ids)
 
-    if data.action in {"complete", "reopen"}:
-        completing = data.action == "complete"
-        changing = [row for row in rows if (row.status == TaskStatus.DONE) != completing]
-        if changing:
-            await session.execute(
-                update(Task)
-                .where(Task.id.in_([row.id for row in changing]))
-                .values(
-                    status=TaskStatus.DONE.value if completing else TaskStatus.TODO.value,
-                    completed_at=now if completing else None,
-                    version=Task.version + 1,
-                    updated_at=now,
-                )
-                .execution_options(synchronize_session=False)
-            )
-        for row in changing:
-            record(
-                session,
-                verb="task.completed" if completing else "task.reopened",
-                project_id=row.project_id,
-                actor_id=user.id,
-                task_id=row.id,
-                changes={
-                    "status": {
-                        "from": row.status,
-                        "to": TaskStatus.DONE.value if completing else TaskStatus.TODO.value,
-                    }
-                },
-            )
-        return len(ids)
 
-    # move
-    if data.project_id is None:
-        raise Unprocessable("project_id: required to move tasks")
-    target = data.project_id
-    await require_role(session, target, user.id, Role.EDITOR)
-    moving = [found[task_id] for task_id in ids if found[task_id].project_id != target]
-    position = await _next_position(session, target)
-    moving_ids = {row.id for row in moving}
-    if moving:
-        # One statement: appended to the target in their current order; a subtask keeps its
-        # parent only if the parent moves with it.
-        new_positions = {row.id: position + offset for offset, row in enumerate(moving)}
+async def _bulk_delete(session: AsyncSession, user: User, rows: Sequence[_BulkRow]) -> None:
+    await session.execute(delete(Task).where(Task.id.in_([row.id for row in rows])))
+    for row in rows:
+        record(
+            session,
+            verb="task.deleted",
+            project_id=row.project_id,
+            actor_id=user.id,
+            task_id=row.id,
+            changes={"title": row.title},
+        )
+
+
+async def _bulk_set_status(
+    session: AsyncSession, user: User, rows: Sequence[_BulkRow], *, completing: bool
+) -> None:
+    now = utcnow()
+    changing = [row for row in rows if (row.status == TaskStatus.DONE) != completing]
+    if changing:
         await session.execute(
             update(Task)
-            .where(Task.id.in_(moving_ids))
+            .where(Task.id.in_([row.id for row in changing]))
             .values(
-                project_id=target,
-                parent_id=case((Task.parent_id.in_(moving_ids), Task.parent_id), else_=None),
-                position=case(new_positions, value=Task.id),
+                status=TaskStatus.DONE.value if completing else TaskStatus.TODO.value,
+                completed_at=now if completing else None,
                 version=Task.version + 1,
                 updated_at=now,
             )
             .execution_options(synchronize_session=False)
         )
-    if moving:
-        await _after_move(session, sorted(moving_ids), target)
-        await _move_subtasks(session, sorted(moving_ids), target)
+    for row in changing:
+        record(
+            session,
+            verb="task.completed" if completing else "task.reopened",
+            project_id=row.project_id,
+            actor_id=user.id,
+            task_id=row.id,
+            changes={
+                "status": {
+                    "from": row.status,
+                    "to": TaskStatus.DONE.value if completing else TaskStatus.TODO.value,
+                }
+            },
+        )
+
+
+async def _bulk_move(
+    session: AsyncSession, user: User, rows: Sequence[_BulkRow], target: int
+) -> None:
+    """Appended to the target in the order given; subtasks follow their parents."""
+    await require_role(session, target, user.id, Role.EDITOR)
+    now = utcnow()
+    moving = [row for row in rows if row.project_id != target]
+    position = await _next_position(session, target)
+    if not moving:
+        return
+    moving_ids = {row.id for row in moving}
+    # One statement: a subtask keeps its parent only if the parent moves with it.
+    new_positions = {row.id: position + offset for offset, row in enumerate(moving)}
+    await session.execute(
+        update(Task)
+        .where(Task.id.in_(moving_ids))
+        .values(
+            project_id=target,
+            parent_id=case((Task.parent_id.in_(moving_ids), Task.parent_id), else_=None),
+            position=case(new_positions, value=Task.id),
+            version=Task.version + 1,
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    await _after_move(session, sorted(moving_ids), target)
+    await _move_subtasks(session, sorted(moving_ids), target)
     for row in moving:
         change = {"project_id": {"from": row.project_id, "to": target}}
         record(
@@ -501,7 +521,6 @@ async def bulk(session: AsyncSession, user: User, data: BulkAction) -> int:
             task_id=row.id,
             changes=change,
         )
-    return len(ids)
 
 
 # Votes
