@@ -568,7 +568,7 @@ export interface paths {
         post?: never;
         /**
          * Delete Task
-         * @description Its subtasks, comments and votes go with it.
+         * @description Its subtasks, comments and votes go with it; a stale `If-Match` is 412.
          */
         delete: operations["delete_task_api_v1_tasks__task_id__delete"];
         options?: never;
@@ -2927,7 +2927,10 @@ export interface operations {
     delete_task_api_v1_tasks__task_id__delete: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The task's ETag, `"<version>"` */
+                "if-match"?: string | null;
+            };
             path: {
                 task_id: number;
             };
