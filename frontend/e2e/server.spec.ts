@@ -31,6 +31,16 @@ test("sign up, verify, organise, board, search, sign out and in", async ({ page 
   await expect(page.getByRole("heading", { name: "Inbox" })).toBeVisible();
   await expect(page.getByText("Please verify your email")).toHaveCount(0);
 
+  // The refresh token is an HttpOnly cookie and the access token lives in memory only.
+  expect(await page.evaluate(() => document.cookie)).not.toContain("taskflow_refresh");
+  const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+  expect(stored).not.toMatch(/eyJ|token/i);
+  const cookies = await page.context().cookies();
+  const refresh = cookies.find((c) => c.name === "taskflow_refresh");
+  expect(refresh?.httpOnly).toBe(true);
+  expect(refresh?.sameSite).toBe("Strict");
+  expect(refresh?.path).toBe("/api/v1/auth");
+
   await createProject(page, "Launch");
   await quickAdd(page, ["Write announcement", "Book venue", "Order snacks"]);
 

@@ -127,6 +127,7 @@ export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" |
             </Link>
           </nav>
         </header>
+        {p?.description && <p className="muted project-description">{p.description}</p>}
         <TaskFilters
           value={filters}
           onChange={(next) => {

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState, type FormEvent } from "react";
 import { useAddComment, useComments, useCreateTask, useDeleteComment, useDeleteTask, useEditComment, useTask, useTaskActivity, useTasks, useUpdateTask, useVote } from "../api/hooks";
 import { PRIORITIES, STATUSES, roleAtLeast, type Label, type Member, type Project, type Task, type TaskUpdate, type Id } from "../api/types";
 import { useAuth } from "../auth/AuthProvider";
-import { fromDateInput, timeAgo, toDateInput } from "../lib/dates";
+import { dueInDays, fromDateInput, timeAgo, toDateInput } from "../lib/dates";
 import { useToast } from "../lib/toast";
 import { usePending } from "../lib/usePending";
 import { Markdown } from "./Markdown";
@@ -169,6 +169,16 @@ function TaskFields({ task, project, labels, members, onClose, onOpenTask }: { t
             disabled={!canEdit}
             onChange={(e) => save({ due_at: e.target.value ? fromDateInput(e.target.value) : null })}
           />
+          {canEdit && !task.due_at && (
+            <>
+              <button type="button" className="link-button" onClick={() => save({ due_at: dueInDays(0) })}>
+                Today
+              </button>
+              <button type="button" className="link-button" onClick={() => save({ due_at: dueInDays(1) })}>
+                Tomorrow
+              </button>
+            </>
+          )}
           {task.due_at && canEdit && (
             <button type="button" className="link-button" onClick={() => save({ due_at: null })}>
               Clear

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { daysUntil, dueRange, formatDue, fromDateInput, timeAgo, toDateInput } from "./dates";
+import { daysUntil, dueInDays, dueRange, formatDue, fromDateInput, timeAgo, toDateInput } from "./dates";
 
 // Local-time constructors keep these tests independent of the machine's time zone.
 const now = new Date(2026, 10, 21, 15, 30); // Sat 21 Nov 2026, 15:30 local
@@ -75,5 +75,13 @@ describe("timeAgo", () => {
     expect(timeAgo(new Date(now.getTime() - 60_000).toISOString(), now)).toBe("1 minute ago");
     expect(timeAgo(new Date(now.getTime() - 3 * 3600_000).toISOString(), now)).toBe("3 hours ago");
     expect(timeAgo(new Date(now.getTime() - 2 * 86400_000).toISOString(), now)).toBe("2 days ago");
+  });
+});
+
+describe("dueInDays", () => {
+  it("is the end of today or a later local day", () => {
+    expect(toDateInput(dueInDays(0, now))).toBe("2026-11-21");
+    expect(toDateInput(dueInDays(1, now))).toBe("2026-11-22");
+    expect(formatDue(dueInDays(1, now), now).text).toBe("Tomorrow");
   });
 });

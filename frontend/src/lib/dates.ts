@@ -20,6 +20,11 @@ export function fromDateInput(value: string): string | null {
   return d.toISOString();
 }
 
+/** The end of the local day `days` from today, as the API stores a due date. */
+export function dueInDays(days: number, now: Date = new Date()): string {
+  return new Date(now.getFullYear(), now.getMonth(), now.getDate() + days, 23, 59, 59, 0).toISOString();
+}
+
 export function startOfDay(d: Date): Date {
   return new Date(d.getFullYear(), d.getMonth(), d.getDate());
 }
