@@ -1,7 +1,15 @@
 // The web app's flows in Chromium against the in-memory fake API (no server needed).
 import { expect, test } from "@playwright/test";
 import { FakeApi } from "./fake-api";
-import { createProject, noHorizontalOverflow, quickAdd, screenshot, seriousA11yViolations, signIn, signUp } from "./helpers";
+import {
+  createProject,
+  noHorizontalOverflow,
+  quickAdd,
+  screenshot,
+  seriousA11yViolations,
+  signIn,
+  signUp,
+} from "./helpers";
 
 const ada = { email: "ada@example.com", username: "ada", password: "correct horse battery" };
 
@@ -34,7 +42,9 @@ test.describe("with the fake API", () => {
     await detail.getByLabel("Assignee").selectOption({ label: "ada (me)" });
     await expect(page.locator(".task-row", { hasText: "Write announcement" })).toContainText("@");
     await detail.getByRole("button", { name: "Edit" }).click();
-    await detail.getByLabel("Description (Markdown)").fill("Ship **on time**.\n\n<img src=x onerror=alert(1)>\n\n- [x] draft\n- [ ] review");
+    await detail
+      .getByLabel("Description (Markdown)")
+      .fill("Ship **on time**.\n\n<img src=x onerror=alert(1)>\n\n- [x] draft\n- [ ] review");
     await detail.getByRole("button", { name: "Save" }).click();
     await expect(detail.locator(".markdown strong")).toHaveText("on time");
     await expect(detail.locator(".markdown img")).toHaveCount(0);
@@ -89,14 +99,18 @@ test.describe("with the fake API", () => {
     await page.getByRole("button", { name: "Move “Order snacks” to In progress" }).click();
     await page.getByRole("button", { name: "Move “Order snacks” to To do" }).click();
     await expect(todo.locator(".card").last()).toContainText("Order snacks");
-    await todo.locator(".card", { hasText: "Order snacks" }).dragTo(todo.locator(".card", { hasText: "Write announcement" }), {
-      targetPosition: { x: 20, y: 5 },
-    });
+    await todo
+      .locator(".card", { hasText: "Order snacks" })
+      .dragTo(todo.locator(".card", { hasText: "Write announcement" }), {
+        targetPosition: { x: 20, y: 5 },
+      });
     await expect(todo.locator(".card").first()).toContainText("Order snacks");
-    await expect.poll(() => {
-      const pos = (title: string) => Number(api.tasks.find((t) => t.title === title)?.position);
-      return pos("Order snacks") < pos("Write announcement");
-    }).toBe(true);
+    await expect
+      .poll(() => {
+        const pos = (title: string) => Number(api.tasks.find((t) => t.title === title)?.position);
+        return pos("Order snacks") < pos("Write announcement");
+      })
+      .toBe(true);
 
     // keyboard move on the board
     await doing.getByRole("button", { name: "Move “Book venue” to Done" }).click();
@@ -128,7 +142,9 @@ test.describe("with the fake API", () => {
     await quickAdd(page, ["Fragile"]);
     api.failNextPatchWith = 500;
     await page.getByLabel("Complete “Fragile”").click();
-    await expect(page.getByRole("alert").filter({ hasText: "Couldn't save “Fragile”: The database is having a moment" })).toBeVisible();
+    await expect(
+      page.getByRole("alert").filter({ hasText: "Couldn't save “Fragile”: The database is having a moment" }),
+    ).toBeVisible();
     await expect(page.getByLabel("Complete “Fragile”")).not.toBeChecked();
     await expect.poll(() => api.tasks.find((t) => t.title === "Fragile")?.status).toBe("todo");
   });
@@ -245,9 +261,22 @@ test.describe("with the fake API", () => {
     // A change made while the tab was disconnected: no event will ever announce it.
     const inbox = api.projects.find((p) => p.is_inbox)!;
     api.tasks.push({
-      id: 999, project_id: inbox.id, parent_id: null, title: "Missed while offline", description: "", status: "todo",
-      priority: 0, due_at: null, completed_at: null, assignee_id: null, label_ids: [], position: 99_999,
-      created_by: api.users[0].id, created_at: new Date().toISOString(), updated_at: new Date().toISOString(), version: 1,
+      id: 999,
+      project_id: inbox.id,
+      parent_id: null,
+      title: "Missed while offline",
+      description: "",
+      status: "todo",
+      priority: 0,
+      due_at: null,
+      completed_at: null,
+      assignee_id: null,
+      label_ids: [],
+      position: 99_999,
+      created_by: api.users[0].id,
+      created_at: new Date().toISOString(),
+      updated_at: new Date().toISOString(),
+      version: 1,
     });
     await expect(page.locator(".live-live")).toBeVisible();
     await expect(page.getByRole("button", { name: "Missed while offline", exact: true })).toBeVisible();

@@ -78,7 +78,9 @@ export class FakeApi {
   private taskPublic(t: Row, userId: number) {
     return {
       ...t,
-      labels: this.labels.filter((l) => (t.label_ids as number[]).includes(l.id)).map(({ id, name, color }) => ({ id, name, color })),
+      labels: this.labels
+        .filter((l) => (t.label_ids as number[]).includes(l.id))
+        .map(({ id, name, color }) => ({ id, name, color })),
       vote_count: [...this.votes].filter((v) => v.endsWith(`:${t.id}`)).length,
       voted_by_me: this.votes.has(`${userId}:${t.id}`),
       comment_count: this.comments.filter((c) => c.task_id === t.id).length,
@@ -87,7 +89,15 @@ export class FakeApi {
   }
 
   private emit(verb: string, projectId: number, taskId: number | null, actorId: number) {
-    this.activity.unshift({ id: id("act"), actor: this.actor(actorId), verb, task_id: taskId, project_id: projectId, changes: null, created_at: now() });
+    this.activity.unshift({
+      id: id("act"),
+      actor: this.actor(actorId),
+      verb,
+      task_id: taskId,
+      project_id: projectId,
+      changes: null,
+      created_at: now(),
+    });
     for (const [ws, userId] of this.sockets) {
       if (this.members.some((m) => m.project_id === projectId && m.user_id === userId)) {
         ws.send(JSON.stringify({ type: verb, project_id: projectId, task_id: taskId, actor_id: actorId, data: {} }));
@@ -101,10 +111,27 @@ export class FakeApi {
   }
 
   createUser(email: string, username: string, password: string, verified = false) {
-    const user = { id: id("usr"), email, username, full_name: "", is_active: true, is_verified: verified, is_superuser: false, created_at: now() };
+    const user = {
+      id: id("usr"),
+      email,
+      username,
+      full_name: "",
+      is_active: true,
+      is_verified: verified,
+      is_superuser: false,
+      created_at: now(),
+    };
     this.users.push(user);
     this.passwords.set(user.id, password);
-    const inbox = { id: id("prj"), name: "Inbox", description: "", color: "#808080", is_inbox: true, archived: false, created_at: now() };
+    const inbox = {
+      id: id("prj"),
+      name: "Inbox",
+      description: "",
+      color: "#808080",
+      is_inbox: true,
+      archived: false,
+      created_at: now(),
+    };
     this.projects.push(inbox);
     this.members.push({ project_id: inbox.id, user_id: user.id, role: "owner", created_at: now() });
     return user;
@@ -144,7 +171,8 @@ export class FakeApi {
 
     // -- unauthenticated auth routes
     if (method === "POST" && path === "/auth/register") {
-      if (this.users.some((u) => u.username === body.username)) return this.json(route, 409, { detail: "Username is taken" });
+      if (this.users.some((u) => u.username === body.username))
+        return this.json(route, 409, { detail: "Username is taken" });
       if (this.users.some((u) => u.email === body.email)) return this.json(route, 409, { detail: "Email is taken" });
       return this.json(route, 201, this.createUser(String(body.email), String(body.username), String(body.password)));
     }
@@ -154,10 +182,18 @@ export class FakeApi {
       }
       const form = new URLSearchParams(request.postData() ?? "");
       const login = (form.get("username") ?? "").toLowerCase();
-      const user = this.users.find((u) => String(u.username).toLowerCase() === login || String(u.email).toLowerCase() === login);
-      if (!user || this.passwords.get(user.id) !== form.get("password")) return this.json(route, 401, { detail: "Incorrect username or password" });
+      const user = this.users.find(
+        (u) => String(u.username).toLowerCase() === login || String(u.email).toLowerCase() === login,
+      );
+      if (!user || this.passwords.get(user.id) !== form.get("password"))
+        return this.json(route, 401, { detail: "Incorrect username or password" });
       const { access, refresh } = this.issue(user.id);
-      return this.json(route, 200, { access_token: access, refresh_token: refresh, token_type: "bearer", expires_in: 900 }, { "set-cookie": this.setCookie(refresh) });
+      return this.json(
+        route,
+        200,
+        { access_token: access, refresh_token: refresh, token_type: "bearer", expires_in: 900 },
+        { "set-cookie": this.setCookie(refresh) },
+      );
     }
     if (method === "POST" && path === "/auth/refresh") {
       const token = request.headers()["x-requested-with"] === "taskflow" ? await this.cookie(route) : undefined;
@@ -165,12 +201,20 @@ export class FakeApi {
       if (!token || !session) return this.json(route, 401, { detail: "Invalid refresh token" });
       this.refresh.delete(token);
       const { access, refresh } = this.issue(session.userId, session.sid);
-      return this.json(route, 200, { access_token: access, refresh_token: refresh, token_type: "bearer", expires_in: 900 }, { "set-cookie": this.setCookie(refresh) });
+      return this.json(
+        route,
+        200,
+        { access_token: access, refresh_token: refresh, token_type: "bearer", expires_in: 900 },
+        { "set-cookie": this.setCookie(refresh) },
+      );
     }
     if (method === "POST" && path === "/auth/logout") {
       const token = await this.cookie(route);
       if (token) this.refresh.delete(token);
-      return route.fulfill({ status: 204, headers: { "set-cookie": "taskflow_refresh=; Max-Age=0; Path=/api/v1/auth" } });
+      return route.fulfill({
+        status: 204,
+        headers: { "set-cookie": "taskflow_refresh=; Max-Age=0; Path=/api/v1/auth" },
+      });
     }
     if (method === "POST" && path === "/auth/password-reset/request") return route.fulfill({ status: 202 });
     if (method === "POST" && path === "/auth/password-reset/confirm") {
@@ -201,10 +245,16 @@ export class FakeApi {
     }
     if (path === "/auth/verify/request" && method === "POST") return route.fulfill({ status: 202 });
     if (path === "/users/me/password" && method === "POST") {
-      if (this.passwords.get(me.id) !== body.current_password) return this.json(route, 400, { detail: "Current password is wrong" });
+      if (this.passwords.get(me.id) !== body.current_password)
+        return this.json(route, 400, { detail: "Current password is wrong" });
       this.passwords.set(me.id, String(body.new_password));
       const { access, refresh } = this.issue(me.id);
-      return this.json(route, 200, { access_token: access, refresh_token: refresh, token_type: "bearer", expires_in: 900 }, { "set-cookie": this.setCookie(refresh) });
+      return this.json(
+        route,
+        200,
+        { access_token: access, refresh_token: refresh, token_type: "bearer", expires_in: 900 },
+        { "set-cookie": this.setCookie(refresh) },
+      );
     }
     if (path === "/users/me" && method === "DELETE") {
       if (this.passwords.get(me.id) !== body.password) return this.json(route, 400, { detail: "Wrong password" });
@@ -224,7 +274,23 @@ export class FakeApi {
       return this.json(route, 200, label);
     }
     if (path === "/auth/sessions" && method === "GET") {
-      return this.json(route, 200, this.page([{ id: session.sid, created_at: now(), last_used_at: now(), user_agent: "Chromium", ip: "127.0.0.1", current: true }], url));
+      return this.json(
+        route,
+        200,
+        this.page(
+          [
+            {
+              id: session.sid,
+              created_at: now(),
+              last_used_at: now(),
+              user_agent: "Chromium",
+              ip: "127.0.0.1",
+              current: true,
+            },
+          ],
+          url,
+        ),
+      );
     }
     if (path === "/export" && method === "GET") return this.json(route, 200, { version: 1, projects: [] });
 
@@ -233,7 +299,15 @@ export class FakeApi {
       return this.json(route, 200, this.page(items, url));
     }
     if (path === "/projects" && method === "POST") {
-      const p = { id: id("prj"), name: body.name, description: body.description ?? "", color: body.color ?? "#808080", is_inbox: false, archived: false, created_at: now() };
+      const p = {
+        id: id("prj"),
+        name: body.name,
+        description: body.description ?? "",
+        color: body.color ?? "#808080",
+        is_inbox: false,
+        archived: false,
+        created_at: now(),
+      };
       this.projects.push(p);
       this.members.push({ project_id: p.id, user_id: me.id, role: "owner", created_at: now() });
       return this.json(route, 201, { ...p, role: "owner" });
@@ -260,18 +334,36 @@ export class FakeApi {
         .filter((x) => x.project_id === pid)
         .map((x) => {
           const u = this.users.find((y) => y.id === x.user_id)!;
-          return { user: { id: u.id, username: u.username, email: u.email, full_name: u.full_name }, role: x.role, created_at: x.created_at };
+          return {
+            user: { id: u.id, username: u.username, email: u.email, full_name: u.full_name },
+            role: x.role,
+            created_at: x.created_at,
+          };
         });
-      return method === "POST" ? this.json(route, 201, items[items.length - 1]) : this.json(route, 200, this.page(items, url));
+      return method === "POST"
+        ? this.json(route, 201, items[items.length - 1])
+        : this.json(route, 200, this.page(items, url));
     }
     if ((m = /^\/projects\/([^/]+)\/labels$/.exec(path))) {
       const pid = Number(m[1]);
       if (method === "POST") {
-        const label = { id: id("lbl"), project_id: pid, name: String(body.name), color: (body.color as string) ?? "#808080" };
+        const label = {
+          id: id("lbl"),
+          project_id: pid,
+          name: String(body.name),
+          color: (body.color as string) ?? "#808080",
+        };
         this.labels.push(label);
         return this.json(route, 201, label);
       }
-      return this.json(route, 200, this.page(this.labels.filter((l) => l.project_id === pid), url));
+      return this.json(
+        route,
+        200,
+        this.page(
+          this.labels.filter((l) => l.project_id === pid),
+          url,
+        ),
+      );
     }
 
     if (path === "/tasks" && method === "GET") {
@@ -298,11 +390,22 @@ export class FakeApi {
         const bv = key === "votes" ? 0 : (b[key] as number | string);
         return (av < bv ? -1 : av > bv ? 1 : 0) * (sort.startsWith("-") ? -1 : 1);
       });
-      return this.json(route, 200, this.page(items.map((t) => this.taskPublic(t, me.id)), url));
+      return this.json(
+        route,
+        200,
+        this.page(
+          items.map((t) => this.taskPublic(t, me.id)),
+          url,
+        ),
+      );
     }
     if (path === "/tasks" && method === "POST") {
       const parent = body.parent_id ? this.tasks.find((t) => t.id === Number(body.parent_id)) : undefined;
-      const projectId = Number((body.project_id as number) ?? parent?.project_id ?? this.projects.find((p) => p.is_inbox && myProjectIds.includes(p.id))!.id);
+      const projectId = Number(
+        (body.project_id as number) ??
+          parent?.project_id ??
+          this.projects.find((p) => p.is_inbox && myProjectIds.includes(p.id))!.id,
+      );
       const t = {
         id: id("tsk"),
         project_id: projectId,
@@ -359,11 +462,25 @@ export class FakeApi {
     }
     if ((m = /^\/tasks\/([^/]+)\/comments$/.exec(path))) {
       if (method === "POST") {
-        const c = { id: id("cmt"), task_id: Number(m[1]), author: this.actor(me.id), body: body.body, created_at: now(), updated_at: now() };
+        const c = {
+          id: id("cmt"),
+          task_id: Number(m[1]),
+          author: this.actor(me.id),
+          body: body.body,
+          created_at: now(),
+          updated_at: now(),
+        };
         this.comments.push(c);
         return this.json(route, 201, c);
       }
-      return this.json(route, 200, this.page(this.comments.filter((c) => c.task_id === Number(m![1])), url));
+      return this.json(
+        route,
+        200,
+        this.page(
+          this.comments.filter((c) => c.task_id === Number(m![1])),
+          url,
+        ),
+      );
     }
     if ((m = /^\/comments\/([^/]+)$/.exec(path))) {
       const c = this.comments.find((x) => x.id === Number(m![1]));
@@ -377,7 +494,14 @@ export class FakeApi {
       return this.json(route, 200, c);
     }
     if ((m = /^\/tasks\/([^/]+)\/activity$/.exec(path))) {
-      return this.json(route, 200, this.page(this.activity.filter((a) => a.task_id === Number(m![1])), url));
+      return this.json(
+        route,
+        200,
+        this.page(
+          this.activity.filter((a) => a.task_id === Number(m![1])),
+          url,
+        ),
+      );
     }
     return this.json(route, 404, { detail: `fake API has no ${method} ${path}` });
   }

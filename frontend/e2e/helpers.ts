@@ -9,7 +9,9 @@ const require = createRequire(import.meta.url);
 // Screenshots of the real server run are the ones shown in the docs; the fake-API
 // run keeps its own under test-results/.
 export const SCREENSHOTS =
-  process.env.TASKFLOW_E2E === "1" ? join(process.cwd(), "..", "docs", "screenshots") : join(process.cwd(), "test-results", "screenshots");
+  process.env.TASKFLOW_E2E === "1"
+    ? join(process.cwd(), "..", "docs", "screenshots")
+    : join(process.cwd(), "test-results", "screenshots");
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -54,9 +56,25 @@ export async function quickAdd(page: Page, titles: string[]): Promise<void> {
 export async function seriousA11yViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(" ")).slice(0, 3) }));
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (
+            ctx: Document,
+            opts: unknown,
+          ) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+    });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.map((n) => n.target.join(" ")).slice(0, 3),
+    }));
   });
   return violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
@@ -64,6 +82,8 @@ export async function seriousA11yViolations(page: Page): Promise<string[]> {
 }
 
 export async function noHorizontalOverflow(page: Page): Promise<void> {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   expect(overflow, "page scrolls sideways").toBeLessThanOrEqual(0);
 }

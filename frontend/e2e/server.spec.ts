@@ -1,7 +1,15 @@
 // The flows a user walks, in Chromium, against a real `taskflow serve` on a fresh
 // database (started by e2e/global-setup.ts when TASKFLOW_E2E=1).
 import { expect, test, type Page } from "@playwright/test";
-import { createProject, noHorizontalOverflow, quickAdd, screenshot, seriousA11yViolations, signIn, signUp } from "./helpers";
+import {
+  createProject,
+  noHorizontalOverflow,
+  quickAdd,
+  screenshot,
+  seriousA11yViolations,
+  signIn,
+  signUp,
+} from "./helpers";
 import { waitForLink } from "./server";
 
 test.skip(process.env.TASKFLOW_E2E !== "1", "set TASKFLOW_E2E=1 to run against a real taskflow serve");
@@ -20,7 +28,6 @@ async function verifyEmail(page: Page, email: string): Promise<void> {
   await page.goto(link);
   await expect(page.getByText("Your email is verified")).toBeVisible();
 }
-
 
 test("sign up, verify, organise, board, search, sign out and in", async ({ page }) => {
   const ada = person("ada");
@@ -50,7 +57,9 @@ test("sign up, verify, organise, board, search, sign out and in", async ({ page 
   await detail.getByLabel("Assignee").selectOption({ label: `${ada.username} (me)` });
   await expect(page.locator(".task-row", { hasText: "Write announcement" })).toContainText("@");
   await detail.getByRole("button", { name: "Edit" }).click();
-  await detail.getByLabel("Description (Markdown)").fill("Ship **on time**.\n\n<script>alert(1)</script>\n\n- [x] draft\n- [ ] review");
+  await detail
+    .getByLabel("Description (Markdown)")
+    .fill("Ship **on time**.\n\n<script>alert(1)</script>\n\n- [x] draft\n- [ ] review");
   await detail.getByRole("button", { name: "Save" }).click();
   await expect(detail.locator(".markdown strong")).toHaveText("on time");
   await expect(detail.getByText("<script>alert(1)</script>")).toBeVisible();
@@ -145,7 +154,9 @@ test("a stale board move is refused and reloaded", async ({ page, browser }) => 
   await otherPage.getByRole("complementary", { name: "Task details" }).getByLabel("Priority").selectOption("2");
   await expect(otherPage.locator(".task-row", { hasText: "Contested" })).toContainText("Medium");
   await other.close();
-  await page.locator('[data-status="todo"] .card', { hasText: "Contested" }).dragTo(page.locator('[data-status="done"]'));
+  await page
+    .locator('[data-status="todo"] .card', { hasText: "Contested" })
+    .dragTo(page.locator('[data-status="done"]'));
   // Either the live update already refreshed our copy (move succeeds) or the API said 412
   // and the app reloaded the task and told us: never a silent overwrite.
   const told = page.getByRole("alert").filter({ hasText: "changed by someone else" });
@@ -256,36 +267,36 @@ test.describe("with axe-core injected", () => {
   // tests run with the CSP on, so an inline script in the app would fail them.
   test.use({ bypassCSP: true });
 
-test("a 375 px walk and the accessibility check", async ({ page }) => {
-  const fay = person("fay");
-  await page.setViewportSize({ width: 375, height: 740 });
-  await page.goto("/login");
-  expect(await seriousA11yViolations(page)).toEqual([]);
-  await signUp(page, fay);
-  await noHorizontalOverflow(page);
-  await page.getByRole("button", { name: "Projects menu" }).click();
-  await createProject(page, "Phone");
-  await quickAdd(page, ["Small screen task"]);
-  await noHorizontalOverflow(page);
-  expect(await seriousA11yViolations(page)).toEqual([]);
-  await screenshot(page, "mobile-list");
-  await page.getByRole("button", { name: "Small screen task", exact: true }).click();
-  await expect(page.getByRole("complementary", { name: "Task details" })).toBeInViewport();
-  await noHorizontalOverflow(page);
-  expect(await seriousA11yViolations(page)).toEqual([]);
-  await screenshot(page, "mobile-detail");
-  await page.getByRole("button", { name: "← Close" }).click();
-  await page.getByRole("link", { name: "Board" }).click();
-  await expect(page.locator('[data-status="todo"] .card')).toHaveCount(1);
-  expect(await seriousA11yViolations(page)).toEqual([]);
-  await page.getByRole("link", { name: "Settings" }).click();
-  await expect(page.getByRole("heading", { name: /settings/ })).toBeVisible();
-  await noHorizontalOverflow(page);
-  expect(await seriousA11yViolations(page)).toEqual([]);
-  await page.getByRole("button", { name: "Projects menu" }).click();
-  await page.getByRole("link", { name: "Account" }).click();
-  await expect(page.getByRole("heading", { name: "Account", exact: true })).toBeVisible();
-  await noHorizontalOverflow(page);
-  expect(await seriousA11yViolations(page)).toEqual([]);
-});
+  test("a 375 px walk and the accessibility check", async ({ page }) => {
+    const fay = person("fay");
+    await page.setViewportSize({ width: 375, height: 740 });
+    await page.goto("/login");
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await signUp(page, fay);
+    await noHorizontalOverflow(page);
+    await page.getByRole("button", { name: "Projects menu" }).click();
+    await createProject(page, "Phone");
+    await quickAdd(page, ["Small screen task"]);
+    await noHorizontalOverflow(page);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, "mobile-list");
+    await page.getByRole("button", { name: "Small screen task", exact: true }).click();
+    await expect(page.getByRole("complementary", { name: "Task details" })).toBeInViewport();
+    await noHorizontalOverflow(page);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, "mobile-detail");
+    await page.getByRole("button", { name: "← Close" }).click();
+    await page.getByRole("link", { name: "Board" }).click();
+    await expect(page.locator('[data-status="todo"] .card')).toHaveCount(1);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.getByRole("link", { name: "Settings" }).click();
+    await expect(page.getByRole("heading", { name: /settings/ })).toBeVisible();
+    await noHorizontalOverflow(page);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.getByRole("button", { name: "Projects menu" }).click();
+    await page.getByRole("link", { name: "Account" }).click();
+    await expect(page.getByRole("heading", { name: "Account", exact: true })).toBeVisible();
+    await noHorizontalOverflow(page);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+  });
 });

@@ -89,7 +89,9 @@ export async function startServer(): Promise<{ baseUrl: string; mailbox: string;
   const serve = `serve --host 127.0.0.1 --port ${port}`;
   const command =
     process.env.TASKFLOW_E2E_SERVER_CMD ??
-    (existsSync(join(root, ".venv", "bin", "taskflow")) ? `.venv/bin/taskflow ${serve}` : `uv run --frozen taskflow ${serve}`);
+    (existsSync(join(root, ".venv", "bin", "taskflow"))
+      ? `.venv/bin/taskflow ${serve}`
+      : `uv run --frozen taskflow ${serve}`);
   const logFile = join(dataDir, "server.log");
   const logFd = openSync(logFile, "a");
   console.log(`taskflow serve for the browser tests: ${baseUrl}, log in ${logFile}`);

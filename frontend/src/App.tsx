@@ -31,11 +31,13 @@ function Routes() {
   const location = useLocation();
   const path = location.path;
 
-  const goSignIn = status === "signedOut" && !SIGNED_OUT_ONLY.includes(path) && path !== "/reset-password" && path !== "/verify-email";
+  const goSignIn =
+    status === "signedOut" && !SIGNED_OUT_ONLY.includes(path) && path !== "/reset-password" && path !== "/verify-email";
   const goHome = status === "signedIn" && SIGNED_OUT_ONLY.includes(path);
   useEffect(() => {
     if (goSignIn) {
-      const next = path === "/" ? "" : `?next=${encodeURIComponent(path + (location.search.size ? `?${location.search}` : ""))}`;
+      const next =
+        path === "/" ? "" : `?next=${encodeURIComponent(path + (location.search.size ? `?${location.search}` : ""))}`;
       navigate(`/login${next}`, { replace: true });
     } else if (goHome) navigate("/", { replace: true });
   }, [goSignIn, goHome, path, location.search]);

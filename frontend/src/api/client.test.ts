@@ -7,9 +7,9 @@ describe("errorMessage", () => {
   });
 
   it("names the field of a validation error", () => {
-    expect(errorMessage({ detail: [{ loc: ["body", "password"], msg: "String should have at least 8 characters" }] })).toBe(
-      "password: String should have at least 8 characters",
-    );
+    expect(
+      errorMessage({ detail: [{ loc: ["body", "password"], msg: "String should have at least 8 characters" }] }),
+    ).toBe("password: String should have at least 8 characters");
   });
 
   it("falls back for anything else", () => {

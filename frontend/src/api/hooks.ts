@@ -23,7 +23,11 @@ export function useProjects(enabled = true) {
 /** Inbox first, then by name. */
 export function sortProjects(projects: Project[]): Project[] {
   return [...projects].sort((a, b) =>
-    a.is_inbox !== b.is_inbox ? (a.is_inbox ? -1 : 1) : a.name.localeCompare(b.name, undefined, { sensitivity: "base" }),
+    a.is_inbox !== b.is_inbox
+      ? a.is_inbox
+        ? -1
+        : 1
+      : a.name.localeCompare(b.name, undefined, { sensitivity: "base" }),
   );
 }
 
@@ -246,7 +250,9 @@ export function useAddComment(taskId: Id) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: async (body: string) =>
-      unwrap(await api.POST("/api/v1/tasks/{task_id}/comments", { params: { path: { task_id: taskId } }, body: { body } })),
+      unwrap(
+        await api.POST("/api/v1/tasks/{task_id}/comments", { params: { path: { task_id: taskId } }, body: { body } }),
+      ),
     onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.task(taskId) }),
   });
 }
@@ -255,7 +261,12 @@ export function useEditComment(taskId: Id) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: async ({ commentId, body }: { commentId: Id; body: string }) =>
-      unwrap(await api.PATCH("/api/v1/comments/{comment_id}", { params: { path: { comment_id: commentId } }, body: { body } })),
+      unwrap(
+        await api.PATCH("/api/v1/comments/{comment_id}", {
+          params: { path: { comment_id: commentId } },
+          body: { body },
+        }),
+      ),
     onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.comments(taskId) }),
   });
 }
@@ -305,7 +316,9 @@ export function useAddMember(projectId: Id) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: async (body: { user: string; role: Exclude<Role, "owner"> }) =>
-      unwrap(await api.POST("/api/v1/projects/{project_id}/members", { params: { path: { project_id: projectId } }, body })),
+      unwrap(
+        await api.POST("/api/v1/projects/{project_id}/members", { params: { path: { project_id: projectId } }, body }),
+      ),
     onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.members(projectId) }),
   });
 }
@@ -345,7 +358,9 @@ export function useCreateLabel(projectId: Id) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: async (body: { name: string; color?: string }) =>
-      unwrap(await api.POST("/api/v1/projects/{project_id}/labels", { params: { path: { project_id: projectId } }, body })),
+      unwrap(
+        await api.POST("/api/v1/projects/{project_id}/labels", { params: { path: { project_id: projectId } }, body }),
+      ),
     onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.labels(projectId) }),
   });
 }

@@ -23,7 +23,9 @@ describe("query keys", () => {
   });
 
   it("maps filters to API query names", () => {
-    expect(toTaskQuery({ projectId: 7, assigneeId: "me", dueBefore: "2026-01-01T00:00:00Z", sort: "-priority" })).toEqual({
+    expect(
+      toTaskQuery({ projectId: 7, assigneeId: "me", dueBefore: "2026-01-01T00:00:00Z", sort: "-priority" }),
+    ).toEqual({
       project_id: 7,
       assignee_id: "me",
       due_before: "2026-01-01T00:00:00Z",

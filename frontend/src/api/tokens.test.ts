@@ -75,7 +75,7 @@ describe("authFetch", () => {
       seen.push(`${req.headers.get("Authorization")} ${await req.text()}`);
       return new Response(null, { status: req.headers.get("Authorization") === "Bearer fresh" ? 200 : 401 });
     });
-    const res = await authFetch(store, base)(new Request(url, { method: "POST", body: "{\"a\":1}" }));
+    const res = await authFetch(store, base)(new Request(url, { method: "POST", body: '{"a":1}' }));
     expect(res.status).toBe(200);
     expect(seen).toEqual(['Bearer stale {"a":1}', 'Bearer fresh {"a":1}']);
   });

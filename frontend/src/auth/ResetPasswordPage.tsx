@@ -21,7 +21,11 @@ export function ResetPasswordPage() {
       unwrap(await authApi.POST("/api/v1/auth/password-reset/confirm", { body: { token, new_password: password } }));
       navigate(`/login?notice=${encodeURIComponent("Password changed. Sign in with the new one.")}`, { replace: true });
     } catch (e) {
-      setError((e as { status?: number }).status === 400 ? "This link is invalid, used or expired. Ask for a new one." : (e as Error).message);
+      setError(
+        (e as { status?: number }).status === 400
+          ? "This link is invalid, used or expired. Ask for a new one."
+          : (e as Error).message,
+      );
     }
   }
 
@@ -31,8 +35,25 @@ export function ResetPasswordPage() {
         <p role="alert">This link has no token. Open the link from the email again.</p>
       ) : (
         <form onSubmit={submit} className="stack">
-          <Field label="New password" name="password" type="password" autoComplete="new-password" required minLength={8} maxLength={128} autoFocus />
-          <Field label="Repeat new password" name="confirm" type="password" autoComplete="new-password" required minLength={8} maxLength={128} />
+          <Field
+            label="New password"
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={8}
+            maxLength={128}
+            autoFocus
+          />
+          <Field
+            label="Repeat new password"
+            name="confirm"
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={8}
+            maxLength={128}
+          />
           <FormError message={error} />
           <button className="button primary" type="submit">
             Set password

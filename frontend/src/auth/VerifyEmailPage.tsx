@@ -29,7 +29,8 @@ export function VerifyEmailPage() {
       {state === "working" && <p role="status">Checking your link…</p>}
       {state === "done" && (
         <p role="status">
-          Your email is verified. {status === "signedIn" ? <Link href="/">Go to your tasks</Link> : <Link href="/login">Sign in</Link>}
+          Your email is verified.{" "}
+          {status === "signedIn" ? <Link href="/">Go to your tasks</Link> : <Link href="/login">Sign in</Link>}
         </p>
       )}
       {state === "failed" && (

@@ -74,7 +74,13 @@ function Profile() {
           hint={user.is_verified ? "Verified." : "Not verified yet."}
         />
         {emailChanged && (
-          <Field label="Current password (to change the email)" name="current_password" type="password" required autoComplete="current-password" />
+          <Field
+            label="Current password (to change the email)"
+            name="current_password"
+            type="password"
+            required
+            autoComplete="current-password"
+          />
         )}
         <FormError message={error} />
         <div className="row">
@@ -117,7 +123,15 @@ function Password() {
       <h2 id="password-heading">Password</h2>
       <form className="stack narrow" onSubmit={submit}>
         <Field label="Current password" name="current" type="password" required autoComplete="current-password" />
-        <Field label="New password" name="new" type="password" required minLength={8} maxLength={128} autoComplete="new-password" />
+        <Field
+          label="New password"
+          name="new"
+          type="password"
+          required
+          minLength={8}
+          maxLength={128}
+          autoComplete="new-password"
+        />
         <FormError message={error} />
         <div className="row">
           <button type="submit" className="button primary">
@@ -164,7 +178,8 @@ function Sessions() {
         {sessions.data?.map((s) => (
           <li key={s.id} className="session">
             <div>
-              <strong>{s.user_agent ? s.user_agent.slice(0, 80) : "Unknown device"}</strong> {s.current && <span className="badge">this device</span>}
+              <strong>{s.user_agent ? s.user_agent.slice(0, 80) : "Unknown device"}</strong>{" "}
+              {s.current && <span className="badge">this device</span>}
               <div className="muted small">
                 {s.ip ?? "unknown address"} · signed in {timeAgo(s.created_at)}
                 {s.last_used_at && ` · last used ${timeAgo(s.last_used_at)}`}
@@ -243,7 +258,10 @@ function Import() {
   return (
     <section className="card-section" aria-labelledby="import-heading">
       <h2 id="import-heading">Import</h2>
-      <p>Recreate projects from a TaskFlow export (yours or someone else's) in this account. Inbox tasks go to your Inbox.</p>
+      <p>
+        Recreate projects from a TaskFlow export (yours or someone else's) in this account. Inbox tasks go to your
+        Inbox.
+      </p>
       <form className="row wrap" onSubmit={submit}>
         <div className="field grow">
           <label htmlFor="import-file">Export file (JSON)</label>

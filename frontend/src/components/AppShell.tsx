@@ -91,13 +91,28 @@ export function AppShell() {
           {live === "live" ? "Live" : live === "connecting" ? "Connecting…" : "Offline — reconnecting"}
         </span>
         <div className="topbar-actions">
-          <button type="button" className="icon-button" aria-label="Keyboard shortcuts" onClick={() => setHelpOpen(true)}>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Keyboard shortcuts"
+            onClick={() => setHelpOpen(true)}
+          >
             ?
           </button>
-          <button type="button" className="icon-button" aria-label={`${THEME_LABEL[theme]} (change)`} title={THEME_LABEL[theme]} onClick={nextTheme}>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={`${THEME_LABEL[theme]} (change)`}
+            title={THEME_LABEL[theme]}
+            onClick={nextTheme}
+          >
             {THEME_ICON[theme]}
           </button>
-          <Link href="/account" className="account-link" aria-current={location.path === "/account" ? "page" : undefined}>
+          <Link
+            href="/account"
+            className="account-link"
+            aria-current={location.path === "/account" ? "page" : undefined}
+          >
             {user?.username}
           </Link>
           <button type="button" className="button small" onClick={() => void signOut()}>
@@ -108,7 +123,11 @@ export function AppShell() {
       {user && <VerifyBanner user={user} />}
       <div className="body">
         <div id="sidebar" className="sidebar-wrap">
-          <Sidebar activeProjectId={projectId} myTasks={location.path === "/my-tasks"} onNavigate={() => setMenuOpen(false)} />
+          <Sidebar
+            activeProjectId={projectId}
+            myTasks={location.path === "/my-tasks"}
+            onNavigate={() => setMenuOpen(false)}
+          />
         </div>
         {menuOpen && <div className="scrim" aria-hidden="true" onClick={() => setMenuOpen(false)} />}
         <main id="main" className="main" tabIndex={-1}>

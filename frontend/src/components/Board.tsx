@@ -44,7 +44,12 @@ export function Board({ query, canEdit, openTaskId, onOpen, onFocusCard }: Props
       </div>
     );
   }
-  if (query.isError) return <div className="list-state" role="alert">Couldn't load the board: {query.error.message}</div>;
+  if (query.isError)
+    return (
+      <div className="list-state" role="alert">
+        Couldn't load the board: {query.error.message}
+      </div>
+    );
 
   const tasks = query.data.items;
   const columns = boardColumns(tasks);
@@ -58,9 +63,9 @@ export function Board({ query, canEdit, openTaskId, onOpen, onFocusCard }: Props
   }
 
   function indexAt(event: DragEvent<HTMLElement>, status: TaskStatus): number {
-    const cards = Array.from((event.currentTarget as HTMLElement).querySelectorAll<HTMLElement>("[data-card-id]")).filter(
-      (el) => el.dataset.cardId !== String(dragging),
-    );
+    const cards = Array.from(
+      (event.currentTarget as HTMLElement).querySelectorAll<HTMLElement>("[data-card-id]"),
+    ).filter((el) => el.dataset.cardId !== String(dragging));
     const y = event.clientY;
     const index = cards.findIndex((el) => {
       const rect = el.getBoundingClientRect();
@@ -72,104 +77,126 @@ export function Board({ query, canEdit, openTaskId, onOpen, onFocusCard }: Props
   const hidden = query.data.total - tasks.length;
   return (
     <>
-    {hidden > 0 && (
-      <p className="notice" role="status">
-        The board shows the first {tasks.length} of {query.data.total} tasks. Narrow it with search or filters, or use the list.
-      </p>
-    )}
-    <div className="board">
-      {STATUSES.map((status, columnIndex) => {
-        const column = columns.get(status.value)!;
-        const shown = column.filter((t) => t.id !== dragging);
-        return (
-          <section
-            key={status.value}
-            className={`board-column${target?.status === status.value ? " drop-target" : ""}`}
-            aria-labelledby={`col-${status.value}`}
-            data-status={status.value}
-            onDragOver={(event) => {
-              if (!canEdit || !dragging) return;
-              event.preventDefault();
-              event.dataTransfer.dropEffect = "move";
-              const index = indexAt(event, status.value);
-              if (target?.status !== status.value || target.index !== index) setTarget({ status: status.value, index });
-            }}
-            onDragLeave={(event) => {
-              if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setTarget(null);
-            }}
-            onDrop={(event) => {
-              event.preventDefault();
-              const id = Number(event.dataTransfer.getData(MIME)) || dragging;
-              const task = tasks.find((t) => t.id === id);
-              if (task) move(task, status.value, indexAt(event, status.value));
-              setTarget(null);
-              setDragging(null);
-            }}
-          >
-            <h2 id={`col-${status.value}`} className="column-title">
-              {status.label} <span className="muted">{column.length}</span>
-            </h2>
-            <ul className="cards">
-              {column.map((task) => {
-                const flatIndex = flat.indexOf(task);
-                const indicatorBefore = target?.status === status.value && shown.indexOf(task) === target.index && task.id !== dragging;
-                return (
-                  <li
-                    key={task.id}
-                    data-card-id={task.id}
-                    data-task-id={task.id}
-                    data-card-index={flatIndex}
-                    className={`card${task.id === dragging ? " dragging" : ""}${task.id === openTaskId ? " open" : ""}${indicatorBefore ? " drop-before" : ""}`}
-                    draggable={canEdit}
-                    onDragStart={(event) => {
-                      event.dataTransfer.setData(MIME, String(task.id));
-                      event.dataTransfer.setData("text/plain", task.title);
-                      event.dataTransfer.effectAllowed = "move";
-                      setDragging(task.id);
-                    }}
-                    onDragEnd={() => {
-                      setDragging(null);
-                      setTarget(null);
-                    }}
-                  >
-                    <button type="button" className="card-title" onClick={() => onOpen(task)} onFocus={() => onFocusCard(flatIndex)}>
-                      {task.title}
-                    </button>
-                    <TaskMeta task={task} />
-                    {canEdit && (
-                      <div className="card-moves">
-                        {columnIndex > 0 && (
-                          <button
-                            type="button"
-                            className="icon-button small"
-                            aria-label={`Move “${task.title}” to ${STATUSES[columnIndex - 1].label}`}
-                            onClick={() => move(task, STATUSES[columnIndex - 1].value, columns.get(STATUSES[columnIndex - 1].value)!.length)}
-                          >
-                            ←
-                          </button>
-                        )}
-                        {columnIndex < STATUSES.length - 1 && (
-                          <button
-                            type="button"
-                            className="icon-button small"
-                            aria-label={`Move “${task.title}” to ${STATUSES[columnIndex + 1].label}`}
-                            onClick={() => move(task, STATUSES[columnIndex + 1].value, columns.get(STATUSES[columnIndex + 1].value)!.length)}
-                          >
-                            →
-                          </button>
-                        )}
-                      </div>
-                    )}
-                  </li>
-                );
-              })}
-              {target?.status === status.value && target.index >= shown.length && <li className="drop-end" aria-hidden="true" />}
-              {column.length === 0 && !target && <li className="column-empty muted">No tasks</li>}
-            </ul>
-          </section>
-        );
-      })}
-    </div>
+      {hidden > 0 && (
+        <p className="notice" role="status">
+          The board shows the first {tasks.length} of {query.data.total} tasks. Narrow it with search or filters, or use
+          the list.
+        </p>
+      )}
+      <div className="board">
+        {STATUSES.map((status, columnIndex) => {
+          const column = columns.get(status.value)!;
+          const shown = column.filter((t) => t.id !== dragging);
+          return (
+            <section
+              key={status.value}
+              className={`board-column${target?.status === status.value ? " drop-target" : ""}`}
+              aria-labelledby={`col-${status.value}`}
+              data-status={status.value}
+              onDragOver={(event) => {
+                if (!canEdit || !dragging) return;
+                event.preventDefault();
+                event.dataTransfer.dropEffect = "move";
+                const index = indexAt(event, status.value);
+                if (target?.status !== status.value || target.index !== index)
+                  setTarget({ status: status.value, index });
+              }}
+              onDragLeave={(event) => {
+                if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setTarget(null);
+              }}
+              onDrop={(event) => {
+                event.preventDefault();
+                const id = Number(event.dataTransfer.getData(MIME)) || dragging;
+                const task = tasks.find((t) => t.id === id);
+                if (task) move(task, status.value, indexAt(event, status.value));
+                setTarget(null);
+                setDragging(null);
+              }}
+            >
+              <h2 id={`col-${status.value}`} className="column-title">
+                {status.label} <span className="muted">{column.length}</span>
+              </h2>
+              <ul className="cards">
+                {column.map((task) => {
+                  const flatIndex = flat.indexOf(task);
+                  const indicatorBefore =
+                    target?.status === status.value && shown.indexOf(task) === target.index && task.id !== dragging;
+                  return (
+                    <li
+                      key={task.id}
+                      data-card-id={task.id}
+                      data-task-id={task.id}
+                      data-card-index={flatIndex}
+                      className={`card${task.id === dragging ? " dragging" : ""}${task.id === openTaskId ? " open" : ""}${indicatorBefore ? " drop-before" : ""}`}
+                      draggable={canEdit}
+                      onDragStart={(event) => {
+                        event.dataTransfer.setData(MIME, String(task.id));
+                        event.dataTransfer.setData("text/plain", task.title);
+                        event.dataTransfer.effectAllowed = "move";
+                        setDragging(task.id);
+                      }}
+                      onDragEnd={() => {
+                        setDragging(null);
+                        setTarget(null);
+                      }}
+                    >
+                      <button
+                        type="button"
+                        className="card-title"
+                        onClick={() => onOpen(task)}
+                        onFocus={() => onFocusCard(flatIndex)}
+                      >
+                        {task.title}
+                      </button>
+                      <TaskMeta task={task} />
+                      {canEdit && (
+                        <div className="card-moves">
+                          {columnIndex > 0 && (
+                            <button
+                              type="button"
+                              className="icon-button small"
+                              aria-label={`Move “${task.title}” to ${STATUSES[columnIndex - 1].label}`}
+                              onClick={() =>
+                                move(
+                                  task,
+                                  STATUSES[columnIndex - 1].value,
+                                  columns.get(STATUSES[columnIndex - 1].value)!.length,
+                                )
+                              }
+                            >
+                              ←
+                            </button>
+                          )}
+                          {columnIndex < STATUSES.length - 1 && (
+                            <button
+                              type="button"
+                              className="icon-button small"
+                              aria-label={`Move “${task.title}” to ${STATUSES[columnIndex + 1].label}`}
+                              onClick={() =>
+                                move(
+                                  task,
+                                  STATUSES[columnIndex + 1].value,
+                                  columns.get(STATUSES[columnIndex + 1].value)!.length,
+                                )
+                              }
+                            >
+                              →
+                            </button>
+                          )}
+                        </div>
+                      )}
+                    </li>
+                  );
+                })}
+                {target?.status === status.value && target.index >= shown.length && (
+                  <li className="drop-end" aria-hidden="true" />
+                )}
+                {column.length === 0 && !target && <li className="column-empty muted">No tasks</li>}
+              </ul>
+            </section>
+          );
+        })}
+      </div>
     </>
   );
 }

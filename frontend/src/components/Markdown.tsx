@@ -42,7 +42,15 @@ function block(b: Block, i: number): ReactNode {
     case "list": {
       const items = b.items.map((item, j) => (
         <li key={j}>
-          {item.checked !== undefined && <input type="checkbox" checked={item.checked} readOnly disabled aria-label={item.checked ? "done" : "not done"} />}
+          {item.checked !== undefined && (
+            <input
+              type="checkbox"
+              checked={item.checked}
+              readOnly
+              disabled
+              aria-label={item.checked ? "done" : "not done"}
+            />
+          )}
           {inline(item.children)}
         </li>
       ));

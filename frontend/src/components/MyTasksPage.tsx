@@ -13,7 +13,15 @@ import { TaskList } from "./TaskList";
 const PAGE_SIZE = 50;
 
 /** The detail panel for a task of any project: loads that project's labels and members. */
-function AnyTaskDetail({ taskId, onClose, onOpenTask }: { taskId: Id; onClose: () => void; onOpenTask: (id: Id) => void }) {
+function AnyTaskDetail({
+  taskId,
+  onClose,
+  onOpenTask,
+}: {
+  taskId: Id;
+  onClose: () => void;
+  onOpenTask: (id: Id) => void;
+}) {
   const task = useTask(taskId);
   const projectId = task.data?.project_id;
   const project = useProject(projectId);

@@ -60,23 +60,27 @@ export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" |
     [members.data],
   );
 
-  const openTask = (task: Task | undefined) =>
-    navigate(withSearch(location, { task: task ? String(task.id) : null }));
+  const openTask = (task: Task | undefined) => navigate(withSearch(location, { task: task ? String(task.id) : null }));
   // Closing the panel puts the keyboard focus back on the task it showed.
   const closeTask = () => {
     const id = openTaskId;
     openTask(undefined);
     requestAnimationFrame(() =>
-      document.querySelector<HTMLButtonElement>(`[data-task-id="${id}"] .task-title, [data-task-id="${id}"] .card-title`)?.focus(),
+      document
+        .querySelector<HTMLButtonElement>(`[data-task-id="${id}"] .task-title, [data-task-id="${id}"] .card-title`)
+        ?.focus(),
     );
   };
-  const toggle = (task: Task) =>
-    update.mutate({ task, changes: { status: task.status === "done" ? "todo" : "done" } });
+  const toggle = (task: Task) => update.mutate({ task, changes: { status: task.status === "done" ? "todo" : "done" } });
 
   function focusRow(index: number) {
     const clamped = Math.max(0, Math.min(items.length - 1, index));
     setSelected(clamped);
-    document.querySelector<HTMLButtonElement>(`[data-task-index="${clamped}"] .task-title, [data-card-index="${clamped}"] .card-title`)?.focus();
+    document
+      .querySelector<HTMLButtonElement>(
+        `[data-task-index="${clamped}"] .task-title, [data-card-index="${clamped}"] .card-title`,
+      )
+      ?.focus();
   }
 
   useShortcuts({
@@ -107,70 +111,85 @@ export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" |
 
   return (
     <MemberNames.Provider value={memberNames}>
-    <div className={`project-page${openTaskId ? " with-detail" : ""}`}>
-      <section className="project-content" aria-labelledby="project-title">
-        <header className="project-header">
-          <h1 id="project-title">
-            {p && <span className="dot big" style={{ background: p.color ?? "var(--muted)" }} aria-hidden="true" />}
-            {name}
-            {p?.archived && <span className="badge">Archived</span>}
-          </h1>
-          <nav className="tabs" aria-label="Project views">
-            <Link href={`/projects/${projectId}`} className="tab" aria-current={view === "list" ? "page" : undefined}>
-              List
-            </Link>
-            <Link href={`/projects/${projectId}/board`} className="tab" aria-current={view === "board" ? "page" : undefined}>
-              Board
-            </Link>
-            <Link href={`/projects/${projectId}/settings`} className="tab">
-              Settings
-            </Link>
-          </nav>
-        </header>
-        {p?.description && <p className="muted project-description">{p.description}</p>}
-        <TaskFilters
-          value={filters}
-          onChange={(next) => {
-            setFilters(next);
-            setOffset(0);
-          }}
-          labels={labels.data ?? []}
-          members={members.data ?? []}
-          searchRef={searchRef}
-          showStatus={view === "list"}
-        />
-        <QuickAdd projectId={projectId} inputRef={quickAddRef} disabled={!!p && !canEdit} filtered={mayHideNewTask(filters)} />
-        {view === "list" ? (
-          <TaskList
-            query={tasks}
-            rows={rows}
-            selected={selected}
-            openTaskId={openTaskId}
-            canEdit={canEdit}
-            filtered={isFiltered(filters)}
-            onToggle={toggle}
-            onOpen={openTask}
-            onFocusRow={setSelected}
-            offset={offset}
-            pageSize={PAGE_SIZE}
-            onOffset={setOffset}
+      <div className={`project-page${openTaskId ? " with-detail" : ""}`}>
+        <section className="project-content" aria-labelledby="project-title">
+          <header className="project-header">
+            <h1 id="project-title">
+              {p && <span className="dot big" style={{ background: p.color ?? "var(--muted)" }} aria-hidden="true" />}
+              {name}
+              {p?.archived && <span className="badge">Archived</span>}
+            </h1>
+            <nav className="tabs" aria-label="Project views">
+              <Link href={`/projects/${projectId}`} className="tab" aria-current={view === "list" ? "page" : undefined}>
+                List
+              </Link>
+              <Link
+                href={`/projects/${projectId}/board`}
+                className="tab"
+                aria-current={view === "board" ? "page" : undefined}
+              >
+                Board
+              </Link>
+              <Link href={`/projects/${projectId}/settings`} className="tab">
+                Settings
+              </Link>
+            </nav>
+          </header>
+          {p?.description && <p className="muted project-description">{p.description}</p>}
+          <TaskFilters
+            value={filters}
+            onChange={(next) => {
+              setFilters(next);
+              setOffset(0);
+            }}
+            labels={labels.data ?? []}
+            members={members.data ?? []}
+            searchRef={searchRef}
+            showStatus={view === "list"}
           />
-        ) : (
-          <Board query={tasks} canEdit={canEdit} openTaskId={openTaskId} onOpen={openTask} onFocusCard={setSelected} />
+          <QuickAdd
+            projectId={projectId}
+            inputRef={quickAddRef}
+            disabled={!!p && !canEdit}
+            filtered={mayHideNewTask(filters)}
+          />
+          {view === "list" ? (
+            <TaskList
+              query={tasks}
+              rows={rows}
+              selected={selected}
+              openTaskId={openTaskId}
+              canEdit={canEdit}
+              filtered={isFiltered(filters)}
+              onToggle={toggle}
+              onOpen={openTask}
+              onFocusRow={setSelected}
+              offset={offset}
+              pageSize={PAGE_SIZE}
+              onOffset={setOffset}
+            />
+          ) : (
+            <Board
+              query={tasks}
+              canEdit={canEdit}
+              openTaskId={openTaskId}
+              onOpen={openTask}
+              onFocusCard={setSelected}
+            />
+          )}
+        </section>
+        {openTaskId && (
+          <TaskDetail
+            key={openTaskId}
+            taskId={openTaskId}
+            project={p}
+            labels={labels.data ?? []}
+            members={members.data ?? []}
+            onClose={closeTask}
+            onOpenTask={(id) => navigate(withSearch(location, { task: String(id) }))}
+          />
         )}
-      </section>
-      {openTaskId && (
-        <TaskDetail
-          key={openTaskId}
-          taskId={openTaskId}
-          project={p}
-          labels={labels.data ?? []}
-          members={members.data ?? []}
-          onClose={closeTask}
-          onOpenTask={(id) => navigate(withSearch(location, { task: String(id) }))}
-        />
-      )}
-    </div>
+      </div>
     </MemberNames.Provider>
   );
 }

@@ -22,8 +22,18 @@ import { PROJECT_COLORS } from "./Sidebar";
 
 export function ProjectSettings({ projectId }: { projectId: Id }) {
   const project = useProject(projectId);
-  if (project.isPending) return <p className="pad muted" role="status">Loading…</p>;
-  if (project.isError) return <p className="pad">Project not found. <Link href="/">Go to your Inbox</Link></p>;
+  if (project.isPending)
+    return (
+      <p className="pad muted" role="status">
+        Loading…
+      </p>
+    );
+  if (project.isError)
+    return (
+      <p className="pad">
+        Project not found. <Link href="/">Go to your Inbox</Link>
+      </p>
+    );
   const p = project.data;
   return (
     <div className="settings pad">
@@ -84,7 +94,9 @@ function GeneralSettings({ project }: { project: Project }) {
     <section className="card-section" aria-labelledby="general-heading">
       <h2 id="general-heading">General</h2>
       <form className="stack narrow" onSubmit={submit}>
-        {!project.is_inbox && <Field label="Name" name="name" defaultValue={project.name} required maxLength={100} disabled={!canAdmin} />}
+        {!project.is_inbox && (
+          <Field label="Name" name="name" defaultValue={project.name} required maxLength={100} disabled={!canAdmin} />
+        )}
         <Field label="Description" name="description" defaultValue={project.description ?? ""} disabled={!canAdmin} />
         <fieldset className="colors" disabled={!canAdmin}>
           <legend>Color</legend>
@@ -136,7 +148,10 @@ function MembersSettings({ project }: { project: Project }) {
     const form = event.currentTarget;
     const data = new FormData(form);
     try {
-      await add.mutateAsync({ user: String(data.get("user")).trim(), role: String(data.get("role")) as Exclude<Role, "owner"> });
+      await add.mutateAsync({
+        user: String(data.get("user")).trim(),
+        role: String(data.get("role")) as Exclude<Role, "owner">,
+      });
       form.reset();
       toast("Member added.");
     } catch (e) {
@@ -225,7 +240,9 @@ function MembersSettings({ project }: { project: Project }) {
           </button>
         </form>
       )}
-      <p className="muted small">Owner: everything. Admin: members, settings, labels. Editor: tasks. Viewer: read, comment, vote.</p>
+      <p className="muted small">
+        Owner: everything. Admin: members, settings, labels. Editor: tasks. Viewer: read, comment, vote.
+      </p>
     </section>
   );
 }
@@ -277,11 +294,17 @@ function LabelsSettings({ project }: { project: Project }) {
               disabled={!canAdmin}
               onBlur={(e) => {
                 const name = e.target.value.trim();
-                if (name && name !== l.name) update.mutate({ labelId: l.id, name }, { onError: (err) => toast(err.message, "error") });
+                if (name && name !== l.name)
+                  update.mutate({ labelId: l.id, name }, { onError: (err) => toast(err.message, "error") });
               }}
             />
             {canAdmin && (
-              <button type="button" className="button small" aria-label={`Delete label ${l.name}`} onClick={() => remove.mutate(l.id)}>
+              <button
+                type="button"
+                className="button small"
+                aria-label={`Delete label ${l.name}`}
+                onClick={() => remove.mutate(l.id)}
+              >
                 Delete
               </button>
             )}

@@ -5,7 +5,18 @@ import type { Project, Id } from "../api/types";
 import { Link, navigate } from "../lib/router";
 import { useToast } from "../lib/toast";
 
-export const PROJECT_COLORS = ["#db4035", "#ff9933", "#fad000", "#7ecc49", "#299438", "#14aaf5", "#4073ff", "#884dff", "#eb96eb", "#808080"];
+export const PROJECT_COLORS = [
+  "#db4035",
+  "#ff9933",
+  "#fad000",
+  "#7ecc49",
+  "#299438",
+  "#14aaf5",
+  "#4073ff",
+  "#884dff",
+  "#eb96eb",
+  "#808080",
+];
 
 function ProjectLink({ project, active, onNavigate }: { project: Project; active: boolean; onNavigate: () => void }) {
   return (
@@ -32,7 +43,15 @@ function ProjectLink({ project, active, onNavigate }: { project: Project; active
   );
 }
 
-export function Sidebar({ activeProjectId, myTasks, onNavigate }: { activeProjectId?: Id; myTasks: boolean; onNavigate: () => void }) {
+export function Sidebar({
+  activeProjectId,
+  myTasks,
+  onNavigate,
+}: {
+  activeProjectId?: Id;
+  myTasks: boolean;
+  onNavigate: () => void;
+}) {
   const projects = useProjects();
   const create = useCreateProject();
   const toast = useToast();
@@ -63,14 +82,23 @@ export function Sidebar({ activeProjectId, myTasks, onNavigate }: { activeProjec
     <nav className="sidebar" aria-label="Projects">
       <ul className="project-list views">
         <li>
-          <Link href="/my-tasks" className={`project-link${myTasks ? " active" : ""}`} aria-current={myTasks ? "page" : undefined} onClick={onNavigate}>
-            <span className="view-icon" aria-hidden="true">@</span>
+          <Link
+            href="/my-tasks"
+            className={`project-link${myTasks ? " active" : ""}`}
+            aria-current={myTasks ? "page" : undefined}
+            onClick={onNavigate}
+          >
+            <span className="view-icon" aria-hidden="true">
+              @
+            </span>
             <span className="project-name">Assigned to me</span>
           </Link>
         </li>
         <li className="account-item">
           <Link href="/account" className="project-link" onClick={onNavigate}>
-            <span className="view-icon" aria-hidden="true">☺</span>
+            <span className="view-icon" aria-hidden="true">
+              ☺
+            </span>
             <span className="project-name">Account</span>
           </Link>
         </li>
@@ -121,7 +149,12 @@ export function Sidebar({ activeProjectId, myTasks, onNavigate }: { activeProjec
       </ul>
       {archived.length > 0 && (
         <div className="archived">
-          <button type="button" className="link-button" aria-expanded={showArchived} onClick={() => setShowArchived((s) => !s)}>
+          <button
+            type="button"
+            className="link-button"
+            aria-expanded={showArchived}
+            onClick={() => setShowArchived((s) => !s)}
+          >
             {showArchived ? "Hide" : "Show"} archived ({archived.length})
           </button>
           {showArchived && (

@@ -1,7 +1,29 @@
 // The detail panel: every field of one task, its subtasks, comments, votes and history.
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import { useAddComment, useComments, useCreateTask, useDeleteComment, useDeleteTask, useEditComment, useTask, useTaskActivity, useTasks, useUpdateTask, useVote } from "../api/hooks";
-import { PRIORITIES, STATUSES, roleAtLeast, type Label, type Member, type Project, type Task, type TaskUpdate, type Id } from "../api/types";
+import {
+  useAddComment,
+  useComments,
+  useCreateTask,
+  useDeleteComment,
+  useDeleteTask,
+  useEditComment,
+  useTask,
+  useTaskActivity,
+  useTasks,
+  useUpdateTask,
+  useVote,
+} from "../api/hooks";
+import {
+  PRIORITIES,
+  STATUSES,
+  roleAtLeast,
+  type Label,
+  type Member,
+  type Project,
+  type Task,
+  type TaskUpdate,
+  type Id,
+} from "../api/types";
 import { useAuth } from "../auth/AuthProvider";
 import { dueInDays, fromDateInput, timeAgo, toDateInput } from "../lib/dates";
 import { useToast } from "../lib/toast";
@@ -18,7 +40,10 @@ type Props = {
 };
 
 function describeActivity(verb: string, changes: Record<string, unknown> | null): string {
-  const what = verb.replace(/^task\./, "").replace(/^comment\./, "comment ").replace(/_/g, " ");
+  const what = verb
+    .replace(/^task\./, "")
+    .replace(/^comment\./, "comment ")
+    .replace(/_/g, " ");
   const fields = changes ? Object.keys(changes).filter((k) => k !== "version" && k !== "updated_at") : [];
   return fields.length && verb === "task.updated" ? `changed ${fields.join(", ")}` : what;
 }
@@ -143,7 +168,12 @@ function TaskFields({ task, project, labels, members, onClose, onOpenTask }: { t
 
       <div className="detail-grid">
         <label htmlFor="detail-status">Status</label>
-        <select id="detail-status" value={task.status} disabled={!canEdit} onChange={(e) => save({ status: e.target.value as Task["status"] })}>
+        <select
+          id="detail-status"
+          value={task.status}
+          disabled={!canEdit}
+          onChange={(e) => save({ status: e.target.value as Task["status"] })}
+        >
           {STATUSES.map((s) => (
             <option key={s.value} value={s.value}>
               {s.label}
@@ -152,7 +182,12 @@ function TaskFields({ task, project, labels, members, onClose, onOpenTask }: { t
         </select>
 
         <label htmlFor="detail-priority">Priority</label>
-        <select id="detail-priority" value={task.priority} disabled={!canEdit} onChange={(e) => save({ priority: Number(e.target.value) })}>
+        <select
+          id="detail-priority"
+          value={task.priority}
+          disabled={!canEdit}
+          onChange={(e) => save({ priority: Number(e.target.value) })}
+        >
           {PRIORITIES.map((p) => (
             <option key={p.value} value={p.value}>
               {p.value} · {p.label}
@@ -187,7 +222,12 @@ function TaskFields({ task, project, labels, members, onClose, onOpenTask }: { t
         </div>
 
         <label htmlFor="detail-assignee">Assignee</label>
-        <select id="detail-assignee" value={task.assignee_id ?? ""} disabled={!canEdit} onChange={(e) => save({ assignee_id: e.target.value ? Number(e.target.value) : null })}>
+        <select
+          id="detail-assignee"
+          value={task.assignee_id ?? ""}
+          disabled={!canEdit}
+          onChange={(e) => save({ assignee_id: e.target.value ? Number(e.target.value) : null })}
+        >
           <option value="">Nobody</option>
           {members.map((m) => (
             <option key={m.user.id} value={m.user.id}>
@@ -199,7 +239,9 @@ function TaskFields({ task, project, labels, members, onClose, onOpenTask }: { t
 
         <span id="detail-labels">Labels</span>
         <div className="label-picker" role="group" aria-labelledby="detail-labels">
-          {labels.length === 0 && <span className="muted">No labels in this project{isAdmin ? " — add some in Settings" : ""}.</span>}
+          {labels.length === 0 && (
+            <span className="muted">No labels in this project{isAdmin ? " — add some in Settings" : ""}.</span>
+          )}
           {labels.map((l) => {
             const on = chosen.includes(l.id);
             return (
@@ -223,7 +265,12 @@ function TaskFields({ task, project, labels, members, onClose, onOpenTask }: { t
       </div>
 
       <div className="row">
-        <button type="button" className={`button small${task.voted_by_me ? " pressed" : ""}`} aria-pressed={task.voted_by_me} onClick={() => vote.mutate(task)}>
+        <button
+          type="button"
+          className={`button small${task.voted_by_me ? " pressed" : ""}`}
+          aria-pressed={task.voted_by_me}
+          onClick={() => vote.mutate(task)}
+        >
           ▲ {task.voted_by_me ? "Voted" : "Vote"} · {task.vote_count}
         </button>
         {canEdit && (
@@ -311,7 +358,10 @@ function Subtasks({ task, canEdit, onOpenTask }: { task: Task; canEdit: boolean;
     const text = title.trim();
     if (!text) return;
     setTitle("");
-    create.mutate({ title: text, parent_id: task.id }, { onError: (e) => toast(`Couldn't add the subtask: ${e.message}`, "error") });
+    create.mutate(
+      { title: text, parent_id: task.id },
+      { onError: (e) => toast(`Couldn't add the subtask: ${e.message}`, "error") },
+    );
   }
 
   const items = subtasks.data?.items ?? [];
@@ -319,7 +369,12 @@ function Subtasks({ task, canEdit, onOpenTask }: { task: Task; canEdit: boolean;
   return (
     <section className="detail-section" aria-labelledby="subtasks-heading">
       <h3 id="subtasks-heading">
-        Subtasks {items.length > 0 && <span className="muted">{done}/{items.length}</span>}
+        Subtasks{" "}
+        {items.length > 0 && (
+          <span className="muted">
+            {done}/{items.length}
+          </span>
+        )}
       </h3>
       <ul className="subtasks">
         {items.map((sub) => (
@@ -329,7 +384,9 @@ function Subtasks({ task, canEdit, onOpenTask }: { task: Task; canEdit: boolean;
               checked={sub.status === "done"}
               disabled={!canEdit}
               aria-label={`${sub.status === "done" ? "Reopen" : "Complete"} subtask “${sub.title}”`}
-              onChange={() => update.mutate({ task: sub, changes: { status: sub.status === "done" ? "todo" : "done" } })}
+              onChange={() =>
+                update.mutate({ task: sub, changes: { status: sub.status === "done" ? "todo" : "done" } })
+              }
             />
             <button type="button" className="link-button" onClick={() => onOpenTask(sub.id)}>
               {sub.title}
@@ -342,7 +399,13 @@ function Subtasks({ task, canEdit, onOpenTask }: { task: Task; canEdit: boolean;
           <label htmlFor="new-subtask" className="visually-hidden">
             New subtask
           </label>
-          <input id="new-subtask" value={title} onChange={(e) => setTitle(e.target.value)} placeholder="Add a subtask" maxLength={500} />
+          <input
+            id="new-subtask"
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+            placeholder="Add a subtask"
+            maxLength={500}
+          />
           <button type="submit" className="button small" disabled={!title.trim()}>
             Add
           </button>
@@ -383,7 +446,9 @@ function Comments({ task, isAdmin }: { task: Task; isAdmin: boolean }) {
 
   return (
     <section className="detail-section" aria-labelledby="comments-heading">
-      <h3 id="comments-heading">Comments {task.comment_count > 0 && <span className="muted">{task.comment_count}</span>}</h3>
+      <h3 id="comments-heading">
+        Comments {task.comment_count > 0 && <span className="muted">{task.comment_count}</span>}
+      </h3>
       {comments.isPending && <p className="muted">Loading comments…</p>}
       <ul className="comments">
         {comments.data?.map((c) => (
@@ -405,7 +470,9 @@ function Comments({ task, isAdmin }: { task: Task; isAdmin: boolean }) {
                   type="button"
                   className="link-button small"
                   aria-label={`Delete comment by ${c.author.username}`}
-                  onClick={() => remove.mutate(c.id, { onError: (e) => toast(`Couldn't delete: ${e.message}`, "error") })}
+                  onClick={() =>
+                    remove.mutate(c.id, { onError: (e) => toast(`Couldn't delete: ${e.message}`, "error") })
+                  }
                 >
                   Delete
                 </button>
@@ -436,7 +503,9 @@ function Comments({ task, isAdmin }: { task: Task; isAdmin: boolean }) {
             ) : (
               <Markdown source={c.body} />
             )}
-            {Date.parse(c.updated_at) - Date.parse(c.created_at) > 1000 && editing?.id !== c.id && <span className="muted small">(edited)</span>}
+            {Date.parse(c.updated_at) - Date.parse(c.created_at) > 1000 && editing?.id !== c.id && (
+              <span className="muted small">(edited)</span>
+            )}
           </li>
         ))}
       </ul>

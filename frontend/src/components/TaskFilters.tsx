@@ -40,7 +40,12 @@ export const SORTS: [TaskSort, string][] = [
 /** Whether anything but the defaults narrows the list (for the empty-state message). */
 export function isFiltered(f: FilterState): boolean {
   return (
-    f.search.trim() !== "" || f.status !== "open" || f.priority !== "" || f.labelId !== "" || f.assigneeId !== "" || f.due !== ""
+    f.search.trim() !== "" ||
+    f.status !== "open" ||
+    f.priority !== "" ||
+    f.labelId !== "" ||
+    f.assigneeId !== "" ||
+    f.due !== ""
   );
 }
 
@@ -74,11 +79,23 @@ type Props = {
   acrossProjects?: boolean;
 };
 
-export function TaskFilters({ value, onChange, labels, members, searchRef, showStatus, acrossProjects = false }: Props) {
+export function TaskFilters({
+  value,
+  onChange,
+  labels,
+  members,
+  searchRef,
+  showStatus,
+  acrossProjects = false,
+}: Props) {
   const set = <K extends keyof FilterState>(key: K, v: FilterState[K]) => onChange({ ...value, [key]: v });
   const [open, setOpen] = useState(false);
   const active =
-    value.priority !== "" || value.labelId !== "" || value.assigneeId !== "" || value.due !== "" || value.status !== "open";
+    value.priority !== "" ||
+    value.labelId !== "" ||
+    value.assigneeId !== "" ||
+    value.due !== "" ||
+    value.status !== "open";
   return (
     <div className={`filters${open ? " filters-open" : ""}`} role="search">
       <div className="filter search-filter">
@@ -107,83 +124,91 @@ export function TaskFilters({ value, onChange, labels, members, searchRef, showS
         Filters{active ? " •" : ""}
       </button>
       <div className="more-filters" id="more-filters">
-      {showStatus && (
+        {showStatus && (
+          <div className="filter">
+            <label htmlFor="filter-status">Status</label>
+            <select
+              id="filter-status"
+              value={value.status}
+              onChange={(e) => set("status", e.target.value as StatusChoice)}
+            >
+              <option value="open">Open</option>
+              <option value="all">All</option>
+              <option value="todo">To do</option>
+              <option value="in_progress">In progress</option>
+              <option value="done">Done</option>
+            </select>
+          </div>
+        )}
         <div className="filter">
-          <label htmlFor="filter-status">Status</label>
-          <select id="filter-status" value={value.status} onChange={(e) => set("status", e.target.value as StatusChoice)}>
-            <option value="open">Open</option>
-            <option value="all">All</option>
-            <option value="todo">To do</option>
-            <option value="in_progress">In progress</option>
-            <option value="done">Done</option>
+          <label htmlFor="filter-priority">Priority</label>
+          <select id="filter-priority" value={value.priority} onChange={(e) => set("priority", e.target.value)}>
+            <option value="">Any</option>
+            {[...PRIORITIES].reverse().map((p) => (
+              <option key={p.value} value={p.value}>
+                {p.label}
+              </option>
+            ))}
           </select>
         </div>
-      )}
-      <div className="filter">
-        <label htmlFor="filter-priority">Priority</label>
-        <select id="filter-priority" value={value.priority} onChange={(e) => set("priority", e.target.value)}>
-          <option value="">Any</option>
-          {[...PRIORITIES].reverse().map((p) => (
-            <option key={p.value} value={p.value}>
-              {p.label}
-            </option>
-          ))}
-        </select>
-      </div>
-      {!acrossProjects && (
-      <>
-      <div className="filter">
-        <label htmlFor="filter-label">Label</label>
-        <select id="filter-label" value={value.labelId} onChange={(e) => set("labelId", e.target.value)}>
-          <option value="">Any</option>
-          {labels.map((l) => (
-            <option key={l.id} value={l.id}>
-              {l.name}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="filter">
-        <label htmlFor="filter-assignee">Assignee</label>
-        <select id="filter-assignee" value={value.assigneeId} onChange={(e) => set("assigneeId", e.target.value)}>
-          <option value="">Anyone</option>
-          <option value="me">Me</option>
-          {members.map((m) => (
-            <option key={m.user.id} value={m.user.id}>
-              {m.user.full_name || m.user.username}
-            </option>
-          ))}
-        </select>
-      </div>
-      </>
-      )}
-      <div className="filter">
-        <label htmlFor="filter-due">Due</label>
-        <select id="filter-due" value={value.due} onChange={(e) => set("due", e.target.value as DueFilter)}>
-          <option value="">Any time</option>
-          <option value="overdue">Overdue</option>
-          <option value="today">Today</option>
-          <option value="week">Next 7 days</option>
-          <option value="later">Later</option>
-        </select>
-      </div>
-      {showStatus && (
-      <div className="filter">
-        <label htmlFor="filter-sort">Sort</label>
-        <select id="filter-sort" value={value.sort} onChange={(e) => set("sort", e.target.value as TaskSort)}>
-          {SORTS.map(([v, label]) => (
-            <option key={v} value={v}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </div>
-      )}
-      {active && (
-        <button type="button" className="link-button" onClick={() => onChange({ ...DEFAULT_FILTERS, search: value.search, sort: value.sort })}>
-          Clear filters
-        </button>
-      )}
+        {!acrossProjects && (
+          <>
+            <div className="filter">
+              <label htmlFor="filter-label">Label</label>
+              <select id="filter-label" value={value.labelId} onChange={(e) => set("labelId", e.target.value)}>
+                <option value="">Any</option>
+                {labels.map((l) => (
+                  <option key={l.id} value={l.id}>
+                    {l.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="filter">
+              <label htmlFor="filter-assignee">Assignee</label>
+              <select id="filter-assignee" value={value.assigneeId} onChange={(e) => set("assigneeId", e.target.value)}>
+                <option value="">Anyone</option>
+                <option value="me">Me</option>
+                {members.map((m) => (
+                  <option key={m.user.id} value={m.user.id}>
+                    {m.user.full_name || m.user.username}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </>
+        )}
+        <div className="filter">
+          <label htmlFor="filter-due">Due</label>
+          <select id="filter-due" value={value.due} onChange={(e) => set("due", e.target.value as DueFilter)}>
+            <option value="">Any time</option>
+            <option value="overdue">Overdue</option>
+            <option value="today">Today</option>
+            <option value="week">Next 7 days</option>
+            <option value="later">Later</option>
+          </select>
+        </div>
+        {showStatus && (
+          <div className="filter">
+            <label htmlFor="filter-sort">Sort</label>
+            <select id="filter-sort" value={value.sort} onChange={(e) => set("sort", e.target.value as TaskSort)}>
+              {SORTS.map(([v, label]) => (
+                <option key={v} value={v}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+        {active && (
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => onChange({ ...DEFAULT_FILTERS, search: value.search, sort: value.sort })}
+          >
+            Clear filters
+          </button>
+        )}
       </div>
     </div>
   );

@@ -24,7 +24,22 @@ type Props = {
   onOffset: (offset: number) => void;
 };
 
-export function TaskList({ query, rows, selected, openTaskId, canEdit, canEditTask, filtered, emptyHint, onToggle, onOpen, onFocusRow, offset, pageSize, onOffset }: Props) {
+export function TaskList({
+  query,
+  rows,
+  selected,
+  openTaskId,
+  canEdit,
+  canEditTask,
+  filtered,
+  emptyHint,
+  onToggle,
+  onOpen,
+  onFocusRow,
+  offset,
+  pageSize,
+  onOffset,
+}: Props) {
   if (query.isPending) {
     return (
       <div className="list-state" role="status">
@@ -51,7 +66,13 @@ export function TaskList({ query, rows, selected, openTaskId, canEdit, canEditTa
         ) : (
           <>
             <p className="empty-title">All clear.</p>
-            <p className="muted">{emptyHint ?? <>Add a task above — press <kbd>q</kbd> from anywhere.</>}</p>
+            <p className="muted">
+              {emptyHint ?? (
+                <>
+                  Add a task above — press <kbd>q</kbd> from anywhere.
+                </>
+              )}
+            </p>
           </>
         )}
       </div>
@@ -61,7 +82,11 @@ export function TaskList({ query, rows, selected, openTaskId, canEdit, canEditTa
   const to = offset + rows.length;
   return (
     <>
-      <ul className={`task-list${query.isPlaceholderData ? " stale" : ""}`} aria-label="Tasks" aria-busy={query.isFetching}>
+      <ul
+        className={`task-list${query.isPlaceholderData ? " stale" : ""}`}
+        aria-label="Tasks"
+        aria-busy={query.isFetching}
+      >
         {rows.map(({ task, depth }, index) => (
           <TaskRow
             key={task.id}
@@ -79,13 +104,23 @@ export function TaskList({ query, rows, selected, openTaskId, canEdit, canEditTa
       </ul>
       {total > pageSize || offset > 0 ? (
         <nav className="pager" aria-label="Pages">
-          <button type="button" className="button small" disabled={offset === 0} onClick={() => onOffset(Math.max(0, offset - pageSize))}>
+          <button
+            type="button"
+            className="button small"
+            disabled={offset === 0}
+            onClick={() => onOffset(Math.max(0, offset - pageSize))}
+          >
             ← Previous
           </button>
           <span>
             {from}–{to} of {total}
           </span>
-          <button type="button" className="button small" disabled={to >= total} onClick={() => onOffset(offset + pageSize)}>
+          <button
+            type="button"
+            className="button small"
+            disabled={to >= total}
+            onClick={() => onOffset(offset + pageSize)}
+          >
             Next →
           </button>
         </nav>

@@ -10,7 +10,11 @@ export const MemberNames = createContext<Map<Id, string>>(new Map());
 export function PriorityBadge({ priority }: { priority: number }) {
   if (!priority) return null;
   const label = PRIORITIES.find((p) => p.value === priority)?.label ?? String(priority);
-  return <span className={`badge priority priority-${priority}`}>P{5 - priority} · {label}</span>;
+  return (
+    <span className={`badge priority priority-${priority}`}>
+      P{5 - priority} · {label}
+    </span>
+  );
 }
 
 export function DueBadge({ dueAt, done }: { dueAt: string | null; done: boolean }) {
@@ -35,8 +39,18 @@ export function LabelChip({ name, color }: { name: string; color: string | null 
 
 function CommentIcon() {
   return (
-    <svg width="12" height="12" viewBox="0 0 16 16" aria-hidden="true" focusable="false" style={{ verticalAlign: "-1px" }}>
-      <path fill="currentColor" d="M2 2h12a1 1 0 0 1 1 1v8a1 1 0 0 1-1 1H6l-3.5 3v-3H2a1 1 0 0 1-1-1V3a1 1 0 0 1 1-1z" />
+    <svg
+      width="12"
+      height="12"
+      viewBox="0 0 16 16"
+      aria-hidden="true"
+      focusable="false"
+      style={{ verticalAlign: "-1px" }}
+    >
+      <path
+        fill="currentColor"
+        d="M2 2h12a1 1 0 0 1 1 1v8a1 1 0 0 1-1 1H6l-3.5 3v-3H2a1 1 0 0 1-1-1V3a1 1 0 0 1 1-1z"
+      />
     </svg>
   );
 }
@@ -46,7 +60,11 @@ export function TaskMeta({ task }: { task: Task }) {
   const done = task.status === "done";
   const assignee = task.assignee_id !== null ? names.get(task.assignee_id) : undefined;
   const parts = [
-    task.status === "in_progress" && <span key="s" className="badge status-in_progress">In progress</span>,
+    task.status === "in_progress" && (
+      <span key="s" className="badge status-in_progress">
+        In progress
+      </span>
+    ),
     task.priority > 0 && <PriorityBadge key="p" priority={task.priority} />,
     task.due_at && <DueBadge key="d" dueAt={task.due_at} done={done} />,
     ...task.labels.map((l) => <LabelChip key={l.id} name={l.name} color={l.color} />),
@@ -55,7 +73,11 @@ export function TaskMeta({ task }: { task: Task }) {
         <span className="visually-hidden">Assigned to </span>@{assignee}
       </span>
     ),
-    task.parent_id && <span key="sub" className="badge">Subtask</span>,
+    task.parent_id && (
+      <span key="sub" className="badge">
+        Subtask
+      </span>
+    ),
     task.comment_count > 0 && (
       <span key="c" className="count" title="Comments">
         <CommentIcon /> {task.comment_count}

@@ -19,7 +19,11 @@ type Props = {
 export function TaskRow({ task, depth, index, selected, open, canEdit, onToggle, onOpen, onFocus }: Props) {
   const [done, setDone] = usePending(task.status === "done");
   return (
-    <li className={`task-row${depth ? " subtask" : ""}${selected ? " selected" : ""}${open ? " open" : ""}${done ? " done" : ""}`} data-task-index={index} data-task-id={task.id}>
+    <li
+      className={`task-row${depth ? " subtask" : ""}${selected ? " selected" : ""}${open ? " open" : ""}${done ? " done" : ""}`}
+      data-task-index={index}
+      data-task-id={task.id}
+    >
       <input
         type="checkbox"
         className={`complete priority-ring-${task.priority}`}

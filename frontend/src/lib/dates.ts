@@ -34,7 +34,15 @@ export function endOfDay(d: Date): Date {
 }
 
 function addDays(d: Date, days: number): Date {
-  return new Date(d.getFullYear(), d.getMonth(), d.getDate() + days, d.getHours(), d.getMinutes(), d.getSeconds(), d.getMilliseconds());
+  return new Date(
+    d.getFullYear(),
+    d.getMonth(),
+    d.getDate() + days,
+    d.getHours(),
+    d.getMinutes(),
+    d.getSeconds(),
+    d.getMilliseconds(),
+  );
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -58,7 +66,10 @@ export function formatDue(iso: string, now: Date = new Date()): DueLabel {
     return { text: due.toLocaleDateString("en-GB", { weekday: "long" }), tone };
   }
   const sameYear = due.getFullYear() === now.getFullYear();
-  const text = due.toLocaleDateString("en-GB", sameYear ? { day: "numeric", month: "short" } : { day: "numeric", month: "short", year: "numeric" });
+  const text = due.toLocaleDateString(
+    "en-GB",
+    sameYear ? { day: "numeric", month: "short" } : { day: "numeric", month: "short", year: "numeric" },
+  );
   return { text, tone };
 }
 

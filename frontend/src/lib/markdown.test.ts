@@ -39,7 +39,13 @@ describe("markdown", () => {
 
   it("nests emphasis", () => {
     expect(parseInline("**bold _it_**")).toEqual([
-      { kind: "strong", children: [{ kind: "text", text: "bold " }, { kind: "em", children: [{ kind: "text", text: "it" }] }] },
+      {
+        kind: "strong",
+        children: [
+          { kind: "text", text: "bold " },
+          { kind: "em", children: [{ kind: "text", text: "it" }] },
+        ],
+      },
     ]);
   });
 });

@@ -23,7 +23,8 @@ export function safeHref(href: string): string | null {
   return null;
 }
 
-const INLINE = /(`[^`]+`)|(\*\*[^*]+\*\*)|(__[^_]+__)|(\*[^*\s][^*]*\*)|(_[^_\s][^_]*_)|(\[[^\]]+\]\([^)\s]+\))|(https?:\/\/[^\s<>()]+[^\s<>().,;:!?'"])/;
+const INLINE =
+  /(`[^`]+`)|(\*\*[^*]+\*\*)|(__[^_]+__)|(\*[^*\s][^*]*\*)|(_[^_\s][^_]*_)|(\[[^\]]+\]\([^)\s]+\))|(https?:\/\/[^\s<>()]+[^\s<>().,;:!?'"])/;
 
 export function parseInline(source: string): Inline[] {
   const out: Inline[] = [];
@@ -100,12 +101,7 @@ export function parseMarkdown(source: string): Block[] {
       continue;
     }
     const body: string[] = [];
-    while (
-      i < lines.length &&
-      lines[i].trim() &&
-      !/^```|^#{1,3}\s|^>/.test(lines[i]) &&
-      !LIST_ITEM.test(lines[i])
-    ) {
+    while (i < lines.length && lines[i].trim() && !/^```|^#{1,3}\s|^>/.test(lines[i]) && !LIST_ITEM.test(lines[i])) {
       body.push(lines[i++].trim());
     }
     blocks.push({ kind: "paragraph", children: parseInline(body.join(" ")) });

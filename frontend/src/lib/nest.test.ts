@@ -24,6 +24,10 @@ describe("nestSubtasks", () => {
 
   it("loses and duplicates nothing", () => {
     const tasks = [t(1), t(2, 1), t(3, 1), t(4, 2), t(5, 9)];
-    expect(nestSubtasks(tasks).map((n) => n.task.id).sort()).toEqual([1, 2, 3, 4, 5]);
+    expect(
+      nestSubtasks(tasks)
+        .map((n) => n.task.id)
+        .sort(),
+    ).toEqual([1, 2, 3, 4, 5]);
   });
 });
