@@ -4,6 +4,7 @@ import { ApiError, api, unwrap } from "./client";
 import { queryKeys, toTaskQuery, type TaskFilters } from "./queryKeys";
 import type { Id, Label, Page, Project, Role, Task, TaskCreate, TaskUpdate } from "./types";
 import { useToast } from "../lib/toast";
+import { resubscribeLive } from "../live/useLiveUpdates";
 
 const ALL = 100; // the API's largest page: enough for projects, members and labels
 
@@ -287,7 +288,10 @@ export function useCreateProject() {
   return useMutation({
     mutationFn: async (body: { name: string; color?: string; description?: string }) =>
       unwrap(await api.POST("/api/v1/projects", { body })),
-    onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.projects }),
+    onSuccess: () => {
+      resubscribeLive(); // hear the new project's events on this tab's socket
+      return qc.invalidateQueries({ queryKey: queryKeys.projects });
+    },
   });
 }
 

@@ -132,3 +132,16 @@ describe("LiveConnection", () => {
     expect(liveUrl({ protocol: "http:", host: "127.0.0.1:8000" })).toBe("ws://127.0.0.1:8000/api/v1/ws");
   });
 });
+
+describe("LiveConnection.resubscribe", () => {
+  it("authenticates again on a ready socket, and not before", () => {
+    const { live, sockets } = setup();
+    live.start();
+    sockets[0].open();
+    live.resubscribe();
+    expect(sockets[0].sent).toHaveLength(1);
+    sockets[0].message({ type: "ready" });
+    live.resubscribe();
+    expect(JSON.parse(sockets[0].sent[1])).toEqual({ type: "auth", token: "t1" });
+  });
+});

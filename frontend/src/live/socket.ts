@@ -79,6 +79,15 @@ export class LiveConnection {
     }
   }
 
+  /**
+   * Authenticate again on the open socket, which makes the server reload the user's
+   * projects: used after joining or creating a project.
+   */
+  resubscribe(): void {
+    const token = this.options.getToken();
+    if (token && this.socket && this.readyOnThisSocket) this.socket.send(JSON.stringify({ type: "auth", token }));
+  }
+
   private connect(): void {
     if (this.stopped) return;
     const token = this.options.getToken();
