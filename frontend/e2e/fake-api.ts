@@ -1,0 +1,508 @@
+// An in-memory stand-in for the TaskFlow API (SPEC §3), installed with page.route,
+// so the web app's screens can be walked in a real browser without a server.
+import type { BrowserContext, Route, WebSocketRoute } from "@playwright/test";
+
+type Row = Record<string, unknown> & { id: number };
+
+let counter = 0;
+// Integer ids like the API; the prefix only documents what the id is for.
+const id = (_prefix: string) => ++counter;
+const now = () => new Date().toISOString();
+
+export class FakeApi {
+  users: Row[] = [];
+  passwords = new Map<number, string>();
+  projects: Row[] = [];
+  members: { project_id: number; user_id: number; role: string; created_at: string }[] = [];
+  labels: (Row & { project_id: number })[] = [];
+  tasks: Row[] = [];
+  comments: Row[] = [];
+  votes = new Set<string>();
+  activity: Row[] = [];
+  sessions = new Map<string, { userId: number; sid: number }>(); // access token -> user
+  refresh = new Map<string, { userId: number; sid: number }>(); // refresh cookie -> user
+  sockets = new Map<WebSocketRoute, number>(); // socket -> user id
+  /** Set to make the next PATCH /tasks/{id} answer 412 (stale version). */
+  failNextPatchWith412 = false;
+  /** Set to make the next PATCH /tasks/{id} fail with this status (e.g. 500). */
+  failNextPatchWith: number | null = null;
+
+  async install(context: BrowserContext): Promise<void> {
+    await context.route("**/api/v1/**", (route) => this.handle(route));
+    await context.routeWebSocket(/\/api\/v1\/ws$/, (ws) => this.socket(ws));
+  }
+
+  // ---- helpers -------------------------------------------------------------
+
+  private json(route: Route, status: number, body?: unknown, headers: Record<string, string> = {}) {
+    return route.fulfill({
+      status,
+      headers: { "content-type": "application/json", ...headers },
+      body: body === undefined ? "" : JSON.stringify(body),
+    });
+  }
+
+  private page<T>(items: T[], url: URL) {
+    const limit = Number(url.searchParams.get("limit") ?? 20);
+    const offset = Number(url.searchParams.get("offset") ?? 0);
+    return { items: items.slice(offset, offset + limit), total: items.length, limit, offset };
+  }
+
+  private publicUser(u: Row) {
+    const { ...rest } = u;
+    return rest;
+  }
+
+  private issue(userId: number, sid = id("sid")) {
+    const access = `access-${id("access")}`;
+    const refresh = `refresh-${id("refresh")}`;
+    this.sessions.set(access, { userId, sid });
+    this.refresh.set(refresh, { userId, sid });
+    return { access, refresh };
+  }
+
+  private async cookie(route: Route): Promise<string | undefined> {
+    const header = (await route.request().allHeaders())["cookie"] ?? "";
+    return /taskflow_refresh=([^;]+)/.exec(header)?.[1];
+  }
+
+  private setCookie(value: string) {
+    return `taskflow_refresh=${value}; HttpOnly; SameSite=Strict; Path=/api/v1/auth`;
+  }
+
+  private projectFor(userId: number, p: Row) {
+    const m = this.members.find((x) => x.project_id === p.id && x.user_id === userId);
+    return m ? { ...p, role: m.role } : null;
+  }
+
+  private taskPublic(t: Row, userId: number) {
+    return {
+      ...t,
+      labels: this.labels
+        .filter((l) => (t.label_ids as number[]).includes(l.id))
+        .map(({ id, name, color }) => ({ id, name, color })),
+      vote_count: [...this.votes].filter((v) => v.endsWith(`:${t.id}`)).length,
+      voted_by_me: this.votes.has(`${userId}:${t.id}`),
+      comment_count: this.comments.filter((c) => c.task_id === t.id).length,
+      label_ids: undefined,
+    };
+  }
+
+  private emit(verb: string, projectId: number, taskId: number | null, actorId: number) {
+    this.activity.unshift({
+      id: id("act"),
+      actor: this.actor(actorId),
+      verb,
+      task_id: taskId,
+      project_id: projectId,
+      changes: null,
+      created_at: now(),
+    });
+    for (const [ws, userId] of this.sockets) {
+      if (this.members.some((m) => m.project_id === projectId && m.user_id === userId)) {
+        ws.send(JSON.stringify({ type: verb, project_id: projectId, task_id: taskId, actor_id: actorId, data: {} }));
+      }
+    }
+  }
+
+  private actor(userId: number) {
+    const u = this.users.find((x) => x.id === userId)!;
+    return { id: u.id, username: u.username };
+  }
+
+  createUser(email: string, username: string, password: string, verified = false) {
+    const user = {
+      id: id("usr"),
+      email,
+      username,
+      full_name: "",
+      is_active: true,
+      is_verified: verified,
+      is_superuser: false,
+      created_at: now(),
+    };
+    this.users.push(user);
+    this.passwords.set(user.id, password);
+    const inbox = {
+      id: id("prj"),
+      name: "Inbox",
+      description: "",
+      color: "#808080",
+      is_inbox: true,
+      archived: false,
+      created_at: now(),
+    };
+    this.projects.push(inbox);
+    this.members.push({ project_id: inbox.id, user_id: user.id, role: "owner", created_at: now() });
+    return user;
+  }
+
+  // ---- WebSocket -------------------------------------------------------------
+
+  private socket(ws: WebSocketRoute) {
+    ws.onMessage((message) => {
+      const data = JSON.parse(String(message)) as { type: string; token?: string };
+      if (data.type !== "auth") return;
+      const session = data.token ? this.sessions.get(data.token) : undefined;
+      if (!session) {
+        void ws.close({ code: 4401, reason: "unauthorized" });
+        return;
+      }
+      this.sockets.set(ws, session.userId);
+      ws.send(JSON.stringify({ type: "ready" }));
+    });
+    ws.onClose(() => this.sockets.delete(ws));
+  }
+
+  // ---- HTTP ------------------------------------------------------------------
+
+  private async handle(route: Route) {
+    const request = route.request();
+    const url = new URL(request.url());
+    const path = url.pathname.replace(/^\/api\/v1/, "");
+    const method = request.method();
+    const body = (() => {
+      try {
+        return (request.postDataJSON() ?? {}) as Record<string, unknown>;
+      } catch {
+        return {} as Record<string, unknown>;
+      }
+    })();
+
+    // -- unauthenticated auth routes
+    if (method === "POST" && path === "/auth/register") {
+      if (this.users.some((u) => u.username === body.username))
+        return this.json(route, 409, { detail: "Username is taken" });
+      if (this.users.some((u) => u.email === body.email)) return this.json(route, 409, { detail: "Email is taken" });
+      return this.json(route, 201, this.createUser(String(body.email), String(body.username), String(body.password)));
+    }
+    if (method === "POST" && path === "/auth/token") {
+      if (!request.headers()["content-type"]?.startsWith("application/x-www-form-urlencoded")) {
+        return this.json(route, 422, { detail: [{ loc: ["body", "username"], msg: "Field required" }] });
+      }
+      const form = new URLSearchParams(request.postData() ?? "");
+      const login = (form.get("username") ?? "").toLowerCase();
+      const user = this.users.find(
+        (u) => String(u.username).toLowerCase() === login || String(u.email).toLowerCase() === login,
+      );
+      if (!user || this.passwords.get(user.id) !== form.get("password"))
+        return this.json(route, 401, { detail: "Incorrect username or password" });
+      const { access, refresh } = this.issue(user.id);
+      return this.json(
+        route,
+        200,
+        { access_token: access, refresh_token: refresh, token_type: "bearer", expires_in: 900 },
+        { "set-cookie": this.setCookie(refresh) },
+      );
+    }
+    if (method === "POST" && path === "/auth/refresh") {
+      const token = request.headers()["x-requested-with"] === "taskflow" ? await this.cookie(route) : undefined;
+      const session = token ? this.refresh.get(token) : undefined;
+      if (!token || !session) return this.json(route, 401, { detail: "Invalid refresh token" });
+      this.refresh.delete(token);
+      const { access, refresh } = this.issue(session.userId, session.sid);
+      return this.json(
+        route,
+        200,
+        { access_token: access, refresh_token: refresh, token_type: "bearer", expires_in: 900 },
+        { "set-cookie": this.setCookie(refresh) },
+      );
+    }
+    if (method === "POST" && path === "/auth/logout") {
+      const token = await this.cookie(route);
+      if (token) this.refresh.delete(token);
+      return route.fulfill({
+        status: 204,
+        headers: { "set-cookie": "taskflow_refresh=; Max-Age=0; Path=/api/v1/auth" },
+      });
+    }
+    if (method === "POST" && path === "/auth/password-reset/request") return route.fulfill({ status: 202 });
+    if (method === "POST" && path === "/auth/password-reset/confirm") {
+      const user = this.users.find((u) => `reset-${u.id}` === body.token);
+      if (!user) return this.json(route, 400, { detail: "Invalid token" });
+      this.passwords.set(user.id, String(body.new_password));
+      return route.fulfill({ status: 204 });
+    }
+    if (method === "POST" && path === "/auth/verify/confirm") {
+      const user = this.users.find((u) => `verify-${u.id}` === body.token);
+      if (!user) return this.json(route, 400, { detail: "Invalid token" });
+      user.is_verified = true;
+      return this.json(route, 200, user);
+    }
+
+    // -- everything else needs a bearer token
+    const auth = request.headers()["authorization"] ?? "";
+    const session = this.sessions.get(auth.replace(/^Bearer /, ""));
+    if (!session) return this.json(route, 401, { detail: "Not authenticated" }, { "www-authenticate": "Bearer" });
+    const me = this.users.find((u) => u.id === session.userId)!;
+    const myProjectIds = this.members.filter((m) => m.user_id === me.id).map((m) => m.project_id);
+    let m: RegExpExecArray | null;
+
+    if (path === "/users/me" && method === "GET") return this.json(route, 200, this.publicUser(me));
+    if (path === "/users/me" && method === "PATCH") {
+      Object.assign(me, body);
+      return this.json(route, 200, me);
+    }
+    if (path === "/auth/verify/request" && method === "POST") return route.fulfill({ status: 202 });
+    if (path === "/users/me/password" && method === "POST") {
+      if (this.passwords.get(me.id) !== body.current_password)
+        return this.json(route, 400, { detail: "Current password is wrong" });
+      this.passwords.set(me.id, String(body.new_password));
+      const { access, refresh } = this.issue(me.id);
+      return this.json(
+        route,
+        200,
+        { access_token: access, refresh_token: refresh, token_type: "bearer", expires_in: 900 },
+        { "set-cookie": this.setCookie(refresh) },
+      );
+    }
+    if (path === "/users/me" && method === "DELETE") {
+      if (this.passwords.get(me.id) !== body.password) return this.json(route, 400, { detail: "Wrong password" });
+      this.users = this.users.filter((u) => u !== me);
+      return route.fulfill({ status: 204 });
+    }
+    if ((m = /^\/auth\/sessions\/([^/]+)$/.exec(path)) && method === "DELETE") return route.fulfill({ status: 204 });
+    if (path === "/auth/logout-all" && method === "POST") return route.fulfill({ status: 204 });
+    if ((m = /^\/labels\/([^/]+)$/.exec(path))) {
+      const label = this.labels.find((l) => l.id === Number(m![1]));
+      if (!label) return this.json(route, 404, { detail: "Label not found" });
+      if (method === "DELETE") {
+        this.labels = this.labels.filter((l) => l !== label);
+        return route.fulfill({ status: 204 });
+      }
+      Object.assign(label, body);
+      return this.json(route, 200, label);
+    }
+    if (path === "/auth/sessions" && method === "GET") {
+      return this.json(
+        route,
+        200,
+        this.page(
+          [
+            {
+              id: session.sid,
+              created_at: now(),
+              last_used_at: now(),
+              user_agent: "Chromium",
+              ip: "127.0.0.1",
+              current: true,
+            },
+          ],
+          url,
+        ),
+      );
+    }
+    if (path === "/export" && method === "GET") return this.json(route, 200, { version: 1, projects: [] });
+
+    if (path === "/projects" && method === "GET") {
+      const items = this.projects.map((p) => this.projectFor(me.id, p)).filter(Boolean);
+      return this.json(route, 200, this.page(items, url));
+    }
+    if (path === "/projects" && method === "POST") {
+      const p = {
+        id: id("prj"),
+        name: body.name,
+        description: body.description ?? "",
+        color: body.color ?? "#808080",
+        is_inbox: false,
+        archived: false,
+        created_at: now(),
+      };
+      this.projects.push(p);
+      this.members.push({ project_id: p.id, user_id: me.id, role: "owner", created_at: now() });
+      return this.json(route, 201, { ...p, role: "owner" });
+    }
+    if ((m = /^\/projects\/([^/]+)$/.exec(path))) {
+      const p = this.projects.find((x) => x.id === Number(m![1]) && myProjectIds.includes(x.id));
+      if (!p) return this.json(route, 404, { detail: "Project not found" });
+      if (method === "PATCH") Object.assign(p, body);
+      if (method === "DELETE") {
+        this.projects = this.projects.filter((x) => x !== p);
+        return route.fulfill({ status: 204 });
+      }
+      return this.json(route, 200, this.projectFor(me.id, p));
+    }
+    if ((m = /^\/projects\/([^/]+)\/members$/.exec(path))) {
+      const pid = Number(m[1]);
+      if (method === "POST") {
+        const user = this.users.find((u) => u.username === body.user || u.email === body.user);
+        if (!user) return this.json(route, 404, { detail: "No such user" });
+        this.members.push({ project_id: pid, user_id: user.id, role: String(body.role), created_at: now() });
+        this.emit("member.added", pid, null, me.id);
+      }
+      const items = this.members
+        .filter((x) => x.project_id === pid)
+        .map((x) => {
+          const u = this.users.find((y) => y.id === x.user_id)!;
+          return {
+            user: { id: u.id, username: u.username, email: u.email, full_name: u.full_name },
+            role: x.role,
+            created_at: x.created_at,
+          };
+        });
+      return method === "POST"
+        ? this.json(route, 201, items[items.length - 1])
+        : this.json(route, 200, this.page(items, url));
+    }
+    if ((m = /^\/projects\/([^/]+)\/labels$/.exec(path))) {
+      const pid = Number(m[1]);
+      if (method === "POST") {
+        const label = {
+          id: id("lbl"),
+          project_id: pid,
+          name: String(body.name),
+          color: (body.color as string) ?? "#808080",
+        };
+        this.labels.push(label);
+        return this.json(route, 201, label);
+      }
+      return this.json(
+        route,
+        200,
+        this.page(
+          this.labels.filter((l) => l.project_id === pid),
+          url,
+        ),
+      );
+    }
+
+    if (path === "/tasks" && method === "GET") {
+      let items = this.tasks.filter((t) => myProjectIds.includes(Number(t.project_id)));
+      const q = url.searchParams;
+      if (q.get("project_id")) items = items.filter((t) => t.project_id === Number(q.get("project_id")));
+      if (q.get("parent_id")) items = items.filter((t) => t.parent_id === Number(q.get("parent_id")));
+      const statuses = q.getAll("status");
+      if (statuses.length) items = items.filter((t) => statuses.includes(String(t.status)));
+      if (q.get("assignee_id")) {
+        const who = q.get("assignee_id") === "me" ? me.id : Number(q.get("assignee_id"));
+        items = items.filter((t) => t.assignee_id === who);
+      }
+      if (q.get("priority")) items = items.filter((t) => t.priority === Number(q.get("priority")));
+      if (q.get("label_id")) items = items.filter((t) => (t.label_ids as number[]).includes(Number(q.get("label_id"))));
+      if (q.get("search")) {
+        const words = q.get("search")!.toLowerCase().split(/\s+/);
+        items = items.filter((t) => words.every((w) => `${t.title} ${t.description ?? ""}`.toLowerCase().includes(w)));
+      }
+      const sort = q.get("sort") ?? "position";
+      const key = sort.replace(/^-/, "");
+      items = [...items].sort((a, b) => {
+        const av = key === "votes" ? 0 : (a[key] as number | string);
+        const bv = key === "votes" ? 0 : (b[key] as number | string);
+        return (av < bv ? -1 : av > bv ? 1 : 0) * (sort.startsWith("-") ? -1 : 1);
+      });
+      return this.json(
+        route,
+        200,
+        this.page(
+          items.map((t) => this.taskPublic(t, me.id)),
+          url,
+        ),
+      );
+    }
+    if (path === "/tasks" && method === "POST") {
+      const parent = body.parent_id ? this.tasks.find((t) => t.id === Number(body.parent_id)) : undefined;
+      const projectId = Number(
+        (body.project_id as number) ??
+          parent?.project_id ??
+          this.projects.find((p) => p.is_inbox && myProjectIds.includes(p.id))!.id,
+      );
+      const t = {
+        id: id("tsk"),
+        project_id: projectId,
+        parent_id: body.parent_id ?? null,
+        title: body.title,
+        description: body.description ?? "",
+        status: body.status ?? "todo",
+        priority: body.priority ?? 0,
+        due_at: body.due_at ?? null,
+        completed_at: null,
+        assignee_id: body.assignee_id ?? null,
+        label_ids: body.label_ids ?? [],
+        position: this.tasks.length * 1024 + 1024,
+        created_by: me.id,
+        created_at: now(),
+        updated_at: now(),
+        version: 1,
+      };
+      this.tasks.push(t);
+      this.emit("task.created", projectId, t.id, me.id);
+      return this.json(route, 201, this.taskPublic(t, me.id), { etag: '"1"' });
+    }
+    if ((m = /^\/tasks\/([^/]+)$/.exec(path))) {
+      const t = this.tasks.find((x) => x.id === Number(m![1]) && myProjectIds.includes(Number(x.project_id)));
+      if (!t) return this.json(route, 404, { detail: "Task not found" });
+      if (method === "PATCH" && this.failNextPatchWith !== null) {
+        const status = this.failNextPatchWith;
+        this.failNextPatchWith = null;
+        return this.json(route, status, { detail: "The database is having a moment" });
+      }
+      if (method === "PATCH") {
+        const ifMatch = request.headers()["if-match"];
+        if (this.failNextPatchWith412 || (ifMatch && ifMatch !== `"${t.version}"`)) {
+          this.failNextPatchWith412 = false;
+          return this.json(route, 412, { detail: "The task was changed by someone else" });
+        }
+        for (const [k, v] of Object.entries(body)) t[k] = v;
+        if (body.status) t.completed_at = body.status === "done" ? now() : null;
+        t.version = Number(t.version) + 1;
+        t.updated_at = now();
+        this.emit(body.status === "done" ? "task.completed" : "task.updated", Number(t.project_id), t.id, me.id);
+      }
+      if (method === "DELETE") {
+        this.tasks = this.tasks.filter((x) => x !== t);
+        this.emit("task.deleted", Number(t.project_id), t.id, me.id);
+        return route.fulfill({ status: 204 });
+      }
+      return this.json(route, 200, this.taskPublic(t, me.id), { etag: `"${t.version}"` });
+    }
+    if ((m = /^\/tasks\/([^/]+)\/vote$/.exec(path))) {
+      if (method === "PUT") this.votes.add(`${me.id}:${m[1]}`);
+      else this.votes.delete(`${me.id}:${m[1]}`);
+      return route.fulfill({ status: 204 });
+    }
+    if ((m = /^\/tasks\/([^/]+)\/comments$/.exec(path))) {
+      if (method === "POST") {
+        const c = {
+          id: id("cmt"),
+          task_id: Number(m[1]),
+          author: this.actor(me.id),
+          body: body.body,
+          created_at: now(),
+          updated_at: now(),
+        };
+        this.comments.push(c);
+        return this.json(route, 201, c);
+      }
+      return this.json(
+        route,
+        200,
+        this.page(
+          this.comments.filter((c) => c.task_id === Number(m![1])),
+          url,
+        ),
+      );
+    }
+    if ((m = /^\/comments\/([^/]+)$/.exec(path))) {
+      const c = this.comments.find((x) => x.id === Number(m![1]));
+      if (!c) return this.json(route, 404, { detail: "Comment not found" });
+      if (method === "DELETE") {
+        this.comments = this.comments.filter((x) => x !== c);
+        return route.fulfill({ status: 204 });
+      }
+      c.body = body.body;
+      c.updated_at = new Date(Date.now() + 5000).toISOString();
+      return this.json(route, 200, c);
+    }
+    if ((m = /^\/tasks\/([^/]+)\/activity$/.exec(path))) {
+      return this.json(
+        route,
+        200,
+        this.page(
+          this.activity.filter((a) => a.task_id === Number(m![1])),
+          url,
+        ),
+      );
+    }
+    return this.json(route, 404, { detail: `fake API has no ${method} ${path}` });
+  }
+}

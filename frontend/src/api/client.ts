@@ -1,0 +1,78 @@
+// The typed API client (generated types + openapi-fetch) and the session's token store.
+import createClient from "openapi-fetch";
+import type { paths } from "./schema";
+import { TokenStore, authFetch } from "./tokens";
+
+/** Asks the API to set and read the refresh cookie (SPEC §3 Auth, CSRF guard). */
+export const COOKIE_HEADER = { "X-Requested-With": "taskflow" } as const;
+
+const plainFetch = (request: Request) => globalThis.fetch(request);
+
+/** Client for the auth endpoints that must not go through the 401 retry. */
+export const authApi = createClient<paths>({ baseUrl: "", fetch: plainFetch, credentials: "same-origin" });
+
+async function refreshOnce(): Promise<string | null> {
+  const { data } = await authApi.POST("/api/v1/auth/refresh", {
+    headers: COOKIE_HEADER,
+    body: {},
+  });
+  return data?.access_token ?? null;
+}
+
+/**
+ * Refresh tokens are single-use and shared by every tab through the cookie: two tabs
+ * refreshing at once would present a spent token and end the session. A Web Lock
+ * makes the tabs take turns, so each one sends the cookie the previous one set.
+ */
+function refreshAccessToken(): Promise<string | null> {
+  if (typeof navigator !== "undefined" && navigator.locks) {
+    return navigator.locks.request("taskflow-refresh", refreshOnce).then((token) => token);
+  }
+  return refreshOnce();
+}
+
+export const tokens = new TokenStore(refreshAccessToken);
+
+let signedOutHandler: () => void = () => {};
+export function onSignedOut(handler: () => void): void {
+  signedOutHandler = handler;
+}
+
+/** Client for everything else: bearer token, one silent refresh and retry on 401. */
+export const api = createClient<paths>({
+  baseUrl: "",
+  credentials: "same-origin",
+  fetch: authFetch(tokens, plainFetch, () => signedOutHandler()),
+});
+
+/** The API's `{"detail": ...}` turned into one sentence for the user. */
+export function errorMessage(error: unknown, fallback = "Something went wrong."): string {
+  if (error instanceof Error) return error.message || fallback;
+  if (error && typeof error === "object" && "detail" in error) {
+    const detail = (error as { detail: unknown }).detail;
+    if (typeof detail === "string") return detail;
+    if (Array.isArray(detail) && detail.length > 0) {
+      const first = detail[0] as { msg?: string; loc?: unknown[] };
+      const field = Array.isArray(first.loc) ? first.loc[first.loc.length - 1] : undefined;
+      return field && first.msg ? `${String(field)}: ${first.msg}` : (first.msg ?? fallback);
+    }
+  }
+  return fallback;
+}
+
+/** An API failure carrying the HTTP status, thrown from query/mutation functions. */
+export class ApiError extends Error {
+  readonly status: number;
+  constructor(status: number, body: unknown, fallback?: string) {
+    super(errorMessage(body, fallback ?? `Request failed (${status}).`));
+    this.status = status;
+  }
+}
+
+/** Unwrap an openapi-fetch result: the data, or an ApiError. */
+export function unwrap<T>(result: { data?: T; error?: unknown; response: Response }): T {
+  if (result.error !== undefined || !result.response.ok) {
+    throw new ApiError(result.response.status, result.error);
+  }
+  return result.data as T;
+}

@@ -1,0 +1,70 @@
+import { useState, type FormEvent } from "react";
+import { authApi, unwrap } from "../api/client";
+import { Field, FormError } from "../components/Field";
+import { Link, navigate } from "../lib/router";
+import { AuthCard } from "./AuthCard";
+import { useAuth } from "./AuthProvider";
+
+export function SignUpPage() {
+  const { signIn } = useAuth();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const username = String(form.get("username")).trim();
+    const password = String(form.get("password"));
+    setBusy(true);
+    setError(null);
+    try {
+      unwrap(
+        await authApi.POST("/api/v1/auth/register", {
+          body: {
+            email: String(form.get("email")).trim(),
+            username,
+            password,
+            full_name: String(form.get("full_name")).trim(),
+          },
+        }),
+      );
+      // Registration emails the verification link; the banner offers to send it again.
+      await signIn(username, password);
+      navigate("/", { replace: true });
+    } catch (e) {
+      setError((e as Error).message);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <AuthCard
+      title="Create your account"
+      footer={
+        <>
+          Already have an account? <Link href="/login">Sign in</Link>
+        </>
+      }
+    >
+      <form onSubmit={submit} className="stack">
+        <Field label="Email" name="email" type="email" autoComplete="email" required autoFocus />
+        <Field label="Username" name="username" autoComplete="username" required minLength={3} maxLength={32} />
+        <Field label="Full name (optional)" name="full_name" autoComplete="name" />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={8}
+          maxLength={128}
+          hint="At least 8 characters. Common passwords are refused."
+        />
+        <FormError message={error} />
+        <button className="button primary" type="submit" disabled={busy}>
+          {busy ? "Creating account…" : "Sign up"}
+        </button>
+      </form>
+    </AuthCard>
+  );
+}

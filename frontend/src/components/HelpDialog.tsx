@@ -1,0 +1,45 @@
+// The keyboard shortcut sheet, opened with `?`.
+import { useEffect, useRef } from "react";
+
+export const SHORTCUTS: [string, string][] = [
+  ["q", "Quick add a task"],
+  ["/", "Search tasks"],
+  ["j / k", "Move down / up in the list"],
+  ["Enter", "Open the selected task"],
+  ["x", "Complete or reopen the selected task"],
+  ["b", "Switch between list and board"],
+  ["Esc", "Close the task panel or this help"],
+  ["?", "Show this help"],
+];
+
+export function HelpDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) dialog.showModal();
+    if (!open && dialog.open) dialog.close();
+  }, [open]);
+  return (
+    <dialog ref={ref} className="dialog" aria-labelledby="help-title" onClose={onClose}>
+      <h2 id="help-title">Keyboard shortcuts</h2>
+      <table className="shortcuts">
+        <tbody>
+          {SHORTCUTS.map(([key, what]) => (
+            <tr key={key}>
+              <td>
+                <kbd>{key}</kbd>
+              </td>
+              <td>{what}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="row end">
+        <button type="button" className="button" onClick={onClose} autoFocus>
+          Close
+        </button>
+      </div>
+    </dialog>
+  );
+}

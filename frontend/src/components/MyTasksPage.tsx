@@ -1,0 +1,118 @@
+// "Assigned to me": the caller's tasks across every project, with search, filters and sort.
+import { useDeferredValue, useMemo, useRef, useState } from "react";
+import { useLabels, useMembers, useProject, useProjects, useTask, useTasks, useUpdateTask } from "../api/hooks";
+import { parseId, type Id, type Task } from "../api/types";
+import { dueRange } from "../lib/dates";
+import { nestSubtasks } from "../lib/nest";
+import { navigate, useLocation, withSearch } from "../lib/router";
+import { useShortcuts } from "../lib/shortcuts";
+import { TaskDetail } from "./TaskDetail";
+import { DEFAULT_FILTERS, TaskFilters, isFiltered, statusesFor, type FilterState } from "./TaskFilters";
+import { TaskList } from "./TaskList";
+
+const PAGE_SIZE = 50;
+
+/** The detail panel for a task of any project: loads that project's labels and members. */
+function AnyTaskDetail({
+  taskId,
+  onClose,
+  onOpenTask,
+}: {
+  taskId: Id;
+  onClose: () => void;
+  onOpenTask: (id: Id) => void;
+}) {
+  const task = useTask(taskId);
+  const projectId = task.data?.project_id;
+  const project = useProject(projectId);
+  const labels = useLabels(projectId);
+  const members = useMembers(projectId);
+  return (
+    <TaskDetail
+      taskId={taskId}
+      project={project.data}
+      labels={labels.data ?? []}
+      members={members.data ?? []}
+      onClose={onClose}
+      onOpenTask={onOpenTask}
+    />
+  );
+}
+
+export function MyTasksPage() {
+  const location = useLocation();
+  const projects = useProjects();
+  const update = useUpdateTask();
+  const [filters, setFilters] = useState<FilterState>({ ...DEFAULT_FILTERS, sort: "due_at" });
+  const [offset, setOffset] = useState(0);
+  const [selected, setSelected] = useState(0);
+  const search = useDeferredValue(filters.search);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const openTaskId = parseId(location.search.get("task"));
+
+  const tasks = useTasks({
+    assigneeId: "me",
+    search,
+    status: statusesFor(filters.status),
+    priority: filters.priority === "" ? undefined : Number(filters.priority),
+    ...dueRange(filters.due),
+    sort: filters.sort,
+    limit: PAGE_SIZE,
+    offset,
+  });
+  const rows = useMemo(() => nestSubtasks(tasks.data?.items ?? []), [tasks.data]);
+  const roles = new Map((projects.data ?? []).map((p) => [p.id, p.role] as const));
+  const canEditTask = (task: Task) => roles.get(task.project_id) !== "viewer";
+
+  const openTask = (task: Task | undefined) => navigate(withSearch(location, { task: task ? String(task.id) : null }));
+  useShortcuts({
+    "/": () => searchRef.current?.focus(),
+    Escape: () => openTaskId && openTask(undefined),
+  });
+
+  return (
+    <div className={`project-page${openTaskId ? " with-detail" : ""}`}>
+      <section className="project-content" aria-labelledby="my-tasks-title">
+        <header className="project-header">
+          <h1 id="my-tasks-title">Assigned to me</h1>
+        </header>
+        <TaskFilters
+          value={filters}
+          onChange={(next) => {
+            setFilters(next);
+            setOffset(0);
+          }}
+          labels={[]}
+          members={[]}
+          searchRef={searchRef}
+          showStatus
+          acrossProjects
+        />
+        <TaskList
+          query={tasks}
+          rows={rows}
+          selected={selected}
+          openTaskId={openTaskId}
+          canEdit
+          canEditTask={canEditTask}
+          filtered={isFiltered(filters)}
+          emptyHint="Tasks assigned to you in any project show up here."
+          onToggle={(task) => update.mutate({ task, changes: { status: task.status === "done" ? "todo" : "done" } })}
+          onOpen={openTask}
+          onFocusRow={setSelected}
+          offset={offset}
+          pageSize={PAGE_SIZE}
+          onOffset={setOffset}
+        />
+      </section>
+      {openTaskId && (
+        <AnyTaskDetail
+          key={openTaskId}
+          taskId={openTaskId}
+          onClose={() => openTask(undefined)}
+          onOpenTask={(id) => navigate(withSearch(location, { task: String(id) }))}
+        />
+      )}
+    </div>
+  );
+}

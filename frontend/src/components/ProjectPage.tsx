@@ -1,0 +1,195 @@
+// A project's tasks, as a list or a board, with the detail panel for the open task.
+import { useDeferredValue, useMemo, useRef, useState } from "react";
+import { useLabels, useMembers, useProject, useTasks, useUpdateTask } from "../api/hooks";
+import type { TaskFilters as QueryFilters } from "../api/queryKeys";
+import { parseId, roleAtLeast, type Id, type Task } from "../api/types";
+import { dueRange } from "../lib/dates";
+import { Link, navigate, useLocation, withSearch } from "../lib/router";
+import { useShortcuts } from "../lib/shortcuts";
+import { nestSubtasks } from "../lib/nest";
+import { Board, boardOrder } from "./Board";
+import { QuickAdd } from "./QuickAdd";
+import { TaskDetail } from "./TaskDetail";
+import { DEFAULT_FILTERS, TaskFilters, isFiltered, mayHideNewTask, statusesFor, type FilterState } from "./TaskFilters";
+import { TaskList } from "./TaskList";
+import { MemberNames } from "./TaskMeta";
+
+export const PAGE_SIZE = 50;
+
+export function toQueryFilters(projectId: Id, f: FilterState, view: "list" | "board"): QueryFilters {
+  return {
+    projectId,
+    search: f.search,
+    status: view === "list" ? statusesFor(f.status) : undefined,
+    priority: f.priority === "" ? undefined : Number(f.priority),
+    labelId: parseId(f.labelId),
+    assigneeId: f.assigneeId || undefined,
+    ...dueRange(f.due),
+    sort: view === "board" ? "position" : f.sort,
+  };
+}
+
+export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" | "board" }) {
+  const location = useLocation();
+  const project = useProject(projectId);
+  const labels = useLabels(projectId);
+  const members = useMembers(projectId);
+  const update = useUpdateTask();
+  const [filters, setFilters] = useState<FilterState>(DEFAULT_FILTERS);
+  const [offset, setOffset] = useState(0);
+  const [selected, setSelected] = useState(0);
+  const search = useDeferredValue(filters.search);
+  const quickAddRef = useRef<HTMLInputElement>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
+
+  const openTaskId = parseId(location.search.get("task"));
+  const queryFilters = toQueryFilters(projectId, { ...filters, search }, view);
+  const tasks = useTasks(
+    view === "list" ? { ...queryFilters, limit: PAGE_SIZE, offset } : { ...queryFilters, limit: 100, offset: 0 },
+    !!project.data,
+  );
+  const rows = useMemo(() => nestSubtasks(tasks.data?.items ?? []), [tasks.data]);
+  // The order j/k and x follow: the rows as shown, or the board column by column.
+  const items = useMemo(
+    () => (view === "list" ? rows.map((r) => r.task) : boardOrder(tasks.data?.items ?? [])),
+    [view, rows, tasks.data],
+  );
+  const canEdit = roleAtLeast(project.data?.role, "editor");
+  const memberNames = useMemo(
+    () => new Map((members.data ?? []).map((m) => [m.user.id, m.user.username] as const)),
+    [members.data],
+  );
+
+  const openTask = (task: Task | undefined) => navigate(withSearch(location, { task: task ? String(task.id) : null }));
+  // Closing the panel puts the keyboard focus back on the task it showed.
+  const closeTask = () => {
+    const id = openTaskId;
+    openTask(undefined);
+    requestAnimationFrame(() =>
+      document
+        .querySelector<HTMLButtonElement>(`[data-task-id="${id}"] .task-title, [data-task-id="${id}"] .card-title`)
+        ?.focus(),
+    );
+  };
+  const toggle = (task: Task) => update.mutate({ task, changes: { status: task.status === "done" ? "todo" : "done" } });
+
+  function focusRow(index: number) {
+    const clamped = Math.max(0, Math.min(items.length - 1, index));
+    setSelected(clamped);
+    document
+      .querySelector<HTMLButtonElement>(
+        `[data-task-index="${clamped}"] .task-title, [data-card-index="${clamped}"] .card-title`,
+      )
+      ?.focus();
+  }
+
+  useShortcuts({
+    q: () => quickAddRef.current?.focus(),
+    "/": () => searchRef.current?.focus(),
+    j: () => focusRow(selected + 1),
+    k: () => focusRow(selected - 1),
+    x: () => {
+      const task = items[selected];
+      if (task && canEdit) toggle(task);
+    },
+    b: () => navigate(view === "list" ? `/projects/${projectId}/board` : `/projects/${projectId}`),
+    Escape: () => openTaskId && closeTask(),
+  });
+
+  if (project.isError) {
+    return (
+      <div className="pad">
+        <h1>Project not found</h1>
+        <p>
+          It may have been deleted, or you are no longer a member. <Link href="/">Go to your Inbox</Link>
+        </p>
+      </div>
+    );
+  }
+  const p = project.data;
+  const name = p ? (p.is_inbox ? "Inbox" : p.name) : "…";
+
+  return (
+    <MemberNames.Provider value={memberNames}>
+      <div className={`project-page${openTaskId ? " with-detail" : ""}`}>
+        <section className="project-content" aria-labelledby="project-title">
+          <header className="project-header">
+            <h1 id="project-title">
+              {p && <span className="dot big" style={{ background: p.color ?? "var(--muted)" }} aria-hidden="true" />}
+              {name}
+              {p?.archived && <span className="badge">Archived</span>}
+            </h1>
+            <nav className="tabs" aria-label="Project views">
+              <Link href={`/projects/${projectId}`} className="tab" aria-current={view === "list" ? "page" : undefined}>
+                List
+              </Link>
+              <Link
+                href={`/projects/${projectId}/board`}
+                className="tab"
+                aria-current={view === "board" ? "page" : undefined}
+              >
+                Board
+              </Link>
+              <Link href={`/projects/${projectId}/settings`} className="tab">
+                Settings
+              </Link>
+            </nav>
+          </header>
+          {p?.description && <p className="muted project-description">{p.description}</p>}
+          <TaskFilters
+            value={filters}
+            onChange={(next) => {
+              setFilters(next);
+              setOffset(0);
+            }}
+            labels={labels.data ?? []}
+            members={members.data ?? []}
+            searchRef={searchRef}
+            showStatus={view === "list"}
+          />
+          <QuickAdd
+            projectId={projectId}
+            inputRef={quickAddRef}
+            disabled={!!p && !canEdit}
+            filtered={mayHideNewTask(filters)}
+          />
+          {view === "list" ? (
+            <TaskList
+              query={tasks}
+              rows={rows}
+              selected={selected}
+              openTaskId={openTaskId}
+              canEdit={canEdit}
+              filtered={isFiltered(filters)}
+              onToggle={toggle}
+              onOpen={openTask}
+              onFocusRow={setSelected}
+              offset={offset}
+              pageSize={PAGE_SIZE}
+              onOffset={setOffset}
+            />
+          ) : (
+            <Board
+              query={tasks}
+              canEdit={canEdit}
+              openTaskId={openTaskId}
+              onOpen={openTask}
+              onFocusCard={setSelected}
+            />
+          )}
+        </section>
+        {openTaskId && (
+          <TaskDetail
+            key={openTaskId}
+            taskId={openTaskId}
+            project={p}
+            labels={labels.data ?? []}
+            members={members.data ?? []}
+            onClose={closeTask}
+            onOpenTask={(id) => navigate(withSearch(location, { task: String(id) }))}
+          />
+        )}
+      </div>
+    </MemberNames.Provider>
+  );
+}

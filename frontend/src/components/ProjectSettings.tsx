@@ -1,0 +1,336 @@
+// Project settings: name, color, archive, delete; members and their roles; labels.
+import { useState, type FormEvent } from "react";
+import {
+  useAddMember,
+  useCreateLabel,
+  useDeleteLabel,
+  useDeleteProject,
+  useLabels,
+  useMembers,
+  useProject,
+  useRemoveMember,
+  useUpdateLabel,
+  useUpdateMember,
+  useUpdateProject,
+} from "../api/hooks";
+import { ROLES, roleAtLeast, type Project, type Role, type Id } from "../api/types";
+import { useAuth } from "../auth/AuthProvider";
+import { Link, navigate } from "../lib/router";
+import { useToast } from "../lib/toast";
+import { Field } from "./Field";
+import { PROJECT_COLORS } from "./Sidebar";
+
+export function ProjectSettings({ projectId }: { projectId: Id }) {
+  const project = useProject(projectId);
+  if (project.isPending)
+    return (
+      <p className="pad muted" role="status">
+        Loading…
+      </p>
+    );
+  if (project.isError)
+    return (
+      <p className="pad">
+        Project not found. <Link href="/">Go to your Inbox</Link>
+      </p>
+    );
+  const p = project.data;
+  return (
+    <div className="settings pad">
+      <p>
+        <Link href={`/projects/${p.id}`}>← Back to {p.is_inbox ? "Inbox" : p.name}</Link>
+      </p>
+      <h1>{p.is_inbox ? "Inbox" : p.name} — settings</h1>
+      <GeneralSettings project={p} />
+      <MembersSettings project={p} />
+      <LabelsSettings project={p} />
+    </div>
+  );
+}
+
+function GeneralSettings({ project }: { project: Project }) {
+  const update = useUpdateProject(project.id);
+  const remove = useDeleteProject();
+  const toast = useToast();
+  const canAdmin = roleAtLeast(project.role, "admin");
+  const [color, setColor] = useState(project.color ?? PROJECT_COLORS[5]);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    try {
+      await update.mutateAsync({
+        name: project.is_inbox ? undefined : String(form.get("name")).trim(),
+        description: String(form.get("description")).trim(),
+        color,
+      });
+      toast("Project saved.");
+    } catch (e) {
+      toast(`Couldn't save: ${(e as Error).message}`, "error");
+    }
+  }
+
+  async function toggleArchive() {
+    try {
+      await update.mutateAsync({ archived: !project.archived });
+      toast(project.archived ? "Project restored." : "Project archived.");
+    } catch (e) {
+      toast(`Couldn't change it: ${(e as Error).message}`, "error");
+    }
+  }
+
+  async function deleteProject() {
+    if (!window.confirm(`Delete “${project.name}” and all its tasks? This cannot be undone.`)) return;
+    try {
+      await remove.mutateAsync(project.id);
+      toast("Project deleted.");
+      navigate("/", { replace: true });
+    } catch (e) {
+      toast(`Couldn't delete: ${(e as Error).message}`, "error");
+    }
+  }
+
+  return (
+    <section className="card-section" aria-labelledby="general-heading">
+      <h2 id="general-heading">General</h2>
+      <form className="stack narrow" onSubmit={submit}>
+        {!project.is_inbox && (
+          <Field label="Name" name="name" defaultValue={project.name} required maxLength={100} disabled={!canAdmin} />
+        )}
+        <Field label="Description" name="description" defaultValue={project.description ?? ""} disabled={!canAdmin} />
+        <fieldset className="colors" disabled={!canAdmin}>
+          <legend>Color</legend>
+          {PROJECT_COLORS.map((c) => (
+            <label key={c} className="swatch" style={{ background: c }}>
+              <input type="radio" name="color" value={c} checked={color === c} onChange={() => setColor(c)} />
+              <span className="visually-hidden">{c}</span>
+            </label>
+          ))}
+        </fieldset>
+        {canAdmin && (
+          <div className="row">
+            <button type="submit" className="button primary" disabled={update.isPending}>
+              Save
+            </button>
+          </div>
+        )}
+      </form>
+      {!project.is_inbox && (
+        <div className="row danger-zone">
+          {canAdmin && (
+            <button type="button" className="button" onClick={toggleArchive}>
+              {project.archived ? "Restore project" : "Archive project"}
+            </button>
+          )}
+          {project.role === "owner" && (
+            <button type="button" className="button danger" onClick={deleteProject}>
+              Delete project
+            </button>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
+
+function MembersSettings({ project }: { project: Project }) {
+  const { user } = useAuth();
+  const members = useMembers(project.id);
+  const add = useAddMember(project.id);
+  const change = useUpdateMember(project.id);
+  const remove = useRemoveMember(project.id);
+  const toast = useToast();
+  const canAdmin = roleAtLeast(project.role, "admin");
+  const isOwner = project.role === "owner";
+
+  async function invite(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const data = new FormData(form);
+    try {
+      await add.mutateAsync({
+        user: String(data.get("user")).trim(),
+        role: String(data.get("role")) as Exclude<Role, "owner">,
+      });
+      form.reset();
+      toast("Member added.");
+    } catch (e) {
+      toast(`Couldn't add: ${(e as Error).message}`, "error");
+    }
+  }
+
+  async function setRole(userId: Id, role: Role) {
+    if (role === "owner" && !window.confirm("Hand over ownership? You will become an admin.")) return;
+    try {
+      await change.mutateAsync({ userId, role });
+    } catch (e) {
+      toast(`Couldn't change the role: ${(e as Error).message}`, "error");
+    }
+  }
+
+  async function removeMember(userId: Id, self: boolean) {
+    if (!window.confirm(self ? "Leave this project?" : "Remove this member?")) return;
+    try {
+      await remove.mutateAsync(userId);
+      if (self) navigate("/", { replace: true });
+    } catch (e) {
+      toast(`Couldn't remove: ${(e as Error).message}`, "error");
+    }
+  }
+
+  if (project.is_inbox) return null;
+  return (
+    <section className="card-section" aria-labelledby="members-heading">
+      <h2 id="members-heading">Members</h2>
+      {members.isPending && <p className="muted">Loading members…</p>}
+      <ul className="member-list">
+        {members.data?.map((m) => {
+          const self = m.user.id === user?.id;
+          const roles = isOwner ? ROLES : ROLES.filter((r) => r !== "owner");
+          return (
+            <li key={m.user.id} className="member">
+              <div>
+                <strong>{m.user.full_name || m.user.username}</strong> {self && <span className="badge">you</span>}
+                <div className="muted small">
+                  @{m.user.username} · {m.user.email}
+                </div>
+              </div>
+              <label htmlFor={`role-${m.user.id}`} className="visually-hidden">
+                Role of {m.user.username}
+              </label>
+              <select
+                id={`role-${m.user.id}`}
+                value={m.role}
+                disabled={!canAdmin || m.role === "owner" || self}
+                onChange={(e) => void setRole(m.user.id, e.target.value as Role)}
+              >
+                {(m.role === "owner" ? ROLES : roles).map((r) => (
+                  <option key={r} value={r}>
+                    {r}
+                  </option>
+                ))}
+              </select>
+              {(self ? m.role !== "owner" : canAdmin && m.role !== "owner") && (
+                <button type="button" className="button small" onClick={() => void removeMember(m.user.id, self)}>
+                  {self ? "Leave" : "Remove"}
+                </button>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      {canAdmin && (
+        <form className="row wrap" onSubmit={invite}>
+          <div className="field grow">
+            <label htmlFor="invite-user">Add member (username or email)</label>
+            <input id="invite-user" name="user" required />
+          </div>
+          <div className="field">
+            <label htmlFor="invite-role">Role</label>
+            <select id="invite-role" name="role" defaultValue="editor">
+              {ROLES.filter((r) => r !== "owner").map((r) => (
+                <option key={r} value={r}>
+                  {r}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button type="submit" className="button primary" disabled={add.isPending}>
+            Add
+          </button>
+        </form>
+      )}
+      <p className="muted small">
+        Owner: everything. Admin: members, settings, labels. Editor: tasks. Viewer: read, comment, vote.
+      </p>
+    </section>
+  );
+}
+
+function LabelsSettings({ project }: { project: Project }) {
+  const labels = useLabels(project.id);
+  const create = useCreateLabel(project.id);
+  const update = useUpdateLabel(project.id);
+  const remove = useDeleteLabel(project.id);
+  const toast = useToast();
+  const canAdmin = roleAtLeast(project.role, "admin");
+  const [color, setColor] = useState(PROJECT_COLORS[0]);
+
+  async function addLabel(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const name = String(new FormData(form).get("name")).trim();
+    if (!name) return;
+    try {
+      await create.mutateAsync({ name, color });
+      form.reset();
+    } catch (e) {
+      toast(`Couldn't add the label: ${(e as Error).message}`, "error");
+    }
+  }
+
+  return (
+    <section className="card-section" aria-labelledby="labels-heading">
+      <h2 id="labels-heading">Labels</h2>
+      {labels.data?.length === 0 && <p className="muted">No labels yet.</p>}
+      <ul className="label-list">
+        {labels.data?.map((l) => (
+          <li key={l.id} className="row">
+            <label className="swatch solo" style={{ background: l.color ?? "var(--muted)" }}>
+              <span className="visually-hidden">Color of {l.name}</span>
+              <input
+                type="color"
+                value={l.color ?? "#808080"}
+                disabled={!canAdmin}
+                onChange={(e) => update.mutate({ labelId: l.id, color: e.target.value })}
+              />
+            </label>
+            <label htmlFor={`label-${l.id}`} className="visually-hidden">
+              Label name
+            </label>
+            <input
+              id={`label-${l.id}`}
+              defaultValue={l.name}
+              disabled={!canAdmin}
+              onBlur={(e) => {
+                const name = e.target.value.trim();
+                if (name && name !== l.name)
+                  update.mutate({ labelId: l.id, name }, { onError: (err) => toast(err.message, "error") });
+              }}
+            />
+            {canAdmin && (
+              <button
+                type="button"
+                className="button small"
+                aria-label={`Delete label ${l.name}`}
+                onClick={() => remove.mutate(l.id)}
+              >
+                Delete
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      {canAdmin && (
+        <form className="row wrap" onSubmit={addLabel}>
+          <div className="field grow">
+            <label htmlFor="new-label">New label</label>
+            <input id="new-label" name="name" required maxLength={50} />
+          </div>
+          <fieldset className="colors">
+            <legend className="visually-hidden">Label color</legend>
+            {PROJECT_COLORS.slice(0, 8).map((c) => (
+              <label key={c} className="swatch" style={{ background: c }}>
+                <input type="radio" name="label-color" value={c} checked={color === c} onChange={() => setColor(c)} />
+                <span className="visually-hidden">{c}</span>
+              </label>
+            ))}
+          </fieldset>
+          <button type="submit" className="button primary" disabled={create.isPending}>
+            Add label
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,215 @@
+// Search, filters and sort above the task list and board.
+import { useState, type RefObject } from "react";
+import type { Label, Member, TaskStatus } from "../api/types";
+import { PRIORITIES } from "../api/types";
+import type { DueFilter } from "../lib/dates";
+import type { TaskSort } from "../api/queryKeys";
+
+export type StatusChoice = "open" | "all" | TaskStatus;
+
+export type FilterState = {
+  search: string;
+  status: StatusChoice;
+  priority: string;
+  labelId: string;
+  assigneeId: string;
+  due: DueFilter;
+  sort: TaskSort;
+};
+
+export const DEFAULT_FILTERS: FilterState = {
+  search: "",
+  status: "open",
+  priority: "",
+  labelId: "",
+  assigneeId: "",
+  due: "",
+  sort: "position",
+};
+
+export const SORTS: [TaskSort, string][] = [
+  ["position", "Manual order"],
+  ["-created_at", "Newest first"],
+  ["created_at", "Oldest first"],
+  ["due_at", "Due date"],
+  ["-priority", "Priority"],
+  ["-votes", "Most votes"],
+  ["title", "Title"],
+];
+
+/** Whether anything but the defaults narrows the list (for the empty-state message). */
+export function isFiltered(f: FilterState): boolean {
+  return (
+    f.search.trim() !== "" ||
+    f.status !== "open" ||
+    f.priority !== "" ||
+    f.labelId !== "" ||
+    f.assigneeId !== "" ||
+    f.due !== ""
+  );
+}
+
+/** Whether a new task (to do, no priority, no labels, no due date) might not show. */
+export function mayHideNewTask(f: FilterState): boolean {
+  return (
+    f.search.trim() !== "" ||
+    f.priority !== "" ||
+    f.labelId !== "" ||
+    f.assigneeId !== "" ||
+    f.due !== "" ||
+    !["open", "all", "todo"].includes(f.status)
+  );
+}
+
+export function statusesFor(choice: StatusChoice): TaskStatus[] | undefined {
+  if (choice === "all") return undefined;
+  if (choice === "open") return ["todo", "in_progress"];
+  return [choice];
+}
+
+type Props = {
+  value: FilterState;
+  onChange: (next: FilterState) => void;
+  labels: Label[];
+  members: Member[];
+  searchRef: RefObject<HTMLInputElement | null>;
+  /** The list view: status filter and sort (the board has columns and manual order). */
+  showStatus: boolean;
+  /** Across projects there are no shared labels or members to pick from. */
+  acrossProjects?: boolean;
+};
+
+export function TaskFilters({
+  value,
+  onChange,
+  labels,
+  members,
+  searchRef,
+  showStatus,
+  acrossProjects = false,
+}: Props) {
+  const set = <K extends keyof FilterState>(key: K, v: FilterState[K]) => onChange({ ...value, [key]: v });
+  const [open, setOpen] = useState(false);
+  const active =
+    value.priority !== "" ||
+    value.labelId !== "" ||
+    value.assigneeId !== "" ||
+    value.due !== "" ||
+    value.status !== "open";
+  return (
+    <div className={`filters${open ? " filters-open" : ""}`} role="search">
+      <div className="filter search-filter">
+        <label htmlFor="task-search" className="visually-hidden">
+          Search tasks
+        </label>
+        <input
+          id="task-search"
+          ref={searchRef}
+          type="search"
+          placeholder="Search tasks  ( / )"
+          value={value.search}
+          onChange={(e) => set("search", e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === "Escape") (e.target as HTMLInputElement).blur();
+          }}
+        />
+      </div>
+      <button
+        type="button"
+        className="button small filters-toggle"
+        aria-expanded={open}
+        aria-controls="more-filters"
+        onClick={() => setOpen((o) => !o)}
+      >
+        Filters{active ? " •" : ""}
+      </button>
+      <div className="more-filters" id="more-filters">
+        {showStatus && (
+          <div className="filter">
+            <label htmlFor="filter-status">Status</label>
+            <select
+              id="filter-status"
+              value={value.status}
+              onChange={(e) => set("status", e.target.value as StatusChoice)}
+            >
+              <option value="open">Open</option>
+              <option value="all">All</option>
+              <option value="todo">To do</option>
+              <option value="in_progress">In progress</option>
+              <option value="done">Done</option>
+            </select>
+          </div>
+        )}
+        <div className="filter">
+          <label htmlFor="filter-priority">Priority</label>
+          <select id="filter-priority" value={value.priority} onChange={(e) => set("priority", e.target.value)}>
+            <option value="">Any</option>
+            {[...PRIORITIES].reverse().map((p) => (
+              <option key={p.value} value={p.value}>
+                {p.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        {!acrossProjects && (
+          <>
+            <div className="filter">
+              <label htmlFor="filter-label">Label</label>
+              <select id="filter-label" value={value.labelId} onChange={(e) => set("labelId", e.target.value)}>
+                <option value="">Any</option>
+                {labels.map((l) => (
+                  <option key={l.id} value={l.id}>
+                    {l.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="filter">
+              <label htmlFor="filter-assignee">Assignee</label>
+              <select id="filter-assignee" value={value.assigneeId} onChange={(e) => set("assigneeId", e.target.value)}>
+                <option value="">Anyone</option>
+                <option value="me">Me</option>
+                {members.map((m) => (
+                  <option key={m.user.id} value={m.user.id}>
+                    {m.user.full_name || m.user.username}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </>
+        )}
+        <div className="filter">
+          <label htmlFor="filter-due">Due</label>
+          <select id="filter-due" value={value.due} onChange={(e) => set("due", e.target.value as DueFilter)}>
+            <option value="">Any time</option>
+            <option value="overdue">Overdue</option>
+            <option value="today">Today</option>
+            <option value="week">Next 7 days</option>
+            <option value="later">Later</option>
+          </select>
+        </div>
+        {showStatus && (
+          <div className="filter">
+            <label htmlFor="filter-sort">Sort</label>
+            <select id="filter-sort" value={value.sort} onChange={(e) => set("sort", e.target.value as TaskSort)}>
+              {SORTS.map(([v, label]) => (
+                <option key={v} value={v}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+        {active && (
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => onChange({ ...DEFAULT_FILTERS, search: value.search, sort: value.sort })}
+          >
+            Clear filters
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,134 @@
+// The list view: loading and empty states, the rows, and paging through large projects.
+import type { UseQueryResult } from "@tanstack/react-query";
+import type { Id, Page, Task } from "../api/types";
+import type { Nested } from "../lib/nest";
+import { TaskRow } from "./TaskRow";
+
+type Props = {
+  query: UseQueryResult<Page<Task>>;
+  /** The page's tasks, subtasks placed under their parents. */
+  rows: Nested<Task>[];
+  selected: number;
+  openTaskId?: Id;
+  canEdit: boolean;
+  /** Per task, when tasks come from several projects with different roles. */
+  canEditTask?: (task: Task) => boolean;
+  filtered: boolean;
+  /** What to say when there is nothing at all (no filters). */
+  emptyHint?: string;
+  onToggle: (task: Task) => void;
+  onOpen: (task: Task) => void;
+  onFocusRow: (index: number) => void;
+  offset: number;
+  pageSize: number;
+  onOffset: (offset: number) => void;
+};
+
+export function TaskList({
+  query,
+  rows,
+  selected,
+  openTaskId,
+  canEdit,
+  canEditTask,
+  filtered,
+  emptyHint,
+  onToggle,
+  onOpen,
+  onFocusRow,
+  offset,
+  pageSize,
+  onOffset,
+}: Props) {
+  if (query.isPending) {
+    return (
+      <div className="list-state" role="status">
+        <span className="spinner" aria-hidden="true" /> Loading tasks…
+      </div>
+    );
+  }
+  if (query.isError) {
+    return (
+      <div className="list-state" role="alert">
+        Couldn't load tasks: {query.error.message}{" "}
+        <button type="button" className="link-button" onClick={() => void query.refetch()}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+  const { total } = query.data;
+  if (rows.length === 0) {
+    return (
+      <div className="list-state empty">
+        {filtered ? (
+          <p>No tasks match these filters.</p>
+        ) : (
+          <>
+            <p className="empty-title">All clear.</p>
+            <p className="muted">
+              {emptyHint ?? (
+                <>
+                  Add a task above — press <kbd>q</kbd> from anywhere.
+                </>
+              )}
+            </p>
+          </>
+        )}
+      </div>
+    );
+  }
+  const from = offset + 1;
+  const to = offset + rows.length;
+  return (
+    <>
+      <ul
+        className={`task-list${query.isPlaceholderData ? " stale" : ""}`}
+        aria-label="Tasks"
+        aria-busy={query.isFetching}
+      >
+        {rows.map(({ task, depth }, index) => (
+          <TaskRow
+            key={task.id}
+            task={task}
+            depth={depth}
+            index={index}
+            selected={index === selected}
+            open={task.id === openTaskId}
+            canEdit={canEditTask ? canEditTask(task) : canEdit}
+            onToggle={onToggle}
+            onOpen={onOpen}
+            onFocus={onFocusRow}
+          />
+        ))}
+      </ul>
+      {total > pageSize || offset > 0 ? (
+        <nav className="pager" aria-label="Pages">
+          <button
+            type="button"
+            className="button small"
+            disabled={offset === 0}
+            onClick={() => onOffset(Math.max(0, offset - pageSize))}
+          >
+            ← Previous
+          </button>
+          <span>
+            {from}–{to} of {total}
+          </span>
+          <button
+            type="button"
+            className="button small"
+            disabled={to >= total}
+            onClick={() => onOffset(offset + pageSize)}
+          >
+            Next →
+          </button>
+        </nav>
+      ) : (
+        <p className="muted count-line">
+          {total} {total === 1 ? "task" : "tasks"}
+        </p>
+      )}
+    </>
+  );
+}
