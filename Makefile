@@ -12,7 +12,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PY := .venv/bin
 FRONTEND_SOURCES := $(shell find frontend -path frontend/node_modules -prune -o -type f -print 2>/dev/null)
 
-.PHONY: help run test lint fmt migration migrate openapi web install deploy-check bench smoke clean
+.PHONY: help run test lint fmt migration migrate openapi web web-check e2e install deploy-check bench smoke clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -28,10 +28,23 @@ help: ## List the targets
 install: .venv/.synced ## Create the environment from the lock file
 
 # The web app is built only when its sources exist (and changed since the last build).
-src/taskflow/web/index.html: $(FRONTEND_SOURCES)
-	@if [ -f frontend/package.json ]; then cd frontend && npm ci --no-audit --no-fund && npm run build; fi
+# Playwright's browsers are never downloaded: the browser tests use Debian's Chromium.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+
+src/taskflow/web/index.html: $(FRONTEND_SOURCES) | frontend/node_modules/.package-lock.json
+	@if [ -f frontend/package.json ]; then cd frontend && npm run build; fi
 
 web: src/taskflow/web/index.html ## Build the web app into src/taskflow/web
+
+web-check: install frontend/node_modules/.package-lock.json ## Web app: typecheck, lint, unit tests, client not stale
+	cd frontend && npm run typecheck && npm run lint && npm test
+	$(PY)/taskflow openapi > openapi.json
+	cd frontend && npm run generate:check
+
+e2e: install web ## Browser tests in Debian's Chromium (fake API, then a real server)
+	cd frontend && TASKFLOW_E2E=1 npm run e2e
 
 run: install web ## Set up, migrate the SQLite default and serve on http://127.0.0.1:8000
 	$(PY)/taskflow serve
