@@ -80,6 +80,7 @@ class Settings(BaseSettings):
     superuser_password: SecretStr | None = None
 
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    max_import_bytes: int = Field(default=50 * 1_048_576, ge=1024)
     metrics_enabled: bool = True
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     activity_retention_days: int = Field(default=365, ge=1)

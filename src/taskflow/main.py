@@ -91,7 +91,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/", WebApp(), name="web")
 
     # Outermost last: request id and logging wrap everything, including 413s and CORS.
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        path_limits={f"{API_PREFIX}/import": settings.max_import_bytes},
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -133,6 +133,15 @@ async def test_oversized_body_is_413(client: AsyncClient) -> None:
     assert response.status_code == 413
 
 
+@pytest.mark.parametrize("settings_overrides", [{"max_body_bytes": 2048, "max_import_bytes": 8192}])
+async def test_import_has_its_own_larger_body_limit(client: AsyncClient) -> None:
+    # Past the general limit but within the import's: it reaches the route (401: no token).
+    within = await client.post("/api/v1/import", content=b"x" * 4096)
+    assert within.status_code == 401
+    beyond = await client.post("/api/v1/import", content=b"x" * 10_000)
+    assert beyond.status_code == 413
+
+
 @pytest.mark.parametrize("settings_overrides", [{"cors_origins": ["https://app.example"]}])
 async def test_cors_allows_configured_origin_only(client: AsyncClient) -> None:
     allowed = await client.get("/health/live", headers={"Origin": "https://app.example"})

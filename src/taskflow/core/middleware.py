@@ -98,22 +98,30 @@ class SecurityHeadersMiddleware:
 
 
 class BodySizeLimitMiddleware:
-    """Refuses bodies over `max_bytes` with 413 before the app reads them."""
+    """Refuses bodies over the limit with 413 before the app reads them.
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    `max_bytes` applies everywhere except the paths in `path_limits`, which have their own
+    (an import carries a whole export).
+    """
+
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, path_limits: dict[str, int] | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.path_limits = path_limits or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.path_limits.get(scope["path"], self.max_bytes)
         declared = _header(scope["headers"], "content-length")
         if declared is not None:
             if not declared.isdigit():
                 await _plain_error(send, 400, "Invalid Content-Length")
                 return
-            if int(declared) > self.max_bytes:
+            if int(declared) > limit:
                 await _plain_error(send, 413, "Request body too large")
                 return
         received = 0
@@ -124,7 +132,7 @@ class BodySizeLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     raise _BodyTooLarge
             return message
 
