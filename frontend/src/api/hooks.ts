@@ -5,6 +5,7 @@ import { queryKeys, toTaskQuery, type TaskFilters } from "./queryKeys";
 import type { Id, Label, Page, Project, Role, Task, TaskCreate, TaskUpdate } from "./types";
 import { useToast } from "../lib/toast";
 import { resubscribeLive } from "../live/useLiveUpdates";
+import { latestVersion } from "./versions";
 
 const ALL = 100; // the API's largest page: enough for projects, members and labels
 
@@ -159,12 +160,15 @@ export function useUpdateTask() {
   const qc = useQueryClient();
   const toast = useToast();
   return useMutation({
+    // This tab's task edits run one after another, so each If-Match carries the version the
+    // previous edit produced: a quick second edit never gets a 412 against our own first one.
+    scope: { id: "task-updates" },
     mutationFn: async ({ task, changes, guard }: TaskPatch) =>
       unwrap(
         await api.PATCH("/api/v1/tasks/{task_id}", {
           params: {
             path: { task_id: task.id },
-            header: guard ? { "if-match": `"${task.version}"` } : undefined,
+            header: guard ? { "if-match": `"${latestVersion(qc, task)}"` } : undefined,
           },
           body: changes,
         }),
