@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 import click
+from prometheus_client import start_http_server
 from saq import CronJob, Job, Status, Worker
 from saq.types import PartialTimersDict
 
@@ -100,4 +101,8 @@ def run_worker(settings: Settings) -> None:
         logging.getLogger(name).addFilter(_RedactJobs())
     worker = build_worker(settings)
     logger.info("worker started: %s", ", ".join(sorted(registered_jobs())))
+    if settings.metrics_enabled and settings.worker_metrics_port:
+        # A thread of its own: a scrape never waits for the jobs' event loop.
+        start_http_server(settings.worker_metrics_port, registry=metrics.registry)
+        logger.info("worker metrics at :%d/metrics", settings.worker_metrics_port)
     asyncio.run(worker.start())
