@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
@@ -238,11 +239,9 @@ class Walk:
             headers={"X-Forwarded-For": SPOOFED_IP, "User-Agent": "taskflow-smoke"},
             timeout=10,
         )
-        self.steps: list[str] = []
         self.request_ids: list[str] = []
 
     def ok(self, step: str) -> None:
-        self.steps.append(step)
         print(f"  ok  {step}", flush=True)
 
     def call(
@@ -316,10 +315,16 @@ class Walk:
             200,
             json={"refresh_token": tokens["refresh_token"]},
         ).json()
-        self.found.add("refresh token 2", refreshed["refresh_token"])
-        self.found.add("access token 2", refreshed["access_token"])
+        self.found.add("refreshed refresh token", refreshed["refresh_token"])
+        self.found.add("refreshed access token", refreshed["access_token"])
         auth = {"Authorization": f"Bearer {refreshed['access_token']}"}
         self.ok(f"logged in, refreshed; session IP is the real client {CLIENT_IP}")
+
+        self.forwarded_headers_only_from_the_proxy(username, password, auth)
+        self.ok(
+            "X-Forwarded-For/-Proto believed from nginx (127.0.0.1) only, not from a client "
+            "that reaches an api process directly"
+        )
 
         events = asyncio.run(self.tasks_with_live_updates(auth, refreshed["access_token"]))
         self.ok(f"tasks created and completed; WebSocket through nginx got {events}")
@@ -347,10 +352,42 @@ class Walk:
         )
         check("no-store" in response.headers.get("Cache-Control", ""), "token reply is cacheable")
         tokens: dict[str, Any] = response.json()
-        number = sum(1 for name in self.found.values if name.startswith("access token")) + 1
-        self.found.add(f"access token {number}", tokens["access_token"])
-        self.found.add(f"refresh token {number}", tokens["refresh_token"])
+        self.found.add(
+            f"access token of login {response.headers['X-Request-ID']}", tokens["access_token"]
+        )
+        self.found.add(
+            f"refresh token of login {response.headers['X-Request-ID']}", tokens["refresh_token"]
+        )
         return tokens
+
+    def forwarded_headers_only_from_the_proxy(
+        self, username: str, password: str, auth: dict[str, str]
+    ) -> None:
+        """A client reaching an api process directly cannot claim another IP or https."""
+        forged = {"X-Forwarded-For": SPOOFED_IP, "X-Forwarded-Proto": "https"}
+        with httpx.Client(
+            base_url=f"http://127.0.0.1:{self.stack.api_ports[0]}",
+            transport=httpx.HTTPTransport(local_address=CLIENT_IP),
+            headers=forged,
+            timeout=10,
+        ) as direct:
+            response = direct.post(
+                "/api/v1/auth/token", data={"username": username, "password": password}
+            )
+        check(response.status_code == 200, f"direct login: {response.status_code}")
+        self.found.add("direct access token", response.json()["access_token"])
+        self.found.add("direct refresh token", response.json()["refresh_token"])
+        check(
+            "Strict-Transport-Security" not in response.headers,
+            "a direct client's X-Forwarded-Proto: https was believed (HSTS sent)",
+        )
+        through_nginx = self.call("GET", "/api/v1/auth/sessions", 200, headers={**auth, **forged})
+        check(
+            "Strict-Transport-Security" not in through_nginx.headers,
+            "nginx passed on a client's X-Forwarded-Proto: https",
+        )
+        ips = [s["ip"] for s in through_nginx.json()["items"]]
+        check(ips == [CLIENT_IP, CLIENT_IP], f"session IPs should all be {CLIENT_IP}: {ips}")
 
     async def tasks_with_live_updates(self, auth: dict[str, str], access_token: str) -> str:
         ws_url = f"ws://127.0.0.1:{self.stack.nginx_port}/api/v1/ws"
@@ -423,7 +460,7 @@ def check_metrics(stack: Stack) -> str:
     requests = "taskflow_http_requests_total"
     expected = {
         ("POST", "/api/v1/auth/register", "201"): 1,
-        ("POST", "/api/v1/auth/token", "200"): 2,
+        ("POST", "/api/v1/auth/token", "200"): 3,
         ("POST", "/api/v1/tasks", "201"): 2,
         ("PATCH", "/api/v1/tasks/{task_id}", "200"): 1,
         ("GET", "/api/v1/tasks", "200"): 1,
@@ -548,17 +585,75 @@ def process_env(**settings: str) -> dict[str, str]:
     return env
 
 
+def preflight() -> None:
+    """What the machine must offer, checked before anything starts."""
+    check(Path(NGINX).exists(), "nginx not found: apt-get install -y nginx-light")
+    try:
+        with socket.socket() as probe:
+            probe.bind((CLIENT_IP, 0))
+    except OSError as error:
+        raise SmokeFailure(f"cannot use {CLIENT_IP} as the client address: {error}") from None
+
+
+def start_stack(stack: Stack, started: float) -> None:
+    """migrate, then the api processes, the worker and nginx; back when all answer."""
+    migrate = subprocess.run(  # noqa: S603
+        [str(VENV_BIN / "taskflow"), "migrate"],
+        env=stack.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    stack.log("migrate").write_text(migrate.stdout + migrate.stderr)
+    check(migrate.returncode == 0, f"taskflow migrate failed:\n{migrate.stderr[-2000:]}")
+    for port in stack.api_ports:
+        stack.start(f"api :{port}", gunicorn_argv(port), log_name="api")
+    stack.start("worker", [str(VENV_BIN / "taskflow"), "worker"])
+    conf = render_nginx(stack)
+    nginx = [NGINX, "-p", str(stack.nginx_dir), "-e", str(stack.log("nginx")), "-c", str(conf)]
+    test = subprocess.run([*nginx, "-t", "-q"], capture_output=True, text=True)  # noqa: S603
+    check(test.returncode == 0, f"nginx -t failed:\n{test.stderr}")
+    stack.start("nginx", [*nginx, "-g", "daemon off;"])
+    for port in stack.api_ports:
+        wait_http(stack, f"http://127.0.0.1:{port}/health/ready", f"api :{port}")
+    wait_http(stack, f"{stack.url}/nginx-health", "nginx")
+    print(
+        f"smoke: nginx :{stack.nginx_port} → api :{stack.api_ports[0]}, "
+        f":{stack.api_ports[1]} (gunicorn, Dockerfile CMD, {API_WORKERS} workers each) + worker, "
+        f"up in {time.monotonic() - started:.1f}s",
+        flush=True,
+    )
+
+
+def walk_and_check(stack: Stack, mailbox: Mailbox, found: Secrets) -> None:
+    walk = Walk(stack, mailbox, found)
+    walk.run()
+    summary = check_metrics(stack)
+    walk.ok(f"/metrics (scraped from both api processes): {summary}")
+    stack.ensure_running()
+    stack.stop_all()
+    check_client_ip_in_logs(stack)
+    check_request_ids_in_logs(stack, walk.request_ids)
+    walk.ok(
+        f"logs: JSON access lines with request id, user id, route, status, duration; "
+        f"client IP {CLIENT_IP}; {len(walk.request_ids)} request ids in api and nginx logs"
+    )
+    lines = check_logs_hold_no_secrets(stack, found)
+    walk.ok(
+        f"no secret in {lines} log lines (api, worker, nginx): {len(found.values)} values searched"
+    )
+
+
 def main() -> int:
     started = time.monotonic()
-    check(Path(NGINX).exists(), "nginx not found: apt-get install -y nginx-light")
     tmp = Path(tempfile.mkdtemp(prefix="taskflow-smoke-"))
-    # nginx workers run as nobody when started by root: they need their own reachable dir
+    # nginx workers run as nobody when started by root: they need a directory they can reach
     nginx_dir = Path(tempfile.mkdtemp(prefix="taskflow-smoke-nginx-"))
     nginx_dir.chmod(0o755)
     mailbox = Mailbox()
     found = Secrets()
-    stack: Stack | None = None
     try:
+        preflight()
         with (
             throwaway_database() as database_url,
             own_redis() as redis_url,
@@ -589,64 +684,22 @@ def main() -> int:
                 f"SMTP :{smtp_port}, logs in {tmp}",
                 flush=True,
             )
-            migrate = subprocess.run(  # noqa: S603
-                [str(VENV_BIN / "taskflow"), "migrate"],
-                env=stack.env,
-                capture_output=True,
-                text=True,
-                timeout=60,
-            )
-            stack.log("migrate").write_text(migrate.stdout + migrate.stderr)
-            check(migrate.returncode == 0, f"taskflow migrate failed:\n{migrate.stderr[-2000:]}")
-
-            for port in stack.api_ports:
-                stack.start(f"api :{port}", gunicorn_argv(port), log_name="api")
-            stack.start("worker", [str(VENV_BIN / "taskflow"), "worker"])
-            conf = render_nginx(stack)
-            nginx = [NGINX, "-p", str(nginx_dir), "-e", str(stack.log("nginx")), "-c", str(conf)]
-            test = subprocess.run(  # noqa: S603
-                [*nginx, "-t", "-q"],
-                capture_output=True,
-                text=True,
-            )
-            check(test.returncode == 0, f"nginx -t failed:\n{test.stderr}")
-            stack.start("nginx", [*nginx, "-g", "daemon off;"])
-            for port in stack.api_ports:
-                wait_http(stack, f"http://127.0.0.1:{port}/health/ready", f"api :{port}")
-            wait_http(stack, f"{stack.url}/nginx-health", "nginx")
-            print(
-                f"smoke: nginx :{stack.nginx_port} → api :{stack.api_ports[0]}, "
-                f":{stack.api_ports[1]} (gunicorn, Dockerfile CMD) + worker, "
-                f"up in {time.monotonic() - started:.1f}s",
-                flush=True,
-            )
-
-            walk = Walk(stack, mailbox, found)
-            walk.run()
-            summary = check_metrics(stack)
-            walk.ok(f"/metrics (scraped from both api processes): {summary}")
-            stack.ensure_running()
-            stack.stop_all()
-            check_client_ip_in_logs(stack)
-            check_request_ids_in_logs(stack, walk.request_ids)
-            walk.ok(
-                f"logs: JSON access lines with request id, user id, route, status, duration; "
-                f"client IP {CLIENT_IP}; {len(walk.request_ids)} request ids in api and nginx logs"
-            )
-            lines = check_logs_hold_no_secrets(stack, found)
-            walk.ok(
-                f"no secret in {lines} log lines (api, worker, nginx): "
-                f"{len(found.values)} values searched"
-            )
+            try:
+                start_stack(stack, started)
+                walk_and_check(stack, mailbox, found)
+            finally:
+                # before the database is dropped and Redis flushed: nothing writes afterwards
+                stack.stop_all()
     except SmokeFailure as failure:
         print(f"\nsmoke: FAILED: {failure}\nsmoke: logs kept in {tmp}", file=sys.stderr)
         return 1
+    except Exception:  # a bug here, or a reply not shaped as expected: same exit, with a trace
+        traceback.print_exc()
+        print(f"\nsmoke: FAILED (see above)\nsmoke: logs kept in {tmp}", file=sys.stderr)
+        return 1
     finally:
-        if stack is not None:
-            stack.stop_all()
         shutil.rmtree(nginx_dir, ignore_errors=True)
-    elapsed = time.monotonic() - started
-    print(f"smoke: passed ({len(walk.steps)} steps) in {elapsed:.1f}s", flush=True)
+    print(f"smoke: passed in {time.monotonic() - started:.1f}s", flush=True)
     if os.environ.get("SMOKE_KEEP") != "1":
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
