@@ -484,6 +484,8 @@ def check_metrics(stack: Stack) -> str:
     worker = [scrape(stack.worker_metrics_port)]
     sent = metric_sum(worker, "taskflow_jobs_total", job="email.send", outcome="succeeded")
     check(sent == 2, f"worker metrics: {sent} emails sent, expected 2")
+    worker_pool = metric_sum(worker, "taskflow_db_pool_size")
+    check(worker_pool == POOL_SIZE, f"worker metrics: pool size {worker_pool}, not {POOL_SIZE}")
     return (
         f"{int(metric_sum(scrapes, requests))} requests by {len(routes)} route templates, "
         f"pool {int(pool)}; worker: {int(sent)} email.send succeeded"

@@ -56,12 +56,15 @@ def build_worker(settings: Settings, *, concurrency: int = 10) -> Worker[Any]:
     queue = saq_queue(settings.redis_url)
 
     async def startup(ctx: dict[str, Any]) -> None:
-        ctx["taskflow"] = JobContext(settings=settings, database=Database(settings))
+        database = Database(settings)
+        ctx["taskflow"] = JobContext(settings=settings, database=database)
+        ctx["unwatch_pool"] = metrics.watch_pool(database.engine)
 
     async def shutdown(ctx: dict[str, Any]) -> None:
         context: JobContext | None = ctx.get("taskflow")
         if context is not None:
             await context.database.dispose()
+            ctx["unwatch_pool"]()
         await queue.disconnect()
 
     async def after_process(ctx: dict[str, Any]) -> None:
