@@ -50,19 +50,21 @@ run: install web ## Set up, migrate the SQLite default and serve on http://127.0
 	$(PY)/taskflow serve
 
 test: install ## Lint, type-check and run the whole test suite
-	$(PY)/ruff check src tests
-	$(PY)/ruff format --check src tests
+	$(PY)/ruff check src tests deploy
+	$(PY)/ruff format --check src tests deploy
 	$(PY)/mypy
+	$(PY)/mypy deploy/smoke.py
 	$(PY)/pytest -n 2 $(PYTEST_ARGS)
 
 lint: install ## ruff lint + format check, mypy
-	$(PY)/ruff check src tests
-	$(PY)/ruff format --check src tests
+	$(PY)/ruff check src tests deploy
+	$(PY)/ruff format --check src tests deploy
 	$(PY)/mypy
+	$(PY)/mypy deploy/smoke.py
 
 fmt: install ## Format and auto-fix
-	$(PY)/ruff format src tests
-	$(PY)/ruff check --fix src tests
+	$(PY)/ruff format src tests deploy
+	$(PY)/ruff check --fix src tests deploy
 
 migration: install ## New Alembic revision from model changes: make migration m="add x"
 	@test -n "$(m)" || { echo 'usage: make migration m="what changed"'; exit 2; }
@@ -79,6 +81,11 @@ openapi: install ## Write openapi.json (the web app's client is generated from i
 deploy-check: install ## Lint the Dockerfile, validate the compose file against the compose spec
 	$(PY)/hadolint deploy/Dockerfile
 	$(PY)/check-jsonschema --builtin-schema vendor.compose-spec deploy/docker-compose.yml
+
+# nginx (Debian: apt-get install nginx-light), PostgreSQL on 127.0.0.1:5432 as postgres, Redis on
+# 127.0.0.1:6379; SMOKE_POSTGRES and SMOKE_REDIS_URL point elsewhere (docs/deploy.md).
+smoke: install web ## The production stack on loopback (nginx, gunicorn, worker), walked through nginx
+	$(PY)/python deploy/smoke.py
 
 clean: ## Remove the environment and build output (keeps ./data)
 	rm -rf .venv .tools src/taskflow/web frontend/node_modules .mypy_cache .ruff_cache .pytest_cache

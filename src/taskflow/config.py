@@ -82,6 +82,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     max_import_bytes: int = Field(default=50 * 1_048_576, ge=1024)
     metrics_enabled: bool = True
+    # `taskflow worker` serves its own /metrics (job outcomes) on this port when set.
+    worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     activity_retention_days: int = Field(default=365, ge=1)
 

@@ -12,6 +12,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from taskflow import __version__
 from taskflow.auth.router import router as auth_router
 from taskflow.config import Settings, load_settings
+from taskflow.core import metrics
 from taskflow.core.errors import install_error_handlers
 from taskflow.core.events import create_event_bus
 from taskflow.core.jobs.queue import create_job_queue
@@ -24,6 +25,7 @@ from taskflow.core.middleware import (
 from taskflow.core.ratelimit import RateLimiter
 from taskflow.core.redis import create_redis
 from taskflow.db import Database
+from taskflow.health.router import metrics_router
 from taskflow.health.router import router as health_router
 from taskflow.projects.router import router as projects_router
 from taskflow.realtime.hub import Hub
@@ -57,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.database = Database(settings)
+        unwatch_pool = metrics.watch_pool(app.state.database.engine)
         app.state.redis = create_redis(settings.redis_url) if settings.redis_url else None
         app.state.events = create_event_bus(app.state.redis)
         app.state.jobs = create_job_queue(settings, app.state.database)
@@ -73,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if app.state.redis is not None:
                 await app.state.redis.aclose()
             await app.state.database.dispose()
+            unwatch_pool()
 
     app = FastAPI(
         title="TaskFlow",
@@ -86,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app)
     app.include_router(health_router)
+    app.include_router(metrics_router)
     app.include_router(api_router())
     # Last: anything no route claimed is the web app's (client-side routes, assets).
     app.mount("/", WebApp(), name="web")

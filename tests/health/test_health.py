@@ -162,3 +162,53 @@ async def test_web_app_paths_do_not_shadow_api(client: AsyncClient) -> None:
     client_route = await client.get("/projects/12")
     assert client_route.status_code == 200
     assert (await client.get("/api/v1/unknown")).status_code == 404
+
+
+async def test_metrics_and_access_log_use_the_full_route_template(
+    client: AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    # FastAPI >= 0.137 keeps included routes unprefixed in scope["route"] (`/tasks/{task_id}`);
+    # the label must be the whole template, /api/v1 included, never the raw path.
+    with caplog.at_level("INFO", logger="taskflow.access"):
+        await client.get("/api/v1/tasks/424242")
+        await client.get("/api/v1/projects")
+    routes = [getattr(r, "route", None) for r in caplog.records if r.name == "taskflow.access"]
+    assert routes == ["/api/v1/tasks/{task_id}", "/api/v1/projects"]
+    text = (await client.get("/metrics")).text
+    assert 'method="GET",route="/api/v1/tasks/{task_id}",status="401"' in text
+    assert 'route="/api/v1/projects"' in text
+    assert "424242" not in text
+
+
+async def test_metrics_expose_pool_websocket_and_job_series(client: AsyncClient) -> None:
+    text = (await client.get("/metrics")).text
+    for name in (
+        "taskflow_db_pool_size",
+        "taskflow_db_pool_checked_out",
+        "taskflow_websocket_connections",
+        "taskflow_http_request_duration_seconds_bucket",
+    ):
+        assert name in text
+
+
+async def test_metrics_are_not_under_the_api_prefix(client: AsyncClient) -> None:
+    # nginx proxies all of /api/ to the public: metrics must not be reachable there
+    assert (await client.get("/api/v1/metrics")).status_code == 404
+
+
+async def test_access_log_never_holds_query_strings_or_credentials(
+    client: AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    secret = "s3cr3t-token-value-in-a-url"
+    with caplog.at_level("DEBUG"):
+        await client.get(f"/verify-email?token={secret}")
+        await client.get(
+            f"/api/v1/tasks?token={secret}", headers={"Authorization": f"Bearer {secret}"}
+        )
+        await client.post("/api/v1/auth/token", data={"username": "nobody", "password": secret})
+    # (httpx, the test's own client, logs the URLs it requests; the server side must not)
+    server_side = [record for record in caplog.records if record.name != "httpx"]
+    assert any(record.name == "taskflow.access" for record in server_side)
+    for record in server_side:
+        assert secret not in record.getMessage()
+        assert secret not in str(record.__dict__)

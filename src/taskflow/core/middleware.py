@@ -177,10 +177,19 @@ def _header(headers: Sequence[tuple[bytes, bytes]], name: str) -> str | None:
 
 
 def _route_template(scope: Scope) -> str:
-    """`/api/v1/tasks/{task_id}`, never the raw path: bounded label cardinality."""
-    route = scope.get("route")
-    path = getattr(route, "path_format", None) or getattr(route, "path", None)
-    if isinstance(path, str):
+    """`/api/v1/tasks/{task_id}`, never the raw path: bounded label cardinality.
+
+    Since FastAPI 0.137, `include_router()` no longer copies routes with the prefix
+    prepended: `scope["route"]` is the route as its own router declared it (`/tasks/{task_id}`,
+    prefixes lost). The full template is on the effective route context FastAPI records in
+    the scope; older FastAPI versions (and routes added to the app itself) have it on the route.
+    """
+    context = scope.get("fastapi", {}).get("effective_route_context")
+    path = getattr(context, "path_format", None)
+    if not path:
+        route = scope.get("route")
+        path = getattr(route, "path_format", None) or getattr(route, "path", None)
+    if isinstance(path, str) and path:
         return path
     raw: str = scope.get("path", "")
     if raw.startswith("/api/"):

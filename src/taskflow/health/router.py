@@ -18,6 +18,8 @@ from taskflow.db import Database
 
 logger = logging.getLogger(__name__)
 router = APIRouter(tags=["operations"])
+# Only at the root (`/metrics`), never under /api/v1: nginx proxies /api/ to everyone.
+metrics_router = APIRouter(tags=["operations"])
 
 CHECK_TIMEOUT_SECONDS = 2.0
 
@@ -59,18 +61,16 @@ async def ready(request: Request) -> JSONResponse:
     return JSONResponse(body.model_dump(), status_code=200 if healthy else 503)
 
 
-@router.get("/metrics", response_class=Response, responses={200: {"content": {"text/plain": {}}}})
+@metrics_router.get(
+    "/metrics", response_class=Response, responses={200: {"content": {"text/plain": {}}}}
+)
 async def prometheus_metrics(request: Request) -> Response:
-    """Prometheus text format: request counts and latencies, pool, WebSocket and job gauges."""
+    """Prometheus text format: request counts and latencies, pool, WebSocket and job gauges.
+
+    404 when TASKFLOW_METRICS_ENABLED is false. Never proxied by the bundled nginx.
+    """
     if not request.app.state.settings.metrics_enabled:
         raise NotFound()
-    database: Database = request.app.state.database
-    pool = database.engine.pool
-    checked_out = getattr(pool, "checkedout", None)
-    size = getattr(pool, "size", None)
-    if callable(checked_out) and callable(size):
-        metrics.db_pool_checked_out.set(checked_out())
-        metrics.db_pool_size.set(size())
     return Response(metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
 
 

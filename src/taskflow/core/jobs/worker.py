@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 import click
+from prometheus_client import start_http_server
 from saq import CronJob, Job, Status, Worker
 from saq.types import PartialTimersDict
 
@@ -55,12 +56,15 @@ def build_worker(settings: Settings, *, concurrency: int = 10) -> Worker[Any]:
     queue = saq_queue(settings.redis_url)
 
     async def startup(ctx: dict[str, Any]) -> None:
-        ctx["taskflow"] = JobContext(settings=settings, database=Database(settings))
+        database = Database(settings)
+        ctx["taskflow"] = JobContext(settings=settings, database=database)
+        ctx["unwatch_pool"] = metrics.watch_pool(database.engine)
 
     async def shutdown(ctx: dict[str, Any]) -> None:
         context: JobContext | None = ctx.get("taskflow")
         if context is not None:
             await context.database.dispose()
+            ctx["unwatch_pool"]()
         await queue.disconnect()
 
     async def after_process(ctx: dict[str, Any]) -> None:
@@ -100,4 +104,8 @@ def run_worker(settings: Settings) -> None:
         logging.getLogger(name).addFilter(_RedactJobs())
     worker = build_worker(settings)
     logger.info("worker started: %s", ", ".join(sorted(registered_jobs())))
+    if settings.metrics_enabled and settings.worker_metrics_port:
+        # A thread of its own: a scrape never waits for the jobs' event loop.
+        start_http_server(settings.worker_metrics_port, registry=metrics.registry)
+        logger.info("worker metrics at :%d/metrics", settings.worker_metrics_port)
     asyncio.run(worker.start())
