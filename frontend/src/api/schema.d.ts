@@ -54,6 +54,8 @@ export interface paths {
         /**
          * Prometheus Metrics
          * @description Prometheus text format: request counts and latencies, pool, WebSocket and job gauges.
+         *
+         *     404 when TASKFLOW_METRICS_ENABLED is false. Never proxied by the bundled nginx.
          */
         get: operations["prometheus_metrics_metrics_get"];
         put?: never;
