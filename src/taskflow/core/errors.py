@@ -145,19 +145,39 @@ async def _database_unavailable(request: Request, error: Exception) -> JSONRespo
     )
 
 
+# SQLSTATEs that mean "the server is not there for us", not "the query is wrong": connection
+# exceptions (class 08), shutting down or starting up (57P01-57P03, e.g. crash recovery),
+# too many connections.
+_UNAVAILABLE_SQLSTATES = {"57P01", "57P02", "57P03", "53300"}
+_CONNECTION_ERROR_NAMES = {
+    "ConnectionDoesNotExistError",
+    "CannotConnectNowError",
+    "InterfaceError",
+    "ConnectionFailureError",
+    "AdminShutdownError",
+    "InternalClientError",
+}
+
+
 def _is_connection_problem(error: DBAPIError) -> bool:
     if error.connection_invalidated or isinstance(error, OperationalError):
         return True
-    original = error.orig
-    name = type(original).__name__ if original is not None else ""
-    return isinstance(original, OSError | ConnectionError) or name in {
-        "ConnectionDoesNotExistError",
-        "CannotConnectNowError",
-        "InterfaceError",
-        "ConnectionFailureError",
-        "AdminShutdownError",
-        "InternalClientError",
-    }
+    # The driver's exception may sit under an adapter's wrapper: look down the whole chain.
+    cause: BaseException | None = error.orig
+    seen = 0
+    while cause is not None and seen < 10:
+        if isinstance(cause, OSError | ConnectionError):
+            return True
+        if type(cause).__name__ in _CONNECTION_ERROR_NAMES:
+            return True
+        sqlstate = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+        if isinstance(sqlstate, str) and (
+            sqlstate.startswith("08") or sqlstate in _UNAVAILABLE_SQLSTATES
+        ):
+            return True
+        cause = cause.__cause__ or cause.__context__
+        seen += 1
+    return False
 
 
 async def _integrity_error(request: Request, error: Exception) -> JSONResponse:
