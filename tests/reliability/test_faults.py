@@ -227,7 +227,7 @@ async def test_redis_down_api_serves_limits_per_process_mail_in_process_then_rec
         async with httpx.AsyncClient(timeout=30) as http:
             alice = await _register_and_login(http, base, "alice")
             await _register_and_login(http, base, "target")
-            await _mail_to(smtp_server, "alice@example.com", within=20)
+            await _mail_to(smtp_server, "alice@example.com", within=60)
             project = await http.post(f"{base}{API}/projects", json={"name": "P"}, headers=alice)
             project_id = project.json()["id"]
 
@@ -370,7 +370,7 @@ async def test_worker_killed_mid_job_job_runs_again_and_its_effect_happens_once(
         async def worker_up() -> bool:
             return b"Worker starting" in (tmp_path / "first" / "worker.log").read_bytes()
 
-        await _eventually(worker_up, within=30)
+        await _eventually(worker_up, within=60)
         await asyncio.sleep(2)
         queue = RedisJobQueue(redis_server.url())
         await queue.start()
