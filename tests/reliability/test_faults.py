@@ -278,7 +278,7 @@ async def test_redis_down_api_serves_limits_per_process_mail_in_process_then_rec
 
             # Jobs go through Redis to the worker again, and live updates flow again.
             await _register_and_login(http, base, "carol")
-            await _mail_to(smtp_server, "carol@example.com", within=30)
+            await _mail_to(smtp_server, "carol@example.com", within=45)
             token = alice["Authorization"].removeprefix("Bearer ")
             async with connect(server.ws_url) as websocket:
                 await websocket.send(json.dumps({"type": "auth", "token": token}))
