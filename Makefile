@@ -12,7 +12,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PY := .venv/bin
 FRONTEND_SOURCES := $(shell find frontend -path frontend/node_modules -prune -o -type f -print 2>/dev/null)
 
-.PHONY: help run test lint fmt migration migrate openapi web web-check e2e install deploy-check bench smoke clean
+.PHONY: help run test faults lint fmt migration migrate openapi web web-check e2e install deploy-check bench smoke clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -54,7 +54,10 @@ test: install ## Lint, type-check and run the whole test suite
 	$(PY)/ruff format --check src tests deploy
 	$(PY)/mypy
 	$(PY)/mypy deploy/smoke.py
-	$(PY)/pytest -n 2 $(PYTEST_ARGS)
+	$(PY)/pytest -n 2 -m "not faults" $(PYTEST_ARGS)
+
+faults: install ## Fault injection: private PostgreSQL/Redis/SMTP and workers stopped and restarted
+	$(PY)/pytest -n 2 -m faults $(PYTEST_ARGS)
 
 lint: install ## ruff lint + format check, mypy
 	$(PY)/ruff check src tests deploy

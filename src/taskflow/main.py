@@ -13,7 +13,7 @@ from taskflow import __version__
 from taskflow.auth.router import router as auth_router
 from taskflow.config import Settings, load_settings
 from taskflow.core import metrics
-from taskflow.core.errors import install_error_handlers
+from taskflow.core.errors import error_responses, install_error_handlers
 from taskflow.core.events import create_event_bus
 from taskflow.core.jobs.queue import create_job_queue
 from taskflow.core.logging import configure_logging
@@ -40,7 +40,9 @@ API_PREFIX = "/api/v1"
 
 def api_router() -> APIRouter:
     """Every domain's routes under /api/v1."""
-    router = APIRouter(prefix=API_PREFIX)
+    # Any route: a body that is not UTF-8 or a bad Content-Length (400), a body over the limit
+    # (413), invalid input (422), the database down (503).
+    router = APIRouter(prefix=API_PREFIX, responses=error_responses(400, 413, 422, 503))
     router.include_router(health_router, include_in_schema=False)
     router.include_router(auth_router)
     router.include_router(users_router)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Path, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from taskflow.auth import service
@@ -26,20 +26,19 @@ from taskflow.auth.schemas import (
     VerifyConfirm,
 )
 from taskflow.core.email import OutboxDep
-from taskflow.core.errors import Unauthorized
+from taskflow.core.errors import Unauthorized, error_responses
+from taskflow.core.pagination import PaginationDep
 from taskflow.db import SessionDep
 from taskflow.users.schemas import UserCreate, UserPublic
 
 router = APIRouter(prefix="/auth", tags=["auth"])
-
-_ERROR = {"description": "Error", "content": {"application/json": {}}}
 
 
 @router.post(
     "/register",
     response_model=UserPublic,
     status_code=status.HTTP_201_CREATED,
-    responses={409: _ERROR, 429: _ERROR},
+    responses=error_responses(409, 429),
 )
 async def register(
     data: UserCreate,
@@ -57,9 +56,7 @@ async def register(
     return UserPublic.model_validate(user)
 
 
-@router.post(
-    "/token", response_model=TokenPublic, responses={401: _ERROR, 403: _ERROR, 429: _ERROR}
-)
+@router.post("/token", response_model=TokenPublic, responses=error_responses(401, 403, 429))
 async def login(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     request: Request,
@@ -84,7 +81,7 @@ async def login(
     return token_response(request, response, tokens)
 
 
-@router.post("/refresh", response_model=TokenPublic, responses={401: _ERROR})
+@router.post("/refresh", response_model=TokenPublic, responses=error_responses(401))
 async def refresh(
     request: Request,
     response: Response,
@@ -115,7 +112,7 @@ async def logout(
     clear_refresh_cookie(request, response)
 
 
-@router.post("/logout-all", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/logout-all", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(401))
 async def logout_all(
     request: Request, response: Response, session: SessionDep, user: CurrentUser
 ) -> None:
@@ -124,17 +121,16 @@ async def logout_all(
     clear_refresh_cookie(request, response)
 
 
-@router.get("/sessions", response_model=SessionPage)
+@router.get("/sessions", response_model=SessionPage, responses=error_responses(401))
 async def list_sessions(
     session: SessionDep,
     settings: SettingsDep,
     principal: CurrentPrincipal,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    page: PaginationDep,
 ) -> SessionPage:
     """The caller's active sessions, most recently used first; `current` marks this one."""
     sessions, total = await service.list_sessions(
-        session, settings, principal.user, limit=limit, offset=offset
+        session, settings, principal.user, limit=page.limit, offset=page.offset
     )
     items = [
         SessionPublic(
@@ -147,11 +143,13 @@ async def list_sessions(
         )
         for item in sessions
     ]
-    return SessionPage(items=items, total=total, limit=limit, offset=offset)
+    return SessionPage(items=items, total=total, limit=page.limit, offset=page.offset)
 
 
 @router.delete(
-    "/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT, responses={404: _ERROR}
+    "/sessions/{session_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(401, 404),
 )
 async def end_session(
     session_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
@@ -162,7 +160,11 @@ async def end_session(
     await service.end_session(session, user, session_id)
 
 
-@router.post("/verify/request", status_code=status.HTTP_202_ACCEPTED, responses={429: _ERROR})
+@router.post(
+    "/verify/request",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=error_responses(401, 429),
+)
 async def request_verification(
     session: SessionDep,
     settings: SettingsDep,
@@ -177,7 +179,7 @@ async def request_verification(
     await service.request_verification(session, settings, limiter, outbox, user)
 
 
-@router.post("/verify/confirm", response_model=UserPublic, responses={400: _ERROR})
+@router.post("/verify/confirm", response_model=UserPublic, responses=error_responses(400))
 async def confirm_verification(data: VerifyConfirm, session: SessionDep) -> UserPublic:
     """Mark the address verified with the token from the email."""
     user = await service.confirm_verification(session, data.token)
@@ -185,7 +187,7 @@ async def confirm_verification(data: VerifyConfirm, session: SessionDep) -> User
 
 
 @router.post(
-    "/password-reset/request", status_code=status.HTTP_202_ACCEPTED, responses={429: _ERROR}
+    "/password-reset/request", status_code=status.HTTP_202_ACCEPTED, responses=error_responses(429)
 )
 async def request_password_reset(
     data: PasswordResetRequest,
@@ -203,7 +205,9 @@ async def request_password_reset(
 
 
 @router.post(
-    "/password-reset/confirm", status_code=status.HTTP_204_NO_CONTENT, responses={400: _ERROR}
+    "/password-reset/confirm",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(400),
 )
 async def confirm_password_reset(
     data: PasswordResetConfirm, session: SessionDep, limiter: RateLimiterDep, client: ClientInfoDep

@@ -3,7 +3,7 @@
 Routes and services hand a message to `enqueue_email()`, the one entry point. Once the
 request's transaction commits, the message becomes an `email.send` job: on Redis when
 configured (a `taskflow worker` delivers it), in-process otherwise. A failed delivery is
-retried with backoff (about an hour in all) and never fails the request.
+retried with backoff (up to about 18 minutes in all) and never fails the request.
 """
 
 from __future__ import annotations

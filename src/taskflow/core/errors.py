@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
@@ -90,6 +92,44 @@ class ServiceUnavailable(DomainError):
         super().__init__(detail, headers={"Retry-After": "5"})
 
 
+class ErrorBody(BaseModel):
+    """Every error but 422: `{"detail": "what went wrong"}`."""
+
+    detail: str
+
+
+class InvalidInputBody(BaseModel):
+    """422: FastAPI's list of field errors, or one sentence when a rule needs the database
+    to decide (an assignee who is not a member, a label of another project)."""
+
+    detail: list[dict[str, Any]] | str
+
+
+_ERROR_DESCRIPTIONS = {
+    400: "Bad request: a malformed body (not UTF-8) or header, or a rule the request broke",
+    401: "Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`)",
+    403: "Authenticated, but the caller's role does not allow this",
+    404: "Not found, or not visible to the caller",
+    409: "Conflicts with the current state (a taken name, the Inbox, a concurrent change)",
+    412: "`If-Match` names a version that is no longer current; nothing changed",
+    413: "The request body is larger than TASKFLOW_MAX_BODY_BYTES",
+    422: "Invalid input",
+    429: "Too many requests; `Retry-After` says when to try again",
+    503: "The database is unavailable; `Retry-After` says when to try again",
+}
+
+
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` entries for the error codes a route can answer with."""
+    return {
+        code: {
+            "model": InvalidInputBody if code == 422 else ErrorBody,
+            "description": _ERROR_DESCRIPTIONS[code],
+        }
+        for code in codes
+    }
+
+
 async def _domain_error(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, DomainError)
     return JSONResponse({"detail": error.detail}, error.status_code, headers=error.headers)
@@ -105,19 +145,39 @@ async def _database_unavailable(request: Request, error: Exception) -> JSONRespo
     )
 
 
+# SQLSTATEs that mean "the server is not there for us", not "the query is wrong": connection
+# exceptions (class 08), shutting down or starting up (57P01-57P03, e.g. crash recovery),
+# too many connections.
+_UNAVAILABLE_SQLSTATES = {"57P01", "57P02", "57P03", "53300"}
+_CONNECTION_ERROR_NAMES = {
+    "ConnectionDoesNotExistError",
+    "CannotConnectNowError",
+    "InterfaceError",
+    "ConnectionFailureError",
+    "AdminShutdownError",
+    "InternalClientError",
+}
+
+
 def _is_connection_problem(error: DBAPIError) -> bool:
     if error.connection_invalidated or isinstance(error, OperationalError):
         return True
-    original = error.orig
-    name = type(original).__name__ if original is not None else ""
-    return isinstance(original, OSError | ConnectionError) or name in {
-        "ConnectionDoesNotExistError",
-        "CannotConnectNowError",
-        "InterfaceError",
-        "ConnectionFailureError",
-        "AdminShutdownError",
-        "InternalClientError",
-    }
+    # The driver's exception may sit under an adapter's wrapper: look down the whole chain.
+    cause: BaseException | None = error.orig
+    seen = 0
+    while cause is not None and seen < 10:
+        if isinstance(cause, OSError | ConnectionError):
+            return True
+        if type(cause).__name__ in _CONNECTION_ERROR_NAMES:
+            return True
+        sqlstate = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+        if isinstance(sqlstate, str) and (
+            sqlstate.startswith("08") or sqlstate in _UNAVAILABLE_SQLSTATES
+        ):
+            return True
+        cause = cause.__cause__ or cause.__context__
+        seen += 1
+    return False
 
 
 async def _integrity_error(request: Request, error: Exception) -> JSONResponse:

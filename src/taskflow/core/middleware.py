@@ -126,31 +126,33 @@ class BodySizeLimitMiddleware:
                 return
         received = 0
         response_started = False
+        rejected = False
 
         async def counting_receive() -> Message:
-            nonlocal received
+            # Past the limit the 413 goes out here and now, and the app is told the client left:
+            # raising instead would reach the app's body parser, which answers any error 400.
+            nonlocal received, rejected
+            if rejected:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise _BodyTooLarge
+                    rejected = True
+                    if not response_started:
+                        await _plain_error(send, 413, "Request body too large")
+                    return {"type": "http.disconnect"}
             return message
 
         async def tracking_send(message: Message) -> None:
             nonlocal response_started
+            if rejected:
+                return  # the 413 was the answer; whatever the app says after it is dropped
             if message["type"] == "http.response.start":
                 response_started = True
             await send(message)
 
-        try:
-            await self.app(scope, counting_receive, tracking_send)
-        except _BodyTooLarge:
-            if not response_started:
-                await _plain_error(send, 413, "Request body too large")
-
-
-class _BodyTooLarge(Exception):
-    pass
+        await self.app(scope, counting_receive, tracking_send)
 
 
 async def _plain_error(send: Send, status: int, detail: str) -> None:

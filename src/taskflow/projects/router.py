@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from taskflow.activity.schemas import ActivityPublic
 from taskflow.auth.dependencies import CurrentUser
+from taskflow.core.errors import error_responses
 from taskflow.core.pagination import Page, PaginationDep
 from taskflow.core.validation import PathId
 from taskflow.db import SessionDep
@@ -21,7 +22,11 @@ from taskflow.projects.schemas import (
     ProjectUpdate,
 )
 
-router = APIRouter(prefix="/projects", tags=["projects"])
+router = APIRouter(prefix="/projects", tags=["projects"], responses=error_responses(401))
+
+# Writes may also meet a concurrent change (409); a project the caller cannot see is 404.
+_READ = error_responses(404)
+_WRITE = error_responses(403, 404, 409)
 
 
 @router.get("")
@@ -35,7 +40,7 @@ async def list_projects(
     return await service.list_projects(session, user, page, archived=archived)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", status_code=status.HTTP_201_CREATED, responses=error_responses(409))
 async def create_project(
     session: SessionDep, user: CurrentUser, data: ProjectCreate, response: Response
 ) -> ProjectPublic:
@@ -45,12 +50,12 @@ async def create_project(
     return project
 
 
-@router.get("/{project_id}")
+@router.get("/{project_id}", responses=_READ)
 async def get_project(session: SessionDep, user: CurrentUser, project_id: PathId) -> ProjectPublic:
     return await service.get_project(session, user, project_id)
 
 
-@router.patch("/{project_id}")
+@router.patch("/{project_id}", responses=_WRITE)
 async def update_project(
     session: SessionDep, user: CurrentUser, project_id: PathId, data: ProjectUpdate
 ) -> ProjectPublic:
@@ -58,13 +63,13 @@ async def update_project(
     return await service.update_project(session, user, project_id, data)
 
 
-@router.delete("/{project_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/{project_id}", status_code=status.HTTP_204_NO_CONTENT, responses=_WRITE)
 async def delete_project(session: SessionDep, user: CurrentUser, project_id: PathId) -> None:
     """The owner deletes a project and everything in it; the Inbox cannot be deleted (409)."""
     await service.delete_project(session, user, project_id)
 
 
-@router.get("/{project_id}/activity")
+@router.get("/{project_id}/activity", responses=_READ)
 async def project_activity(
     session: SessionDep, user: CurrentUser, project_id: PathId, page: PaginationDep
 ) -> Page[ActivityPublic]:
@@ -72,14 +77,14 @@ async def project_activity(
     return await service.project_activity(session, user, project_id, page)
 
 
-@router.get("/{project_id}/members")
+@router.get("/{project_id}/members", responses=_READ)
 async def list_members(
     session: SessionDep, user: CurrentUser, project_id: PathId, page: PaginationDep
 ) -> Page[MemberPublic]:
     return await service.list_members(session, user, project_id, page)
 
 
-@router.post("/{project_id}/members", status_code=status.HTTP_201_CREATED)
+@router.post("/{project_id}/members", status_code=status.HTTP_201_CREATED, responses=_WRITE)
 async def add_member(
     session: SessionDep, user: CurrentUser, project_id: PathId, data: MemberCreate
 ) -> MemberPublic:
@@ -87,7 +92,7 @@ async def add_member(
     return await service.add_member(session, user, project_id, data)
 
 
-@router.patch("/{project_id}/members/{user_id}")
+@router.patch("/{project_id}/members/{user_id}", responses=_WRITE)
 async def update_member(
     session: SessionDep,
     user: CurrentUser,
@@ -99,7 +104,9 @@ async def update_member(
     return await service.update_member(session, user, project_id, user_id, data)
 
 
-@router.delete("/{project_id}/members/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/{project_id}/members/{user_id}", status_code=status.HTTP_204_NO_CONTENT, responses=_WRITE
+)
 async def remove_member(
     session: SessionDep, user: CurrentUser, project_id: PathId, user_id: PathId
 ) -> None:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Header, Query, Response, status
 
 from taskflow.activity.schemas import ActivityPublic
 from taskflow.auth.dependencies import CurrentUser
+from taskflow.core.errors import error_responses
 from taskflow.core.pagination import Page, PaginationDep
 from taskflow.core.validation import MAX_ID, PathId, SafeStr
 from taskflow.db import SessionDep
@@ -29,7 +30,13 @@ from taskflow.tasks.schemas import (
     UtcDateTime,
 )
 
-router = APIRouter()
+router = APIRouter(responses=error_responses(401))
+
+# What the caller cannot see is 404; a role too low to change it, 403; a write can meet a
+# concurrent change (409); a stale If-Match is 412.
+_READ = error_responses(404)
+_WRITE = error_responses(403, 404, 409)
+_VERSIONED_WRITE = error_responses(403, 404, 409, 412)
 
 QueryId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 IfMatch = Annotated[str | None, Header(description='The task\'s ETag, `"<version>"`')]
@@ -40,7 +47,7 @@ def _etag(response: Response, task: TaskPublic) -> TaskPublic:
     return task
 
 
-@router.post("/tasks", tags=["tasks"], status_code=status.HTTP_201_CREATED)
+@router.post("/tasks", tags=["tasks"], status_code=status.HTTP_201_CREATED, responses=_WRITE)
 async def create_task(
     session: SessionDep, user: CurrentUser, data: TaskCreate, response: Response
 ) -> TaskPublic:
@@ -89,20 +96,20 @@ async def list_tasks(
     return await listing.list_tasks(session, user.id, filters, sort, page)
 
 
-@router.post("/tasks/bulk", tags=["tasks"])
+@router.post("/tasks/bulk", tags=["tasks"], responses=_WRITE)
 async def bulk(session: SessionDep, user: CurrentUser, data: BulkAction) -> BulkResult:
     """Complete, reopen, delete or move (`project_id`) many tasks: all or nothing."""
     return BulkResult(updated=await service.bulk(session, user, data))
 
 
-@router.get("/tasks/{task_id}", tags=["tasks"])
+@router.get("/tasks/{task_id}", tags=["tasks"], responses=_READ)
 async def get_task(
     session: SessionDep, user: CurrentUser, task_id: PathId, response: Response
 ) -> TaskPublic:
     return _etag(response, await service.get_task(session, user, task_id))
 
 
-@router.put("/tasks/{task_id}", tags=["tasks"])
+@router.put("/tasks/{task_id}", tags=["tasks"], responses=_VERSIONED_WRITE)
 async def replace_task(
     session: SessionDep,
     user: CurrentUser,
@@ -117,7 +124,7 @@ async def replace_task(
     return _etag(response, task)
 
 
-@router.patch("/tasks/{task_id}", tags=["tasks"])
+@router.patch("/tasks/{task_id}", tags=["tasks"], responses=_VERSIONED_WRITE)
 async def update_task(
     session: SessionDep,
     user: CurrentUser,
@@ -132,7 +139,12 @@ async def update_task(
     return _etag(response, task)
 
 
-@router.delete("/tasks/{task_id}", tags=["tasks"], status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/tasks/{task_id}",
+    tags=["tasks"],
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=_VERSIONED_WRITE,
+)
 async def delete_task(
     session: SessionDep, user: CurrentUser, task_id: PathId, if_match: IfMatch = None
 ) -> None:
@@ -140,18 +152,28 @@ async def delete_task(
     await service.delete_task(session, user, task_id, if_match=if_match)
 
 
-@router.put("/tasks/{task_id}/vote", tags=["tasks"], status_code=status.HTTP_204_NO_CONTENT)
+@router.put(
+    "/tasks/{task_id}/vote",
+    tags=["tasks"],
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=_WRITE,
+)
 async def vote(session: SessionDep, user: CurrentUser, task_id: PathId) -> None:
     """Idempotent: one vote per user and task."""
     await service.vote(session, user, task_id)
 
 
-@router.delete("/tasks/{task_id}/vote", tags=["tasks"], status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/tasks/{task_id}/vote",
+    tags=["tasks"],
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=_WRITE,
+)
 async def unvote(session: SessionDep, user: CurrentUser, task_id: PathId) -> None:
     await service.unvote(session, user, task_id)
 
 
-@router.get("/tasks/{task_id}/activity", tags=["activity"])
+@router.get("/tasks/{task_id}/activity", tags=["activity"], responses=_READ)
 async def task_activity(
     session: SessionDep, user: CurrentUser, task_id: PathId, page: PaginationDep
 ) -> Page[ActivityPublic]:
@@ -159,7 +181,7 @@ async def task_activity(
     return await service.task_activity(session, user, task_id, page)
 
 
-@router.get("/tasks/{task_id}/comments", tags=["comments"])
+@router.get("/tasks/{task_id}/comments", tags=["comments"], responses=_READ)
 async def list_comments(
     session: SessionDep, user: CurrentUser, task_id: PathId, page: PaginationDep
 ) -> Page[CommentPublic]:
@@ -167,7 +189,12 @@ async def list_comments(
     return await comments.list_comments(session, user, task_id, page)
 
 
-@router.post("/tasks/{task_id}/comments", tags=["comments"], status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/tasks/{task_id}/comments",
+    tags=["comments"],
+    status_code=status.HTTP_201_CREATED,
+    responses=_WRITE,
+)
 async def create_comment(
     session: SessionDep, user: CurrentUser, task_id: PathId, data: CommentWrite
 ) -> CommentPublic:
@@ -175,7 +202,7 @@ async def create_comment(
     return await comments.create_comment(session, user, task_id, data.body)
 
 
-@router.patch("/comments/{comment_id}", tags=["comments"])
+@router.patch("/comments/{comment_id}", tags=["comments"], responses=_WRITE)
 async def update_comment(
     session: SessionDep, user: CurrentUser, comment_id: PathId, data: CommentWrite
 ) -> CommentPublic:
@@ -183,20 +210,30 @@ async def update_comment(
     return await comments.update_comment(session, user, comment_id, data.body)
 
 
-@router.delete("/comments/{comment_id}", tags=["comments"], status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/comments/{comment_id}",
+    tags=["comments"],
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=_WRITE,
+)
 async def delete_comment(session: SessionDep, user: CurrentUser, comment_id: PathId) -> None:
     """The author or a project admin deletes."""
     await comments.delete_comment(session, user, comment_id)
 
 
-@router.get("/projects/{project_id}/labels", tags=["labels"])
+@router.get("/projects/{project_id}/labels", tags=["labels"], responses=_READ)
 async def list_labels(
     session: SessionDep, user: CurrentUser, project_id: PathId, page: PaginationDep
 ) -> Page[LabelPublic]:
     return await labels.list_labels(session, user, project_id, page)
 
 
-@router.post("/projects/{project_id}/labels", tags=["labels"], status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/projects/{project_id}/labels",
+    tags=["labels"],
+    status_code=status.HTTP_201_CREATED,
+    responses=_WRITE,
+)
 async def create_label(
     session: SessionDep, user: CurrentUser, project_id: PathId, data: LabelCreate
 ) -> LabelPublic:
@@ -204,14 +241,16 @@ async def create_label(
     return await labels.create_label(session, user, project_id, data)
 
 
-@router.patch("/labels/{label_id}", tags=["labels"])
+@router.patch("/labels/{label_id}", tags=["labels"], responses=_WRITE)
 async def update_label(
     session: SessionDep, user: CurrentUser, label_id: PathId, data: LabelUpdate
 ) -> LabelPublic:
     return await labels.update_label(session, user, label_id, data)
 
 
-@router.delete("/labels/{label_id}", tags=["labels"], status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/labels/{label_id}", tags=["labels"], status_code=status.HTTP_204_NO_CONTENT, responses=_WRITE
+)
 async def delete_label(session: SessionDep, user: CurrentUser, label_id: PathId) -> None:
     """The label comes off every task."""
     await labels.delete_label(session, user, label_id)

@@ -16,6 +16,9 @@ from taskflow.auth.dependencies import (
 )
 from taskflow.auth.http import token_response
 from taskflow.auth.schemas import TokenPublic
+from taskflow.core.errors import error_responses
+from taskflow.core.pagination import PaginationDep
+from taskflow.core.validation import SafeStr
 from taskflow.db import SessionDep
 from taskflow.users import service
 from taskflow.users.schemas import (
@@ -27,9 +30,8 @@ from taskflow.users.schemas import (
     UserUpdate,
 )
 
-router = APIRouter(prefix="/users", tags=["users"])
+router = APIRouter(prefix="/users", tags=["users"], responses=error_responses(401))
 
-_ERROR = {"description": "Error", "content": {"application/json": {}}}
 UserId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
@@ -39,7 +41,7 @@ async def read_me(user: CurrentUser) -> UserPublic:
     return UserPublic.model_validate(user)
 
 
-@router.patch("/me", response_model=UserPublic, responses={400: _ERROR, 409: _ERROR})
+@router.patch("/me", response_model=UserPublic, responses=error_responses(400, 409, 429))
 async def update_me(
     data: UserUpdate,
     session: SessionDep,
@@ -56,7 +58,7 @@ async def update_me(
     return UserPublic.model_validate(updated)
 
 
-@router.delete("/me", status_code=status.HTTP_204_NO_CONTENT, responses={400: _ERROR})
+@router.delete("/me", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(400, 429))
 async def delete_me(
     data: AccountDelete,
     session: SessionDep,
@@ -71,7 +73,7 @@ async def delete_me(
     )
 
 
-@router.post("/me/password", response_model=TokenPublic, responses={400: _ERROR})
+@router.post("/me/password", response_model=TokenPublic, responses=error_responses(400, 429))
 async def change_password(
     data: PasswordChange,
     request: Request,
@@ -95,33 +97,32 @@ async def change_password(
     return token_response(request, response, tokens)
 
 
-@router.get("", response_model=UserPage, responses={403: _ERROR})
+@router.get("", response_model=UserPage, responses=error_responses(403))
 async def list_users(
     session: SessionDep,
     _: CurrentSuperuser,
-    search: Annotated[str | None, Query(max_length=200)] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    page: PaginationDep,
+    search: Annotated[SafeStr | None, Query(max_length=200)] = None,
 ) -> UserPage:
     """Superuser: every account, oldest first; `search` matches email, username or name."""
-    users, total = await service.list_users(session, search=search, limit=limit, offset=offset)
+    users, total = await service.list_users(
+        session, search=search, limit=page.limit, offset=page.offset
+    )
     return UserPage(
         items=[UserPublic.model_validate(user) for user in users],
         total=total,
-        limit=limit,
-        offset=offset,
+        limit=page.limit,
+        offset=page.offset,
     )
 
 
-@router.get("/{user_id}", response_model=UserPublic, responses={403: _ERROR, 404: _ERROR})
+@router.get("/{user_id}", response_model=UserPublic, responses=error_responses(403, 404))
 async def read_user(user_id: UserId, session: SessionDep, _: CurrentSuperuser) -> UserPublic:
     """Superuser: one account."""
     return UserPublic.model_validate(await service.get_user(session, user_id))
 
 
-@router.patch(
-    "/{user_id}", response_model=UserPublic, responses={403: _ERROR, 404: _ERROR, 409: _ERROR}
-)
+@router.patch("/{user_id}", response_model=UserPublic, responses=error_responses(403, 404, 409))
 async def update_user(
     user_id: UserId, data: UserAdminUpdate, session: SessionDep, _: CurrentSuperuser
 ) -> UserPublic:
@@ -134,7 +135,7 @@ async def update_user(
 @router.delete(
     "/{user_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses={403: _ERROR, 404: _ERROR, 409: _ERROR},
+    responses=error_responses(403, 404, 409),
 )
 async def delete_user(user_id: UserId, session: SessionDep, _: CurrentSuperuser) -> None:
     """Superuser: delete an account and everything it owns."""
