@@ -1,6 +1,6 @@
 """EXPLAIN (ANALYZE, BUFFERS) of the SQL TaskFlow runs for scenarios 1-3, captured from its engine.
 
-    python bench/explain.py --size 1m > bench/results/explain-1m.txt
+python bench/explain.py --size 1m > bench/results/explain-1m.txt
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from asgi_lifespan import LifespanManager
 from sqlalchemy import event
 
 sys.path.insert(0, str(Path(__file__).parent))
-from run import DB, STATE, environment  # noqa: E402
+from run import DB, STATE, environment
 
 
 async def main(size: str) -> None:
@@ -32,8 +32,7 @@ async def main(size: str) -> None:
     scenarios = {
         "1-list": f"/api/v1/tasks?project_id={hot}",
         "2-search": f"/api/v1/tasks?project_id={hot}&search={search}",
-        "3-votes-label": f"/api/v1/tasks?project_id={hot}&label_id={state['label_id']}"
-        "&sort=-votes",
+        "3-votes-label": f"/api/v1/tasks?project_id={hot}&label_id={state['label_id']}&sort=-votes",
     }
     app = create_app()
     captured: list[tuple[str, Any]] = []

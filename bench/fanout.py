@@ -24,7 +24,7 @@ import httpx
 import websockets
 
 sys.path.insert(0, str(Path(__file__).parent))
-from run import RESULTS, STATE, Server, reset_write_project  # noqa: E402
+from run import RESULTS, STATE, Server, reset_write_project
 
 
 def percentile(values: list[float], fraction: float) -> float:

@@ -78,7 +78,7 @@ class Server:
                 str(workers),
             ]
         self.log = open(RESULTS / f"server-{name}-{size}.log", "w")  # noqa: SIM115
-        self.process = subprocess.Popen(  # noqa: S603
+        self.process = subprocess.Popen(
             command, cwd=ROOT, env=environment(size), stdout=self.log, stderr=subprocess.STDOUT
         )
         self._wait()
@@ -88,7 +88,7 @@ class Server:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=1)  # noqa: S310
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=1)
                 return
             except urllib.error.HTTPError:
                 return  # it answers (401 without a token)
@@ -98,7 +98,7 @@ class Server:
 
     def rss_mb(self) -> list[float]:
         """RSS of each worker (the process itself with 1 worker, its children with more)."""
-        children = subprocess.run(  # noqa: S603
+        children = subprocess.run(
             ["/usr/bin/pgrep", "-P", str(self.process.pid)], capture_output=True, text=True
         ).stdout.split()
         pids = [int(pid) for pid in children] or [self.process.pid]
@@ -122,7 +122,8 @@ class Server:
 def scenarios(state: dict[str, Any]) -> dict[str, dict[str, str]]:
     hot = state["hot_project_id"]
     ids = state["hot_task_ids"]
-    detail = "|".join(f"/api/v1/tasks/{ids[i]}" for i in range(0, len(ids), max(1, len(ids) // 200)))
+    step = max(1, len(ids) // 200)
+    detail = "|".join(f"/api/v1/tasks/{ids[i]}" for i in range(0, len(ids), step))
     search = state["search"].replace(" ", "%20")
     return {
         "0-floor": {"BENCH_MODE": "get", "BENCH_PATHS": "/health/live"},
@@ -164,7 +165,7 @@ def wrk(
     env["BENCH_THREADS"] = "2"
     command = ["wrk", "-t2", f"-c{c}", f"-d{args.duration}s", "--latency", "--timeout", "5s"]
     command += ["-s", str(BENCH / "wrk" / "taskflow.lua"), f"http://127.0.0.1:{port}"]
-    out = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    out = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
     if "Requests/sec" not in out or "50%" not in out:
         raise RuntimeError(f"wrk said: {out}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
@@ -189,7 +190,7 @@ def reset_write_project(size: str, state: dict[str, Any]) -> None:
         "DELETE FROM auth_sessions WHERE user_agent <> 'bench'",
         "VACUUM ANALYZE tasks",
     ]
-    subprocess.run(  # noqa: S603
+    subprocess.run(
         ["/usr/bin/psql", "-q", DB.format(size=size)]
         + [part for sql in statements for part in ("-c", sql)],
         check=True,

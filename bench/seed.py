@@ -68,7 +68,7 @@ class Zipf:
 
 
 async def seed(url: str, n_tasks: int) -> dict[str, Any]:
-    rng = random.Random(8)  # noqa: S311  (benchmark data, not secrets)
+    rng = random.Random(8)
     words = vocabulary(rng)
     zipf = Zipf(rng, words)
     conn = await asyncpg.connect(url)
@@ -342,7 +342,7 @@ async def seed(url: str, n_tasks: int) -> dict[str, Any]:
     search = await _search_words(conn, hot_id, words)
     label_id = project_labels[hot_id][0]
     await conn.close()
-    state = {
+    return {
         "tasks": n_tasks,
         "users": n_users,
         "projects": len(projects),
@@ -361,7 +361,6 @@ async def seed(url: str, n_tasks: int) -> dict[str, Any]:
         "load_seconds": round(loaded - started, 1),
         "index_seconds": round(indexed - loaded, 1),
     }
-    return state
 
 
 async def _search_words(conn: asyncpg.Connection, hot_id: int, words: list[str]) -> str:

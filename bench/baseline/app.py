@@ -1,9 +1,10 @@
 """The raw baseline: Starlette + asyncpg, no ORM, no validation layer.
 
 Serves scenario 1 (`GET /api/v1/tasks?project_id=`, default page, sorted by position) and
-scenario 4 (`GET /api/v1/tasks/{id}`) with the SQL TaskFlow runs (captured from its engine,
-bench/baseline/README.md), the same JWT check (PyJWT HS256, pinned, required claims) and the
-same session lookup, and the same JSON. It stands for what Python does on this machine.
+scenario 4 (`GET /api/v1/tasks/{id}`) with the SQL TaskFlow runs (captured from its engine
+with bench/explain.py; listed in docs/benchmarks.md), the same JWT check (PyJWT HS256,
+pinned, required claims) and the same session lookup, and the same JSON. It stands for what
+Python does on this machine.
 
     TASKFLOW_DATABASE_URL=postgresql://... TASKFLOW_SECRET_KEY=... \
         uvicorn bench.baseline.app:app --loop uvloop --http httptools --workers 1
