@@ -106,7 +106,7 @@ class Server:
         for pid in pids:
             status = Path(f"/proc/{pid}/status").read_text()
             match = re.search(r"VmRSS:\s+(\d+) kB", status)
-            if match and "multiprocessing" not in Path(f"/proc/{pid}/cmdline").read_text():
+            if match and "resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_text():
                 sizes.append(round(int(match.group(1)) / 1024, 1))
         return sizes
 
