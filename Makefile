@@ -81,6 +81,9 @@ migrate: install ## Apply migrations to the configured database
 openapi: install ## Write openapi.json (the web app's client is generated from it)
 	$(PY)/taskflow openapi > openapi.json
 
+bench: install ## Seed 10k/100k/1M tasks on PostgreSQL, load-test against the raw baseline (docs/benchmarks.md)
+	bench/all.sh
+
 deploy-check: install ## Lint the Dockerfile, validate the compose file against the compose spec
 	$(PY)/hadolint deploy/Dockerfile
 	$(PY)/check-jsonschema --builtin-schema vendor.compose-spec deploy/docker-compose.yml

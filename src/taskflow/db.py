@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import BigInteger, DateTime, Integer, MetaData, event
+from sqlalchemy import BigInteger, DateTime, Integer, MetaData, event, exc
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -17,7 +18,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 from sqlalchemy.types import TypeDecorator
 
 from taskflow.config import Settings
@@ -104,15 +105,41 @@ def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
     server_settings = {"application_name": "taskflow"}
     if settings.db_statement_timeout_ms:
         server_settings["statement_timeout"] = str(settings.db_statement_timeout_ms)
-    return create_async_engine(
+    engine = create_async_engine(
         target,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout,
         pool_recycle=settings.db_pool_recycle,
-        pool_pre_ping=True,
         connect_args={"timeout": settings.db_connect_timeout, "server_settings": server_settings},
     )
+    event.listen(engine.sync_engine, "checkin", _note_checkin)
+    event.listen(engine.sync_engine, "checkout", _ping_if_idle)
+    return engine
+
+
+# pool_pre_ping costs three round trips (BEGIN, ping, ROLLBACK) on every checkout: a third of a
+# busy request's time (docs/benchmarks.md). A connection that was in use a moment ago is alive
+# as far as a ping could tell, so only one idle longer than this is pinged before use.
+PING_AFTER_IDLE_SECONDS = 2.0
+_CHECKED_IN_AT = "taskflow_checked_in_at"
+
+
+def _note_checkin(_: Any, record: ConnectionPoolEntry) -> None:
+    record.info[_CHECKED_IN_AT] = time.monotonic()
+
+
+def _ping_if_idle(
+    dbapi_connection: Any, record: ConnectionPoolEntry, _: PoolProxiedConnection
+) -> None:
+    checked_in_at = record.info.get(_CHECKED_IN_AT)
+    if checked_in_at is None or time.monotonic() - checked_in_at < PING_AFTER_IDLE_SECONDS:
+        return  # fresh from connect, or busy a moment ago
+    try:
+        dbapi_connection.ping()
+    except Exception as error:
+        # The pool drops this connection and checks out (or opens) another.
+        raise exc.DisconnectionError(f"stale database connection: {error}") from error
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _: ConnectionPoolEntry) -> None:
@@ -157,10 +184,18 @@ async def run_after_commit(session: AsyncSession) -> None:
             logger.exception("an after-commit action failed")
 
 
+_READ_METHODS = frozenset({"GET", "HEAD"})
+
+
 async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One session and one transaction per request, committed here and nowhere else."""
     database: Database = request.app.state.database
     async with database.sessionmaker() as session:
+        if request.method in _READ_METHODS and not database.is_sqlite:
+            # A read runs without BEGIN/COMMIT: two round trips saved, nothing lost, because
+            # under READ COMMITTED every statement takes its own snapshot inside a transaction
+            # too, and a GET writes nothing (the connection returns to the pool reset).
+            await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         try:
             yield session
             if session.in_transaction():

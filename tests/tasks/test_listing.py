@@ -100,6 +100,30 @@ async def test_filters(
     assert await _titles(client, board["me"], query) == expected
 
 
+@pytest.mark.parametrize(
+    ("search", "expected"),
+    [
+        ("login", ["alpha", "Echo login"]),
+        ("LOGIN%20page", ["alpha"]),
+        ("echo%20page", []),  # one word in the title, the other nowhere
+        ("100%25", ["charlie"]),
+        ("do_e", []),
+        ("page%20fix", ["alpha"]),  # both words in the description, any order
+        ("alpha%20fix", ["alpha"]),  # one in the title, one in the description
+        ("alphafix", []),  # never across the title/description boundary
+    ],
+)
+async def test_search_within_a_project_matches_what_it_matches_across_projects(
+    client: AsyncClient, board: dict[str, Any], search: str, expected: list[str]
+) -> None:
+    """Within a project the words are matched on title and description joined (the project's
+    index, not the table-wide trigram ones): the same tasks either way."""
+    pid = board["project"]["id"]
+    across = await _titles(client, board["me"], f"search={search}")
+    within = await _titles(client, board["me"], f"project_id={pid}&search={search}")
+    assert within == across == expected
+
+
 async def test_filters_by_ids(client: AsyncClient, board: dict[str, Any]) -> None:
     me, tasks = board["me"], board["tasks"]
     assert await _titles(client, me, f"label_id={board['bug']['id']}") == ["alpha", "delta"]

@@ -60,19 +60,21 @@ CurrentUser = Annotated[User, Depends(current_user)]
 CurrentSuperuser = Annotated[User, Depends(current_superuser)]
 
 
-def client_info(request: Request) -> ClientInfo:
+# The small dependencies below are `async def` although they await nothing: FastAPI would run
+# a plain `def` in its thread pool, a thread hop per request.
+async def client_info(request: Request) -> ClientInfo:
     """The caller's IP (X-Forwarded-For is already applied for TASKFLOW_TRUSTED_PROXIES by the
     proxy-headers middleware, and only for them) and User-Agent."""
     host = request.client.host if request.client is not None else ""
     return ClientInfo(ip=host or "unknown", user_agent=request.headers.get("user-agent", "")[:500])
 
 
-def rate_limiter(request: Request) -> RateLimiter:
+async def rate_limiter(request: Request) -> RateLimiter:
     limiter: RateLimiter = request.app.state.rate_limiter
     return limiter
 
 
-def app_settings(request: Request) -> Settings:
+async def app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 

@@ -139,7 +139,7 @@ class Outbox:
     jobs: JobQueue
 
 
-def get_outbox(request: Request, session: SessionDep) -> Outbox:
+async def get_outbox(request: Request, session: SessionDep) -> Outbox:
     return Outbox(session=session, jobs=request.app.state.jobs)
 
 

@@ -18,7 +18,7 @@ from taskflow.db import utcnow
 from taskflow.projects.models import Project, ProjectMember, Role
 from taskflow.projects.permissions import check_role, require_role
 from taskflow.tasks.access import require_task
-from taskflow.tasks.listing import task_view
+from taskflow.tasks.listing import task_view, visible_task_view
 from taskflow.tasks.models import Label, Task, TaskStatus, Vote, task_labels
 from taskflow.tasks.schemas import BulkAction, TaskCreate, TaskPublic
 from taskflow.users.models import User
@@ -177,8 +177,7 @@ async def create_task(session: AsyncSession, user: User, data: TaskCreate) -> Ta
 
 
 async def get_task(session: AsyncSession, user: User, task_id: int) -> TaskPublic:
-    await require_task(session, task_id, user.id)
-    return await task_view(session, user.id, task_id)
+    return await visible_task_view(session, user.id, task_id)
 
 
 # Update

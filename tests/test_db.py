@@ -1,0 +1,75 @@
+"""The PostgreSQL pool: a connection idle for a while is pinged before reuse (and replaced if
+the database dropped it); one busy a moment ago is not (that ping cost three round trips)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from taskflow import db
+from taskflow.config import Settings
+from taskflow.db import Database
+
+pytestmark = pytest.mark.postgres
+
+
+def _settings(tmp_path: Path, url: str) -> Settings:
+    return Settings(_env_file=None, database_url=url, data_dir=tmp_path, env="test")
+
+
+async def _backend_pid(database: Database) -> int:
+    async with database.engine.connect() as connection:
+        return int((await connection.execute(text("SELECT pg_backend_pid()"))).scalar_one())
+
+
+async def _terminate(url: str, pid: int) -> None:
+    admin = await asyncpg.connect(
+        make_url(url).set(drivername="postgresql").render_as_string(False)
+    )
+    try:
+        await admin.execute("SELECT pg_terminate_backend($1)", pid)
+    finally:
+        await admin.close()
+
+
+async def test_a_connection_killed_while_idle_is_replaced_before_use(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = Database(_settings(tmp_path, postgres_url), postgres_url)
+    try:
+        first = await _backend_pid(database)
+        await _terminate(postgres_url, first)  # a database restart, as the pool sees it
+        monkeypatch.setattr(db, "PING_AFTER_IDLE_SECONDS", 0.0)
+        second = await _backend_pid(database)  # no error: the ping caught it
+        assert second != first
+    finally:
+        await database.dispose()
+
+
+async def test_a_connection_busy_a_moment_ago_is_not_pinged(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = Database(_settings(tmp_path, postgres_url), postgres_url)
+    pings: list[object] = []
+    try:
+        await _backend_pid(database)
+        monkeypatch.setattr(db, "PING_AFTER_IDLE_SECONDS", 3600.0)
+        async with database.engine.connect() as connection:
+            raw = await connection.get_raw_connection()
+            adapted: Any = raw.dbapi_connection
+            original = type(adapted).ping
+
+            def counting_ping(self: Any) -> None:
+                pings.append(self)
+                original(self)
+
+            monkeypatch.setattr(type(adapted), "ping", counting_ping)
+        await _backend_pid(database)
+        assert pings == []
+    finally:
+        await database.dispose()

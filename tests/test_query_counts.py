@@ -1,0 +1,142 @@
+"""No query per row: every list and detail route costs a fixed number of SQL statements.
+
+Each route is read twice, once with a little data and once with much more (more tasks,
+comments, votes, labels, members, projects, activity, users); the statement count must not
+move, and must equal the number pinned here (a change to it is a decision, not an accident).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from httpx import AsyncClient
+from sqlalchemy import event
+
+from tests.factories import UserWithTokens
+from tests.factories_domain import (
+    API,
+    add_member,
+    make_label,
+    make_project,
+    make_task,
+    quick_user,
+)
+
+# Statements per request, authentication included (one query: user and session together).
+EXPECTED = {
+    "projects": 3,  # auth, total, page (role joined in)
+    "project": 2,  # auth, project with the caller's role
+    "members": 4,  # auth, access, total, page (users joined in)
+    "labels": 4,  # auth, access, total, page
+    "project_activity": 4,  # auth, access, total, page (actors joined in)
+    "tasks": 4,  # auth, total, rows (counts as subqueries), labels of the page
+    "task": 3,  # auth, task with the caller's role, labels
+    "comments": 4,  # auth, access, total, page (authors joined in)
+    "task_activity": 4,  # auth, access, total, page
+    "users": 3,  # auth, total, page
+    "user": 2,  # auth, user
+    "me": 1,  # auth
+}
+
+
+@contextmanager
+def count_statements(app: FastAPI) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def before_cursor_execute(*args: Any) -> None:
+        statements.append(args[2])
+
+    engine = app.state.database.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", before_cursor_execute)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", before_cursor_execute)
+
+
+class World:
+    """A shared project that grows: tasks with labels, votes and comments, more members."""
+
+    def __init__(self, app: FastAPI, client: AsyncClient) -> None:
+        self.app = app
+        self.client = client
+        self.members: list[UserWithTokens] = []
+        self.labels: list[int] = []
+
+    async def start(self) -> None:
+        self.admin = await quick_user(self.app, is_superuser=True)
+        self.project = await make_project(self.client, self.admin, "Shared")
+        self.first_task = await self.grow(tasks=1, members=1, labels=1)
+
+    async def grow(self, *, tasks: int, members: int, labels: int) -> dict[str, Any]:
+        client, pid = self.client, self.project["id"]
+        for _ in range(members):
+            member = await quick_user(self.app)
+            await add_member(client, pid, self.admin, member, "editor")
+            self.members.append(member)
+        for _ in range(labels):
+            label = await make_label(client, self.admin, pid, f"label{len(self.labels)}")
+            self.labels.append(label["id"])
+        await make_project(client, self.admin, f"Other {len(self.labels)}")
+        task: dict[str, Any] = {}
+        targets = [self.first_task] if hasattr(self, "first_task") else []
+        for _ in range(tasks):
+            task = await make_task(client, self.admin, project_id=pid, label_ids=self.labels)
+            targets.append(task)
+        for task in targets:
+            for member in self.members:
+                await client.put(f"{API}/tasks/{task['id']}/vote", headers=member.headers)
+                await client.post(
+                    f"{API}/tasks/{task['id']}/comments",
+                    json={"body": "a comment"},
+                    headers=member.headers,
+                )
+        return targets[-1] if targets else task
+
+    def routes(self) -> dict[str, str]:
+        pid, tid = self.project["id"], self.first_task["id"]
+        return {
+            "projects": "/projects?limit=100",
+            "project": f"/projects/{pid}",
+            "members": f"/projects/{pid}/members?limit=100",
+            "labels": f"/projects/{pid}/labels?limit=100",
+            "project_activity": f"/projects/{pid}/activity?limit=100",
+            "tasks": f"/tasks?project_id={pid}&limit=100",
+            "task": f"/tasks/{tid}",
+            "comments": f"/tasks/{tid}/comments?limit=100",
+            "task_activity": f"/tasks/{tid}/activity?limit=100",
+            "users": "/users?limit=100",
+            "user": f"/users/{self.members[0].id}",
+            "me": "/users/me",
+        }
+
+    async def counts(self) -> dict[str, tuple[int, int]]:
+        """Per route: (statements, items in the answer)."""
+        counts = {}
+        for name, path in self.routes().items():
+            with count_statements(self.app) as statements:
+                response = await self.client.get(f"{API}{path}", headers=self.admin.headers)
+            assert response.status_code == 200, (path, response.text)
+            items = len(response.json().get("items", [])) if name != "me" else 1
+            counts[name] = (len(statements), items)
+        return counts
+
+
+async def test_every_list_and_detail_route_costs_a_fixed_number_of_statements(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    world = World(app, client)
+    await world.start()
+    small = await world.counts()
+    await world.grow(tasks=6, members=4, labels=3)
+    large = await world.counts()
+
+    # The data did grow under every list ...
+    for name in ("projects", "members", "labels", "project_activity", "tasks", "comments"):
+        assert large[name][1] > small[name][1], (name, small[name], large[name])
+    # ... and no route's statement count moved with it, and each is the number pinned.
+    assert {name: count for name, (count, _) in small.items()} == EXPECTED
+    assert {name: count for name, (count, _) in large.items()} == EXPECTED
