@@ -43,6 +43,24 @@ async def test_streamed_oversized_body_without_length_is_413(
             yield b"x" * 65536
 
     response = await client.post(
+        f"{API}/tasks",
+        content=chunks(),  # type: ignore[arg-type]
+        headers={**user.headers, "Content-Type": "application/json"},
+    )
+    assert response.status_code == 413
+
+
+@pytest.mark.parametrize("settings_overrides", [{"max_import_bytes": 256 * 1024}])
+async def test_streamed_oversized_import_is_413_at_its_own_limit(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    user = await quick_user(app)
+
+    async def chunks() -> object:
+        for _ in range(6):
+            yield b"x" * 65536
+
+    response = await client.post(
         f"{API}/import",
         content=chunks(),  # type: ignore[arg-type]
         headers={**user.headers, "Content-Type": "application/json"},
