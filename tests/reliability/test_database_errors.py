@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncpg
+import pytest
+from fastapi import FastAPI
+from httpx import ASGITransport, AsyncClient
 from sqlalchemy.exc import DBAPIError
 
-from taskflow.core.errors import _is_connection_problem
+from taskflow.core.errors import _is_connection_problem, install_error_handlers
 
 
 class AdapterError(Exception):
@@ -33,3 +36,28 @@ def test_admin_shutdown_and_connection_failures_are_an_outage() -> None:
 
 def test_a_query_error_is_not_an_outage() -> None:
     assert not _is_connection_problem(_wrapped(asyncpg.exceptions.UndefinedColumnError("no")))
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        ConnectionResetError(104, "reset by peer"),
+        ConnectionRefusedError(111, "refused"),
+        TimeoutError(),
+    ],
+)
+async def test_bare_connection_errors_from_the_driver_are_503(error: Exception) -> None:
+    # Seen in the PostgreSQL crash test: asyncpg's SSL negotiation with a server going down
+    # raised a bare ConnectionResetError through SQLAlchemy's connect: was a 500.
+    app = FastAPI()
+    install_error_handlers(app)
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise error
+
+    transport = ASGITransport(app=app, raise_app_exceptions=False)
+    async with AsyncClient(transport=transport, base_url="http://t") as client:
+        response = await client.get("/boom")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"

@@ -203,4 +203,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(DBAPIError, _database_unavailable)
     app.add_exception_handler(PoolTimeoutError, _database_unavailable)
-    app.add_exception_handler(ConnectionRefusedError, _database_unavailable)
+    # Raised bare by the driver while connecting (refused, or reset by a server going down
+    # during the SSL handshake), not wrapped in a DBAPIError; and a connect that timed out.
+    app.add_exception_handler(ConnectionError, _database_unavailable)
+    app.add_exception_handler(TimeoutError, _database_unavailable)
