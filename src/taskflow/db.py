@@ -206,15 +206,13 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
                 await session.commit()
             else:
                 await session.rollback()
-            take_pending(session)
             raise
         except BaseException:
             await session.rollback()
-            take_pending(session)  # a rolled-back change is never announced
-            session.info.pop(_AFTER_COMMIT_KEY, None)
             raise
-        # Committed: announce what changed (real time), then run what waited for the commit
-        # (queueing emails). Failures are logged, never raised: the change is already saved.
+        # Only a committed change gets here (what a failed transaction emitted or deferred dies
+        # with this session, so it is never announced). Announce what changed (real time), then
+        # run what waited for the commit (queueing emails). Failures are logged, never raised.
         events = take_pending(session)
         if events:
             await request.app.state.events.publish(events)

@@ -159,12 +159,11 @@ class InProcessJobQueue:
 
 def create_job_queue(settings: Settings, database: Database) -> JobQueue:
     """SAQ on Redis when configured (run by `taskflow worker`), else inside this process."""
-    in_process = InProcessJobQueue(JobContext(settings=settings, database=database))
+    context = JobContext(settings=settings, database=database)
     if settings.redis_url:
         # Periodic jobs belong to the workers then; the fallback only runs what Redis refused.
-        fallback = InProcessJobQueue(JobContext(settings, database), run_periodic=False)
-        return RedisJobQueue(settings.redis_url, fallback)
-    return in_process
+        return RedisJobQueue(settings.redis_url, InProcessJobQueue(context, run_periodic=False))
+    return InProcessJobQueue(context)
 
 
 def retry_delay(spec: JobSpec, attempt: int) -> float:
