@@ -32,8 +32,8 @@ EXPECTED = {
     "members": 4,  # auth, access, total, page (users joined in)
     "labels": 4,  # auth, access, total, page
     "project_activity": 4,  # auth, access, total, page (actors joined in)
-    "tasks": 4,  # auth, total, rows (counts as subqueries), labels of the page
-    "task": 3,  # auth, task with the caller's role, labels
+    "tasks": 2,  # auth, the page (total, counts and labels as subqueries)
+    "task": 2,  # auth, the task with the caller's role (counts and labels as subqueries)
     "comments": 4,  # auth, access, total, page (authors joined in)
     "task_activity": 4,  # auth, access, total, page
     "users": 3,  # auth, total, page

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import BigInteger, DateTime, Integer, MetaData, event, exc
+from sqlalchemy import JSON, BigInteger, DateTime, Executable, Integer, MetaData, Row, event, exc
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -17,8 +17,11 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 from taskflow.config import Settings
@@ -62,6 +65,30 @@ BigIntId = BigInteger().with_variant(Integer(), "sqlite")
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class json_rows(FunctionElement[Any]):  # noqa: N801  (a SQL function, named like one)
+    """Aggregate: the values of every row as one JSON array of arrays, `[[a, b], [a, b]]`;
+    NULL or `[]` over no rows. It lets a list's one query carry a small one-to-many relation
+    (the labels of each task) instead of a second query. The order of the rows is not
+    defined: sort them in Python.
+
+    PostgreSQL: `json_agg(json_build_array(...))`; SQLite: `json_group_array(json_array(...))`.
+    """
+
+    type = JSON()
+    inherit_cache = True
+    name = "json_rows"
+
+
+@compiles(json_rows, "postgresql")
+def _json_rows_postgresql(element: json_rows, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"json_agg(json_build_array({compiler.process(element.clauses, **kw)}))"
+
+
+@compiles(json_rows, "sqlite")
+def _json_rows_sqlite(element: json_rows, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"json_group_array(json_array({compiler.process(element.clauses, **kw)}))"
 
 
 class Base(DeclarativeBase):
@@ -164,6 +191,19 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+async def read_rows(
+    session: AsyncSession, statement: Executable, params: Mapping[str, Any] | None = None
+) -> Sequence[Row[Any]]:
+    """The rows of a read-only statement of plain columns, run on the session's connection
+    (same transaction) without the ORM's per-statement work: no identity map, no ORM result
+    set-up, ~0.12 ms less per statement (docs/benchmarks.md). Changes still pending in the
+    session are flushed first, so the read sees them."""
+    if session.new or session.dirty or session.deleted:
+        await session.flush()
+    connection = await session.connection()
+    return (await connection.execute(statement, params)).all()
 
 
 _AFTER_COMMIT_KEY = "taskflow_after_commit"

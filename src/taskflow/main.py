@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -38,19 +38,27 @@ from taskflow.webapp import WebApp
 API_PREFIX = "/api/v1"
 
 
-def api_router() -> APIRouter:
-    """Every domain's routes under /api/v1."""
+def include_api(app: FastAPI) -> None:
+    """Every domain's routes under /api/v1.
+
+    Each router is included into the app itself, not into an /api/v1 router in between: since
+    FastAPI 0.137 every level of inclusion is matched again per request (a quarter of a list
+    request's CPU with two levels, docs/benchmarks.md). The busiest routers come first, as
+    routes are tried in order; their paths do not overlap, so the order changes nothing else.
+    """
     # Any route: a body that is not UTF-8 or a bad Content-Length (400), a body over the limit
     # (413), invalid input (422), the database down (503).
-    router = APIRouter(prefix=API_PREFIX, responses=error_responses(400, 413, 422, 503))
-    router.include_router(health_router, include_in_schema=False)
-    router.include_router(auth_router)
-    router.include_router(users_router)
-    router.include_router(projects_router)
-    router.include_router(tasks_router)
-    router.include_router(transfer_router)
-    router.include_router(realtime_router)
-    return router
+    responses = error_responses(400, 413, 422, 503)
+    for router in (
+        tasks_router,
+        projects_router,
+        users_router,
+        auth_router,
+        transfer_router,
+        realtime_router,
+    ):
+        app.include_router(router, prefix=API_PREFIX, responses=responses)
+    app.include_router(health_router, prefix=API_PREFIX, include_in_schema=False)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -93,7 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(health_router)
     app.include_router(metrics_router)
-    app.include_router(api_router())
+    include_api(app)
     # Last: anything no route claimed is the web app's (client-side routes, assets).
     app.mount("/", WebApp(), name="web")
 

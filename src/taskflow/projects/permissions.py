@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskflow.core.errors import Forbidden, NotFound
+from taskflow.db import BigIntId
 from taskflow.projects.models import Project, ProjectMember, Role
 
 
@@ -33,6 +34,12 @@ def check_role(role: Role, minimum: Role) -> None:
 def member_project_ids(user_id: int) -> Select[int]:
     """The ids of the projects `user_id` belongs to, as a subquery for listings."""
     return select(ProjectMember.project_id).where(ProjectMember.user_id == user_id)
+
+
+# The same for statements built once: the user is the bound parameter `user_id`.
+CALLER_PROJECT_IDS = select(ProjectMember.project_id).where(
+    ProjectMember.user_id == bindparam("user_id", type_=BigIntId)
+)
 
 
 async def find_role(session: AsyncSession, project_id: int, user_id: int) -> Role | None:

@@ -1,26 +1,38 @@
 """Reading tasks: filters, sorts, and the TaskPublic view built in a fixed number of queries.
 
-A page of tasks costs two queries whatever its size: one for the rows (comment count and
-`voted_by_me` are correlated subqueries answered by indexes, `vote_count` is a column) and one
-for the labels of every task on the page. `total` is one more. One task is one query with the
-caller's membership (404 for others) and one for its labels.
+A page of tasks is one query whatever its size: the rows, with the comment count, `voted_by_me`
+and the labels as correlated subqueries answered by indexes (`vote_count` is a column), and
+`total` as an uncorrelated one. One task is one query, joined with the caller's membership
+(404 for others).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Row, Select, and_, bindparam, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Row,
+    Select,
+    String,
+    and_,
+    bindparam,
+    exists,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskflow.core.pagination import Page, Pagination
-from taskflow.db import BigIntId
+from taskflow.db import BigIntId, json_rows, read_rows
 from taskflow.projects.models import ProjectMember, Role
-from taskflow.projects.permissions import member_project_ids, resolve
+from taskflow.projects.permissions import CALLER_PROJECT_IDS, resolve
 from taskflow.tasks.models import Comment, Label, Task, TaskStatus, Vote, task_labels
 from taskflow.tasks.schemas import LabelRef, TaskPublic, TaskSort
 
@@ -52,38 +64,67 @@ def like_pattern(word: str) -> str:
     return f"%{escaped}%"
 
 
-def filter_conditions(user_id: int, filters: TaskFilters) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = [Task.project_id.in_(member_project_ids(user_id))]
+def filter_params(user_id: int, filters: TaskFilters) -> dict[str, Any]:
+    """The bound parameters of a listing: `user_id` (the caller), one per filter given, and
+    `word_0`, `word_1`... for the search words. Their names are the statement's shape."""
+    params: dict[str, Any] = {"user_id": user_id}
     if filters.project_id is not None:
-        conditions.append(Task.project_id == filters.project_id)
+        params["project_id"] = filters.project_id
     if filters.statuses:
-        conditions.append(Task.status.in_([status.value for status in filters.statuses]))
+        params["statuses"] = sorted({status.value for status in filters.statuses})
     if filters.priority is not None:
-        conditions.append(Task.priority == filters.priority)
+        params["priority"] = filters.priority
     if filters.label_id is not None:
+        params["label_id"] = filters.label_id
+    if filters.assignee_id is not None:
+        params["assignee_id"] = user_id if filters.assignee_id == "me" else filters.assignee_id
+    if filters.due_before is not None:
+        params["due_before"] = _utc(filters.due_before)
+    if filters.due_after is not None:
+        params["due_after"] = _utc(filters.due_after)
+    if filters.parent_id is not None:
+        params["parent_id"] = filters.parent_id
+    for index, word in enumerate((filters.search or "").split()[:MAX_SEARCH_WORDS]):
+        params[f"word_{index}"] = like_pattern(word)
+    return params
+
+
+def filter_conditions(names: Collection[str]) -> list[ColumnElement[bool]]:
+    """The WHERE for the parameters `names` (from `filter_params`), values left bound: the
+    first condition is always the caller's membership."""
+    conditions: list[ColumnElement[bool]] = [Task.project_id.in_(CALLER_PROJECT_IDS)]
+    if "project_id" in names:
+        conditions.append(Task.project_id == bindparam("project_id"))
+    if "statuses" in names:
+        conditions.append(Task.status.in_(bindparam("statuses", expanding=True)))
+    if "priority" in names:
+        conditions.append(Task.priority == bindparam("priority"))
+    if "label_id" in names:
         # Starts from the label's links (indexed by label_id), not from every task.
         conditions.append(
             Task.id.in_(
-                select(task_labels.c.task_id).where(task_labels.c.label_id == filters.label_id)
+                select(task_labels.c.task_id).where(
+                    task_labels.c.label_id == bindparam("label_id", type_=BigIntId)
+                )
             )
         )
-    if filters.assignee_id is not None:
-        assignee = user_id if filters.assignee_id == "me" else filters.assignee_id
-        conditions.append(Task.assignee_id == assignee)
-    if filters.due_before is not None:
-        conditions.append(Task.due_at <= _utc(filters.due_before))
-    if filters.due_after is not None:
-        conditions.append(Task.due_at >= _utc(filters.due_after))
-    if filters.parent_id is not None:
-        conditions.append(Task.parent_id == filters.parent_id)
-    if filters.search:
-        conditions.extend(_search_conditions(filters.search, within_project=filters.project_id))
+    if "assignee_id" in names:
+        conditions.append(Task.assignee_id == bindparam("assignee_id"))
+    if "due_before" in names:
+        conditions.append(Task.due_at <= bindparam("due_before"))
+    if "due_after" in names:
+        conditions.append(Task.due_at >= bindparam("due_after"))
+    if "parent_id" in names:
+        conditions.append(Task.parent_id == bindparam("parent_id"))
+    words = sorted(name for name in names if name.startswith("word_"))
+    conditions.extend(_search_conditions(words, within_project="project_id" in names))
     return conditions
 
 
-def _search_conditions(search: str, *, within_project: int | None) -> list[ColumnElement[bool]]:
-    """Every word, in the title or the description, case-insensitive (SQLite's lower() folds
-    ASCII only, so there non-ASCII matching is case-exact).
+def _search_conditions(words: Sequence[str], *, within_project: bool) -> list[ColumnElement[bool]]:
+    """Every word (the bound `%word%` patterns named `words`), in the title or the
+    description, case-insensitive (SQLite's lower() folds ASCII only, so there non-ASCII
+    matching is case-exact).
 
     Across all the caller's projects, trigram GIN indexes answer ILIKE on PostgreSQL. Within
     one project they are the slow way: their posting lists grow with the whole installation
@@ -93,9 +134,9 @@ def _search_conditions(search: str, *, within_project: int | None) -> list[Colum
     match the same tasks: a word holds no whitespace, so it never spans the joining space.
     """
     conditions: list[ColumnElement[bool]] = []
-    for word in search.split()[:MAX_SEARCH_WORDS]:
-        pattern = like_pattern(word)
-        if within_project is not None:
+    for word in words:
+        pattern = bindparam(word, type_=String())
+        if within_project:
             text = Task.title + " " + Task.description
             conditions.append(text.ilike(pattern, escape="\\"))
         else:
@@ -145,7 +186,16 @@ _VOTED_BY_ME = (
     .where(Vote.task_id == Task.id, Vote.user_id == bindparam("user_id", type_=BigIntId))
     .label("voted_by_me")
 )
-_VIEW = select(*_TASK_COLUMNS, _COMMENT_COUNT, _VOTED_BY_ME)
+_LABELS = (
+    select(json_rows(Label.id, Label.name, Label.color))
+    .select_from(task_labels.join(Label, Label.id == task_labels.c.label_id))
+    .where(task_labels.c.task_id == Task.id)
+    .correlate(Task)
+    .scalar_subquery()
+    .label("labels")
+)
+_VIEW = select(*_TASK_COLUMNS, _COMMENT_COUNT, _VOTED_BY_ME, _LABELS)
+_TASK = _VIEW.where(Task.id == bindparam("task_id", type_=BigIntId))
 _VISIBLE_TASK = (
     _VIEW.add_columns(ProjectMember.role)
     .join(
@@ -157,72 +207,83 @@ _VISIBLE_TASK = (
     )
     .where(Task.id == bindparam("task_id", type_=BigIntId))
 )
-_LABELS = (
-    select(task_labels.c.task_id, Label.id, Label.name, Label.color)
-    .join(Label, Label.id == task_labels.c.label_id)
-    .where(task_labels.c.task_id.in_(bindparam("ids", expanding=True)))
-    .order_by(Label.name, Label.id)
-)
 
 
-async def _views(session: AsyncSession, statement: Select[Any], user_id: int) -> list[TaskPublic]:
-    rows = (await session.execute(statement, {"user_id": user_id})).all()
-    return await _views_from_rows(session, rows)
-
-
-async def _views_from_rows(session: AsyncSession, rows: Sequence[Row[Any]]) -> list[TaskPublic]:
-    labels: dict[int, list[LabelRef]] = defaultdict(list)
-    if rows:
-        label_rows = await session.execute(_LABELS, {"ids": [row.id for row in rows]})
-        for task_id, label_id, name, color in label_rows:
-            labels[task_id].append(LabelRef(id=label_id, name=name, color=color))
-    return [
-        TaskPublic(
-            id=row.id,
-            project_id=row.project_id,
-            parent_id=row.parent_id,
-            title=row.title,
-            description=row.description,
-            status=TaskStatus(row.status),
-            priority=row.priority,
-            due_at=row.due_at,
-            completed_at=row.completed_at,
-            assignee_id=row.assignee_id,
-            labels=labels[row.id],
-            position=row.position,
-            vote_count=row.vote_count,
-            voted_by_me=bool(row.voted_by_me),
-            comment_count=row.comment_count or 0,
-            created_by=row.created_by,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-            version=row.version,
-        )
-        for row in rows
-    ]
+def _view(row: Row[Any]) -> TaskPublic:
+    labels = sorted(row.labels or (), key=lambda label: (label[1], label[0]))
+    return TaskPublic(
+        id=row.id,
+        project_id=row.project_id,
+        parent_id=row.parent_id,
+        title=row.title,
+        description=row.description,
+        status=row.status,
+        priority=row.priority,
+        due_at=row.due_at,
+        completed_at=row.completed_at,
+        assignee_id=row.assignee_id,
+        labels=[LabelRef(id=id_, name=name, color=color) for id_, name, color in labels],
+        position=row.position,
+        vote_count=row.vote_count,
+        voted_by_me=bool(row.voted_by_me),
+        comment_count=row.comment_count or 0,
+        created_by=row.created_by,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        version=row.version,
+    )
 
 
 async def task_view(session: AsyncSession, user_id: int, task_id: int) -> TaskPublic:
     """One task as the API shows it (access already checked by the caller)."""
-    views = await _views(session, _VIEW.where(Task.id == task_id), user_id)
-    return views[0]
+    rows = await read_rows(session, _TASK, {"user_id": user_id, "task_id": task_id})
+    return _view(rows[0])
 
 
 async def visible_task_view(session: AsyncSession, user_id: int, task_id: int) -> TaskPublic:
     """One task if the caller is a member of its project, else 404: the access check and the
-    read are one query (plus the labels)."""
-    rows = (await session.execute(_VISIBLE_TASK, {"user_id": user_id, "task_id": task_id})).all()
+    read are one query."""
+    rows = await read_rows(session, _VISIBLE_TASK, {"user_id": user_id, "task_id": task_id})
     resolve(rows[0].role if rows else None, Role.VIEWER, not_found="Task not found")
-    return (await _views_from_rows(session, rows))[0]
+    return _view(rows[0])
+
+
+@lru_cache(maxsize=1024)
+def _listing_statements(names: frozenset[str], sort: TaskSort) -> tuple[Select[Any], Select[Any]]:
+    """The page and the count for one shape of listing (the filters given, the sort).
+
+    Built once per shape, values bound at execution: building the statement and computing
+    SQLAlchemy's cache key for it took a tenth of a list request's CPU (docs/benchmarks.md).
+    The total rides on the page as an uncorrelated subquery, which the database evaluates
+    once, so a page and its total are one round trip; only a page past the end needs the
+    count on its own.
+    """
+    conditions = filter_conditions(names)
+    count = select(func.count()).select_from(Task).where(*conditions)
+    page = (
+        _VIEW.add_columns(count.scalar_subquery().label("total"))
+        .where(*conditions)
+        .order_by(*order_by(sort))
+        .limit(bindparam("limit", type_=Integer()))
+        .offset(bindparam("offset", type_=Integer()))
+    )
+    return page, count
 
 
 async def list_tasks(
     session: AsyncSession, user_id: int, filters: TaskFilters, sort: TaskSort, page: Pagination
 ) -> Page[TaskPublic]:
-    conditions = filter_conditions(user_id, filters)
-    total = await session.scalar(select(func.count()).select_from(Task).where(*conditions))
-    statement = (
-        _VIEW.where(*conditions).order_by(*order_by(sort)).limit(page.limit).offset(page.offset)
+    params = filter_params(user_id, filters)
+    statement, count = _listing_statements(frozenset(params), sort)
+    rows = await read_rows(
+        session, statement, params | {"limit": page.limit, "offset": page.offset}
     )
-    items = await _views(session, statement, user_id)
-    return Page(items=items, total=total or 0, limit=page.limit, offset=page.offset)
+    if rows:
+        total = rows[0].total
+    elif page.offset:
+        total = (await read_rows(session, count, params))[0][0]
+    else:
+        total = 0
+    return Page(
+        items=[_view(row) for row in rows], total=total, limit=page.limit, offset=page.offset
+    )
