@@ -68,12 +68,12 @@ def utcnow() -> datetime:
 
 
 class json_rows(FunctionElement[Any]):  # noqa: N801  (a SQL function, named like one)
-    """Aggregate: the values of every row as one JSON array of arrays, `[[a, b], [a, b]]`;
-    NULL or `[]` over no rows. It lets a list's one query carry a small one-to-many relation
-    (the labels of each task) instead of a second query. The order of the rows is not
-    defined: sort them in Python.
+    """Aggregate: every row as a JSON object keyed by the columns' keys, all in one JSON
+    array (`[{"id": 1, "name": "x"}, ...]`); NULL or `[]` over no rows. It lets a list's one
+    query carry a small one-to-many relation (the labels of each task) instead of a second
+    query. The order of the rows is not defined: sort them in Python.
 
-    PostgreSQL: `json_agg(json_build_array(...))`; SQLite: `json_group_array(json_array(...))`.
+    PostgreSQL: `json_agg(json_build_object(...))`; SQLite: `json_group_array(json_object(...))`.
     """
 
     type = JSON()
@@ -81,14 +81,22 @@ class json_rows(FunctionElement[Any]):  # noqa: N801  (a SQL function, named lik
     name = "json_rows"
 
 
+def _json_object_arguments(element: json_rows, compiler: SQLCompiler, **kw: Any) -> str:
+    arguments = []
+    for column in element.clauses:
+        key = str(getattr(column, "key", "")).replace("'", "''")
+        arguments += [f"'{key}'", compiler.process(column, **kw)]
+    return ", ".join(arguments)
+
+
 @compiles(json_rows, "postgresql")
 def _json_rows_postgresql(element: json_rows, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"json_agg(json_build_array({compiler.process(element.clauses, **kw)}))"
+    return f"json_agg(json_build_object({_json_object_arguments(element, compiler, **kw)}))"
 
 
 @compiles(json_rows, "sqlite")
 def _json_rows_sqlite(element: json_rows, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"json_group_array(json_array({compiler.process(element.clauses, **kw)}))"
+    return f"json_group_array(json_object({_json_object_arguments(element, compiler, **kw)}))"
 
 
 class Base(DeclarativeBase):
@@ -231,14 +239,19 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One session and one transaction per request, committed here and nowhere else."""
     database: Database = request.app.state.database
     async with database.sessionmaker() as session:
-        if request.method in _READ_METHODS and not database.is_sqlite:
+        autocommit = request.method in _READ_METHODS and not database.is_sqlite
+        if autocommit:
             # A read runs without BEGIN/COMMIT: two round trips saved, nothing lost, because
             # under READ COMMITTED every statement takes its own snapshot inside a transaction
             # too, and a GET writes nothing (the connection returns to the pool reset).
             await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         try:
             yield session
-            if session.in_transaction():
+            # In autocommit every statement is already committed: only changes still pending
+            # in the session would need the commit (its flush).
+            if session.in_transaction() and (
+                not autocommit or session.new or session.dirty or session.deleted
+            ):
                 await session.commit()
         except DomainError as error:
             # A refusal that must stick (revoking a family on refresh-token reuse) is saved.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -77,9 +78,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.hub = Hub(app.state.events)
         await app.state.events.start()
         await app.state.jobs.start()
+        # What start-up allocated lives as long as the app: keep it out of the collector's
+        # full passes, which otherwise walk it again and again (docs/benchmarks.md).
+        gc.freeze()
         try:
             yield
         finally:
+            gc.unfreeze()
             app.state.hub.close()
             await app.state.jobs.stop()
             await app.state.events.stop()

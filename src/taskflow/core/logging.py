@@ -53,6 +53,11 @@ class TextFormatter(logging.Formatter):
 
 
 def configure_logging(*, json_lines: bool, level: str = "INFO") -> None:
+    if json_lines:
+        # No record needs the caller's file and line (neither formatter prints them): skip
+        # the stack walk every record would cost (the logging HOWTO, "Optimization").
+        logging._srcfile = None
+        logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if json_lines else TextFormatter())
     root = logging.getLogger()

@@ -12,6 +12,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, Literal
 
 from sqlalchemy import (
@@ -34,7 +35,7 @@ from taskflow.db import BigIntId, json_rows, read_rows
 from taskflow.projects.models import ProjectMember, Role
 from taskflow.projects.permissions import CALLER_PROJECT_IDS, resolve
 from taskflow.tasks.models import Comment, Label, Task, TaskStatus, Vote, task_labels
-from taskflow.tasks.schemas import LabelRef, TaskPublic, TaskSort
+from taskflow.tasks.schemas import TaskPublic, TaskSort
 
 MAX_SEARCH_WORDS = 10
 
@@ -209,35 +210,21 @@ _VISIBLE_TASK = (
 )
 
 
-def _view(row: Row[Any]) -> TaskPublic:
-    labels = sorted(row.labels or (), key=lambda label: (label[1], label[0]))
-    return TaskPublic(
-        id=row.id,
-        project_id=row.project_id,
-        parent_id=row.parent_id,
-        title=row.title,
-        description=row.description,
-        status=row.status,
-        priority=row.priority,
-        due_at=row.due_at,
-        completed_at=row.completed_at,
-        assignee_id=row.assignee_id,
-        labels=[LabelRef(id=id_, name=name, color=color) for id_, name, color in labels],
-        position=row.position,
-        vote_count=row.vote_count,
-        voted_by_me=bool(row.voted_by_me),
-        comment_count=row.comment_count or 0,
-        created_by=row.created_by,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        version=row.version,
-    )
+_LABEL_ORDER = itemgetter("name", "id")
+
+
+def _view(row: Row[Any]) -> dict[str, Any]:
+    """A row of `_VIEW` as TaskPublic's fields, to be validated in one go (the page, or the
+    task): pydantic's core reads a dict faster than Python builds a model field by field."""
+    view = row._asdict()
+    view["labels"] = sorted(view["labels"] or (), key=_LABEL_ORDER)
+    return view
 
 
 async def task_view(session: AsyncSession, user_id: int, task_id: int) -> TaskPublic:
     """One task as the API shows it (access already checked by the caller)."""
     rows = await read_rows(session, _TASK, {"user_id": user_id, "task_id": task_id})
-    return _view(rows[0])
+    return TaskPublic.model_validate(_view(rows[0]))
 
 
 async def visible_task_view(session: AsyncSession, user_id: int, task_id: int) -> TaskPublic:
@@ -245,7 +232,7 @@ async def visible_task_view(session: AsyncSession, user_id: int, task_id: int) -
     read are one query."""
     rows = await read_rows(session, _VISIBLE_TASK, {"user_id": user_id, "task_id": task_id})
     resolve(rows[0].role if rows else None, Role.VIEWER, not_found="Task not found")
-    return _view(rows[0])
+    return TaskPublic.model_validate(_view(rows[0]))
 
 
 @lru_cache(maxsize=1024)
@@ -284,6 +271,11 @@ async def list_tasks(
         total = (await read_rows(session, count, params))[0][0]
     else:
         total = 0
-    return Page(
-        items=[_view(row) for row in rows], total=total, limit=page.limit, offset=page.offset
+    return Page[TaskPublic].model_validate(
+        {
+            "items": [_view(row) for row in rows],
+            "total": total,
+            "limit": page.limit,
+            "offset": page.offset,
+        }
     )
