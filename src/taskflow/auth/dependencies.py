@@ -8,7 +8,6 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
-from taskflow.auth.models import AuthSession
 from taskflow.auth.service import ClientInfo, load_authenticated
 from taskflow.config import Settings
 from taskflow.core.errors import Forbidden, Unauthorized
@@ -23,10 +22,10 @@ oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=F
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """The authenticated user and the session (login) their access token belongs to."""
+    """The authenticated user and the id of the session (login) their access token is of."""
 
     user: User
-    session: AuthSession
+    session_id: int
 
 
 async def current_principal(
@@ -37,12 +36,11 @@ async def current_principal(
     claims = decode_access_token(request.app.state.settings.signing_key(), token)
     if claims is None:
         raise Unauthorized("Invalid or expired token")
-    loaded = await load_authenticated(session, claims.user_id, claims.session_id)
-    if loaded is None:
+    user = await load_authenticated(session, claims.user_id, claims.session_id)
+    if user is None:
         raise Unauthorized("Invalid or expired token")
-    user, auth_session = loaded
     user_id_var.set(str(user.id))
-    return Principal(user=user, session=auth_session)
+    return Principal(user=user, session_id=claims.session_id)
 
 
 async def current_user(principal: Annotated[Principal, Depends(current_principal)]) -> User:

@@ -139,7 +139,7 @@ async def list_sessions(
             last_used_at=item.last_used_at,
             user_agent=item.user_agent,
             ip=item.ip,
-            current=item.id == principal.session.id,
+            current=item.id == principal.session_id,
         )
         for item in sessions
     ]
