@@ -170,9 +170,9 @@ def order_by(sort: TaskSort) -> list[Any]:
 
 
 # Plain columns, not the Task entity: a page is read-only, so identity-map bookkeeping for every
-# row would be pure cost. The statements are built once (with `:user_id`, `:task_id`, `:ids`
-# bound at execution): construction and SQLAlchemy's cache key are then paid once, not per
-# request (docs/benchmarks.md).
+# row would be pure cost. The statements are built once (`:user_id` and `:task_id` bound at
+# execution): construction and SQLAlchemy's cache key are then paid once, not per request
+# (docs/benchmarks.md).
 _TASK_COLUMNS = tuple(Task.__table__.c)
 _COMMENT_COUNT = (
     select(func.count())
@@ -208,8 +208,6 @@ _VISIBLE_TASK = (
     )
     .where(Task.id == bindparam("task_id", type_=BigIntId))
 )
-
-
 _LABEL_ORDER = itemgetter("name", "id")
 
 
