@@ -155,3 +155,34 @@ async def test_concurrent_label_creation_gives_one_label(app: FastAPI, client: A
         *(client.post(url, json={"name": "same"}, headers=user.headers) for _ in range(4))
     )
     assert sorted(r.status_code for r in responses) == [201, 409, 409, 409]
+
+
+async def test_a_tasks_labels_come_whole_and_sorted_in_lists_and_detail(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    """Labels ride on the task's one query (a JSON aggregate): every field, sorted by name,
+    the same in a page, in the task, and after an edit; none is an empty list."""
+    user = await quick_user(app)
+    project = await make_project(client, user)
+    made = [
+        await make_label(client, user, project["id"], name) for name in ("zeta", "Alpha", "mid")
+    ]
+    ids = [label["id"] for label in made]
+    labelled = await make_task(client, user, project_id=project["id"], label_ids=ids)
+    bare = await make_task(client, user, project_id=project["id"], title="bare")
+    expected = sorted(
+        ({"id": label["id"], "name": label["name"], "color": label["color"]} for label in made),
+        key=lambda label: (label["name"], label["id"]),
+    )
+    assert [label["name"] for label in expected] == ["Alpha", "mid", "zeta"]
+    assert labelled["labels"] == expected
+    page = await client.get(f"{API}/tasks?project_id={project['id']}", headers=user.headers)
+    by_id = {task["id"]: task for task in page.json()["items"]}
+    assert by_id[labelled["id"]]["labels"] == expected
+    assert by_id[bare["id"]]["labels"] == []
+    detail = await client.get(f"{API}/tasks/{labelled['id']}", headers=user.headers)
+    assert detail.json()["labels"] == expected
+    patched = await client.patch(
+        f"{API}/tasks/{labelled['id']}", json={"label_ids": ids[:1]}, headers=user.headers
+    )
+    assert patched.json()["labels"] == [expected[2]]
