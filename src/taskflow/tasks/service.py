@@ -112,12 +112,16 @@ def _completed_at(status: str, before_status: str | None, before: Any) -> Any:
     return None
 
 
-async def _set_labels(session: AsyncSession, task_id: int, label_ids: Sequence[int]) -> None:
-    await session.execute(delete(task_labels).where(task_labels.c.task_id == task_id))
+async def _add_labels(session: AsyncSession, task_id: int, label_ids: Sequence[int]) -> None:
     if label_ids:
         await session.execute(
             insert(task_labels), [{"task_id": task_id, "label_id": i} for i in set(label_ids)]
         )
+
+
+async def _set_labels(session: AsyncSession, task_id: int, label_ids: Sequence[int]) -> None:
+    await session.execute(delete(task_labels).where(task_labels.c.task_id == task_id))
+    await _add_labels(session, task_id, label_ids)
 
 
 async def _label_ids(session: AsyncSession, task_id: int) -> list[int]:
@@ -164,7 +168,7 @@ async def create_task(session: AsyncSession, user: User, data: TaskCreate) -> Ta
     )
     session.add(task)
     await session.flush()
-    await _set_labels(session, task.id, data.label_ids)
+    await _add_labels(session, task.id, data.label_ids)  # a new task has none to replace
     record(
         session,
         verb="task.created",
@@ -256,7 +260,9 @@ async def update_task(
         if still_member is None:
             after["assignee_id"] = None
 
-    old_labels = await _label_ids(session, task.id)
+    # The labels are read only when they may change (one statement less for most edits).
+    labels_may_change = given.get("label_ids") is not None or moving
+    old_labels = await _label_ids(session, task.id) if labels_may_change else []
     new_labels = old_labels
     if given.get("label_ids") is not None:
         new_labels = sorted(set(given["label_ids"]))
