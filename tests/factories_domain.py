@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from unittest.mock import patch
 
 from fastapi import FastAPI
 from httpx import AsyncClient
+from sqlalchemy import event
 
 from taskflow.core.security import hash_password
 from tests.factories import DEFAULT_PASSWORD, UserWithTokens, make_user
@@ -123,3 +126,19 @@ async def make_team(app: FastAPI, client: AsyncClient, name: str = "Team project
     for member, role in ((admin, "admin"), (editor, "editor"), (viewer, "viewer")):
         await add_member(client, project["id"], owner, member, role)
     return Team(owner, admin, editor, viewer, outsider, project)
+
+
+@contextmanager
+def count_statements(app: FastAPI) -> Iterator[list[str]]:
+    """The SQL statements the app's engine runs inside the block."""
+    statements: list[str] = []
+
+    def before_cursor_execute(*args: Any) -> None:
+        statements.append(args[2])
+
+    engine = app.state.database.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", before_cursor_execute)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", before_cursor_execute)

@@ -7,18 +7,16 @@ move, and must equal the number pinned here (a change to it is a decision, not a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from fastapi import FastAPI
 from httpx import AsyncClient
-from sqlalchemy import event
 
 from tests.factories import UserWithTokens
 from tests.factories_domain import (
     API,
     add_member,
+    count_statements,
     make_label,
     make_project,
     make_task,
@@ -40,21 +38,6 @@ EXPECTED = {
     "user": 2,  # auth, user
     "me": 1,  # auth
 }
-
-
-@contextmanager
-def count_statements(app: FastAPI) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def before_cursor_execute(*args: Any) -> None:
-        statements.append(args[2])
-
-    engine = app.state.database.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", before_cursor_execute)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", before_cursor_execute)
 
 
 class World:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskflow.core.errors import Forbidden, NotFound
@@ -31,12 +31,8 @@ def check_role(role: Role, minimum: Role) -> None:
         raise Forbidden(f"This needs the {minimum.value} role or higher")
 
 
-def member_project_ids(user_id: int) -> Select[int]:
-    """The ids of the projects `user_id` belongs to, as a subquery for listings."""
-    return select(ProjectMember.project_id).where(ProjectMember.user_id == user_id)
-
-
-# The same for statements built once: the user is the bound parameter `user_id`.
+# The ids of the projects the user bound as `user_id` belongs to (a subquery for listings,
+# built once).
 CALLER_PROJECT_IDS = select(ProjectMember.project_id).where(
     ProjectMember.user_id == bindparam("user_id", type_=BigIntId)
 )

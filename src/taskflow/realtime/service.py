@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from taskflow.projects.permissions import member_project_ids
+from taskflow.projects.permissions import CALLER_PROJECT_IDS
 
 
 async def project_ids_for(session: AsyncSession, user_id: int) -> set[int]:
     """The projects whose events `user_id` may receive."""
-    return set((await session.scalars(member_project_ids(user_id))).all())
+    return set((await session.scalars(CALLER_PROJECT_IDS, {"user_id": user_id})).all())
