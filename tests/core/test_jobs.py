@@ -30,8 +30,23 @@ async def record(context: JobContext, **kwargs: object) -> None:
     calls.append((name, kwargs))
 
 
+started = asyncio.Event()
+
+
+@job("test.swallows_cancel", retries=5, retry_delay=30.0)
+async def swallows_cancel(context: JobContext) -> None:
+    """Like a client library that turns a cancellation into its own error (asyncio.wait_for
+    in Python 3.11 does, when the call it waits on fails at the same moment)."""
+    started.set()
+    try:
+        await asyncio.sleep(3600)
+    except asyncio.CancelledError:
+        raise ConnectionError("connect call failed") from None
+
+
 @pytest.fixture(autouse=True)
 def _reset() -> None:
+    started.clear()
     calls.clear()
     failures_left.clear()
 
@@ -74,6 +89,17 @@ async def test_in_process_job_that_gives_up_is_logged_without_secrets(
     assert len(gave_up) == 1
     assert gave_up[0].job_arguments == {"name": "c", "secret": "<redacted>"}  # type: ignore[attr-defined]
     assert "reset-token-123" not in caplog.text
+
+
+async def test_stop_ends_a_job_whose_library_swallowed_the_cancellation(
+    settings: Settings, database: Database
+) -> None:
+    """Before: the job took the swallowed cancellation for a failure and slept 15-30 s before
+    its retry, and stop() waited for it (app shutdowns timed out)."""
+    queue = InProcessJobQueue(JobContext(settings, database), run_periodic=False)
+    await queue.enqueue("test.swallows_cancel")
+    await asyncio.wait_for(started.wait(), 5)
+    await asyncio.wait_for(queue.stop(), 2)
 
 
 async def test_same_key_twice_is_one_job(settings: Settings, database: Database) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
 from typing import Any, Protocol
@@ -105,11 +104,13 @@ class InProcessJobQueue:
                 self._spawn(self._every(periodic_job.name, periodic_job.every_seconds), "periodic")
 
     async def stop(self) -> None:
-        for task in list(self._tasks):
+        tasks = list(self._tasks)
+        for task in tasks:
             task.cancel()
-        for task in list(self._tasks):
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        if tasks:
+            # asyncio.wait raises nothing for the tasks' own endings, but a cancellation of
+            # stop() itself still reaches its caller.
+            await asyncio.wait(tasks)
 
     async def drain(self) -> None:
         """Wait until every job enqueued so far has finished (tests, graceful shutdown)."""
@@ -136,6 +137,11 @@ class InProcessJobQueue:
                 except asyncio.CancelledError:
                     raise
                 except Exception as error:
+                    if _cancelling():
+                        # The cancellation (stop()) was swallowed by the job's library: in
+                        # Python 3.11, asyncio.wait_for drops it when the awaited call fails at
+                        # the same moment. Retrying would keep stop() waiting for the backoff.
+                        raise asyncio.CancelledError from error
                     if attempt == spec.retries:
                         give_up(spec, kwargs, error)
                         return
@@ -164,6 +170,11 @@ def create_job_queue(settings: Settings, database: Database) -> JobQueue:
         # Periodic jobs belong to the workers then; the fallback only runs what Redis refused.
         return RedisJobQueue(settings.redis_url, InProcessJobQueue(context, run_periodic=False))
     return InProcessJobQueue(context)
+
+
+def _cancelling() -> bool:
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
 
 
 def retry_delay(spec: JobSpec, attempt: int) -> float:
