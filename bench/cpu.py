@@ -35,7 +35,7 @@ def _paths(scenario: str, state: dict[str, Any]) -> list[str]:
     }[scenario]
 
 
-async def _request(app: Any, path_and_query: str, token: str) -> None:
+async def request(app: Any, path_and_query: str, token: str) -> None:
     path, _, query = path_and_query.partition("?")
     scope = {
         "type": "http",
@@ -75,12 +75,12 @@ async def _request(app: Any, path_and_query: str, token: str) -> None:
 async def _measure(app: Any, paths: list[str], tokens: list[str], args: argparse.Namespace) -> None:
     async with app.router.lifespan_context(app):
         for index in range(200):  # warm up: pools, caches, statements
-            await _request(app, paths[index % len(paths)], tokens[index % len(tokens)])
+            await request(app, paths[index % len(paths)], tokens[index % len(tokens)])
         limit = asyncio.Semaphore(args.concurrency)
 
         async def one(index: int) -> None:
             async with limit:
-                await _request(app, paths[index % len(paths)], tokens[index % len(tokens)])
+                await request(app, paths[index % len(paths)], tokens[index % len(tokens)])
 
         wall, cpu = time.perf_counter(), time.process_time()
         await asyncio.gather(*(one(index) for index in range(args.requests)))

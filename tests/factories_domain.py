@@ -128,17 +128,43 @@ async def make_team(app: FastAPI, client: AsyncClient, name: str = "Team project
     return Team(owner, admin, editor, viewer, outsider, project)
 
 
+_TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+
+
 @contextmanager
 def count_statements(app: FastAPI) -> Iterator[list[str]]:
-    """The SQL statements the app's engine runs inside the block."""
+    """The SQL statements the app's database runs inside the block: through SQLAlchemy, and
+    straight on asyncpg (`db.read_rows` in a GET on PostgreSQL), which SQLAlchemy's events do
+    not see; transaction control (BEGIN, COMMIT) is not counted."""
     statements: list[str] = []
 
     def before_cursor_execute(*args: Any) -> None:
         statements.append(args[2])
 
+    def on_driver(record: Any) -> None:
+        if not record.query.lstrip().upper().startswith(_TRANSACTION_CONTROL):
+            statements.append(record.query)
+
+    def checkout(dbapi_connection: Any, *_: Any) -> None:
+        driver: Any = getattr(dbapi_connection, "driver_connection", None)
+        if hasattr(driver, "add_query_logger"):
+            driver.add_query_logger(on_driver)
+
+    def checkin(dbapi_connection: Any, *_: Any) -> None:
+        driver: Any = getattr(dbapi_connection, "driver_connection", None)
+        if hasattr(driver, "remove_query_logger"):
+            driver.remove_query_logger(on_driver)
+
     engine = app.state.database.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", before_cursor_execute)
+    listeners = [
+        ("before_cursor_execute", before_cursor_execute),
+        ("checkout", checkout),
+        ("checkin", checkin),
+    ]
+    for name, listener in listeners:
+        event.listen(engine, name, listener)
     try:
         yield statements
     finally:
-        event.remove(engine, "before_cursor_execute", before_cursor_execute)
+        for name, listener in listeners:
+            event.remove(engine, name, listener)

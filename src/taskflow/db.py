@@ -6,10 +6,21 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from functools import lru_cache
+from typing import Annotated, Any, NamedTuple
 
 from fastapi import Depends, Request
-from sqlalchemy import JSON, BigInteger, DateTime, Executable, Integer, MetaData, Row, event, exc
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Executable,
+    Integer,
+    MetaData,
+    Select,
+    event,
+    exc,
+)
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -206,17 +217,103 @@ def has_pending_changes(session: AsyncSession) -> bool:
     return bool(session.new or session.dirty or session.deleted)
 
 
+# Set in session.info when `_request_session` opened the session in autocommit (a GET on
+# PostgreSQL): its reads may bypass SQLAlchemy's execution (`read_rows`).
+_AUTOCOMMIT_READ_KEY = "taskflow_autocommit_read"
+
+
+async def start_autocommit_read(session: AsyncSession) -> None:
+    """Make a new PostgreSQL session's statements run without BEGIN/COMMIT: two round trips
+    saved and nothing lost for a GET, because under READ COMMITTED every statement takes its
+    own snapshot inside a transaction too, and a GET writes nothing (the connection returns
+    to the pool reset)."""
+    await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    session.info[_AUTOCOMMIT_READ_KEY] = True
+
+
+def is_autocommit_read(session: AsyncSession) -> bool:
+    """True for the session of a GET on PostgreSQL: every statement commits on its own, and
+    nothing in the request writes."""
+    return bool(session.info.get(_AUTOCOMMIT_READ_KEY))
+
+
+class _Argument(NamedTuple):
+    name: str  # the bound parameter's
+    value: Any  # its value in the statement (a literal's), or _GIVEN: the caller gives it
+    process: Callable[[Any], Any] | None  # the type's bind processor
+
+
+_GIVEN = object()
+
+
+class _DriverStatement(NamedTuple):
+    """A read statement compiled once for asyncpg: the SQL and its positional arguments."""
+
+    sql: str
+    arguments: tuple[_Argument, ...]
+
+
+@lru_cache(maxsize=2048)
+def _driver_statement(statement: Select[Any], dialect: Dialect) -> _DriverStatement | None:
+    """None for a statement whose SQL or values are settled per execution (an expanding IN,
+    a value computed by a callable): Core runs those."""
+    compiled = statement.compile(dialect=dialect)
+    if compiled.post_compile_params or compiled.literal_execute_params:
+        return None
+    binds = {name: bind for bind, name in compiled.bind_names.items()}
+    if any(bind.callable is not None for bind in binds.values()):
+        return None
+    arguments = tuple(
+        _Argument(
+            name,
+            _GIVEN if binds[name].required else binds[name].value,
+            binds[name].type.dialect_impl(dialect).bind_processor(dialect),
+        )
+        for name in compiled.positiontup or ()
+    )
+    return _DriverStatement(compiled.string, arguments)
+
+
 async def read_rows(
     session: AsyncSession, statement: Executable, params: Mapping[str, Any] | None = None
-) -> Sequence[Row[Any]]:
-    """The rows of a read-only statement of plain columns, run on the session's connection
-    (same transaction) without the ORM's per-statement work: no identity map, no ORM result
-    set-up, ~0.12 ms less per statement (docs/benchmarks.md). Changes still pending in the
-    session are flushed first, so the read sees them."""
+) -> Sequence[Mapping[Any, Any]]:
+    """The rows of a read-only statement of plain columns, as mappings.
+
+    In a GET on PostgreSQL (an autocommit session, see `_request_session`) the statement runs
+    on asyncpg itself: compiled once, prepared once per connection, its values as asyncpg
+    gives them (timezone-aware UTC datetimes, JSON decoded by SQLAlchemy's codec, the same
+    values Core gives for the columns TaskFlow reads: tests/test_read_rows.py). SQLAlchemy's
+    execution layer (its greenlet bridge, execution context and result set-up) cost more than
+    the query: ~0.2 ms of CPU per statement, half of a task's GET (docs/benchmarks.md, "The
+    floor"). Elsewhere (writes, SQLite) it runs on the session's connection through Core, in
+    the session's transaction, with changes still pending flushed first so the read sees them.
+    """
     if has_pending_changes(session):
         await session.flush()
     connection = await session.connection()
-    return (await connection.execute(statement, params)).all()
+    compiled = None
+    if is_autocommit_read(session) and isinstance(statement, Select):
+        compiled = _driver_statement(statement, connection.dialect)
+    if compiled is None:
+        return (await connection.execute(statement, params)).mappings().all()
+    values = params or {}
+    arguments = []
+    for name, value, process in compiled.arguments:
+        value = values[name] if value is _GIVEN or name in values else value
+        arguments.append(value if process is None else process(value))
+    driver: Any = (await connection.get_raw_connection()).driver_connection  # asyncpg's
+    try:
+        records = await driver.fetch(compiled.sql, *arguments)
+    except Exception as error:
+        # As Core would: a dropped connection leaves the pool, and the error is a DBAPIError
+        # (a lost database answers 503, core.errors).
+        invalidated = driver.is_closed()
+        if invalidated:
+            await connection.invalidate(error)
+        raise exc.DBAPIError(
+            compiled.sql, arguments, error, connection_invalidated=invalidated
+        ) from error
+    return [dict(record) for record in records]
 
 
 _AFTER_COMMIT_KEY = "taskflow_after_commit"
@@ -246,10 +343,7 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
     async with database.sessionmaker() as session:
         autocommit = request.method in _READ_METHODS and not database.is_sqlite
         if autocommit:
-            # A read runs without BEGIN/COMMIT: two round trips saved, nothing lost, because
-            # under READ COMMITTED every statement takes its own snapshot inside a transaction
-            # too, and a GET writes nothing (the connection returns to the pool reset).
-            await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            await start_autocommit_read(session)
         try:
             yield session
             # In autocommit every statement is already committed: only changes still pending

@@ -31,7 +31,7 @@ from taskflow.core.security import (
     token_digest,
     verify_password,
 )
-from taskflow.db import utcnow
+from taskflow.db import is_autocommit_read, read_rows, utcnow
 from taskflow.users import service as users_service
 from taskflow.users.models import User
 from taskflow.users.schemas import UserCreate, UserUpdate
@@ -78,9 +78,9 @@ class IssuedTokens:
 
 
 # Built once: every authenticated request runs it, and a prebuilt statement skips both the
-# construction and SQLAlchemy's cache-key computation (memoized on the object). Only the user
-# is loaded as an entity; the session is only checked (docs/benchmarks.md).
-_AUTHENTICATED = select(User).where(
+# construction and SQLAlchemy's cache-key computation (memoized on the object). Only the
+# user's columns are read; the session is only checked (docs/benchmarks.md).
+_AUTHENTICATED = select(*User.__table__.columns).where(
     User.id == bindparam("user_id"),
     User.is_active.is_(True),
     select(AuthSession.id)
@@ -92,13 +92,22 @@ _AUTHENTICATED = select(User).where(
     )
     .exists(),
 )
+_AUTHENTICATED_USER = select(User).from_statement(_AUTHENTICATED)
 
 
 async def load_authenticated(session: AsyncSession, user_id: int, session_id: int) -> User | None:
-    """The active user an access token names if its session is live, in one query; else None."""
-    result = await session.execute(
-        _AUTHENTICATED, {"user_id": user_id, "session_id": session_id, "now": utcnow()}
-    )
+    """The active user an access token names if its session is live, in one query; else None.
+
+    In a read-only request (`db.is_autocommit_read`) the user is a snapshot of the row, not
+    an object of the session: nothing in a GET changes it, and building it from the row is
+    what lets the query skip SQLAlchemy's execution layer (`db.read_rows`). A request that
+    may write gets the user as an object of its session, to change and save.
+    """
+    params = {"user_id": user_id, "session_id": session_id, "now": utcnow()}
+    if is_autocommit_read(session):
+        rows = await read_rows(session, _AUTHENTICATED, params)
+        return User(**rows[0]) if rows else None
+    result = await session.execute(_AUTHENTICATED_USER, params)
     return result.scalars().first()
 
 

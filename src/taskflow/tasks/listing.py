@@ -8,7 +8,7 @@ and the labels as correlated subqueries answered by indexes (`vote_count` is a c
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -18,7 +18,6 @@ from typing import Any, Literal
 from sqlalchemy import (
     ColumnElement,
     Integer,
-    Row,
     Select,
     String,
     and_,
@@ -211,10 +210,10 @@ _VISIBLE_TASK = (
 _LABEL_ORDER = itemgetter("name", "id")
 
 
-def _view(row: Row[Any]) -> dict[str, Any]:
+def _view(row: Mapping[Any, Any]) -> dict[str, Any]:
     """A row of `_VIEW` as TaskPublic's fields, to be validated in one go (the page, or the
     task): pydantic's core reads a dict faster than Python builds a model field by field."""
-    view = row._asdict()
+    view = dict(row)
     view["labels"] = sorted(view["labels"] or (), key=_LABEL_ORDER)
     return view
 
@@ -229,7 +228,7 @@ async def visible_task_view(session: AsyncSession, user_id: int, task_id: int) -
     """One task if the caller is a member of its project, else 404: the access check and the
     read are one query."""
     rows = await read_rows(session, _VISIBLE_TASK, {"user_id": user_id, "task_id": task_id})
-    resolve(rows[0].role if rows else None, Role.VIEWER, not_found="Task not found")
+    resolve(rows[0]["role"] if rows else None, Role.VIEWER, not_found="Task not found")
     return TaskPublic.model_validate(_view(rows[0]))
 
 
@@ -244,7 +243,7 @@ def _listing_statements(names: frozenset[str], sort: TaskSort) -> tuple[Select[A
     count on its own.
     """
     conditions = filter_conditions(names)
-    count = select(func.count()).select_from(Task).where(*conditions)
+    count = select(func.count().label("total")).select_from(Task).where(*conditions)
     page = (
         _VIEW.add_columns(count.scalar_subquery().label("total"))
         .where(*conditions)
@@ -264,9 +263,9 @@ async def list_tasks(
         session, statement, params | {"limit": page.limit, "offset": page.offset}
     )
     if rows:
-        total = rows[0].total
+        total = rows[0]["total"]
     elif page.offset:
-        total = (await read_rows(session, count, params))[0][0]
+        total = (await read_rows(session, count, params))[0]["total"]
     else:
         total = 0
     return Page[TaskPublic].model_validate(

@@ -1,0 +1,174 @@
+"""`db.read_rows`: in a GET on PostgreSQL the hot reads run on asyncpg itself, past
+SQLAlchemy's execution layer. They must give exactly what Core gives, for every statement
+shape they meet (bound values, literals in the statement, an expanding IN, the user's
+columns), and a lost connection must still be an outage (503), not a crash.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+from fastapi import FastAPI
+from httpx import AsyncClient
+from sqlalchemy import Select, event, exc, func, select
+from sqlalchemy.engine import make_url
+
+from taskflow.auth.service import _AUTHENTICATED
+from taskflow.config import Settings
+from taskflow.core.security import decode_access_token
+from taskflow.db import Database, is_autocommit_read, read_rows, start_autocommit_read
+from taskflow.tasks import listing
+from taskflow.tasks.models import TaskStatus
+from tests.factories_domain import API, make_label, make_project, make_task, quick_user
+
+
+async def _world(app: FastAPI, client: AsyncClient) -> dict[str, Any]:
+    owner = await quick_user(app)
+    project = await make_project(client, owner, "Launch")
+    zebra = await make_label(client, owner, project["id"], "zebra", "#000000")
+    alpha = await make_label(client, owner, project["id"], "Alpha", "#ffffff")
+    due = (datetime.now(UTC) + timedelta(days=3)).isoformat()
+    first = await make_task(
+        client, owner, "Book the venue", project_id=project["id"], due_at=due, priority=3,
+        label_ids=[zebra["id"], alpha["id"]], description="Café near the station",
+    )  # fmt: skip
+    await make_task(client, owner, "Order food", project_id=project["id"])
+    await make_task(client, owner, "Send invites", project_id=project["id"], status="done")
+    voted = await client.put(f"{API}/tasks/{first['id']}/vote", headers=owner.headers)
+    assert voted.status_code == 204, voted.text
+    commented = await client.post(
+        f"{API}/tasks/{first['id']}/comments", json={"body": "Booked?"}, headers=owner.headers
+    )
+    assert commented.status_code == 201, commented.text
+    claims = decode_access_token(app.state.settings.signing_key(), owner.tokens.access_token)
+    assert claims is not None
+    return {
+        "user": owner.id,
+        "headers": owner.headers,
+        "session": claims.session_id,
+        "project": project,
+        "task": first,
+    }
+
+
+def _statements(world: dict[str, Any]) -> list[tuple[Select[Any], dict[str, Any]]]:
+    user, project = world["user"], world["project"]["id"]
+    base = listing.filter_params(user, listing.TaskFilters(project_id=project))
+    searched = listing.filter_params(user, listing.TaskFilters(project_id=project, search="venue"))
+    statuses = listing.filter_params(
+        user, listing.TaskFilters(project_id=project, statuses=[TaskStatus.TODO, TaskStatus.DONE])
+    )
+    page = {"limit": 20, "offset": 0}
+    return [
+        (listing._VISIBLE_TASK, {"user_id": user, "task_id": world["task"]["id"]}),
+        (listing._TASK, {"user_id": user, "task_id": world["task"]["id"]}),
+        (listing._listing_statements(frozenset(base), "position")[0], base | page),
+        (listing._listing_statements(frozenset(base), "-votes")[1], base),
+        # a literal in the statement (the space joining title and description)
+        (listing._listing_statements(frozenset(searched), "title")[0], searched | page),
+        # an expanding IN: compiled per execution, so Core runs it
+        (listing._listing_statements(frozenset(statuses), "due_at")[0], statuses | page),
+        (
+            _AUTHENTICATED,
+            {"user_id": user, "session_id": world["session"], "now": datetime.now(UTC)},
+        ),
+    ]
+
+
+async def _read(
+    database: Database, statement: Select[Any], params: dict[str, Any], *, autocommit: bool
+) -> tuple[list[dict[str, Any]], int]:
+    """The rows, and how many statements SQLAlchemy itself executed for them."""
+    through_sqlalchemy: list[str] = []
+
+    def count(*args: Any) -> None:
+        through_sqlalchemy.append(args[2])
+
+    event.listen(database.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        async with database.sessionmaker() as session:
+            if autocommit:
+                await start_autocommit_read(session)
+            rows = [dict(row) for row in await read_rows(session, statement, params)]
+    finally:
+        event.remove(database.engine.sync_engine, "before_cursor_execute", count)
+    return rows, len(through_sqlalchemy)
+
+
+async def test_a_read_gives_what_core_gives(app: FastAPI, client: AsyncClient) -> None:
+    world = await _world(app, client)
+    database: Database = app.state.database
+    for statement, params in _statements(world):
+        core, _ = await _read(database, statement, params, autocommit=False)
+        read, by_sqlalchemy = await _read(
+            database, statement, params, autocommit=not database.is_sqlite
+        )
+        assert core, statement
+        assert read == core, statement
+        expanding = "statuses" in params
+        # On PostgreSQL a GET's read skips SQLAlchemy's execution, but for an expanding IN
+        expected = 1 if database.is_sqlite or expanding else 0
+        assert by_sqlalchemy == expected, statement
+
+    task = (await _read(database, *_statements(world)[0], autocommit=False))[0][0]
+    assert task["due_at"].tzinfo is not None
+    assert task["due_at"].utcoffset() == timedelta(0)
+    assert sorted(label["name"] for label in task["labels"]) == ["Alpha", "zebra"]
+    assert task["voted_by_me"] is True
+    assert task["comment_count"] == 1
+
+
+async def test_the_api_answers_the_same_in_a_get_as_after_a_write(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    """A PATCH answers with the task read in its transaction (Core); a GET reads it on the
+    driver: the same JSON."""
+    world = await _world(app, client)
+    owner_headers = world["headers"]
+    task_id = world["task"]["id"]
+    read = await client.get(f"{API}/tasks/{task_id}", headers=owner_headers)
+    assert read.status_code == 200, read.text
+    changed = await client.patch(
+        f"{API}/tasks/{task_id}",
+        json={"title": "Book the venue!"},
+        headers=owner_headers | {"If-Match": read.headers["ETag"]},
+    )
+    assert changed.status_code == 200, changed.text
+    again = await client.get(f"{API}/tasks/{task_id}", headers=owner_headers)
+    assert again.json() == changed.json()
+    assert again.json() | {"title": "Book the venue", "version": 1, "updated_at": None} == (
+        read.json() | {"updated_at": None}
+    )
+
+
+@pytest.mark.postgres
+async def test_a_connection_lost_under_a_read_is_an_outage_and_leaves_the_pool(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    settings = Settings(_env_file=None, database_url=postgres_url, data_dir=tmp_path, env="test")
+    database = Database(settings, postgres_url)
+    pid_statement = select(func.pg_backend_pid().label("pid"))
+    try:
+        async with database.sessionmaker() as session:
+            await start_autocommit_read(session)
+            assert is_autocommit_read(session)
+            pid = (await read_rows(session, pid_statement))[0]["pid"]
+            admin = await asyncpg.connect(
+                make_url(postgres_url).set(drivername="postgresql").render_as_string(False)
+            )
+            try:
+                await admin.execute("SELECT pg_terminate_backend($1)", pid)
+            finally:
+                await admin.close()
+            with pytest.raises(exc.DBAPIError) as raised:
+                await read_rows(session, pid_statement)
+            assert raised.value.connection_invalidated
+        async with database.sessionmaker() as session:  # the pool gives a live one again
+            await start_autocommit_read(session)
+            assert (await read_rows(session, pid_statement))[0]["pid"] != pid
+    finally:
+        await database.dispose()
