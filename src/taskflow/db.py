@@ -217,24 +217,26 @@ def has_pending_changes(session: AsyncSession) -> bool:
     return bool(session.new or session.dirty or session.deleted)
 
 
-# Set in session.info when `_request_session` opened the session in autocommit (a GET on
-# PostgreSQL): its reads may bypass SQLAlchemy's execution (`read_rows`).
-_AUTOCOMMIT_READ_KEY = "taskflow_autocommit_read"
+# In session.info when `_request_session` opened the session in autocommit (a GET on
+# PostgreSQL): the session's asyncpg connection and dialect, for its reads (`read_rows`).
+_AUTOCOMMIT_DRIVER_KEY = "taskflow_autocommit_driver"
 
 
 async def start_autocommit_read(session: AsyncSession) -> None:
     """Make a new PostgreSQL session's statements run without BEGIN/COMMIT: two round trips
     saved and nothing lost for a GET, because under READ COMMITTED every statement takes its
     own snapshot inside a transaction too, and a GET writes nothing (the connection returns
-    to the pool reset)."""
-    await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-    session.info[_AUTOCOMMIT_READ_KEY] = True
+    to the pool reset). The session keeps that one connection until it closes."""
+    connection = await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    if connection.dialect.name == "postgresql":
+        raw = await connection.get_raw_connection()
+        session.info[_AUTOCOMMIT_DRIVER_KEY] = (raw.driver_connection, connection.dialect)
 
 
 def is_autocommit_read(session: AsyncSession) -> bool:
     """True for the session of a GET on PostgreSQL: every statement commits on its own, and
     nothing in the request writes."""
-    return bool(session.info.get(_AUTOCOMMIT_READ_KEY))
+    return _AUTOCOMMIT_DRIVER_KEY in session.info
 
 
 class _Argument(NamedTuple):
@@ -290,26 +292,28 @@ async def read_rows(
     """
     if has_pending_changes(session):
         await session.flush()
-    connection = await session.connection()
+    driver: Any = None  # asyncpg's connection
     compiled = None
-    if is_autocommit_read(session) and isinstance(statement, Select):
-        compiled = _driver_statement(statement, connection.dialect)
+    if _AUTOCOMMIT_DRIVER_KEY in session.info and isinstance(statement, Select):
+        driver, dialect = session.info[_AUTOCOMMIT_DRIVER_KEY]
+        compiled = _driver_statement(statement, dialect)
     if compiled is None:
+        connection = await session.connection()
         return (await connection.execute(statement, params)).mappings().all()
     values = params or {}
     arguments = []
     for name, value, process in compiled.arguments:
         value = values[name] if value is _GIVEN or name in values else value
         arguments.append(value if process is None else process(value))
-    driver: Any = (await connection.get_raw_connection()).driver_connection  # asyncpg's
     try:
         records = await driver.fetch(compiled.sql, *arguments)
     except Exception as error:
         # As Core would: a dropped connection leaves the pool, and the error is a DBAPIError
-        # (a lost database answers 503, core.errors).
+        # (a lost database answers 503, core.errors). The session reads through Core after.
+        del session.info[_AUTOCOMMIT_DRIVER_KEY]
         invalidated = driver.is_closed()
         if invalidated:
-            await connection.invalidate(error)
+            await (await session.connection()).invalidate(error)
         raise exc.DBAPIError(
             compiled.sql, arguments, error, connection_invalidated=invalidated
         ) from error
