@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
@@ -227,10 +227,14 @@ async def start_autocommit_read(session: AsyncSession) -> None:
     saved and nothing lost for a GET, because under READ COMMITTED every statement takes its
     own snapshot inside a transaction too, and a GET writes nothing (the connection returns
     to the pool reset). The session keeps that one connection until it closes."""
-    connection = await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-    if connection.dialect.name == "postgresql":
-        raw = await connection.get_raw_connection()
-        session.info[_AUTOCOMMIT_DRIVER_KEY] = (raw.driver_connection, connection.dialect)
+
+    def start(sync_session: Session) -> None:  # one greenlet hop for all of it
+        connection = sync_session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        if connection.dialect.name == "postgresql":
+            driver = connection.connection.driver_connection
+            session.info[_AUTOCOMMIT_DRIVER_KEY] = (driver, connection.dialect)
+
+    await session.run_sync(start)
 
 
 def is_autocommit_read(session: AsyncSession) -> bool:
