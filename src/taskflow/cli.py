@@ -41,6 +41,7 @@ def serve(host: str, port: int, workers: int) -> None:
         proxy_headers=False,
         server_header=False,
         log_config=None,
+        access_log=False,  # the app logs every request itself (core.middleware)
         timeout_graceful_shutdown=10,
     )
 

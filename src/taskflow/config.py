@@ -69,9 +69,13 @@ class Settings(BaseSettings):
     smtp_tls: SmtpTls = "starttls"
     email_from: str = "TaskFlow <taskflow@localhost>"
 
-    # Database pool (PostgreSQL); SQLite uses its own small pool.
-    db_pool_size: int = Field(default=10, ge=1)
-    db_max_overflow: int = Field(default=10, ge=0)
+    # Database pool (PostgreSQL); SQLite uses its own small pool. No overflow by default: an
+    # overflow connection is closed as soon as it is returned to a full pool, so a steady
+    # load above the pool size opened and closed connections all the time (a server
+    # process, an SSL handshake and SQLAlchemy's set-up queries each). The same 20 at most,
+    # kept once opened (docs/benchmarks.md).
+    db_pool_size: int = Field(default=20, ge=1)
+    db_max_overflow: int = Field(default=0, ge=0)
     db_pool_timeout: float = Field(default=5.0, gt=0)
     db_pool_recycle: int = Field(default=1800, ge=-1)
     db_connect_timeout: float = Field(default=5.0, gt=0)
