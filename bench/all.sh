@@ -25,5 +25,8 @@ done
   --duration "${BENCH_DURATION:-10}" --rounds "${BENCH_ROUNDS:-2}"
 largest=$(echo $SIZES | awk '{print $NF}')
 .venv/bin/python bench/fanout.py --size "$largest" --clients 1000 --changes 30
+# Where the CPU of a request goes, framework by framework (bench/ladder.py): in process, quick.
+smallest=$(echo $SIZES | awk '{print $1}')
+.venv/bin/python bench/ladder.py --size "$smallest" 2>/dev/null
 .venv/bin/python bench/explain.py --size "$largest" > "bench/results/explain-$largest.txt" 2>/dev/null
 .venv/bin/python bench/report.py

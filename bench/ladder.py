@@ -4,7 +4,8 @@
 
 Scenario 1 (a page of a project's tasks) and scenario 4 (one task), each with the same two
 statements (the session check, then the tasks: bench/baseline/app.py's SQL, which is the SQL
-TaskFlow runs), served by four apps, measured in this one process, one after the other:
+TaskFlow runs), served by five apps, measured in this one process, in rounds that start each
+with another app (the table gives medians):
 
 1. `baseline`: Starlette + asyncpg (bench/baseline/app.py).
 2. `fastapi+asyncpg`: the same handler as FastAPI routes, in TaskFlow's shape: the request's
@@ -12,9 +13,11 @@ TaskFlow runs), served by four apps, measured in this one process, one after the
    it, validated path and query parameters, a declared response model (TaskPublic, Page) that
    FastAPI validates and serializes.
 3. `fastapi+sqlalchemy`: 2 with an SQLAlchemy AsyncSession (autocommit, as TaskFlow opens one
-   for a GET) running the two statements as Core `text()`, as TaskFlow's `db.read_rows` does.
-4. `taskflow`: the real app, production settings (JSON access log, metrics, request ids,
-   security headers, the ORM-loaded user).
+   for a GET) running the two statements as Core `text()` (TaskFlow's reads until round 3).
+4. `fastapi+sqlalchemy-driver`: 3, the statements run on the session's asyncpg connection
+   (as TaskFlow's `db.read_rows` does in a GET on PostgreSQL since round 3).
+5. `taskflow`: the real app, production settings (JSON access log, metrics, request ids,
+   security headers, the caller's user built from its row).
 
 Every app runs the same requests with the same tokens through bench/cpu.py's ASGI driver (no
 sockets), and the table gives CPU milliseconds per request and `baseline / app`: the
@@ -46,7 +49,7 @@ APPS = (
     "fastapi+sqlalchemy",
     "fastapi+sqlalchemy-driver",
     "taskflow",
-)
+)  # the order of the table
 
 
 def _apps(size: str) -> dict[str, Any]:
@@ -162,9 +165,9 @@ def _apps(size: str) -> dict[str, Any]:
 
     return {
         "baseline": baseline.app,
-        "fastapi+sqlalchemy-driver": fastapi_app(sqlalchemy_session, sqlalchemy_driver_fetch),
         "fastapi+asyncpg": fastapi_app(asyncpg_connection, asyncpg_fetch),
         "fastapi+sqlalchemy": fastapi_app(sqlalchemy_session, sqlalchemy_fetch),
+        "fastapi+sqlalchemy-driver": fastapi_app(sqlalchemy_session, sqlalchemy_driver_fetch),
         "taskflow": create_app(),
     }
 

@@ -72,6 +72,20 @@ def main() -> None:
             if key in results[size]:
                 rss.append(f"{size} {key.removeprefix('rss_mb_')} {results[size][key]}")
     print("; ".join(rss))
+    ladders = sorted(RESULTS.glob("ladder-*.json"))
+    for ladder in ladders:
+        cells = json.loads(ladder.read_text())
+        size = ladder.stem.removeprefix("ladder-")
+        print(f"\n**CPU per request in process, framework by framework ({size}, ms; ratio to the ")
+        print("baseline):**\n")
+        print("| app | list | ratio | detail | ratio |")
+        print("|---|---:|---:|---:|---:|")
+        for app in cells["list"]:
+            row = ""
+            for scenario in ("list", "detail"):
+                ms = cells[scenario][app]
+                row += f" | {ms:.3f} | {cells[scenario]['baseline'] / ms:.2f}"
+            print(f"| {app}{row} |")
     fanout = RESULTS / "fanout.json"
     if fanout.exists():
         f = json.loads(fanout.read_text())
