@@ -4,8 +4,8 @@
 
 Scenario 1 (a page of a project's tasks) and scenario 4 (one task), each with the same two
 statements (the session check, then the tasks: bench/baseline/app.py's SQL, which is the SQL
-TaskFlow runs), served by five apps, measured in this one process, in rounds that start each
-with another app (the table gives medians):
+TaskFlow runs), served by five apps, each measured in a process of its own, in rounds that
+start each with another app (the table gives medians):
 
 1. `baseline`: Starlette + asyncpg (bench/baseline/app.py).
 2. `fastapi+asyncpg`: the same handler as FastAPI routes, in TaskFlow's shape: the request's
@@ -31,6 +31,7 @@ import json
 import os
 import re
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator
@@ -189,36 +190,52 @@ async def _cpu_per_request(
         return 1000 * (time.process_time() - started) / requests
 
 
-async def _main(args: argparse.Namespace) -> None:
-    state = json.loads((STATE / f"taskflow_bench_{args.size}.json").read_text())
+def _scenarios(size: str) -> tuple[dict[str, list[str]], list[str]]:
+    state = json.loads((STATE / f"taskflow_bench_{size}.json").read_text())
     scenarios = {
         "list": [f"/api/v1/tasks?project_id={state['hot_project_id']}"],
         "detail": [f"/api/v1/tasks/{task}" for task in state["hot_task_ids"][:200]],
     }
-    apps = {name: app for name, app in _apps(args.size).items() if name in args.apps}
+    return scenarios, state["tokens"]
+
+
+async def _measure_one(args: argparse.Namespace) -> None:
+    """This process measures one app (`--one`): its figures, as JSON, on stdout."""
+    scenarios, tokens = _scenarios(args.size)
+    app = _apps(args.size)[args.one]
+    figures = {
+        scenario: await _cpu_per_request(app, paths, tokens, args.requests, args.concurrency)
+        for scenario, paths in scenarios.items()
+    }
+    print(json.dumps(figures))
+
+
+def _main(args: argparse.Namespace) -> None:
+    """Every app in a process of its own (no pools, caches or heaps shared between them), in
+    rounds that each start with another app; the medians."""
     samples: dict[str, dict[str, list[float]]] = {}
     for round_number in range(args.rounds):
-        order = list(apps.items())
-        order = order[round_number % len(order) :] + order[: round_number % len(order)]
-        for scenario, paths in scenarios.items():
-            for name, app in order:  # each round starts with another app
-                samples.setdefault(scenario, {}).setdefault(name, []).append(
-                    await _cpu_per_request(
-                        app, paths, state["tokens"], args.requests, args.concurrency
-                    )
-                )
+        shift = round_number % len(args.apps)
+        for name in args.apps[shift:] + args.apps[:shift]:
+            command = [sys.executable, __file__, "--one", name, "--size", args.size]
+            command += ["--requests", str(args.requests), "--concurrency", str(args.concurrency)]
+            output = subprocess.run(
+                command, capture_output=True, text=True, check=True, cwd=Path(__file__).parent
+            ).stdout
+            for scenario, ms in json.loads(output.splitlines()[-1]).items():
+                samples.setdefault(scenario, {}).setdefault(name, []).append(ms)
     results = {
-        scenario: {name: statistics.median(values) for name, values in cells.items()}
+        scenario: {name: statistics.median(cells[name]) for name in args.apps}
         for scenario, cells in samples.items()
     }
     print(
         f"CPU per request, in process ({args.size}; median of {args.rounds} rounds of "
         f"{args.requests} requests)"
     )
-    print(f"{'app':<26}" + "".join(f"{s + ' ms':>12}{'ratio':>8}" for s in scenarios))
-    for name in apps:
+    print(f"{'app':<26}" + "".join(f"{s + ' ms':>12}{'ratio':>8}" for s in results))
+    for name in args.apps:
         cells = ""
-        for scenario in scenarios:
+        for scenario in results:
             ms = results[scenario][name]
             ratio = results[scenario].get("baseline", float("nan")) / ms
             cells += f"{ms:>12.3f}{ratio:>8.2f}"
@@ -234,7 +251,12 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--apps", type=lambda names: names.split(","), default=list(APPS))
-    asyncio.run(_main(parser.parse_args()))
+    parser.add_argument("--one", choices=APPS, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        asyncio.run(_measure_one(args))
+    else:
+        _main(args)
 
 
 if __name__ == "__main__":
