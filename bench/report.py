@@ -76,8 +76,8 @@ def main() -> None:
     for ladder in ladders:
         cells = json.loads(ladder.read_text())
         size = ladder.stem.removeprefix("ladder-")
-        print(f"\n**CPU per request in process, framework by framework ({size}, ms; ratio to the ")
-        print("baseline):**\n")
+        print(f"\n**CPU per request in process, framework by framework ({size}, ms; ratio to the")
+        print("baseline; bench/ladder.py):**\n")
         print("| app | list | ratio | detail | ratio |")
         print("|---|---:|---:|---:|---:|")
         for app in cells["list"]:

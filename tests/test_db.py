@@ -1,5 +1,6 @@
 """The PostgreSQL pool: a connection idle for a while is pinged before reuse (and replaced if
-the database dropped it); one busy a moment ago is not (that ping cost three round trips)."""
+the database dropped it); one busy a moment ago is not (that ping cost three round trips); a
+connection lost under a GET's driver read leaves the pool."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 import asyncpg
 import pytest
-from sqlalchemy import text
+from sqlalchemy import exc, func, select, text
 from sqlalchemy.engine import make_url
 
 from taskflow import db
@@ -71,5 +72,29 @@ async def test_a_connection_busy_a_moment_ago_is_not_pinged(
             monkeypatch.setattr(type(adapted), "ping", counting_ping)
         await _backend_pid(database)
         assert pings == []
+    finally:
+        await database.dispose()
+
+
+async def test_a_connection_lost_under_a_driver_read_is_an_outage_and_leaves_the_pool(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """A GET's reads run on asyncpg itself (`db.read_rows`): a dropped connection must still
+    be a DBAPIError with the connection invalidated (a 503, core.errors), and the pool must
+    hand out a live one after it."""
+    database = Database(_settings(tmp_path, postgres_url), postgres_url)
+    pid_statement = select(func.pg_backend_pid().label("pid"))
+    try:
+        async with database.sessionmaker() as session:
+            await db.start_autocommit_read(session)
+            assert db.is_autocommit_read(session)
+            pid = (await db.read_rows(session, pid_statement))[0]["pid"]
+            await _terminate(postgres_url, pid)
+            with pytest.raises(exc.DBAPIError) as raised:
+                await db.read_rows(session, pid_statement)
+            assert raised.value.connection_invalidated
+        async with database.sessionmaker() as session:
+            await db.start_autocommit_read(session)
+            assert (await db.read_rows(session, pid_statement))[0]["pid"] != pid
     finally:
         await database.dispose()
