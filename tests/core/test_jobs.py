@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -11,7 +12,12 @@ import pytest
 
 from taskflow.config import Settings
 from taskflow.core.jobs import registry
-from taskflow.core.jobs.queue import InProcessJobQueue, RedisJobQueue, create_job_queue
+from taskflow.core.jobs.queue import (
+    STOP_GRACE_SECONDS,
+    InProcessJobQueue,
+    RedisJobQueue,
+    create_job_queue,
+)
 from taskflow.core.jobs.registry import JobContext, job
 from taskflow.core.jobs.worker import build_worker
 from taskflow.db import Database
@@ -42,6 +48,16 @@ async def swallows_cancel(context: JobContext) -> None:
         await asyncio.sleep(3600)
     except asyncio.CancelledError:
         raise ConnectionError("connect call failed") from None
+
+
+@job("test.ignores_cancel", retries=0, retry_delay=1.0)
+async def ignores_cancel(context: JobContext) -> None:
+    """Like a client whose cancellation was swallowed mid-conversation (aiosmtplib waiting for
+    the server's reply to DATA): it goes on waiting, here until cancelled a second time."""
+    started.set()
+    with contextlib.suppress(asyncio.CancelledError):
+        await asyncio.sleep(3600)
+    await asyncio.sleep(3600)
 
 
 @pytest.fixture(autouse=True)
@@ -100,6 +116,18 @@ async def test_stop_ends_a_job_whose_library_swallowed_the_cancellation(
     await queue.enqueue("test.swallows_cancel")
     await asyncio.wait_for(started.wait(), 5)
     await asyncio.wait_for(queue.stop(), 2)
+
+
+async def test_stop_is_bounded_for_a_job_that_ignores_its_cancellation(
+    settings: Settings, database: Database
+) -> None:
+    """Seen in CI: an email job went on waiting after stop() cancelled it, and the app's
+    shutdown (5 s in the tests) timed out. stop() cancels again, and gives up after its
+    grace period: a job still running at shutdown is lost, as documented."""
+    queue = InProcessJobQueue(JobContext(settings, database), run_periodic=False)
+    await queue.enqueue("test.ignores_cancel")
+    await asyncio.wait_for(started.wait(), 5)
+    await asyncio.wait_for(queue.stop(), 2 * STOP_GRACE_SECONDS)
 
 
 async def test_same_key_twice_is_one_job(settings: Settings, database: Database) -> None:

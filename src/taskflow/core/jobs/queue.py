@@ -77,6 +77,12 @@ class RedisJobQueue:
             logger.warning("job queue disconnect failed: %r", error)
 
 
+# How long stop() waits for the in-process jobs it cancels, in all; it cancels them again
+# this many times within it.
+STOP_GRACE_SECONDS = 2.0
+_STOP_CANCELLATIONS = 3
+
+
 class InProcessJobQueue:
     """No Redis: jobs run as asyncio tasks in this process, with the same retry policy.
 
@@ -104,13 +110,24 @@ class InProcessJobQueue:
                 self._spawn(self._every(periodic_job.name, periodic_job.every_seconds), "periodic")
 
     async def stop(self) -> None:
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        if tasks:
+        """Cancel every job and wait for them, within STOP_GRACE_SECONDS: a client library can
+        swallow a cancellation and go on waiting (aiosmtplib mid-DATA, seen in CI), so each
+        job still running after a while is cancelled again, and one that outlives the grace
+        period is abandoned (lost, as any job still queued at shutdown)."""
+        pending = set(self._tasks)
+        for _ in range(_STOP_CANCELLATIONS):
+            if not pending:
+                return
+            for task in pending:
+                task.cancel()
             # asyncio.wait raises nothing for the tasks' own endings, but a cancellation of
             # stop() itself still reaches its caller.
-            await asyncio.wait(tasks)
+            _, pending = await asyncio.wait(
+                pending, timeout=STOP_GRACE_SECONDS / _STOP_CANCELLATIONS
+            )
+        if pending:
+            names = sorted(task.get_name() for task in pending)
+            logger.warning("jobs abandoned at shutdown, still running: %s", ", ".join(names))
 
     async def drain(self) -> None:
         """Wait until every job enqueued so far has finished (tests, graceful shutdown)."""
