@@ -290,8 +290,8 @@ async def read_rows(
     gives them (timezone-aware UTC datetimes, JSON decoded by SQLAlchemy's codec, the same
     values Core gives for the columns TaskFlow reads: tests/test_read_rows.py). SQLAlchemy's
     execution layer (its greenlet bridge, execution context and result set-up) cost more than
-    the query: ~0.2 ms of CPU per statement, half of a task's GET (docs/benchmarks.md, "The
-    floor"). Elsewhere (writes, SQLite) it runs on the session's connection through Core, in
+    the query: ~0.2 ms of CPU per statement, half of a task's GET (docs/benchmarks.md, round
+    3). Elsewhere (writes, SQLite) it runs on the session's connection through Core, in
     the session's transaction, with changes still pending flushed first so the read sees them.
     """
     if has_pending_changes(session):

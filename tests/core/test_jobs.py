@@ -50,7 +50,7 @@ async def swallows_cancel(context: JobContext) -> None:
         raise ConnectionError("connect call failed") from None
 
 
-@job("test.ignores_cancel", retries=0, retry_delay=1.0)
+@job("test.ignores_cancel", retries=1, retry_delay=1.0)
 async def ignores_cancel(context: JobContext) -> None:
     """Like a client whose cancellation was swallowed mid-conversation (aiosmtplib waiting for
     the server's reply to DATA): it goes on waiting, here until cancelled a second time."""
