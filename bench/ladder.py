@@ -53,19 +53,28 @@ APPS = (
 )  # the order of the table
 
 
-def _apps(size: str) -> dict[str, Any]:
+def _app(size: str, name: str) -> Any:
+    """The app `name`, built alone: nothing of the others is imported or started in this
+    process (the baseline's process does not even import TaskFlow)."""
     os.environ.update(environment(size))
     os.environ["TASKFLOW_DATABASE_URL"] = DB.format(size=size)
     os.environ.setdefault("TASKFLOW_SECRET_KEY", SECRET)
 
-    import asyncpg
     from bench.baseline import app as baseline
+
+    if name == "baseline":
+        return baseline.app
+    if name == "taskflow":
+        from taskflow.main import create_app
+
+        return create_app()
+
+    import asyncpg
     from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
     from sqlalchemy import text
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
     from taskflow.core.pagination import Page
-    from taskflow.main import create_app
     from taskflow.tasks.schemas import TaskPublic
 
     def fastapi_app(connection_dependency: Any, fetch: Any) -> FastAPI:
@@ -159,18 +168,29 @@ def _apps(size: str) -> dict[str, Any]:
         result = await connection.execute(statement, dict(zip(names, args, strict=True)))
         return [dict(row) for row in result.mappings()]
 
-    async def sqlalchemy_driver_fetch(session: AsyncSession, sql: str, *args: Any) -> list[Any]:
-        connection = await session.connection()
-        raw = await connection.get_raw_connection()
-        return list(await raw.driver_connection.fetch(sql, *args))
+    # 4. As 3, the statements on the session's asyncpg connection, taken once per session in
+    # the call that sets autocommit (as TaskFlow's db.start_autocommit_read / read_rows).
+    async def driver_session() -> AsyncIterator[AsyncSession]:
+        async with sessions() as session:
 
-    return {
-        "baseline": baseline.app,
-        "fastapi+asyncpg": fastapi_app(asyncpg_connection, asyncpg_fetch),
-        "fastapi+sqlalchemy": fastapi_app(sqlalchemy_session, sqlalchemy_fetch),
-        "fastapi+sqlalchemy-driver": fastapi_app(sqlalchemy_session, sqlalchemy_driver_fetch),
-        "taskflow": create_app(),
+            def start(sync_session: Any) -> None:
+                connection = sync_session.connection(
+                    execution_options={"isolation_level": "AUTOCOMMIT"}
+                )
+                session.info["driver"] = connection.connection.driver_connection
+
+            await session.run_sync(start)
+            yield session
+
+    async def driver_fetch(session: AsyncSession, sql: str, *args: Any) -> list[Any]:
+        return list(await session.info["driver"].fetch(sql, *args))
+
+    builders = {
+        "fastapi+asyncpg": (asyncpg_connection, asyncpg_fetch),
+        "fastapi+sqlalchemy": (sqlalchemy_session, sqlalchemy_fetch),
+        "fastapi+sqlalchemy-driver": (driver_session, driver_fetch),
     }
+    return fastapi_app(*builders[name])
 
 
 async def _cpu_per_request(
@@ -202,7 +222,7 @@ def _scenarios(size: str) -> tuple[dict[str, list[str]], list[str]]:
 async def _measure_one(args: argparse.Namespace) -> None:
     """This process measures one app (`--one`): its figures, as JSON, on stdout."""
     scenarios, tokens = _scenarios(args.size)
-    app = _apps(args.size)[args.one]
+    app = _app(args.size, args.one)
     figures = {
         scenario: await _cpu_per_request(app, paths, tokens, args.requests, args.concurrency)
         for scenario, paths in scenarios.items()
