@@ -12,9 +12,8 @@ import pytest
 from sqlalchemy import exc, func, select, text
 from sqlalchemy.engine import make_url
 
-from taskflow import db
 from taskflow.config import Settings
-from taskflow.db import Database
+from taskflow.db import Database, engine, reads
 
 pytestmark = pytest.mark.postgres
 
@@ -45,7 +44,7 @@ async def test_a_connection_killed_while_idle_is_replaced_before_use(
     try:
         first = await _backend_pid(database)
         await _terminate(postgres_url, first)  # a database restart, as the pool sees it
-        monkeypatch.setattr(db, "PING_AFTER_IDLE_SECONDS", 0.0)
+        monkeypatch.setattr(engine, "PING_AFTER_IDLE_SECONDS", 0.0)
         second = await _backend_pid(database)  # no error: the ping caught it
         assert second != first
     finally:
@@ -59,7 +58,7 @@ async def test_a_connection_busy_a_moment_ago_is_not_pinged(
     pings: list[object] = []
     try:
         await _backend_pid(database)
-        monkeypatch.setattr(db, "PING_AFTER_IDLE_SECONDS", 3600.0)
+        monkeypatch.setattr(engine, "PING_AFTER_IDLE_SECONDS", 3600.0)
         async with database.engine.connect() as connection:
             raw = await connection.get_raw_connection()
             adapted: Any = raw.dbapi_connection
@@ -79,22 +78,22 @@ async def test_a_connection_busy_a_moment_ago_is_not_pinged(
 async def test_a_connection_lost_under_a_driver_read_is_an_outage_and_leaves_the_pool(
     postgres_url: str, tmp_path: Path
 ) -> None:
-    """A GET's reads run on asyncpg itself (`db.read_rows`): a dropped connection must still
+    """A GET's reads run on asyncpg itself (`reads.read_rows`): a dropped connection must still
     be a DBAPIError with the connection invalidated (a 503, core.errors), and the pool must
     hand out a live one after it."""
     database = Database(_settings(tmp_path, postgres_url), postgres_url)
     pid_statement = select(func.pg_backend_pid().label("pid"))
     try:
         async with database.sessionmaker() as session:
-            await db.start_autocommit_read(session)
-            assert db.is_autocommit_read(session)
-            pid = (await db.read_rows(session, pid_statement))[0]["pid"]
+            await reads.start_autocommit_read(session)
+            assert reads.is_autocommit_read(session)
+            pid = (await reads.read_rows(session, pid_statement))[0]["pid"]
             await _terminate(postgres_url, pid)
             with pytest.raises(exc.DBAPIError) as raised:
-                await db.read_rows(session, pid_statement)
+                await reads.read_rows(session, pid_statement)
             assert raised.value.connection_invalidated
         async with database.sessionmaker() as session:
-            await db.start_autocommit_read(session)
-            assert (await db.read_rows(session, pid_statement))[0]["pid"] != pid
+            await reads.start_autocommit_read(session)
+            assert (await reads.read_rows(session, pid_statement))[0]["pid"] != pid
     finally:
         await database.dispose()

@@ -15,7 +15,8 @@ from sqlalchemy import Select, event
 
 from taskflow.auth.service import _AUTHENTICATED
 from taskflow.core.security import decode_access_token
-from taskflow.db import Database, read_rows, start_autocommit_read
+from taskflow.db import Database
+from taskflow.db.reads import read_rows, start_autocommit_read
 from taskflow.tasks import listing
 from taskflow.tasks.models import TaskStatus
 from tests.factories_domain import API, make_label, make_project, make_task, quick_user

@@ -84,6 +84,7 @@ def _superuser_password(settings: Settings) -> str:
 @main.command()
 def worker() -> None:
     """Run the background job worker (needs TASKFLOW_REDIS_URL)."""
+    import taskflow.jobs  # noqa: F401  (registers every domain's jobs)
     from taskflow.core.jobs.worker import run_worker
 
     run_worker(load_settings())

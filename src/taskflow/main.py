@@ -10,13 +10,12 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+import taskflow.jobs  # noqa: F401  (registers every domain's jobs)
 from taskflow import __version__
 from taskflow.auth.router import router as auth_router
 from taskflow.config import Settings, load_settings
 from taskflow.core import metrics
 from taskflow.core.errors import error_responses, install_error_handlers
-from taskflow.core.events import create_event_bus
-from taskflow.core.jobs.queue import create_job_queue
 from taskflow.core.logging import configure_logging
 from taskflow.core.middleware import (
     BodySizeLimitMiddleware,
@@ -24,8 +23,7 @@ from taskflow.core.middleware import (
     SecurityHeadersMiddleware,
 )
 from taskflow.core.ratelimit import RateLimiter
-from taskflow.core.redis import create_redis
-from taskflow.db import Database
+from taskflow.core.runtime import build_runtime
 from taskflow.health.router import metrics_router
 from taskflow.health.router import router as health_router
 from taskflow.projects.router import router as projects_router
@@ -70,15 +68,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.database = Database(settings)
-        unwatch_pool = metrics.watch_pool(app.state.database.engine)
-        app.state.redis = create_redis(settings.redis_url) if settings.redis_url else None
-        app.state.events = create_event_bus(app.state.redis)
-        app.state.jobs = create_job_queue(settings, app.state.database)
-        app.state.rate_limiter = RateLimiter(app.state.redis)
-        app.state.hub = Hub(app.state.events)
-        await app.state.events.start()
-        await app.state.jobs.start()
+        runtime = build_runtime(settings)
+        app.state.database = runtime.database
+        app.state.redis = runtime.redis
+        app.state.events = runtime.events
+        app.state.jobs = runtime.jobs
+        app.state.uow = runtime.uow
+        unwatch_pool = metrics.watch_pool(runtime.database.engine)
+        app.state.rate_limiter = RateLimiter(runtime.redis)
+        app.state.hub = Hub(runtime.events)
+        await runtime.start()
         # What start-up allocated lives as long as the app: keep it out of the collector's
         # full passes, which otherwise walk it again and again (docs/benchmarks.md).
         gc.freeze()
@@ -87,11 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             gc.unfreeze()
             app.state.hub.close()
-            await app.state.jobs.stop()
-            await app.state.events.stop()
-            if app.state.redis is not None:
-                await app.state.redis.aclose()
-            await app.state.database.dispose()
+            await runtime.stop()
             unwatch_pool()
 
     app = FastAPI(

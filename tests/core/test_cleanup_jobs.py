@@ -17,7 +17,7 @@ from tests.factories_domain import make_project, make_task, quick_user
 
 
 def _context(app: FastAPI) -> JobContext:
-    return JobContext(settings=app.state.settings, database=app.state.database)
+    return JobContext(settings=app.state.settings, uow=app.state.uow)
 
 
 async def test_cleanups_are_scheduled() -> None:

@@ -14,15 +14,15 @@ from sqlalchemy import text
 from taskflow.config import Settings
 from taskflow.core.email import (
     EmailMessage,
-    Outbox,
     enqueue_email,
     render_action_email,
     send_email,
     to_mime,
 )
+from taskflow.core.events import InProcessEventBus
 from taskflow.core.jobs.queue import InProcessJobQueue
-from taskflow.core.jobs.registry import JobContext
-from taskflow.db import Database, run_after_commit
+from taskflow.core.unit_of_work import UnitOfWork
+from taskflow.db import Database
 from tests.conftest import SmtpServer, _free_port
 
 
@@ -99,15 +99,14 @@ async def test_enqueued_email_is_sent_only_once_the_transaction_commits(
 ) -> None:
     settings = settings.model_copy(update=smtp_server.settings)
     database = Database(settings)
-    jobs = InProcessJobQueue(JobContext(settings, database), run_periodic=False)
+    jobs = InProcessJobQueue(settings, database, InProcessEventBus(), run_periodic=False)
+    uow = UnitOfWork(database, InProcessEventBus(), jobs)
     try:
-        async with database.sessionmaker() as session:
+        async with uow.begin() as session:
             await session.execute(text("SELECT 1"))
-            enqueue_email(Outbox(session=session, jobs=jobs), _message())
+            enqueue_email(session, _message())
             await jobs.drain()
             assert smtp_server.messages == []  # queued until the commit
-            await session.commit()
-            await run_after_commit(session)
         await jobs.drain()
         assert len(await smtp_server.wait_for(1)) == 1
         assert len(smtp_server.messages) == 1
@@ -120,7 +119,7 @@ async def test_mail_queued_while_the_server_is_down_arrives_after_it_returns(
 ) -> None:
     settings = settings.model_copy(update=smtp_server.settings)
     database = Database(settings)
-    jobs = InProcessJobQueue(JobContext(settings, database), run_periodic=False)
+    jobs = InProcessJobQueue(settings, database, InProcessEventBus(), run_periodic=False)
     smtp_server.stop()
     try:
         await jobs.enqueue("email.send", message=asdict(_message()))

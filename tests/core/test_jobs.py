@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from taskflow.config import Settings
+from taskflow.core.events import InProcessEventBus
 from taskflow.core.jobs import registry
 from taskflow.core.jobs.queue import (
     STOP_GRACE_SECONDS,
@@ -75,7 +76,7 @@ async def database(settings: Settings) -> AsyncIterator[Database]:
 
 
 async def test_without_redis_jobs_run_in_process(settings: Settings, database: Database) -> None:
-    queue = create_job_queue(settings, database)
+    queue = create_job_queue(settings, database, InProcessEventBus())
     assert isinstance(queue, InProcessJobQueue)
     await queue.enqueue("test.record", name="a", value=1)
     await queue.drain()
@@ -85,7 +86,7 @@ async def test_without_redis_jobs_run_in_process(settings: Settings, database: D
 async def test_in_process_job_retries_until_it_succeeds(
     settings: Settings, database: Database
 ) -> None:
-    queue = InProcessJobQueue(JobContext(settings, database), run_periodic=False)
+    queue = InProcessJobQueue(settings, database, InProcessEventBus(), run_periodic=False)
     failures_left["b"] = 2
     await queue.enqueue("test.record", name="b")
     await queue.drain()
@@ -95,7 +96,7 @@ async def test_in_process_job_retries_until_it_succeeds(
 async def test_in_process_job_that_gives_up_is_logged_without_secrets(
     settings: Settings, database: Database, caplog: pytest.LogCaptureFixture
 ) -> None:
-    queue = InProcessJobQueue(JobContext(settings, database), run_periodic=False)
+    queue = InProcessJobQueue(settings, database, InProcessEventBus(), run_periodic=False)
     failures_left["c"] = 10
     with caplog.at_level(logging.ERROR):
         await queue.enqueue("test.record", name="c", secret="reset-token-123")
@@ -112,7 +113,7 @@ async def test_stop_ends_a_job_whose_library_swallowed_the_cancellation(
 ) -> None:
     """Before: the job took the swallowed cancellation for a failure and slept 15-30 s before
     its retry, and stop() waited for it (app shutdowns timed out)."""
-    queue = InProcessJobQueue(JobContext(settings, database), run_periodic=False)
+    queue = InProcessJobQueue(settings, database, InProcessEventBus(), run_periodic=False)
     await queue.enqueue("test.swallows_cancel")
     await asyncio.wait_for(started.wait(), 5)
     await asyncio.wait_for(queue.stop(), 2)
@@ -124,14 +125,14 @@ async def test_stop_is_bounded_for_a_job_that_ignores_its_cancellation(
     """Seen in CI: an email job went on waiting after stop() cancelled it, and the app's
     shutdown (5 s in the tests) timed out. stop() cancels again, and gives up after its
     grace period: a job still running at shutdown is lost, as documented."""
-    queue = InProcessJobQueue(JobContext(settings, database), run_periodic=False)
+    queue = InProcessJobQueue(settings, database, InProcessEventBus(), run_periodic=False)
     await queue.enqueue("test.ignores_cancel")
     await asyncio.wait_for(started.wait(), 5)
     await asyncio.wait_for(queue.stop(), 2 * STOP_GRACE_SECONDS)
 
 
 async def test_same_key_twice_is_one_job(settings: Settings, database: Database) -> None:
-    queue = InProcessJobQueue(JobContext(settings, database), run_periodic=False)
+    queue = InProcessJobQueue(settings, database, InProcessEventBus(), run_periodic=False)
     await queue.enqueue("test.record", key="once", name="d")
     await queue.enqueue("test.record", key="once", name="d")
     await queue.drain()
@@ -139,7 +140,7 @@ async def test_same_key_twice_is_one_job(settings: Settings, database: Database)
 
 
 async def test_unknown_job_is_refused(settings: Settings, database: Database) -> None:
-    queue = InProcessJobQueue(JobContext(settings, database), run_periodic=False)
+    queue = InProcessJobQueue(settings, database, InProcessEventBus(), run_periodic=False)
     with pytest.raises(LookupError):
         await queue.enqueue("no.such.job")
 

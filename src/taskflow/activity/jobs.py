@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 async def cleanup_activity(context: JobContext) -> None:
     """Delete activity older than TASKFLOW_ACTIVITY_RETENTION_DAYS."""
     cutoff = utcnow() - timedelta(days=context.settings.activity_retention_days)
-    async with context.database.sessionmaker() as session, session.begin():
+    async with context.uow.begin() as session:
         result = await session.execute(delete(Activity).where(Activity.created_at < cutoff))
     logger.info("activity clean-up: %d entries older than %s removed", result.rowcount, cutoff)  # type: ignore[attr-defined]
 

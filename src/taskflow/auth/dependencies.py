@@ -10,11 +10,11 @@ from fastapi.security import OAuth2PasswordBearer
 
 from taskflow.auth.service import ClientInfo, load_authenticated
 from taskflow.config import Settings
+from taskflow.core.dependencies import SessionDep
 from taskflow.core.errors import Forbidden, Unauthorized
 from taskflow.core.logging import user_id_var
 from taskflow.core.ratelimit import RateLimiter
 from taskflow.core.security import decode_access_token
-from taskflow.db import SessionDep
 from taskflow.users.models import User
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)

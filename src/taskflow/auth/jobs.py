@@ -23,7 +23,7 @@ async def cleanup_tokens(context: JobContext) -> None:
     that expired or were used. Live sessions and unexpired, unused tokens are untouched."""
     now = utcnow()
     cutoff = now - ENDED_SESSION_GRACE
-    async with context.database.sessionmaker() as session, session.begin():
+    async with context.uow.begin() as session:
         sessions = await session.execute(
             delete(AuthSession).where(
                 or_(

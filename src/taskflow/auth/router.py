@@ -25,10 +25,9 @@ from taskflow.auth.schemas import (
     TokenPublic,
     VerifyConfirm,
 )
-from taskflow.core.email import OutboxDep
+from taskflow.core.dependencies import SessionDep
 from taskflow.core.errors import Unauthorized, error_responses
 from taskflow.core.pagination import PaginationDep
-from taskflow.db import SessionDep
 from taskflow.users.schemas import UserCreate, UserPublic
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -45,14 +44,13 @@ async def register(
     session: SessionDep,
     settings: SettingsDep,
     limiter: RateLimiterDep,
-    outbox: OutboxDep,
     client: ClientInfoDep,
 ) -> UserPublic:
     """Create an account and email a link that verifies its address.
 
     409 names the taken field (email or username); 429 after too many sign-ups from one IP.
     """
-    user = await service.register(session, settings, limiter, outbox, data, client)
+    user = await service.register(session, settings, limiter, data, client)
     return UserPublic.model_validate(user)
 
 
@@ -169,14 +167,13 @@ async def request_verification(
     session: SessionDep,
     settings: SettingsDep,
     limiter: RateLimiterDep,
-    outbox: OutboxDep,
     user: CurrentUser,
 ) -> None:
     """Email the caller a new link that verifies their address (valid 48 hours, once).
 
     Nothing is sent when the address is already verified; 429 after too many requests.
     """
-    await service.request_verification(session, settings, limiter, outbox, user)
+    await service.request_verification(session, settings, limiter, user)
 
 
 @router.post("/verify/confirm", response_model=UserPublic, responses=error_responses(400))
@@ -194,14 +191,13 @@ async def request_password_reset(
     session: SessionDep,
     settings: SettingsDep,
     limiter: RateLimiterDep,
-    outbox: OutboxDep,
     client: ClientInfoDep,
 ) -> None:
     """Email a reset link (valid 1 hour, once) if an account has this address.
 
     The answer is 202 either way, so it tells nobody whether the account exists.
     """
-    await service.request_password_reset(session, settings, limiter, outbox, data.email, client)
+    await service.request_password_reset(session, settings, limiter, data.email, client)
 
 
 @router.post(

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from taskflow.auth.emails import password_reset_email, verification_email
 from taskflow.auth.models import AuthSession, OneTimeToken, RefreshToken
 from taskflow.config import Settings
-from taskflow.core.email import Outbox, enqueue_email
+from taskflow.core.email import enqueue_email
 from taskflow.core.errors import (
     BadRequest,
     Forbidden,
@@ -31,7 +31,9 @@ from taskflow.core.security import (
     token_digest,
     verify_password,
 )
-from taskflow.db import is_autocommit_read, read_rows, utcnow
+from taskflow.core.unit_of_work import commit_regardless
+from taskflow.db import utcnow
+from taskflow.db.reads import is_autocommit_read, read_rows
 from taskflow.users import service as users_service
 from taskflow.users.models import User
 from taskflow.users.schemas import UserCreate, UserUpdate
@@ -118,7 +120,6 @@ async def register(
     session: AsyncSession,
     settings: Settings,
     limiter: RateLimiter,
-    outbox: Outbox,
     data: UserCreate,
     client: ClientInfo,
 ) -> User:
@@ -136,7 +137,7 @@ async def register(
         full_name=data.full_name,
     )
     token = await _new_one_time_token(session, user.id, VERIFY, VERIFY_TOKEN_LIFETIME)
-    enqueue_email(outbox, verification_email(settings, user, token))
+    enqueue_email(session, verification_email(settings, user, token))
     return user
 
 
@@ -267,9 +268,8 @@ async def refresh(
     ):
         raise Unauthorized(INVALID_REFRESH)
     if refresh_token.used_at is not None:
-        _log_reuse(auth_session, client)
-        await _revoke_session(session, auth_session.id)
-        raise Unauthorized(INVALID_REFRESH, keep_changes=True)
+        _revoke_stolen(session, auth_session, client)
+        raise Unauthorized(INVALID_REFRESH)
     spent = cast(
         "CursorResult[Any]",
         await session.execute(
@@ -280,12 +280,23 @@ async def refresh(
         ),
     )
     if spent.rowcount != 1:  # spent a moment ago by a concurrent request: reuse all the same
-        _log_reuse(auth_session, client)
-        await _revoke_session(session, auth_session.id)
-        raise Unauthorized(INVALID_REFRESH, keep_changes=True)
+        _revoke_stolen(session, auth_session, client)
+        raise Unauthorized(INVALID_REFRESH)
     auth_session.last_used_at = now
     auth_session.ip = client.ip[:64]
     return await _issue(session, settings, user.id, auth_session)
+
+
+def _revoke_stolen(session: AsyncSession, auth_session: AuthSession, client: ClientInfo) -> None:
+    """Revoke the family of a refresh token presented again: saved although the request that
+    presented it is refused (the unit of work's `commit_regardless`)."""
+    _log_reuse(auth_session, client)
+    session_id = auth_session.id
+
+    async def revoke(independent: AsyncSession) -> None:
+        await _revoke_session(independent, session_id)
+
+    commit_regardless(session, revoke)
 
 
 def _log_reuse(auth_session: AuthSession, client: ClientInfo) -> None:
@@ -375,7 +386,7 @@ async def _revoke_session(session: AsyncSession, session_id: int) -> None:
 
 
 async def request_verification(
-    session: AsyncSession, settings: Settings, limiter: RateLimiter, outbox: Outbox, user: User
+    session: AsyncSession, settings: Settings, limiter: RateLimiter, user: User
 ) -> None:
     """Email a fresh verification link (nothing to do when already verified)."""
     if user.is_verified:
@@ -386,7 +397,7 @@ async def request_verification(
     if not decision.allowed:
         raise TooManyRequests(decision.retry_after, "Too many emails requested; try again later")
     token = await _new_one_time_token(session, user.id, VERIFY, VERIFY_TOKEN_LIFETIME)
-    enqueue_email(outbox, verification_email(settings, user, token))
+    enqueue_email(session, verification_email(settings, user, token))
 
 
 async def confirm_verification(session: AsyncSession, token: str) -> User:
@@ -399,7 +410,6 @@ async def request_password_reset(
     session: AsyncSession,
     settings: Settings,
     limiter: RateLimiter,
-    outbox: Outbox,
     email: str,
     client: ClientInfo,
 ) -> None:
@@ -417,7 +427,7 @@ async def request_password_reset(
     if not (await limiter.hit(f"reset:user:{user.id}", limit, HOUR_SECONDS)).allowed:
         return
     token = await _new_one_time_token(session, user.id, RESET, RESET_TOKEN_LIFETIME)
-    enqueue_email(outbox, password_reset_email(settings, user, token))
+    enqueue_email(session, password_reset_email(settings, user, token))
 
 
 async def confirm_password_reset(

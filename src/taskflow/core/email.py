@@ -1,7 +1,7 @@
 """Outgoing email: render plain text + HTML, send through SMTP (or log), never inside a request.
 
-Routes and services hand a message to `enqueue_email()`, the one entry point. Once the
-request's transaction commits, the message becomes an `email.send` job: on Redis when
+Services hand a message to `enqueue_email()`, the one entry point. Once the unit of work
+(request, job or CLI command) commits, the message becomes an `email.send` job: on Redis when
 configured (a `taskflow worker` delivers it), in-process otherwise. A failed delivery is
 retried with backoff (up to about 18 minutes in all) and never fails the request.
 """
@@ -13,16 +13,13 @@ import logging
 from dataclasses import asdict, dataclass
 from email.message import EmailMessage as MimeMessage
 from email.utils import formatdate, make_msgid, parseaddr
-from typing import Annotated
 
 import aiosmtplib
-from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskflow.config import Settings
-from taskflow.core.jobs.queue import JobQueue
 from taskflow.core.jobs.registry import JobContext, job
-from taskflow.db import SessionDep, after_commit
+from taskflow.core.unit_of_work import defer_job
 
 logger = logging.getLogger(__name__)
 
@@ -131,25 +128,7 @@ async def send_email_job(context: JobContext, *, message: dict[str, str]) -> Non
         raise EmailNotSentError(f"email to {message.get('to')} not delivered yet")
 
 
-@dataclass(frozen=True, slots=True)
-class Outbox:
-    """Where a request's emails go: the job queue, once the request's transaction commits."""
-
-    session: AsyncSession
-    jobs: JobQueue
-
-
-async def get_outbox(request: Request, session: SessionDep) -> Outbox:
-    return Outbox(session=session, jobs=request.app.state.jobs)
-
-
-OutboxDep = Annotated[Outbox, Depends(get_outbox)]
-
-
-def enqueue_email(outbox: Outbox, message: EmailMessage) -> None:
-    """Queue `message` for delivery after commit: the one way application code sends email."""
-
-    async def enqueue() -> None:
-        await outbox.jobs.enqueue("email.send", message=asdict(message))
-
-    after_commit(outbox.session, enqueue)
+def enqueue_email(session: AsyncSession, message: EmailMessage) -> None:
+    """Send `message` once `session`'s unit of work commits: the one way application code
+    sends email, the same from a request, a job or the CLI."""
+    defer_job(session, "email.send", message=asdict(message))

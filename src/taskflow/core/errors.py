@@ -28,13 +28,9 @@ class DomainError(Exception):
         detail: str | None = None,
         *,
         headers: dict[str, str] | None = None,
-        keep_changes: bool = False,
     ) -> None:
         self.detail = detail or self.default_detail
         self.headers = headers or {}
-        # True when the refusal itself must be saved (a reused refresh token revokes its
-        # session): the request's transaction is then committed before the error is answered.
-        self.keep_changes = keep_changes
         super().__init__(self.detail)
 
 
@@ -47,8 +43,8 @@ class Unauthorized(DomainError):
     status_code = 401
     default_detail = "Not authenticated"
 
-    def __init__(self, detail: str | None = None, *, keep_changes: bool = False) -> None:
-        super().__init__(detail, headers={"WWW-Authenticate": "Bearer"}, keep_changes=keep_changes)
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": "Bearer"})
 
 
 class Forbidden(DomainError):

@@ -8,10 +8,10 @@ from fastapi import APIRouter, Query, Response, status
 
 from taskflow.activity.schemas import ActivityPublic
 from taskflow.auth.dependencies import CurrentUser
+from taskflow.core.dependencies import SessionDep
 from taskflow.core.errors import error_responses
 from taskflow.core.pagination import Page, PaginationDep
 from taskflow.core.validation import PathId
-from taskflow.db import SessionDep
 from taskflow.projects import service
 from taskflow.projects.schemas import (
     MemberCreate,

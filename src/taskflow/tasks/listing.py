@@ -30,7 +30,8 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskflow.core.pagination import Page, Pagination
-from taskflow.db import BigIntId, json_rows, read_rows
+from taskflow.db import BigIntId, json_rows
+from taskflow.db.reads import read_rows
 from taskflow.projects.models import ProjectMember, Role
 from taskflow.projects.permissions import CALLER_PROJECT_IDS, resolve
 from taskflow.tasks.models import Comment, Label, Task, TaskStatus, Vote, task_labels

@@ -8,10 +8,10 @@ from fastapi import APIRouter, Header, Query, Response, status
 
 from taskflow.activity.schemas import ActivityPublic
 from taskflow.auth.dependencies import CurrentUser
+from taskflow.core.dependencies import SessionDep
 from taskflow.core.errors import error_responses
 from taskflow.core.pagination import Page, PaginationDep
 from taskflow.core.validation import MAX_ID, PathId, SafeStr
-from taskflow.db import SessionDep
 from taskflow.tasks import comments, labels, listing, service
 from taskflow.tasks.models import TaskStatus
 from taskflow.tasks.schemas import (

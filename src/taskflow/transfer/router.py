@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from taskflow.auth.dependencies import CurrentUser
+from taskflow.core.dependencies import SessionDep
 from taskflow.core.errors import error_responses
-from taskflow.db import SessionDep
 from taskflow.transfer import service
 from taskflow.transfer.schemas import ExportDocument, ImportResult
 

@@ -6,7 +6,7 @@ from pydantic import ValidationError
 
 from taskflow.config import Settings
 from taskflow.core.errors import Conflict
-from taskflow.db import Database
+from taskflow.core.runtime import running
 from taskflow.users.schemas import UserCreate
 from taskflow.users.service import create_user
 
@@ -27,21 +27,17 @@ async def create_superuser_from_cli(
 ) -> int:
     """Create a verified superuser; ValueError explains any refusal."""
     data = validate_new_user(email, username, password)
-    database = Database(settings)
-    try:
-        async with database.sessionmaker() as session, session.begin():
-            try:
-                user = await create_user(
-                    session,
-                    email=data.email,
-                    username=data.username,
-                    password=data.password,
-                    full_name=data.full_name,
-                    is_superuser=True,
-                    is_verified=True,
-                )
-            except Conflict as error:
-                raise ValueError(error.detail) from None
-            return user.id
-    finally:
-        await database.dispose()
+    async with running(settings) as runtime, runtime.uow.begin() as session:
+        try:
+            user = await create_user(
+                session,
+                email=data.email,
+                username=data.username,
+                password=data.password,
+                full_name=data.full_name,
+                is_superuser=True,
+                is_verified=True,
+            )
+        except Conflict as error:
+            raise ValueError(error.detail) from None
+        return user.id

@@ -16,10 +16,10 @@ from taskflow.auth.dependencies import (
 )
 from taskflow.auth.http import token_response
 from taskflow.auth.schemas import TokenPublic
+from taskflow.core.dependencies import SessionDep
 from taskflow.core.errors import error_responses
 from taskflow.core.pagination import PaginationDep
 from taskflow.core.validation import SafeStr
-from taskflow.db import SessionDep
 from taskflow.users import service
 from taskflow.users.schemas import (
     AccountDelete,

@@ -11,7 +11,9 @@ from saq import Queue
 
 from taskflow.config import Settings
 from taskflow.core import metrics
+from taskflow.core.events import EventBus
 from taskflow.core.jobs.registry import JobContext, JobSpec, get_job, periodic_jobs, redact
+from taskflow.core.unit_of_work import UnitOfWork
 from taskflow.db import Database
 
 logger = logging.getLogger(__name__)
@@ -26,6 +28,8 @@ class JobQueue(Protocol):
 
     async def start(self) -> None: ...
     async def stop(self) -> None: ...
+    async def drain(self) -> None:
+        """Wait for the jobs this process runs itself (none on Redis, but its fallback's)."""
 
 
 def saq_queue(redis_url: str) -> Queue:
@@ -68,6 +72,10 @@ class RedisJobQueue:
     async def start(self) -> None:
         await self._queue.connect()
 
+    async def drain(self) -> None:
+        if self._fallback is not None:
+            await self._fallback.drain()
+
     async def stop(self) -> None:
         if self._fallback is not None:
             await self._fallback.stop()
@@ -90,8 +98,10 @@ class InProcessJobQueue:
     running without Redis (a one-process install), and why production configures Redis.
     """
 
-    def __init__(self, context: JobContext, *, run_periodic: bool = True) -> None:
-        self._context = context
+    def __init__(
+        self, settings: Settings, database: Database, events: EventBus, *, run_periodic: bool = True
+    ) -> None:
+        self.context = JobContext(settings, UnitOfWork(database, events, self))
         self._tasks: set[asyncio.Task[None]] = set()
         self._keys: set[str] = set()
         self._run_periodic = run_periodic
@@ -150,7 +160,7 @@ class InProcessJobQueue:
             for attempt in range(spec.retries + 1):
                 try:
                     async with asyncio.timeout(spec.timeout):
-                        await spec.function(self._context, **kwargs)
+                        await spec.function(self.context, **kwargs)
                 except asyncio.CancelledError:
                     raise
                 except Exception as error:
@@ -180,13 +190,13 @@ class InProcessJobQueue:
                 self._keys.discard(key)
 
 
-def create_job_queue(settings: Settings, database: Database) -> JobQueue:
+def create_job_queue(settings: Settings, database: Database, events: EventBus) -> JobQueue:
     """SAQ on Redis when configured (run by `taskflow worker`), else inside this process."""
-    context = JobContext(settings=settings, database=database)
     if settings.redis_url:
         # Periodic jobs belong to the workers then; the fallback only runs what Redis refused.
-        return RedisJobQueue(settings.redis_url, InProcessJobQueue(context, run_periodic=False))
-    return InProcessJobQueue(context)
+        fallback = InProcessJobQueue(settings, database, events, run_periodic=False)
+        return RedisJobQueue(settings.redis_url, fallback)
+    return InProcessJobQueue(settings, database, events)
 
 
 def _cancelling() -> bool:

@@ -1,21 +1,35 @@
-"""The job registry: name -> function and retry policy."""
+"""The job registry: name -> function and retry policy.
+
+Each domain registers its jobs with `@job` in its own `jobs.py`; the composition roots
+(`taskflow.main`, the CLI's worker) import `taskflow.jobs`, which imports them all. The
+registry itself imports no domain.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from taskflow.config import Settings
-from taskflow.db import Database
+
+if TYPE_CHECKING:
+    from taskflow.core.unit_of_work import UnitOfWork
+    from taskflow.db import Database
 
 
 @dataclass(frozen=True, slots=True)
 class JobContext:
-    """What a job may use: the settings and a database (its own sessions, its own commits)."""
+    """What a job may use: the settings and a unit of work (`async with context.uow.begin()
+    as session:`), which commits the job's changes and then publishes their events and queues
+    their jobs and emails, exactly as for a request."""
 
     settings: Settings
-    database: Database
+    uow: UnitOfWork
+
+    @property
+    def database(self) -> Database:
+        return self.uow.database
 
 
 JobFunction = Callable[..., Awaitable[None]]
@@ -66,17 +80,14 @@ def periodic(name: str, *, cron: str, every_seconds: int) -> None:
 
 
 def registered_jobs() -> dict[str, JobSpec]:
-    _load_job_modules()
     return dict(_jobs)
 
 
 def periodic_jobs() -> dict[str, PeriodicJob]:
-    _load_job_modules()
     return dict(_periodic)
 
 
 def get_job(name: str) -> JobSpec:
-    _load_job_modules()
     try:
         return _jobs[name]
     except KeyError:
@@ -85,7 +96,3 @@ def get_job(name: str) -> JobSpec:
 
 def redact(spec: JobSpec, kwargs: dict[str, Any]) -> dict[str, Any]:
     return {k: ("<redacted>" if k in spec.secret_arguments else v) for k, v in kwargs.items()}
-
-
-def _load_job_modules() -> None:
-    import taskflow.jobs  # noqa: F401  (registers every domain's jobs)

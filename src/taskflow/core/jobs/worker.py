@@ -22,7 +22,7 @@ from taskflow.core.jobs.registry import (
     registered_jobs,
 )
 from taskflow.core.logging import configure_logging
-from taskflow.db import Database
+from taskflow.core.runtime import Runtime, build_runtime
 
 logger = logging.getLogger(__name__)
 
@@ -56,15 +56,18 @@ def build_worker(settings: Settings, *, concurrency: int = 10) -> Worker[Any]:
     queue = saq_queue(settings.redis_url)
 
     async def startup(ctx: dict[str, Any]) -> None:
-        database = Database(settings)
-        ctx["taskflow"] = JobContext(settings=settings, database=database)
-        ctx["unwatch_pool"] = metrics.watch_pool(database.engine)
+        # Jobs publish their events and queue their follow-up jobs on Redis, as requests do.
+        runtime = build_runtime(settings, worker=True)
+        await runtime.start(listen=False)
+        ctx["runtime"] = runtime
+        ctx["taskflow"] = JobContext(settings=settings, uow=runtime.uow)
+        ctx["unwatch_pool"] = metrics.watch_pool(runtime.database.engine)
 
     async def shutdown(ctx: dict[str, Any]) -> None:
-        context: JobContext | None = ctx.get("taskflow")
-        if context is not None:
-            await context.database.dispose()
+        runtime: Runtime | None = ctx.get("runtime")
+        if runtime is not None:
             ctx["unwatch_pool"]()
+            await runtime.stop()
         await queue.disconnect()
 
     async def after_process(ctx: dict[str, Any]) -> None:
