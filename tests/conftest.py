@@ -26,6 +26,7 @@ from typing import Any
 
 import asyncpg
 import pytest
+import uvicorn
 from aiosmtpd.controller import Controller
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
@@ -284,3 +285,21 @@ def smtp_server() -> Iterator[SmtpServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+async def ws_url(app: FastAPI) -> AsyncIterator[str]:
+    """`ws://127.0.0.1:<port>/api/v1/ws` served by uvicorn in this process.
+
+    The app's lifespan already ran (the `app` fixture), so uvicorn must not run it again.
+    """
+    port = _free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_config=None)
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    async with asyncio.timeout(10):
+        while not server.started:
+            await asyncio.sleep(0.01)
+    yield f"ws://127.0.0.1:{port}/api/v1/ws"
+    server.should_exit = True
+    await task
