@@ -49,21 +49,23 @@ e2e: install web ## Browser tests in Debian's Chromium (fake API, then a real se
 run: install web ## Set up, migrate the SQLite default and serve on http://127.0.0.1:8000
 	$(PY)/taskflow serve
 
-test: install ## Lint, type-check and run the whole test suite
+test: install ## Lint, type-check, check the import contracts and run the whole test suite
 	$(PY)/ruff check src tests deploy
 	$(PY)/ruff format --check src tests deploy
 	$(PY)/mypy
 	$(PY)/mypy deploy/smoke.py
+	$(PY)/lint-imports
 	$(PY)/pytest -n 2 -m "not faults" $(PYTEST_ARGS)
 
 faults: install ## Fault injection: private PostgreSQL/Redis/SMTP and workers stopped and restarted
 	$(PY)/pytest -n 2 -m faults $(PYTEST_ARGS)
 
-lint: install ## ruff lint + format check, mypy
+lint: install ## ruff lint + format check, mypy, import contracts (lint-imports)
 	$(PY)/ruff check src tests deploy
 	$(PY)/ruff format --check src tests deploy
 	$(PY)/mypy
 	$(PY)/mypy deploy/smoke.py
+	$(PY)/lint-imports
 
 fmt: install ## Format and auto-fix
 	$(PY)/ruff format src tests deploy

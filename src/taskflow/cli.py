@@ -85,7 +85,7 @@ def _superuser_password(settings: Settings) -> str:
 def worker() -> None:
     """Run the background job worker (needs TASKFLOW_REDIS_URL)."""
     import taskflow.jobs  # noqa: F401  (registers every domain's jobs)
-    from taskflow.core.jobs.worker import run_worker
+    from taskflow.core.worker import run_worker
 
     run_worker(load_settings())
 

@@ -20,7 +20,7 @@ from taskflow.core.jobs.queue import (
     create_job_queue,
 )
 from taskflow.core.jobs.registry import JobContext, job
-from taskflow.core.jobs.worker import build_worker
+from taskflow.core.worker import build_worker
 from taskflow.db import Database
 
 calls: list[tuple[str, dict[str, object]]] = []

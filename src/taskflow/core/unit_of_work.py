@@ -22,15 +22,12 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskflow.core.events import EventBus, take_pending
 from taskflow.db import Database
-
-if TYPE_CHECKING:
-    from taskflow.core.jobs.queue import JobQueue
 from taskflow.db.reads import has_pending_changes, start_autocommit_read
 
 logger = logging.getLogger(__name__)
@@ -41,6 +38,12 @@ IndependentWrite = Callable[[AsyncSession], Awaitable[None]]
 _JOBS_KEY = "taskflow_deferred_jobs"
 _ACTIONS_KEY = "taskflow_after_commit"
 _REGARDLESS_KEY = "taskflow_commit_regardless"
+
+
+class JobSink(Protocol):
+    """Where a unit of work queues its jobs (core.jobs.queue.JobQueue is one)."""
+
+    async def enqueue(self, job_name: str, /, *, key: str | None = None, **kwargs: Any) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +75,7 @@ def commit_regardless(session: AsyncSession, write: IndependentWrite) -> None:
 class UnitOfWork:
     """Opens sessions and sees each through to its commit and what follows it."""
 
-    def __init__(self, database: Database, events: EventBus, jobs: JobQueue) -> None:
+    def __init__(self, database: Database, events: EventBus, jobs: JobSink) -> None:
         self.database = database
         self.events = events
         self.jobs = jobs

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from typing import Literal
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from redis.asyncio import Redis
-from sqlalchemy import text
 
 from taskflow.core import metrics
 from taskflow.core.errors import NotFound
-from taskflow.db import Database
+from taskflow.health.checks import database_answers, redis_answers
 
-logger = logging.getLogger(__name__)
 router = APIRouter(tags=["operations"])
 # Only at the root (`/metrics`), never under /api/v1: nginx proxies /api/ to everyone.
 metrics_router = APIRouter(tags=["operations"])
-
-CHECK_TIMEOUT_SECONDS = 2.0
 
 
 class LiveStatus(BaseModel):
@@ -47,11 +40,11 @@ async def live() -> LiveStatus:
 )
 async def ready(request: Request) -> JSONResponse:
     """The database (and Redis, when configured) answer: this process can take traffic."""
-    database_ok = await _database_answers(request.app.state.database)
+    database_ok = await database_answers(request.app.state.database)
     redis_state: Literal["ok", "unavailable", "not configured"] = "not configured"
     redis_client = request.app.state.redis
     if redis_client is not None:
-        redis_state = "ok" if await _redis_answers(redis_client) else "unavailable"
+        redis_state = "ok" if await redis_answers(redis_client) else "unavailable"
     healthy = database_ok and redis_state != "unavailable"
     body = ReadyStatus(
         status="ok" if healthy else "unavailable",
@@ -72,24 +65,3 @@ async def prometheus_metrics(request: Request) -> Response:
     if not request.app.state.settings.metrics_enabled:
         raise NotFound()
     return Response(metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
-
-
-async def _database_answers(database: Database) -> bool:
-    try:
-        async with asyncio.timeout(CHECK_TIMEOUT_SECONDS), database.engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
-    except Exception as error:  # any failure means "not ready"; the reason goes to the log
-        logger.warning("readiness: database check failed: %r", error)
-        return False
-    return True
-
-
-async def _redis_answers(client: Redis) -> bool:
-    try:
-        async with asyncio.timeout(CHECK_TIMEOUT_SECONDS):
-            # redis-py types ping() as sync-or-async; on the asyncio client it is async
-            await client.ping()  # type: ignore[misc]
-    except Exception as error:
-        logger.warning("readiness: redis check failed: %r", error)
-        return False
-    return True
