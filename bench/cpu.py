@@ -1,6 +1,6 @@
 """CPU per request, in process: the quick A/B for a change to a hot path.
 
-    python bench/cpu.py list|detail|me|floor [--requests 3000] [--concurrency 8]
+    python bench/cpu.py list|detail|me|create|floor [--requests 3000] [--concurrency 8]
         [--size 10k] [--baseline]
 
 Drives the ASGI app directly (no sockets, no wrk, plain asyncio loop) against the seeded
@@ -31,23 +31,34 @@ def _paths(scenario: str, state: dict[str, Any]) -> list[str]:
         "list": [f"/api/v1/tasks?project_id={state['hot_project_id']}"],
         "detail": [f"/api/v1/tasks/{task}" for task in state["hot_task_ids"][:200]],
         "me": ["/api/v1/users/me"],
+        "create": ["/api/v1/tasks"],
         "floor": ["/health/live"],
     }[scenario]
 
 
-async def request(app: Any, path_and_query: str, token: str) -> None:
+def _body(scenario: str, state: dict[str, Any]) -> bytes | None:
+    """`create` POSTs a task into the seeded write project; the others are GETs."""
+    if scenario != "create":
+        return None
+    return json.dumps({"title": "Bench task", "project_id": state["write_project_id"]}).encode()
+
+
+async def request(app: Any, path_and_query: str, token: str, body: bytes | None = None) -> None:
     path, _, query = path_and_query.partition("?")
+    headers = [(b"host", b"bench"), (b"authorization", f"Bearer {token}".encode())]
+    if body is not None:
+        headers += [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
         "http_version": "1.1",
-        "method": "GET",
+        "method": "GET" if body is None else "POST",
         "scheme": "http",
         "path": path,
         "raw_path": path.encode(),
         "query_string": query.encode(),
         "root_path": "",
-        "headers": [(b"host", b"bench"), (b"authorization", f"Bearer {token}".encode())],
+        "headers": headers,
         "client": ("127.0.0.1", 50000),
         "server": ("127.0.0.1", 80),
         "state": {},
@@ -59,7 +70,7 @@ async def request(app: Any, path_and_query: str, token: str) -> None:
         nonlocal received
         if not received:
             received = True
-            return {"type": "http.request", "body": b"", "more_body": False}
+            return {"type": "http.request", "body": body or b"", "more_body": False}
         await asyncio.Event().wait()  # no disconnect: the response ends the request
         raise AssertionError("unreachable")
 
@@ -68,19 +79,21 @@ async def request(app: Any, path_and_query: str, token: str) -> None:
             statuses.append(message["status"])
 
     await app(scope, receive, send)
-    if statuses != [200]:
+    if statuses != [200 if body is None else 201]:
         raise RuntimeError(f"{path_and_query} answered {statuses}")
 
 
-async def _measure(app: Any, paths: list[str], tokens: list[str], args: argparse.Namespace) -> None:
+async def _measure(
+    app: Any, paths: list[str], tokens: list[str], body: bytes | None, args: argparse.Namespace
+) -> None:
     async with app.router.lifespan_context(app):
         for index in range(200):  # warm up: pools, caches, statements
-            await request(app, paths[index % len(paths)], tokens[index % len(tokens)])
+            await request(app, paths[index % len(paths)], tokens[index % len(tokens)], body)
         limit = asyncio.Semaphore(args.concurrency)
 
         async def one(index: int) -> None:
             async with limit:
-                await request(app, paths[index % len(paths)], tokens[index % len(tokens)])
+                await request(app, paths[index % len(paths)], tokens[index % len(tokens)], body)
 
         wall, cpu = time.perf_counter(), time.process_time()
         await asyncio.gather(*(one(index) for index in range(args.requests)))
@@ -94,7 +107,7 @@ async def _measure(app: Any, paths: list[str], tokens: list[str], args: argparse
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("scenario", choices=["list", "detail", "me", "floor"])
+    parser.add_argument("scenario", choices=["list", "detail", "me", "create", "floor"])
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--size", default="10k")
@@ -111,7 +124,8 @@ def main() -> None:
         from taskflow.main import create_app
 
         app = create_app()
-    asyncio.run(_measure(app, _paths(args.scenario, state), state["tokens"], args))
+    paths, body = _paths(args.scenario, state), _body(args.scenario, state)
+    asyncio.run(_measure(app, paths, state["tokens"], body, args))
 
 
 if __name__ == "__main__":
