@@ -17,7 +17,7 @@ from taskflow.auth.service import _AUTHENTICATED
 from taskflow.core.security import decode_access_token
 from taskflow.db import Database
 from taskflow.db.reads import read_rows, start_autocommit_read
-from taskflow.tasks import listing
+from taskflow.tasks import queries
 from taskflow.tasks.models import TaskStatus
 from tests.factories_domain import API, make_label, make_project, make_task, quick_user
 
@@ -53,21 +53,21 @@ async def _world(app: FastAPI, client: AsyncClient) -> dict[str, Any]:
 
 def _statements(world: dict[str, Any]) -> list[tuple[Select[Any], dict[str, Any]]]:
     user, project = world["user"], world["project"]["id"]
-    base = listing.filter_params(user, listing.TaskFilters(project_id=project))
-    searched = listing.filter_params(user, listing.TaskFilters(project_id=project, search="venue"))
-    statuses = listing.filter_params(
-        user, listing.TaskFilters(project_id=project, statuses=[TaskStatus.TODO, TaskStatus.DONE])
+    base = queries.filter_params(user, queries.TaskFilters(project_id=project))
+    searched = queries.filter_params(user, queries.TaskFilters(project_id=project, search="venue"))
+    statuses = queries.filter_params(
+        user, queries.TaskFilters(project_id=project, statuses=[TaskStatus.TODO, TaskStatus.DONE])
     )
     page = {"limit": 20, "offset": 0}
     return [
-        (listing._VISIBLE_TASK, {"user_id": user, "task_id": world["task"]["id"]}),
-        (listing._TASK, {"user_id": user, "task_id": world["task"]["id"]}),
-        (listing._listing_statements(frozenset(base), "position")[0], base | page),
-        (listing._listing_statements(frozenset(base), "-votes")[1], base),
+        (queries._VISIBLE_TASK, {"user_id": user, "task_id": world["task"]["id"]}),
+        (queries._TASK, {"user_id": user, "task_id": world["task"]["id"]}),
+        (queries._listing_statements(frozenset(base), "position")[0], base | page),
+        (queries._listing_statements(frozenset(base), "-votes")[1], base),
         # a literal in the statement (the space joining title and description)
-        (listing._listing_statements(frozenset(searched), "title")[0], searched | page),
+        (queries._listing_statements(frozenset(searched), "title")[0], searched | page),
         # an expanding IN: compiled per execution, so Core runs it
-        (listing._listing_statements(frozenset(statuses), "due_at")[0], statuses | page),
+        (queries._listing_statements(frozenset(statuses), "due_at")[0], statuses | page),
         (
             _AUTHENTICATED,
             {"user_id": user, "session_id": world["session"], "now": datetime.now(UTC)},

@@ -14,8 +14,8 @@ from fastapi import FastAPI
 from sqlalchemy import Select, select, text
 
 from taskflow.db import Database
-from taskflow.tasks.listing import TaskFilters, filter_conditions, filter_params, order_by
 from taskflow.tasks.models import Task, TaskStatus
+from taskflow.tasks.queries import TaskFilters, filter_conditions, filter_params, order_by
 from taskflow.tasks.schemas import TaskSort
 
 SORT_INDEXES: dict[str, str] = {

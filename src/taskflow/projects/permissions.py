@@ -1,20 +1,146 @@
-"""Who may do what on a project: the one place that decides.
+"""Who may see and do what on a project: the one query fragment and the one check.
 
 A user who is not a member of a project gets 404 for it and for everything in it (tasks,
 labels, comments, activity): its existence is not theirs to know. A member whose role is too
-low gets 403. Every route reaches a project's data through these functions.
+low gets 403, and so does any change to the content of an archived project (read-only until
+an admin unarchives it).
+
+Every query that reaches a project's data composes `with_access` (joined to the caller's
+membership, with the role and, for changes, the archived flag as columns) or
+`visible_project_ids` (the same membership as a subquery, for listings), and every answer
+comes from `check`. A new rule (trash, say) is a change here, nowhere else.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any, TypeAlias
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    ColumnExpressionArgument,
+    Row,
+    Select,
+    and_,
+    bindparam,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from taskflow.core.errors import Forbidden, NotFound
 from taskflow.db import BigIntId
 from taskflow.projects.models import Project, ProjectMember, Role
+
+AnySelect: TypeAlias = Select[*tuple[Any, ...]]
+AnyRow: TypeAlias = Row[*tuple[Any, ...]]
+UserRef = int | BindParameter[int]
+ProjectRef = ColumnExpressionArgument[int] | int
+
+# The column names the fragment adds; `check_row` reads them.
+ROLE = "role"
+ARCHIVED = "project_archived"
+ARCHIVED_MESSAGE = "This project is archived (read-only); unarchive it first"
+
+
+@dataclass(frozen=True, slots=True)
+class Need:
+    """What an operation needs: a minimum role, and whether it changes the project's content
+    (tasks, labels, comments, votes, settings), which an archived project refuses."""
+
+    role: Role
+    changes_content: bool = False
+
+
+READ = Need(Role.VIEWER)
+PARTICIPATE = Need(Role.VIEWER, changes_content=True)  # comment, vote
+EDIT = Need(Role.EDITOR, changes_content=True)  # tasks
+CURATE = Need(Role.ADMIN, changes_content=True)  # labels, project settings
+MANAGE_MEMBERS = Need(Role.ADMIN)  # members: allowed while archived (docs/projects-and-tasks.md)
+UNARCHIVE = Need(Role.ADMIN)
+OWN = Need(Role.OWNER)  # delete the project, hand ownership over
+
+
+def check(role: Role, need: Need, *, archived: bool) -> None:
+    """403 unless `role` meets `need` (membership already established)."""
+    if not role.at_least(need.role):
+        raise Forbidden(f"This needs the {need.role.value} role or higher")
+    if archived and need.changes_content:
+        raise Forbidden(ARCHIVED_MESSAGE)
+
+
+def check_row(row: Mapping[Any, Any] | None, need: Need, *, not_found: str) -> Role:
+    """The answer for a row read through `with_access`: None (no such thing, or the caller is
+    not a member: both 404), else the caller's role, once `check` agrees."""
+    if row is None:
+        raise NotFound(not_found)
+    role = Role(row[ROLE])
+    check(role, need, archived=bool(row.get(ARCHIVED, False)))
+    return role
+
+
+def check_rows(rows: Iterable[AnyRow], need: Need) -> None:
+    """`check` for every row read through `with_access` (all or nothing: bulk actions)."""
+    for row in rows:
+        check_row(row._mapping, need, not_found="")
+
+
+def membership(project_id: ProjectRef, user_id: UserRef) -> ColumnElement[bool]:
+    """The join condition to `user_id`'s membership of the project `project_id` names."""
+    return and_(ProjectMember.project_id == project_id, ProjectMember.user_id == user_id)
+
+
+_ACCESS_PROJECT = aliased(Project, name="access_project")
+
+
+def with_access(
+    statement: AnySelect, project_id: ProjectRef, user_id: UserRef, need: Need
+) -> AnySelect:
+    """`statement` narrowed to rows whose project (`project_id`) has `user_id` as a member,
+    with their role as the column `role` and, when `need` changes content, the project's
+    archived flag as `project_archived` (reads do not pay that join)."""
+    joined = statement.join(ProjectMember, membership(project_id, user_id)).add_columns(
+        ProjectMember.role.label(ROLE)
+    )
+    if need.changes_content:
+        joined = joined.join(
+            _ACCESS_PROJECT, _ACCESS_PROJECT.id == ProjectMember.project_id
+        ).add_columns(_ACCESS_PROJECT.archived.label(ARCHIVED))
+    return joined
+
+
+def visible_project_ids(user_id: UserRef) -> Select[int]:
+    """The ids of the projects `user_id` is a member of (a subquery for listings)."""
+    return select(ProjectMember.project_id).where(ProjectMember.user_id == user_id)
+
+
+# The same, with the caller bound as `user_id` at execution (built once, for cached statements).
+CALLER_PROJECT_IDS = visible_project_ids(bindparam("user_id", type_=BigIntId))
+
+
+def member_ids(project_id: int) -> Select[int]:
+    """The ids of a project's members (a subquery)."""
+    return select(ProjectMember.user_id).where(ProjectMember.project_id == project_id)
+
+
+async def is_member(session: AsyncSession, project_id: int, user_id: int) -> bool:
+    found = await session.scalar(
+        select(ProjectMember.user_id).where(membership(project_id, user_id))
+    )
+    return found is not None
+
+
+async def fetch_checked(
+    session: AsyncSession, statement: AnySelect, need: Need, *, not_found: str
+) -> tuple[AnyRow, Role]:
+    """The one row of `statement` (built with `with_access`) and the caller's role in its
+    project: 404 if there is none, 403 if `need` is not met."""
+    row = (await session.execute(statement)).first()
+    role = check_row(row._mapping if row is not None else None, need, not_found=not_found)
+    assert row is not None
+    return row, role
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,53 +151,13 @@ class ProjectAccess:
     role: Role
 
 
-def check_role(role: Role, minimum: Role) -> None:
-    """403 unless `role` is at least `minimum` (membership already established)."""
-    if not role.at_least(minimum):
-        raise Forbidden(f"This needs the {minimum.value} role or higher")
-
-
-# The ids of the projects the user bound as `user_id` belongs to (a subquery for listings,
-# built once).
-CALLER_PROJECT_IDS = select(ProjectMember.project_id).where(
-    ProjectMember.user_id == bindparam("user_id", type_=BigIntId)
-)
-
-
-async def find_role(session: AsyncSession, project_id: int, user_id: int) -> Role | None:
-    role = await session.scalar(
-        select(ProjectMember.role).where(
-            ProjectMember.project_id == project_id, ProjectMember.user_id == user_id
-        )
-    )
-    return Role(role) if role is not None else None
-
-
 async def require_role(
-    session: AsyncSession, project_id: int, user_id: int, minimum: Role = Role.VIEWER
+    session: AsyncSession, project_id: int, user_id: int, need: Need = READ
 ) -> ProjectAccess:
-    """The project and the caller's role, in one query; 404 for non-members, 403 if too low."""
-    row = (
-        await session.execute(
-            select(Project, ProjectMember.role)
-            .join(ProjectMember, ProjectMember.project_id == Project.id)
-            .where(Project.id == project_id, ProjectMember.user_id == user_id)
-        )
-    ).first()
-    if row is None:
-        raise NotFound("Project not found")
-    access = ProjectAccess(project=row[0], role=Role(row[1]))
-    check_role(access.role, minimum)
-    return access
-
-
-def resolve(role: str | None, minimum: Role, *, not_found: str) -> Role:
-    """For queries that fetch a thing together with the caller's role in its project.
-
-    `role` is None when the thing does not exist or the caller is not a member: both are 404.
-    """
-    if role is None:
-        raise NotFound(not_found)
-    member_role = Role(role)
-    check_role(member_role, minimum)
-    return member_role
+    """The project and the caller's role, in one query; 404 for non-members, 403 if `need`
+    is not met."""
+    statement = with_access(select(Project), Project.id, user_id, need).where(
+        Project.id == project_id
+    )
+    row, role = await fetch_checked(session, statement, need, not_found="Project not found")
+    return ProjectAccess(project=row[0], role=role)

@@ -12,7 +12,7 @@ from taskflow.core.dependencies import SessionDep
 from taskflow.core.errors import error_responses
 from taskflow.core.pagination import Page, PaginationDep
 from taskflow.core.validation import PathId
-from taskflow.projects import service
+from taskflow.projects import queries, service
 from taskflow.projects.schemas import (
     MemberCreate,
     MemberPublic,
@@ -37,7 +37,7 @@ async def list_projects(
     archived: Annotated[bool | None, Query()] = None,
 ) -> Page[ProjectPublic]:
     """The caller's projects (the Inbox first), with the caller's role in each."""
-    return await service.list_projects(session, user, page, archived=archived)
+    return await queries.list_projects(session, user, page, archived=archived)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=error_responses(409))
@@ -81,7 +81,7 @@ async def project_activity(
 async def list_members(
     session: SessionDep, user: CurrentUser, project_id: PathId, page: PaginationDep
 ) -> Page[MemberPublic]:
-    return await service.list_members(session, user, project_id, page)
+    return await queries.list_members(session, user, project_id, page)
 
 
 @router.post("/{project_id}/members", status_code=status.HTTP_201_CREATED, responses=_WRITE)

@@ -1,78 +1,110 @@
-"""Project and membership rules and queries."""
+"""Project and membership rules. The reads: `queries.py`; who may do what: `permissions.py`."""
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, case, delete, func, or_, select, update
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol, TypeVar
+
+from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskflow.activity.schemas import ActivityPublic
 from taskflow.activity.service import announce, diff, list_activity, record
-from taskflow.core.errors import Conflict, NotFound
+from taskflow.core.errors import Conflict
 from taskflow.core.pagination import Page, Pagination
+from taskflow.db import utcnow
 from taskflow.projects.models import INBOX_NAME, Project, ProjectMember, Role
-from taskflow.projects.permissions import check_role, require_role
+from taskflow.projects.permissions import (
+    CURATE,
+    MANAGE_MEMBERS,
+    OWN,
+    READ,
+    UNARCHIVE,
+    check,
+    require_role,
+)
+from taskflow.projects.queries import find_user, load_member, member_public, project_public
 from taskflow.projects.schemas import (
     MemberCreate,
     MemberPublic,
     MemberUpdate,
-    MemberUserPublic,
     ProjectCreate,
     ProjectPublic,
     ProjectUpdate,
 )
-from taskflow.tasks.service import unassign_member
 from taskflow.users.models import User
 
 
-def _public(project: Project, role: Role) -> ProjectPublic:
-    return ProjectPublic(
-        id=project.id,
-        name=project.name,
-        description=project.description,
-        color=project.color,
-        is_inbox=project.is_inbox,
-        archived=project.archived,
-        role=role,
-        created_at=project.created_at,
+class MemberLeft(Protocol):
+    async def __call__(
+        self, session: AsyncSession, project_id: int, user_id: int, *, actor_id: int
+    ) -> None: ...
+
+
+_Hook = TypeVar("_Hook", bound=MemberLeft)
+_WHEN_MEMBER_LEAVES: list[MemberLeft] = []
+
+
+def when_member_leaves(hook: _Hook) -> _Hook:
+    """Register what another domain does, in the same transaction, when someone stops being a
+    member of a project (tasks unassigns them: `tasks/service.py`). So projects imports no
+    domain that builds on it, and the dependency runs one way."""
+    _WHEN_MEMBER_LEAVES.append(hook)
+    return hook
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectDraft:
+    name: str
+    description: str = ""
+    color: str | None = None  # None: the default color
+    is_inbox: bool = False
+    archived: bool = False
+    created_at: datetime | None = None
+
+
+async def create_many(
+    session: AsyncSession, owner_id: int, drafts: Sequence[ProjectDraft]
+) -> list[Project]:
+    """Projects owned by `owner_id` (also a member, with the role owner), in a fixed number of
+    statements whatever their number."""
+    now = utcnow()
+    projects = [
+        Project(
+            owner_id=owner_id,
+            name=draft.name,
+            description=draft.description,
+            is_inbox=draft.is_inbox,
+            archived=draft.archived,
+            created_at=draft.created_at or now,
+            updated_at=now,
+        )
+        for draft in drafts
+    ]
+    for project, draft in zip(projects, drafts, strict=True):
+        if draft.color is not None:
+            project.color = draft.color
+    session.add_all(projects)
+    await session.flush()
+    session.add_all(
+        ProjectMember(project_id=project.id, user_id=owner_id, role=Role.OWNER.value)
+        for project in projects
     )
+    await session.flush()
+    return projects
 
 
 async def create_inbox(session: AsyncSession, user_id: int) -> Project:
     """Every user's undeletable Inbox; called when the user is created."""
-    return await _create(session, user_id, name=INBOX_NAME, is_inbox=True)
-
-
-async def _create(
-    session: AsyncSession,
-    owner_id: int,
-    *,
-    name: str,
-    description: str = "",
-    color: str | None = None,
-    is_inbox: bool = False,
-    archived: bool = False,
-) -> Project:
-    project = Project(
-        owner_id=owner_id,
-        name=name,
-        description=description,
-        is_inbox=is_inbox,
-        archived=archived,
-    )
-    if color is not None:
-        project.color = color
-    session.add(project)
-    await session.flush()
-    session.add(ProjectMember(project_id=project.id, user_id=owner_id, role=Role.OWNER.value))
-    await session.flush()
-    return project
+    return (await create_many(session, user_id, [ProjectDraft(INBOX_NAME, is_inbox=True)]))[0]
 
 
 async def create_project(session: AsyncSession, user: User, data: ProjectCreate) -> ProjectPublic:
-    project = await _create(
-        session, user.id, name=data.name, description=data.description, color=data.color
-    )
+    draft = ProjectDraft(data.name, description=data.description, color=data.color)
+    project = (await create_many(session, user.id, [draft]))[0]
     record(
         session,
         verb="project.created",
@@ -80,48 +112,23 @@ async def create_project(session: AsyncSession, user: User, data: ProjectCreate)
         actor_id=user.id,
         changes={"name": project.name},
     )
-    return _public(project, Role.OWNER)
-
-
-async def list_projects(
-    session: AsyncSession, user: User, page: Pagination, *, archived: bool | None = None
-) -> Page[ProjectPublic]:
-    """The caller's projects: the Inbox first, then by name."""
-    where = [ProjectMember.user_id == user.id]
-    if archived is not None:
-        where.append(Project.archived.is_(archived))
-    base = select(Project, ProjectMember.role).join(
-        ProjectMember, ProjectMember.project_id == Project.id
-    )
-    total = await session.scalar(
-        select(func.count())
-        .select_from(Project)
-        .join(ProjectMember, ProjectMember.project_id == Project.id)
-        .where(*where)
-    )
-    rows = (
-        await session.execute(
-            base.where(*where)
-            .order_by(Project.is_inbox.desc(), func.lower(Project.name), Project.id)
-            .limit(page.limit)
-            .offset(page.offset)
-        )
-    ).all()
-    items = [_public(project, Role(role)) for project, role in rows]
-    return Page(items=items, total=total or 0, limit=page.limit, offset=page.offset)
+    return project_public(project, Role.OWNER)
 
 
 async def get_project(session: AsyncSession, user: User, project_id: int) -> ProjectPublic:
-    access = await require_role(session, project_id, user.id)
-    return _public(access.project, access.role)
+    access = await require_role(session, project_id, user.id, READ)
+    return project_public(access.project, access.role)
 
 
 async def update_project(
     session: AsyncSession, user: User, project_id: int, data: ProjectUpdate
 ) -> ProjectPublic:
-    access = await require_role(session, project_id, user.id, Role.ADMIN)
-    project = access.project
+    """Admins; an archived project accepts only the change that unarchives it (with whatever
+    else comes in the same request)."""
     given = data.model_dump(exclude_unset=True)
+    need = UNARCHIVE if given.get("archived") is False else CURATE
+    access = await require_role(session, project_id, user.id, need)
+    project = access.project
     if project.is_inbox and (
         ("name" in given and given["name"] != project.name) or given.get("archived")
     ):
@@ -140,12 +147,13 @@ async def update_project(
             actor_id=user.id,
             changes=changes,
         )
-    return _public(project, access.role)
+    return project_public(project, access.role)
 
 
 async def delete_project(session: AsyncSession, user: User, project_id: int) -> None:
-    """Owner only; tasks, labels, comments, votes and activity go with it (database cascade)."""
-    access = await require_role(session, project_id, user.id, Role.OWNER)
+    """Owner only, archived or not; tasks, labels, comments, votes and activity go with it
+    (database cascade)."""
+    access = await require_role(session, project_id, user.id, OWN)
     if access.project.is_inbox:
         raise Conflict("The Inbox cannot be deleted")
     await session.execute(delete(Project).where(Project.id == project_id))
@@ -157,62 +165,20 @@ async def delete_project(session: AsyncSession, user: User, project_id: int) -> 
 async def project_activity(
     session: AsyncSession, user: User, project_id: int, page: Pagination
 ) -> Page[ActivityPublic]:
-    await require_role(session, project_id, user.id)
+    await require_role(session, project_id, user.id, READ)
     return await list_activity(session, page, project_id=project_id)
 
 
-# Members
-
-
-def _member_public(member: ProjectMember, user: User) -> MemberPublic:
-    return MemberPublic(
-        user=MemberUserPublic.model_validate(user),
-        role=Role(member.role),
-        created_at=member.created_at,
-    )
-
-
-async def list_members(
-    session: AsyncSession, user: User, project_id: int, page: Pagination
-) -> Page[MemberPublic]:
-    """Owner first, then by role and username."""
-    await require_role(session, project_id, user.id)
-    total = await session.scalar(
-        select(func.count())
-        .select_from(ProjectMember)
-        .where(ProjectMember.project_id == project_id)
-    )
-    rank = _role_rank_sql()
-    rows = (
-        await session.execute(
-            select(ProjectMember, User)
-            .join(User, User.id == ProjectMember.user_id)
-            .where(ProjectMember.project_id == project_id)
-            .order_by(rank.desc(), User.username_key, User.id)
-            .limit(page.limit)
-            .offset(page.offset)
-        )
-    ).all()
-    items = [_member_public(member, member_user) for member, member_user in rows]
-    return Page(items=items, total=total or 0, limit=page.limit, offset=page.offset)
-
-
-def _role_rank_sql() -> ColumnElement[int]:
-    return case({role.value: role.rank for role in Role}, value=ProjectMember.role, else_=0)
+# Members: managed by admins, archived or not (docs/projects-and-tasks.md).
 
 
 async def add_member(
     session: AsyncSession, user: User, project_id: int, data: MemberCreate
 ) -> MemberPublic:
-    access = await require_role(session, project_id, user.id, Role.ADMIN)
+    access = await require_role(session, project_id, user.id, MANAGE_MEMBERS)
     if access.project.is_inbox:
         raise Conflict("The Inbox cannot be shared")
-    key = data.user.lower()
-    new_user = await session.scalar(
-        select(User).where(or_(User.email == key, User.username_key == key))
-    )
-    if new_user is None:
-        raise NotFound("No user with that email or username")
+    new_user = await find_user(session, data.user)
     member = ProjectMember(project_id=project_id, user_id=new_user.id, role=data.role)
     try:
         async with session.begin_nested():
@@ -226,38 +192,23 @@ async def add_member(
         actor_id=user.id,
         changes={"user_id": new_user.id, "username": new_user.username, "role": data.role},
     )
-    return _member_public(member, new_user)
-
-
-async def _load_member(
-    session: AsyncSession, project_id: int, user_id: int
-) -> tuple[ProjectMember, User]:
-    row = (
-        await session.execute(
-            select(ProjectMember, User)
-            .join(User, User.id == ProjectMember.user_id)
-            .where(ProjectMember.project_id == project_id, ProjectMember.user_id == user_id)
-        )
-    ).first()
-    if row is None:
-        raise NotFound("Member not found")
-    return row[0], row[1]
+    return member_public(member, new_user)
 
 
 async def update_member(
     session: AsyncSession, user: User, project_id: int, member_user_id: int, data: MemberUpdate
 ) -> MemberPublic:
     """Change a role; PATCHing someone to owner hands ownership over (the old owner: admin)."""
-    access = await require_role(session, project_id, user.id, Role.ADMIN)
-    member, member_user = await _load_member(session, project_id, member_user_id)
+    access = await require_role(session, project_id, user.id, MANAGE_MEMBERS)
+    member, member_user = await load_member(session, project_id, member_user_id)
     new_role = Role(data.role)
     old_role = Role(member.role)
     if new_role == old_role:
-        return _member_public(member, member_user)
+        return member_public(member, member_user)
     if old_role == Role.OWNER:
         raise Conflict("The owner's role changes only by handing ownership to another member")
     if new_role == Role.OWNER:
-        check_role(access.role, Role.OWNER)
+        check(access.role, OWN, archived=access.project.archived)
         # Conditional on the caller still being the owner: of two simultaneous hand-overs
         # one wins (the other waits on the row, then finds no owner to demote: 409).
         demoted = await session.scalar(
@@ -287,23 +238,24 @@ async def update_member(
             "role": {"from": old_role.value, "to": new_role.value},
         },
     )
-    return _member_public(member, member_user)
+    return member_public(member, member_user)
 
 
 async def remove_member(
     session: AsyncSession, user: User, project_id: int, member_user_id: int
 ) -> None:
     """Admins remove members; anyone may leave (delete their own membership) but the owner."""
-    access = await require_role(session, project_id, user.id)
+    access = await require_role(session, project_id, user.id, READ)
     if member_user_id != user.id:
-        check_role(access.role, Role.ADMIN)
-    member, member_user = await _load_member(session, project_id, member_user_id)
+        check(access.role, MANAGE_MEMBERS, archived=access.project.archived)
+    member, member_user = await load_member(session, project_id, member_user_id)
     if member.role == Role.OWNER.value:
         raise Conflict("The owner cannot leave or be removed; hand ownership over first")
     await session.delete(member)
     await session.flush()
-    # Assignees are members: whoever leaves stops being assigned anything here.
-    await unassign_member(session, project_id, member_user_id, actor_id=user.id)
+    # Assignees are members: whoever leaves stops being assigned anything here (tasks).
+    for hook in _WHEN_MEMBER_LEAVES:
+        await hook(session, project_id, member_user_id, actor_id=user.id)
     record(
         session,
         verb="member.left" if member_user_id == user.id else "member.removed",

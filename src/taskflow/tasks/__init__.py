@@ -1,1 +1,7 @@
-"""Tasks and what hangs off them: labels, subtasks, votes, comments."""
+"""Tasks and what hangs off them: labels, subtasks, votes, comments.
+
+Importing the package wires what tasks does when projects change (`projects.service.
+when_member_leaves`), so no process that has the tasks tables can miss it.
+"""
+
+import taskflow.tasks.service  # noqa: F401  (registers its project hooks)

@@ -1,18 +1,18 @@
 """A task (or a comment, a label) together with the caller's role in its project.
 
-One query each; the decision itself (404 for non-members, 403 for too low a role) is
-`projects.permissions.resolve`.
+One query each, composed with `projects.permissions.with_access`; the answer (404 for
+non-members, 403 for too low a role or an archived project) is `permissions.check_row`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from taskflow.projects.models import ProjectMember, Role
-from taskflow.projects.permissions import resolve
+from taskflow.projects.models import Role
+from taskflow.projects.permissions import READ, Need, fetch_checked, with_access
 from taskflow.tasks.models import Comment, Label, Task
 
 
@@ -23,20 +23,12 @@ class TaskAccess:
 
 
 async def require_task(
-    session: AsyncSession, task_id: int, user_id: int, minimum: Role = Role.VIEWER
+    session: AsyncSession, task_id: int, user_id: int, need: Need = READ
 ) -> TaskAccess:
-    row = (
-        await session.execute(
-            select(Task, ProjectMember.role)
-            .join(
-                ProjectMember,
-                and_(ProjectMember.project_id == Task.project_id, ProjectMember.user_id == user_id),
-            )
-            .where(Task.id == task_id)
-        )
-    ).first()
-    role = resolve(row[1] if row else None, minimum, not_found="Task not found")
-    assert row is not None
+    statement = with_access(select(Task), Task.project_id, user_id, need)
+    row, role = await fetch_checked(
+        session, statement.where(Task.id == task_id), need, not_found="Task not found"
+    )
     return TaskAccess(task=row[0], role=role)
 
 
@@ -48,21 +40,15 @@ class CommentAccess:
 
 
 async def require_comment(
-    session: AsyncSession, comment_id: int, user_id: int, minimum: Role = Role.VIEWER
+    session: AsyncSession, comment_id: int, user_id: int, need: Need = READ
 ) -> CommentAccess:
-    row = (
-        await session.execute(
-            select(Comment, Task.project_id, ProjectMember.role)
-            .join(Task, Task.id == Comment.task_id)
-            .join(
-                ProjectMember,
-                and_(ProjectMember.project_id == Task.project_id, ProjectMember.user_id == user_id),
-            )
-            .where(Comment.id == comment_id)
-        )
-    ).first()
-    role = resolve(row[2] if row else None, minimum, not_found="Comment not found")
-    assert row is not None
+    statement = select(Comment, Task.project_id).join(Task, Task.id == Comment.task_id)
+    row, role = await fetch_checked(
+        session,
+        with_access(statement, Task.project_id, user_id, need).where(Comment.id == comment_id),
+        need,
+        not_found="Comment not found",
+    )
     return CommentAccess(comment=row[0], project_id=row[1], role=role)
 
 
@@ -73,20 +59,10 @@ class LabelAccess:
 
 
 async def require_label(
-    session: AsyncSession, label_id: int, user_id: int, minimum: Role = Role.VIEWER
+    session: AsyncSession, label_id: int, user_id: int, need: Need = READ
 ) -> LabelAccess:
-    row = (
-        await session.execute(
-            select(Label, ProjectMember.role)
-            .join(
-                ProjectMember,
-                and_(
-                    ProjectMember.project_id == Label.project_id, ProjectMember.user_id == user_id
-                ),
-            )
-            .where(Label.id == label_id)
-        )
-    ).first()
-    role = resolve(row[1] if row else None, minimum, not_found="Label not found")
-    assert row is not None
+    statement = with_access(select(Label), Label.project_id, user_id, need)
+    row, role = await fetch_checked(
+        session, statement.where(Label.id == label_id), need, not_found="Label not found"
+    )
     return LabelAccess(label=row[0], role=role)

@@ -1,4 +1,5 @@
-"""Comment rules: any member comments; the author edits; the author or an admin deletes."""
+"""Comment rules: any member comments; the author edits; the author or an admin deletes;
+nobody, while the project is archived."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from taskflow.core.errors import Forbidden
 from taskflow.core.pagination import Page, Pagination
 from taskflow.db import utcnow
 from taskflow.projects.models import Role
+from taskflow.projects.permissions import PARTICIPATE
 from taskflow.tasks.access import require_comment, require_task
 from taskflow.tasks.models import Comment
 from taskflow.tasks.schemas import AuthorPublic, CommentPublic
@@ -54,7 +56,7 @@ async def list_comments(
 async def create_comment(
     session: AsyncSession, user: User, task_id: int, body: str
 ) -> CommentPublic:
-    task = (await require_task(session, task_id, user.id, Role.VIEWER)).task
+    task = (await require_task(session, task_id, user.id, PARTICIPATE)).task
     now = utcnow()
     comment = Comment(task_id=task_id, author_id=user.id, body=body, created_at=now, updated_at=now)
     session.add(comment)
@@ -73,7 +75,7 @@ async def create_comment(
 async def update_comment(
     session: AsyncSession, user: User, comment_id: int, body: str
 ) -> CommentPublic:
-    access = await require_comment(session, comment_id, user.id)
+    access = await require_comment(session, comment_id, user.id, PARTICIPATE)
     comment = access.comment
     if comment.author_id != user.id:
         raise Forbidden("Only the author edits a comment")
@@ -93,7 +95,7 @@ async def update_comment(
 
 
 async def delete_comment(session: AsyncSession, user: User, comment_id: int) -> None:
-    access = await require_comment(session, comment_id, user.id)
+    access = await require_comment(session, comment_id, user.id, PARTICIPATE)
     comment = access.comment
     if comment.author_id != user.id and not access.role.at_least(Role.ADMIN):
         raise Forbidden("Only the author or a project admin deletes a comment")

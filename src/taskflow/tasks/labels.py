@@ -1,4 +1,5 @@
-"""Label rules: per project, managed by admins, names unique within a project."""
+"""Label rules: per project, managed by admins, names unique within a project; frozen while
+the project is archived."""
 
 from __future__ import annotations
 
@@ -9,8 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from taskflow.activity.service import diff, record
 from taskflow.core.errors import Conflict
 from taskflow.core.pagination import Page, Pagination
-from taskflow.projects.models import Role
-from taskflow.projects.permissions import require_role
+from taskflow.projects.permissions import CURATE, require_role
 from taskflow.tasks.access import require_label
 from taskflow.tasks.models import Label
 from taskflow.tasks.schemas import LabelCreate, LabelPublic, LabelUpdate
@@ -40,7 +40,7 @@ async def list_labels(
 async def create_label(
     session: AsyncSession, user: User, project_id: int, data: LabelCreate
 ) -> LabelPublic:
-    await require_role(session, project_id, user.id, Role.ADMIN)
+    await require_role(session, project_id, user.id, CURATE)
     label = Label(project_id=project_id, name=data.name, color=data.color)
     try:
         # The unique constraint decides, so two simultaneous creates give one label and one 409.
@@ -61,7 +61,7 @@ async def create_label(
 async def update_label(
     session: AsyncSession, user: User, label_id: int, data: LabelUpdate
 ) -> LabelPublic:
-    label = (await require_label(session, label_id, user.id, Role.ADMIN)).label
+    label = (await require_label(session, label_id, user.id, CURATE)).label
     given = {name: value for name, value in data.model_dump(exclude_unset=True).items() if value}
     before = {name: getattr(label, name) for name in given}
     changes = diff(before, given)
@@ -84,7 +84,7 @@ async def update_label(
 
 async def delete_label(session: AsyncSession, user: User, label_id: int) -> None:
     """The label comes off every task that had it (database cascade)."""
-    label = (await require_label(session, label_id, user.id, Role.ADMIN)).label
+    label = (await require_label(session, label_id, user.id, CURATE)).label
     await session.delete(label)
     await session.flush()
     record(

@@ -12,7 +12,8 @@ from taskflow.core.dependencies import SessionDep
 from taskflow.core.errors import error_responses
 from taskflow.core.pagination import Page, PaginationDep
 from taskflow.core.validation import MAX_ID, PathId, SafeStr
-from taskflow.tasks import comments, labels, listing, service
+from taskflow.tasks import bulk as bulk_actions
+from taskflow.tasks import comments, labels, queries, service, votes
 from taskflow.tasks.models import TaskStatus
 from taskflow.tasks.schemas import (
     BulkAction,
@@ -82,7 +83,7 @@ async def list_tasks(
     assignee: int | Literal["me"] | None = None
     if assignee_id is not None:
         assignee = "me" if assignee_id == "me" else int(assignee_id)
-    filters = listing.TaskFilters(
+    filters = queries.TaskFilters(
         project_id=project_id,
         statuses=tuple(status or ()),
         priority=priority,
@@ -93,13 +94,13 @@ async def list_tasks(
         parent_id=parent_id,
         search=search,
     )
-    return await listing.list_tasks(session, user.id, filters, sort, page)
+    return await queries.list_tasks(session, user.id, filters, sort, page)
 
 
 @router.post("/tasks/bulk", tags=["tasks"], responses=_WRITE)
 async def bulk(session: SessionDep, user: CurrentUser, data: BulkAction) -> BulkResult:
     """Complete, reopen, delete or move (`project_id`) many tasks: all or nothing."""
-    return BulkResult(updated=await service.bulk(session, user, data))
+    return BulkResult(updated=await bulk_actions.bulk(session, user, data))
 
 
 @router.get("/tasks/{task_id}", tags=["tasks"], responses=_READ)
@@ -160,7 +161,7 @@ async def delete_task(
 )
 async def vote(session: SessionDep, user: CurrentUser, task_id: PathId) -> None:
     """Idempotent: one vote per user and task."""
-    await service.vote(session, user, task_id)
+    await votes.vote(session, user, task_id)
 
 
 @router.delete(
@@ -170,7 +171,7 @@ async def vote(session: SessionDep, user: CurrentUser, task_id: PathId) -> None:
     responses=_WRITE,
 )
 async def unvote(session: SessionDep, user: CurrentUser, task_id: PathId) -> None:
-    await service.unvote(session, user, task_id)
+    await votes.unvote(session, user, task_id)
 
 
 @router.get("/tasks/{task_id}/activity", tags=["activity"], responses=_READ)

@@ -1,18 +1,22 @@
-"""Export and import: a fixed number of queries each way, all or nothing on import."""
+"""Export and import: a fixed number of queries each way, all or nothing on import; the
+projects and tasks domains read and write their own tables."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
-from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskflow.activity.service import record
-from taskflow.core.errors import NotFound, Unprocessable
+from taskflow.core.errors import Unprocessable
 from taskflow.db import utcnow
-from taskflow.projects.models import Project, ProjectMember, Role
-from taskflow.tasks.models import Comment, Label, Task, TaskStatus, task_labels
+from taskflow.projects import queries as projects_queries
+from taskflow.projects import service as projects_service
+from taskflow.projects.service import ProjectDraft
+from taskflow.tasks import queries as tasks_queries
+from taskflow.tasks import service as tasks_service
+from taskflow.tasks.models import TaskStatus
+from taskflow.tasks.service import TaskDraft
 from taskflow.transfer.schemas import (
     ExportComment,
     ExportDocument,
@@ -26,45 +30,19 @@ from taskflow.users.models import User
 
 async def export_projects(session: AsyncSession, user: User) -> ExportDocument:
     """The projects the caller owns, with their labels, tasks and comments."""
-    projects = list(
-        await session.scalars(
-            select(Project)
-            .where(Project.owner_id == user.id)
-            .order_by(Project.is_inbox.desc(), Project.id)
-        )
-    )
+    projects = await projects_queries.owned_projects(session, user.id)
     project_ids = [project.id for project in projects]
     labels: dict[int, list[ExportLabel]] = defaultdict(list)
     tasks: dict[int, list[ExportTask]] = defaultdict(list)
     if project_ids:
-        for label in await session.scalars(
-            select(Label).where(Label.project_id.in_(project_ids)).order_by(Label.id)
-        ):
+        for label in await tasks_queries.labels_in(session, project_ids):
             labels[label.project_id].append(
                 ExportLabel(id=label.id, name=label.name, color=label.color)
             )
-        task_rows = list(
-            await session.scalars(
-                select(Task)
-                .where(Task.project_id.in_(project_ids))
-                .order_by(Task.project_id, Task.position, Task.id)
-            )
-        )
-        task_ids = select(Task.id).where(Task.project_id.in_(project_ids))
-        links: dict[int, list[int]] = defaultdict(list)
-        for task_id, label_id in await session.execute(
-            select(task_labels.c.task_id, task_labels.c.label_id)
-            .where(task_labels.c.task_id.in_(task_ids))
-            .order_by(task_labels.c.label_id)
-        ):
-            links[task_id].append(label_id)
+        task_rows = await tasks_queries.tasks_in(session, project_ids)
+        links = await tasks_queries.label_links_in(session, project_ids)
         comments: dict[int, list[ExportComment]] = defaultdict(list)
-        for comment, username in await session.execute(
-            select(Comment, User.username)
-            .join(User, User.id == Comment.author_id)
-            .where(Comment.task_id.in_(task_ids))
-            .order_by(Comment.id)
-        ):
+        for comment, username in await tasks_queries.comments_in(session, project_ids):
             comments[comment.task_id].append(
                 ExportComment(author=username, body=comment.body, created_at=comment.created_at)
             )
@@ -80,7 +58,7 @@ async def export_projects(session: AsyncSession, user: User) -> ExportDocument:
                     due_at=task.due_at,
                     completed_at=task.completed_at,
                     position=task.position,
-                    label_ids=links[task.id],
+                    label_ids=links.get(task.id, []),
                     created_at=task.created_at,
                     comments=comments[task.id],
                 )
@@ -141,120 +119,77 @@ async def import_projects(
     session: AsyncSession, user: User, document: ExportDocument
 ) -> ImportResult:
     """Recreate the document's projects for the caller: new ids, the Inbox's tasks into the
-    caller's Inbox, comments authored by the caller. Validated whole first; one transaction."""
+    caller's Inbox, comments authored by the caller. Validated whole first; one transaction.
+    The projects and tasks services write it, a fixed number of statements in all."""
     validate_document(document)
-    now = utcnow()
-    inbox = await session.scalar(
-        select(Project).where(Project.owner_id == user.id, Project.is_inbox.is_(True))
-    )
-    if inbox is None:
-        raise NotFound("Inbox not found")
+    inbox = await projects_queries.inbox_id(session, user.id)
 
-    # Projects (the Inbox is the caller's own), and the caller as owner of each new one.
-    targets: dict[int, Project] = {}
-    new_projects: list[Project] = []
-    for exported in document.projects:
-        if exported.is_inbox:
-            targets[exported.id] = inbox
-            continue
-        project = Project(
-            owner_id=user.id,
-            name=exported.name,
-            description=exported.description,
-            color=exported.color,
-            archived=exported.archived,
-            created_at=exported.created_at or now,
-            updated_at=now,
-        )
-        targets[exported.id] = project
-        new_projects.append(project)
-    session.add_all(new_projects)
-    await session.flush()
-    session.add_all(
-        ProjectMember(project_id=project.id, user_id=user.id, role=Role.OWNER.value)
-        for project in new_projects
+    # Projects (the Inbox is the caller's own), the caller owner of each new one.
+    exported_new = [exported for exported in document.projects if not exported.is_inbox]
+    created = await projects_service.create_many(
+        session,
+        user.id,
+        [
+            ProjectDraft(
+                exported.name,
+                description=exported.description,
+                color=exported.color,
+                archived=exported.archived,
+                created_at=exported.created_at,
+            )
+            for exported in exported_new
+        ],
     )
+    targets = {
+        exported.id: project.id for exported, project in zip(exported_new, created, strict=True)
+    }
+    targets.update({exported.id: inbox for exported in document.projects if exported.is_inbox})
 
     # Labels: the Inbox's existing labels are reused by name.
-    existing = {
-        label.name: label
-        for label in await session.scalars(select(Label).where(Label.project_id == inbox.id))
+    label_ids = await tasks_service.ensure_labels(
+        session,
+        {
+            targets[exported.id]: [(label.name, label.color) for label in exported.labels]
+            for exported in document.projects
+        },
+    )
+    label_map = {
+        label.id: label_ids[targets[exported.id], label.name]
+        for exported in document.projects
+        for label in exported.labels
     }
-    label_map: dict[int, Label] = {}
-    new_labels: list[Label] = []
-    for exported in document.projects:
-        project = targets[exported.id]
-        for exported_label in exported.labels:
-            reused = existing.get(exported_label.name) if exported.is_inbox else None
-            if reused is None:
-                reused = Label(
-                    project_id=project.id, name=exported_label.name, color=exported_label.color
-                )
-                new_labels.append(reused)
-            label_map[exported_label.id] = reused
-    session.add_all(new_labels)
 
     # Tasks: parents before subtasks; the Inbox's tasks go after what the Inbox holds.
-    inbox_offset = float(
-        await session.scalar(select(func.max(Task.position)).where(Task.project_id == inbox.id))
-        or 0.0
-    )
-    task_map: dict[int, Task] = {}
-    pairs: list[tuple[ExportTask, Task]] = []
+    inbox_offset = await tasks_queries.next_position(session, inbox)
+    drafts: list[TaskDraft] = []
     for exported in document.projects:
-        project = targets[exported.id]
-        offset = inbox_offset + 1.0 if exported.is_inbox else 0.0
-        for exported_task in exported.tasks:
-            done = exported_task.status == TaskStatus.DONE
-            task = Task(
-                project_id=project.id,
-                title=exported_task.title,
-                description=exported_task.description,
-                status=exported_task.status.value,
-                priority=exported_task.priority,
-                due_at=exported_task.due_at,
-                completed_at=(exported_task.completed_at or now) if done else None,
-                position=exported_task.position + offset,
-                created_by=user.id,
-                created_at=exported_task.created_at or now,
-                updated_at=now,
-                version=1,
+        offset = inbox_offset if exported.is_inbox else 0.0
+        index = {task.id: len(drafts) + n for n, task in enumerate(exported.tasks)}
+        drafts.extend(
+            TaskDraft(
+                project_id=targets[exported.id],
+                title=task.title,
+                description=task.description,
+                status=task.status,
+                priority=task.priority,
+                due_at=task.due_at,
+                completed_at=task.completed_at,
+                position=task.position + offset,
+                created_at=task.created_at,
+                parent=index[task.parent_id] if task.parent_id is not None else None,
+                label_ids=[label_map[label_id] for label_id in task.label_ids],
+                comments=[(comment.body, comment.created_at) for comment in task.comments],
             )
-            task_map[exported_task.id] = task
-            pairs.append((exported_task, task))
-    session.add_all(task for exported_task, task in pairs if exported_task.parent_id is None)
-    await session.flush()
-    for exported_task, task in pairs:
-        if exported_task.parent_id is not None:
-            task.parent_id = task_map[exported_task.parent_id].id
-            session.add(task)
-    await session.flush()
-
-    links: list[dict[str, Any]] = [
-        {"task_id": task.id, "label_id": label_map[label_id].id}
-        for exported_task, task in pairs
-        for label_id in set(exported_task.label_ids)
-    ]
-    if links:
-        await session.execute(insert(task_labels), links)
-    session.add_all(
-        Comment(
-            task_id=task.id,
-            author_id=user.id,
-            body=comment.body,
-            created_at=comment.created_at or now,
-            updated_at=now,
+            for task in exported.tasks
         )
-        for exported_task, task in pairs
-        for comment in exported_task.comments
-    )
+    await tasks_service.create_many(session, user.id, drafts)
     for exported in document.projects:
         record(
             session,
             verb="project.imported",
-            project_id=targets[exported.id].id,
+            project_id=targets[exported.id],
             actor_id=user.id,
             changes={"tasks": len(exported.tasks), "labels": len(exported.labels)},
         )
     await session.flush()
-    return ImportResult(projects=len(document.projects), tasks=len(pairs))
+    return ImportResult(projects=len(document.projects), tasks=len(drafts))

@@ -1,4 +1,5 @@
-"""Reading tasks: filters, sorts, and the TaskPublic view built in a fixed number of queries.
+"""Reading tasks: filters, sorts, the TaskPublic view in a fixed number of queries, and the
+reads the task rules (service, bulk, import and export) are built on.
 
 A page of tasks is one query whatever its size: the rows, with the comment count, `voted_by_me`
 and the labels as correlated subqueries answered by indexes (`vote_count` is a column), and
@@ -18,9 +19,9 @@ from typing import Any, Literal
 from sqlalchemy import (
     ColumnElement,
     Integer,
+    Row,
     Select,
     String,
-    and_,
     bindparam,
     exists,
     func,
@@ -32,10 +33,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from taskflow.core.pagination import Page, Pagination
 from taskflow.db import BigIntId, json_rows
 from taskflow.db.reads import read_rows
-from taskflow.projects.models import ProjectMember, Role
-from taskflow.projects.permissions import CALLER_PROJECT_IDS, resolve
+from taskflow.projects.permissions import (
+    CALLER_PROJECT_IDS,
+    READ,
+    AnyRow,
+    Need,
+    check_row,
+    with_access,
+)
 from taskflow.tasks.models import Comment, Label, Task, TaskStatus, Vote, task_labels
 from taskflow.tasks.schemas import TaskPublic, TaskSort
+from taskflow.users.models import User
 
 MAX_SEARCH_WORDS = 10
 
@@ -197,17 +205,9 @@ _LABELS = (
 )
 _VIEW = select(*_TASK_COLUMNS, _COMMENT_COUNT, _VOTED_BY_ME, _LABELS)
 _TASK = _VIEW.where(Task.id == bindparam("task_id", type_=BigIntId))
-_VISIBLE_TASK = (
-    _VIEW.add_columns(ProjectMember.role)
-    .join(
-        ProjectMember,
-        and_(
-            ProjectMember.project_id == Task.project_id,
-            ProjectMember.user_id == bindparam("user_id", type_=BigIntId),
-        ),
-    )
-    .where(Task.id == bindparam("task_id", type_=BigIntId))
-)
+_VISIBLE_TASK = with_access(
+    _VIEW, Task.project_id, bindparam("user_id", type_=BigIntId), READ
+).where(Task.id == bindparam("task_id", type_=BigIntId))
 _LABEL_ORDER = itemgetter("name", "id")
 
 
@@ -229,7 +229,7 @@ async def visible_task_view(session: AsyncSession, user_id: int, task_id: int) -
     """One task if the caller is a member of its project, else 404: the access check and the
     read are one query."""
     rows = await read_rows(session, _VISIBLE_TASK, {"user_id": user_id, "task_id": task_id})
-    resolve(rows[0]["role"] if rows else None, Role.VIEWER, not_found="Task not found")
+    check_row(rows[0] if rows else None, READ, not_found="Task not found")
     return TaskPublic.model_validate(_view(rows[0]))
 
 
@@ -277,3 +277,119 @@ async def list_tasks(
             "offset": page.offset,
         }
     )
+
+
+# The reads the rules stand on: one statement each.
+
+
+async def next_position(session: AsyncSession, project_id: int) -> float:
+    """After the last task of the project (one index probe)."""
+    last = await session.scalar(
+        select(func.max(Task.position)).where(Task.project_id == project_id)
+    )
+    return float(last or 0.0) + 1.0
+
+
+async def label_ids_of(session: AsyncSession, task_id: int) -> list[int]:
+    rows = await session.scalars(
+        select(task_labels.c.label_id).where(task_labels.c.task_id == task_id)
+    )
+    return sorted(rows)
+
+
+async def count_labels_in(session: AsyncSession, project_id: int, label_ids: set[int]) -> int:
+    """How many of `label_ids` belong to the project."""
+    found = await session.scalar(
+        select(func.count())
+        .select_from(Label)
+        .where(Label.id.in_(label_ids), Label.project_id == project_id)
+    )
+    return found or 0
+
+
+async def parent_of(session: AsyncSession, task_id: int) -> tuple[int, int | None] | None:
+    """A task's project and parent, or None if there is no such task."""
+    row = (
+        await session.execute(select(Task.project_id, Task.parent_id).where(Task.id == task_id))
+    ).first()
+    return (row.project_id, row.parent_id) if row is not None else None
+
+
+async def has_subtasks(session: AsyncSession, task_id: int) -> bool:
+    child = await session.scalar(select(Task.id).where(Task.parent_id == task_id).limit(1))
+    return child is not None
+
+
+async def subtasks_outside(
+    session: AsyncSession, parent_ids: Sequence[int], project_id: int
+) -> list[int]:
+    """The subtasks of `parent_ids` that are not in `project_id`, in their order."""
+    return list(
+        await session.scalars(
+            select(Task.id)
+            .where(Task.parent_id.in_(parent_ids), Task.project_id != project_id)
+            .order_by(Task.position, Task.id)
+        )
+    )
+
+
+async def tasks_with_access(
+    session: AsyncSession, user_id: int, task_ids: Collection[int], need: Need
+) -> Sequence[AnyRow]:
+    """Tasks (id, project_id, parent_id, status, title) with the caller's access columns;
+    the caller's unseen ones are absent."""
+    statement = select(Task.id, Task.project_id, Task.parent_id, Task.status, Task.title)
+    return (
+        await session.execute(
+            with_access(statement, Task.project_id, user_id, need).where(Task.id.in_(task_ids))
+        )
+    ).all()
+
+
+# Whole projects' contents (an export, an import's label lookup): one statement each.
+
+
+async def labels_in(session: AsyncSession, project_ids: Collection[int]) -> Sequence[Label]:
+    if not project_ids:
+        return []
+    statement = select(Label).where(Label.project_id.in_(project_ids)).order_by(Label.id)
+    return (await session.scalars(statement)).all()
+
+
+async def tasks_in(session: AsyncSession, project_ids: Collection[int]) -> Sequence[Task]:
+    """In each project's order."""
+    statement = (
+        select(Task)
+        .where(Task.project_id.in_(project_ids))
+        .order_by(Task.project_id, Task.position, Task.id)
+    )
+    return (await session.scalars(statement)).all()
+
+
+async def label_links_in(
+    session: AsyncSession, project_ids: Collection[int]
+) -> dict[int, list[int]]:
+    """Each task's label ids, ascending."""
+    task_ids = select(Task.id).where(Task.project_id.in_(project_ids))
+    links: dict[int, list[int]] = {}
+    for task_id, label_id in await session.execute(
+        select(task_labels.c.task_id, task_labels.c.label_id)
+        .where(task_labels.c.task_id.in_(task_ids))
+        .order_by(task_labels.c.label_id)
+    ):
+        links.setdefault(task_id, []).append(label_id)
+    return links
+
+
+async def comments_in(
+    session: AsyncSession, project_ids: Collection[int]
+) -> Sequence[Row[Comment, str]]:
+    """Every comment with its author's username, oldest first."""
+    task_ids = select(Task.id).where(Task.project_id.in_(project_ids))
+    statement = (
+        select(Comment, User.username)
+        .join(User, User.id == Comment.author_id)
+        .where(Comment.task_id.in_(task_ids))
+        .order_by(Comment.id)
+    )
+    return (await session.execute(statement)).all()

@@ -1,0 +1,163 @@
+"""Bulk actions on tasks (complete, reopen, delete, move; all or nothing), and moving tasks
+with their subtasks, which a single update shares."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import case, delete, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from taskflow.activity.service import record
+from taskflow.core.errors import NotFound, Unprocessable
+from taskflow.db import utcnow
+from taskflow.projects.permissions import EDIT, AnyRow, check_rows, member_ids, require_role
+from taskflow.tasks import queries
+from taskflow.tasks.models import Task, TaskStatus, task_labels
+from taskflow.tasks.schemas import BulkAction
+from taskflow.users.models import User
+
+
+async def bulk(session: AsyncSession, user: User, data: BulkAction) -> int:
+    """All or nothing: every task must be one the caller may edit (its project not archived;
+    for a move, the target one they may add tasks to) before anything is written."""
+    ids = list(dict.fromkeys(data.ids))
+    rows = await queries.tasks_with_access(session, user.id, ids, EDIT)
+    found = {row.id: row for row in rows}
+    missing = [task_id for task_id in ids if task_id not in found]
+    if missing:
+        raise NotFound(f"Task {missing[0]} not found")
+    check_rows(rows, EDIT)
+    if data.action == "delete":
+        await _bulk_delete(session, user, rows)
+    elif data.action == "move":
+        if data.project_id is None:
+            raise Unprocessable("project_id: required to move tasks")
+        await _bulk_move(session, user, [found[task_id] for task_id in ids], data.project_id)
+    else:
+        await _bulk_set_status(session, user, rows, completing=data.action == "complete")
+    return len(ids)
+
+
+async def _bulk_delete(session: AsyncSession, user: User, rows: Sequence[AnyRow]) -> None:
+    await session.execute(delete(Task).where(Task.id.in_([row.id for row in rows])))
+    for row in rows:
+        record(
+            session,
+            verb="task.deleted",
+            project_id=row.project_id,
+            actor_id=user.id,
+            task_id=row.id,
+            changes={"title": row.title},
+        )
+
+
+async def _bulk_set_status(
+    session: AsyncSession, user: User, rows: Sequence[AnyRow], *, completing: bool
+) -> None:
+    now = utcnow()
+    status = TaskStatus.DONE.value if completing else TaskStatus.TODO.value
+    changing = [row for row in rows if (row.status == TaskStatus.DONE) != completing]
+    if changing:
+        await session.execute(
+            update(Task)
+            .where(Task.id.in_([row.id for row in changing]))
+            .values(
+                status=status,
+                completed_at=now if completing else None,
+                version=Task.version + 1,
+                updated_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+    for row in changing:
+        record(
+            session,
+            verb="task.completed" if completing else "task.reopened",
+            project_id=row.project_id,
+            actor_id=user.id,
+            task_id=row.id,
+            changes={"status": {"from": row.status, "to": status}},
+        )
+
+
+async def _bulk_move(
+    session: AsyncSession, user: User, rows: Sequence[AnyRow], target: int
+) -> None:
+    """Appended to the target in the order given; subtasks follow their parents."""
+    await require_role(session, target, user.id, EDIT)
+    now = utcnow()
+    moving = [row for row in rows if row.project_id != target]
+    position = await queries.next_position(session, target)
+    if not moving:
+        return
+    moving_ids = {row.id for row in moving}
+    # One statement: a subtask keeps its parent only if the parent moves with it.
+    new_positions = {row.id: position + offset for offset, row in enumerate(moving)}
+    await session.execute(
+        update(Task)
+        .where(Task.id.in_(moving_ids))
+        .values(
+            project_id=target,
+            parent_id=case((Task.parent_id.in_(moving_ids), Task.parent_id), else_=None),
+            position=case(new_positions, value=Task.id),
+            version=Task.version + 1,
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    await after_move(session, sorted(moving_ids), target)
+    await move_subtasks(session, sorted(moving_ids), target)
+    for row in moving:
+        change = {"project_id": {"from": row.project_id, "to": target}}
+        for verb, project_id in (("task.updated", target), ("task.moved", row.project_id)):
+            record(
+                session,
+                verb=verb,
+                project_id=project_id,
+                actor_id=user.id,
+                task_id=row.id,
+                changes=change,
+            )
+
+
+# Moves (update and bulk)
+
+
+async def move_subtasks(
+    session: AsyncSession, parent_ids: Sequence[int], project_id: int
+) -> list[int]:
+    """Subtasks follow their parents to `project_id`, appended in their order; their labels
+    stay behind, and an assignee who is not a member there is unassigned."""
+    moved = await queries.subtasks_outside(session, parent_ids, project_id)
+    if not moved:
+        return moved
+    base = await queries.next_position(session, project_id)
+    await session.execute(
+        update(Task)
+        .where(Task.id.in_(moved))
+        .values(
+            project_id=project_id,
+            position=case({task_id: base + n for n, task_id in enumerate(moved)}, value=Task.id),
+            version=Task.version + 1,
+            updated_at=utcnow(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    await after_move(session, moved, project_id)
+    return moved
+
+
+async def after_move(session: AsyncSession, task_ids: Sequence[int], project_id: int) -> None:
+    """Labels stay behind in the old project; assignees who are not members here go."""
+    await session.execute(delete(task_labels).where(task_labels.c.task_id.in_(task_ids)))
+    await session.execute(
+        update(Task)
+        .where(
+            Task.id.in_(task_ids),
+            Task.assignee_id.is_not(None),
+            Task.assignee_id.not_in(member_ids(project_id)),
+        )
+        .values(assignee_id=None)
+        .execution_options(synchronize_session=False)
+    )

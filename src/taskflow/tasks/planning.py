@@ -1,0 +1,163 @@
+"""Planning a change to a task, without the database: pure functions, tested directly.
+
+`plan_update` turns a PATCH/PUT into the task's new fields and says which facts the
+database must still supply (the target's next position, whether the assignee is a member
+there, the current labels); `finish` takes those facts and gives the values to write and the
+activity diff. `tasks/service.py:update_task` reads the facts and applies the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from taskflow.activity.service import diff
+from taskflow.core.errors import Unprocessable
+from taskflow.tasks.models import Task, TaskStatus
+
+# Fields a PATCH/PUT may carry that are plain columns of the task.
+SCALARS = ("title", "description", "status", "priority", "due_at", "assignee_id", "position")
+# What a PUT resets when a field is omitted (project, parent and position change only when given).
+REPLACE_DEFAULTS: Mapping[str, Any] = {
+    "description": "",
+    "status": TaskStatus.TODO,
+    "priority": 0,
+    "due_at": None,
+    "assignee_id": None,
+    "label_ids": [],
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TaskState:
+    """The task as it is, as far as a change to it is concerned."""
+
+    id: int
+    project_id: int
+    parent_id: int | None
+    title: str
+    description: str
+    status: str
+    priority: int
+    due_at: datetime | None
+    assignee_id: int | None
+    position: float
+    completed_at: datetime | None
+
+    @classmethod
+    def of(cls, task: Task) -> TaskState:
+        return cls(**{name: getattr(task, name) for name in cls.__slots__})
+
+
+@dataclass(frozen=True, slots=True)
+class UpdatePlan:
+    before: dict[str, Any]
+    # The new fields; "position" is None when the task is appended in its new project.
+    after: dict[str, Any]
+    moving: bool
+    check_parent: bool  # the parent is new (or the project is): the database must agree
+    check_assignee: bool  # likewise the assignee
+    assignee_must_be_member: bool  # kept while moving: unassigned unless a member there
+    label_ids: list[int] | None  # the labels given (sorted, distinct); None: not given
+    read_labels: bool  # the current labels are needed to tell whether they change
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    values: dict[str, Any]  # the columns to write
+    changes: dict[str, Any]  # the activity diff; empty: nothing to do
+    label_ids: list[int] | None  # the labels to set, None: untouched
+
+
+def with_defaults(given: Mapping[str, Any], *, replace: bool) -> dict[str, Any]:
+    """The fields of a PATCH as given; of a PUT, with every omitted editable field reset."""
+    return {**REPLACE_DEFAULTS, **given} if replace else dict(given)
+
+
+def plan_update(current: TaskState, given: Mapping[str, Any], *, replace: bool) -> UpdatePlan:
+    """What a PATCH (`given`: the fields sent) or a PUT (`replace`) makes of the task; 422 for
+    a field that may not be null."""
+    given = with_defaults(given, replace=replace)
+    project_id = given.get("project_id") or current.project_id
+    moving = project_id != current.project_id
+    if moving and current.parent_id is not None and "parent_id" not in given:
+        given["parent_id"] = None  # a subtask moved alone leaves its parent behind
+
+    before: dict[str, Any] = {name: getattr(current, name) for name in (*SCALARS, "parent_id")}
+    before["project_id"] = current.project_id
+    after = dict(before)
+    for name in (*SCALARS, "parent_id"):
+        if name in given:
+            value = given[name]
+            after[name] = value.value if isinstance(value, TaskStatus) else value
+    if after["title"] is None or after["status"] is None or after["priority"] is None:
+        raise Unprocessable("title, status and priority cannot be null")
+    if after["description"] is None:
+        after["description"] = ""
+    if moving and given.get("position") is None:
+        after["position"] = None  # after the last task there: the database knows where
+    elif after["position"] is None:
+        after["position"] = before["position"]
+    after["project_id"] = project_id
+
+    assignee_given = "assignee_id" in given
+    label_ids = given.get("label_ids")
+    return UpdatePlan(
+        before=before,
+        after=after,
+        moving=moving,
+        check_parent="parent_id" in given and (given["parent_id"] != before["parent_id"] or moving),
+        check_assignee=assignee_given and (given["assignee_id"] != before["assignee_id"] or moving),
+        assignee_must_be_member=moving and not assignee_given and after["assignee_id"] is not None,
+        label_ids=sorted(set(label_ids)) if label_ids is not None else None,
+        # The labels are read only when they may change (one statement less for most edits).
+        read_labels=label_ids is not None or moving,
+    )
+
+
+def completed_at(
+    status: str, before_status: str | None, before: datetime | None, now: datetime
+) -> datetime | None:
+    """Set when the status becomes done, kept while it stays done, cleared when it leaves."""
+    if status == TaskStatus.DONE:
+        return before if before_status == TaskStatus.DONE and before is not None else now
+    return None
+
+
+def finish(
+    plan: UpdatePlan,
+    current: TaskState,
+    *,
+    now: datetime,
+    append_at: float | None = None,
+    assignee_is_member: bool = True,
+    old_labels: Sequence[int] = (),
+) -> Change:
+    """The values to write and the diff, given what the database said: `append_at` (the
+    target's next position, when the plan appends), `assignee_is_member` (when the plan
+    asks) and `old_labels` (when it reads them)."""
+    before = {**plan.before, "completed_at": current.completed_at}
+    after = dict(plan.after)
+    if after["position"] is None:
+        assert append_at is not None, "the plan appends: the target's next position is needed"
+        after["position"] = append_at
+    if plan.assignee_must_be_member and not assignee_is_member:
+        after["assignee_id"] = None
+    after["completed_at"] = completed_at(
+        after["status"], before["status"], current.completed_at, now
+    )
+    old = list(old_labels)
+    new = plan.label_ids if plan.label_ids is not None else ([] if plan.moving else old)
+    changes = diff(before, after)
+    if new != old:
+        changes["label_ids"] = {"from": old, "to": new}
+    values = {name: after[name] for name in changes if name in after}
+    return Change(values=values, changes=changes, label_ids=new if new != old else None)
+
+
+def update_verb(before_status: str, after_status: str) -> str:
+    if before_status != after_status and TaskStatus.DONE in (before_status, after_status):
+        return "task.completed" if after_status == TaskStatus.DONE else "task.reopened"
+    return "task.updated"
