@@ -141,7 +141,8 @@ def finish(
     before = {**plan.before, "completed_at": current.completed_at}
     after = dict(plan.after)
     if after["position"] is None:
-        assert append_at is not None, "the plan appends: the target's next position is needed"
+        if append_at is None:
+            raise ValueError("the plan appends: the target's next position is needed")
         after["position"] = append_at
     if plan.assignee_must_be_member and not assignee_is_member:
         after["assignee_id"] = None
