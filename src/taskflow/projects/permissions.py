@@ -32,7 +32,8 @@ from sqlalchemy.orm import aliased
 
 from taskflow.core.errors import Forbidden, NotFound
 from taskflow.db import BigIntId
-from taskflow.projects.models import Project, ProjectMember, Role
+from taskflow.projects.models import Project, ProjectMember
+from taskflow.projects.models import Role as Role  # other domains take roles from here
 
 AnySelect: TypeAlias = Select[*tuple[Any, ...]]
 AnyRow: TypeAlias = Row[*tuple[Any, ...]]

@@ -10,7 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from taskflow.core.errors import NotFound
 from taskflow.core.pagination import Page, Pagination
 from taskflow.projects.models import Project, ProjectMember, Role
-from taskflow.projects.permissions import READ, require_role, visible_project_ids, with_access
+from taskflow.projects.permissions import (
+    READ,
+    membership,
+    require_role,
+    visible_project_ids,
+    with_access,
+)
 from taskflow.projects.schemas import MemberPublic, MemberUserPublic, ProjectPublic
 from taskflow.users.models import User
 
@@ -115,7 +121,7 @@ async def load_member(
         await session.execute(
             select(ProjectMember, User)
             .join(User, User.id == ProjectMember.user_id)
-            .where(ProjectMember.project_id == project_id, ProjectMember.user_id == user_id)
+            .where(membership(project_id, user_id))
         )
     ).first()
     if row is None:

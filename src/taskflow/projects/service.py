@@ -24,6 +24,7 @@ from taskflow.projects.permissions import (
     READ,
     UNARCHIVE,
     check,
+    membership,
     require_role,
 )
 from taskflow.projects.queries import find_user, load_member, member_public, project_public
@@ -213,11 +214,7 @@ async def update_member(
         # one wins (the other waits on the row, then finds no owner to demote: 409).
         demoted = await session.scalar(
             update(ProjectMember)
-            .where(
-                ProjectMember.project_id == project_id,
-                ProjectMember.user_id == user.id,
-                ProjectMember.role == Role.OWNER.value,
-            )
+            .where(membership(project_id, user.id), ProjectMember.role == Role.OWNER.value)
             .values(role=Role.ADMIN.value)
             .returning(ProjectMember.user_id)
             .execution_options(synchronize_session=False)

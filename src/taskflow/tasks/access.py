@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from taskflow.projects.models import Role
-from taskflow.projects.permissions import READ, Need, fetch_checked, with_access
+from taskflow.projects.permissions import READ, AnyRow, Need, Role, fetch_checked, with_access
 from taskflow.tasks.models import Comment, Label, Task
 
 
@@ -22,13 +21,18 @@ class TaskAccess:
     role: Role
 
 
+async def _require(
+    session: AsyncSession, model: type[Task] | type[Label], id_: int, user_id: int, need: Need
+) -> tuple[AnyRow, Role]:
+    statement = with_access(select(model), model.project_id, user_id, need)
+    not_found = f"{model.__name__} not found"
+    return await fetch_checked(session, statement.where(model.id == id_), need, not_found=not_found)
+
+
 async def require_task(
     session: AsyncSession, task_id: int, user_id: int, need: Need = READ
 ) -> TaskAccess:
-    statement = with_access(select(Task), Task.project_id, user_id, need)
-    row, role = await fetch_checked(
-        session, statement.where(Task.id == task_id), need, not_found="Task not found"
-    )
+    row, role = await _require(session, Task, task_id, user_id, need)
     return TaskAccess(task=row[0], role=role)
 
 
@@ -61,8 +65,5 @@ class LabelAccess:
 async def require_label(
     session: AsyncSession, label_id: int, user_id: int, need: Need = READ
 ) -> LabelAccess:
-    statement = with_access(select(Label), Label.project_id, user_id, need)
-    row, role = await fetch_checked(
-        session, statement.where(Label.id == label_id), need, not_found="Label not found"
-    )
+    row, role = await _require(session, Label, label_id, user_id, need)
     return LabelAccess(label=row[0], role=role)

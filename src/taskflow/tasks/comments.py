@@ -10,8 +10,7 @@ from taskflow.activity.service import record
 from taskflow.core.errors import Forbidden
 from taskflow.core.pagination import Page, Pagination
 from taskflow.db import utcnow
-from taskflow.projects.models import Role
-from taskflow.projects.permissions import PARTICIPATE
+from taskflow.projects.permissions import PARTICIPATE, Role
 from taskflow.tasks.access import require_comment, require_task
 from taskflow.tasks.models import Comment
 from taskflow.tasks.schemas import AuthorPublic, CommentPublic

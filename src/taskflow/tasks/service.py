@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -68,26 +68,75 @@ async def _add_labels(session: AsyncSession, links: Iterable[tuple[int, int]]) -
         await session.execute(insert(task_labels), rows)
 
 
-# Create
+# Create: one task (a request) or many (an import), one way.
 
 
-def _new_task(
-    creator_id: int, project_id: int, *, status: str, now: datetime, **fields: Any
-) -> Task:
-    """A task as every creation builds it: version 1, `completed_at` set if it is done (to
-    the given time, else now)."""
-    completed_at = fields.pop("completed_at", None) or now
-    created_at = fields.pop("created_at", None) or now
+@dataclass(frozen=True, slots=True)
+class TaskDraft:
+    """A task to create. `create_many`'s caller has checked access and every reference."""
+
+    project_id: int
+    title: str
+    position: float
+    description: str = ""
+    status: TaskStatus = TaskStatus.TODO
+    priority: int = 0
+    due_at: datetime | None = None
+    assignee_id: int | None = None
+    parent_id: int | None = None  # an existing task
+    parent: int | None = None  # or the index of a top-level task earlier in the batch
+    completed_at: datetime | None = None  # if done; default: now
+    created_at: datetime | None = None  # default: now
+    label_ids: Sequence[int] = ()
+    comments: Sequence[tuple[str, datetime | None]] = ()  # (body, created_at): the creator's
+
+
+def _new_task(creator_id: int, draft: TaskDraft, now: datetime) -> Task:
+    done = draft.status == TaskStatus.DONE
     return Task(
-        project_id=project_id,
-        status=status,
-        completed_at=completed_at if status == TaskStatus.DONE else None,
+        project_id=draft.project_id,
+        parent_id=draft.parent_id,
+        title=draft.title,
+        description=draft.description,
+        status=draft.status.value,
+        priority=draft.priority,
+        due_at=draft.due_at,
+        completed_at=(draft.completed_at or now) if done else None,
+        assignee_id=draft.assignee_id,
+        position=draft.position,
         created_by=creator_id,
-        created_at=created_at,
+        created_at=draft.created_at or now,
         updated_at=now,
         version=1,
-        **fields,
     )
+
+
+async def create_many(
+    session: AsyncSession, creator_id: int, drafts: Sequence[TaskDraft]
+) -> list[int]:
+    """Tasks, their label links and comments, in a fixed number of statements whatever their
+    number; their ids, in order. Activity is the caller's (an import logs per project)."""
+    now = utcnow()
+    pairs = [(draft, _new_task(creator_id, draft, now)) for draft in drafts]
+    # Parents first: a subtask of the batch needs its parent's id.
+    session.add_all(task for draft, task in pairs if draft.parent is None)
+    await session.flush()
+    for draft, task in pairs:
+        if draft.parent is not None:
+            task.parent_id = pairs[draft.parent][1].id
+            session.add(task)
+    await session.flush()
+    await _add_labels(
+        session, ((task.id, label) for draft, task in pairs for label in draft.label_ids)
+    )
+    session.add_all(
+        Comment(task_id=task.id, author_id=creator_id, body=body, created_at=created_at or now,
+                updated_at=now)
+        for draft, task in pairs
+        for body, created_at in draft.comments
+    )  # fmt: skip
+    await session.flush()
+    return [task.id for _, task in pairs]
 
 
 async def create_task(session: AsyncSession, user: User, data: TaskCreate) -> TaskPublic:
@@ -106,95 +155,18 @@ async def create_task(session: AsyncSession, user: User, data: TaskCreate) -> Ta
     position = data.position
     if position is None:
         position = await queries.next_position(session, project_id)
-    task = _new_task(
-        user.id,
-        project_id,
-        status=data.status.value,
-        now=utcnow(),
-        parent_id=data.parent_id,
-        title=data.title,
-        description=data.description,
-        priority=data.priority,
-        due_at=data.due_at,
-        assignee_id=data.assignee_id,
-        position=position,
-    )
-    session.add(task)
-    await session.flush()
-    await _add_labels(session, ((task.id, label_id) for label_id in data.label_ids))
+    fields = data.model_dump(exclude={"project_id", "position"})
+    draft = TaskDraft(**fields, project_id=project_id, position=position)
+    [task_id] = await create_many(session, user.id, [draft])
     record(
         session,
         verb="task.created",
         project_id=project_id,
         actor_id=user.id,
-        task_id=task.id,
-        changes={"title": task.title},
+        task_id=task_id,
+        changes={"title": data.title},
     )
-    return await queries.task_view(session, user.id, task.id)
-
-
-@dataclass(frozen=True, slots=True)
-class TaskDraft:
-    """A task to create in bulk. The caller has checked access and every reference."""
-
-    project_id: int
-    title: str
-    position: float
-    description: str = ""
-    status: TaskStatus = TaskStatus.TODO
-    priority: int = 0
-    due_at: datetime | None = None
-    completed_at: datetime | None = None
-    created_at: datetime | None = None
-    parent: int | None = None  # the index of its parent in the batch (a top-level task)
-    label_ids: Sequence[int] = ()
-    comments: Sequence[tuple[str, datetime | None]] = field(default_factory=tuple)
-
-
-async def create_many(session: AsyncSession, creator_id: int, drafts: Sequence[TaskDraft]) -> None:
-    """Tasks, their label links and comments (authored by the creator), in a fixed number of
-    statements whatever their number; activity is the caller's (an import logs per project)."""
-    now = utcnow()
-    tasks = [
-        _new_task(
-            creator_id,
-            draft.project_id,
-            status=draft.status.value,
-            now=now,
-            title=draft.title,
-            description=draft.description,
-            priority=draft.priority,
-            due_at=draft.due_at,
-            completed_at=draft.completed_at,
-            position=draft.position,
-            created_at=draft.created_at,
-        )
-        for draft in drafts
-    ]
-    # Parents first: a subtask needs its parent's id.
-    session.add_all(task for draft, task in zip(drafts, tasks, strict=True) if draft.parent is None)
-    await session.flush()
-    for draft, task in zip(drafts, tasks, strict=True):
-        if draft.parent is not None:
-            task.parent_id = tasks[draft.parent].id
-            session.add(task)
-    await session.flush()
-    pairs = list(zip(drafts, tasks, strict=True))
-    await _add_labels(
-        session, ((task.id, label) for draft, task in pairs for label in draft.label_ids)
-    )
-    session.add_all(
-        Comment(
-            task_id=task.id,
-            author_id=creator_id,
-            body=body,
-            created_at=created_at or now,
-            updated_at=now,
-        )
-        for draft, task in pairs
-        for body, created_at in draft.comments
-    )
-    await session.flush()
+    return await queries.task_view(session, user.id, task_id)
 
 
 async def ensure_labels(

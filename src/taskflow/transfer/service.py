@@ -27,6 +27,16 @@ from taskflow.transfer.schemas import (
 )
 from taskflow.users.models import User
 
+# What an export copies from a project and a task as they are.
+_PROJECT_FIELDS = ("id", "name", "description", "color", "is_inbox", "archived", "created_at")
+_TASK_FIELDS = (
+    "id", "parent_id", "title", "description", "priority", "due_at", "completed_at", "position",
+    "created_at",
+)  # fmt: skip
+# What an import takes from an exported task as it is (ids and references are remapped).
+_DRAFT_FIELDS = {"title", "description", "status", "priority", "due_at", "completed_at",
+                 "created_at"}  # fmt: skip
+
 
 async def export_projects(session: AsyncSession, user: User) -> ExportDocument:
     """The projects the caller owns, with their labels, tasks and comments."""
@@ -49,17 +59,9 @@ async def export_projects(session: AsyncSession, user: User) -> ExportDocument:
         for task in task_rows:
             tasks[task.project_id].append(
                 ExportTask(
-                    id=task.id,
-                    parent_id=task.parent_id,
-                    title=task.title,
-                    description=task.description,
+                    **{name: getattr(task, name) for name in _TASK_FIELDS},
                     status=TaskStatus(task.status),
-                    priority=task.priority,
-                    due_at=task.due_at,
-                    completed_at=task.completed_at,
-                    position=task.position,
                     label_ids=links.get(task.id, []),
-                    created_at=task.created_at,
                     comments=comments[task.id],
                 )
             )
@@ -67,13 +69,7 @@ async def export_projects(session: AsyncSession, user: User) -> ExportDocument:
         exported_at=utcnow(),
         projects=[
             ExportProject(
-                id=project.id,
-                name=project.name,
-                description=project.description,
-                color=project.color,
-                is_inbox=project.is_inbox,
-                archived=project.archived,
-                created_at=project.created_at,
+                **{name: getattr(project, name) for name in _PROJECT_FIELDS},
                 labels=labels[project.id],
                 tasks=tasks[project.id],
             )
@@ -167,15 +163,9 @@ async def import_projects(
         index = {task.id: len(drafts) + n for n, task in enumerate(exported.tasks)}
         drafts.extend(
             TaskDraft(
+                **task.model_dump(include=_DRAFT_FIELDS),
                 project_id=targets[exported.id],
-                title=task.title,
-                description=task.description,
-                status=task.status,
-                priority=task.priority,
-                due_at=task.due_at,
-                completed_at=task.completed_at,
                 position=task.position + offset,
-                created_at=task.created_at,
                 parent=index[task.parent_id] if task.parent_id is not None else None,
                 label_ids=[label_map[label_id] for label_id in task.label_ids],
                 comments=[(comment.body, comment.created_at) for comment in task.comments],
