@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskflow.core.errors import NotFound
 from taskflow.core.pagination import Page, Pagination
+from taskflow.db.reads import Reader
 from taskflow.projects.models import Project, ProjectMember, Role
 from taskflow.projects.permissions import (
     READ,
@@ -53,7 +54,7 @@ async def inbox_id(session: AsyncSession, user_id: int) -> int:
 
 
 async def list_projects(
-    session: AsyncSession, user: User, page: Pagination, *, archived: bool | None = None
+    session: Reader, user: User, page: Pagination, *, archived: bool | None = None
 ) -> Page[ProjectPublic]:
     """The caller's projects: the Inbox first, then by name."""
     where = [] if archived is None else [Project.archived.is_(archived)]

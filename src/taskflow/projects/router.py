@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from taskflow.activity.schemas import ActivityPublic
 from taskflow.auth.dependencies import CurrentUser
-from taskflow.core.dependencies import SessionDep
+from taskflow.core.dependencies import ReadSessionDep, SessionDep
 from taskflow.core.errors import error_responses
 from taskflow.core.pagination import Page, PaginationDep
 from taskflow.core.validation import PathId
@@ -31,7 +31,7 @@ _WRITE = error_responses(403, 404, 409)
 
 @router.get("")
 async def list_projects(
-    session: SessionDep,
+    session: ReadSessionDep,
     user: CurrentUser,
     page: PaginationDep,
     archived: Annotated[bool | None, Query()] = None,

@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskflow.core.pagination import Page, Pagination
 from taskflow.db import BigIntId, json_rows
-from taskflow.db.reads import read_rows
+from taskflow.db.reads import Reader, read_rows
 from taskflow.projects.permissions import (
     CALLER_PROJECT_IDS,
     READ,
@@ -219,13 +219,13 @@ def _view(row: Mapping[Any, Any]) -> dict[str, Any]:
     return view
 
 
-async def task_view(session: AsyncSession, user_id: int, task_id: int) -> TaskPublic:
+async def task_view(session: Reader, user_id: int, task_id: int) -> TaskPublic:
     """One task as the API shows it (access already checked by the caller)."""
     rows = await read_rows(session, _TASK, {"user_id": user_id, "task_id": task_id})
     return TaskPublic.model_validate(_view(rows[0]))
 
 
-async def visible_task_view(session: AsyncSession, user_id: int, task_id: int) -> TaskPublic:
+async def visible_task_view(session: Reader, user_id: int, task_id: int) -> TaskPublic:
     """One task if the caller is a member of its project, else 404: the access check and the
     read are one query."""
     rows = await read_rows(session, _VISIBLE_TASK, {"user_id": user_id, "task_id": task_id})
@@ -256,7 +256,7 @@ def _listing_statements(names: frozenset[str], sort: TaskSort) -> tuple[Select[A
 
 
 async def list_tasks(
-    session: AsyncSession, user_id: int, filters: TaskFilters, sort: TaskSort, page: Pagination
+    session: Reader, user_id: int, filters: TaskFilters, sort: TaskSort, page: Pagination
 ) -> Page[TaskPublic]:
     params = filter_params(user_id, filters)
     statement, count = _listing_statements(frozenset(params), sort)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Header, Query, Response, status
 
 from taskflow.activity.schemas import ActivityPublic
 from taskflow.auth.dependencies import CurrentUser
-from taskflow.core.dependencies import SessionDep
+from taskflow.core.dependencies import ReadSessionDep, SessionDep
 from taskflow.core.errors import error_responses
 from taskflow.core.pagination import Page, PaginationDep
 from taskflow.core.validation import MAX_ID, PathId, SafeStr
@@ -60,7 +60,7 @@ async def create_task(
 
 @router.get("/tasks", tags=["tasks"])
 async def list_tasks(
-    session: SessionDep,
+    session: ReadSessionDep,
     user: CurrentUser,
     page: PaginationDep,
     project_id: QueryId = None,
@@ -105,9 +105,9 @@ async def bulk(session: SessionDep, user: CurrentUser, data: BulkAction) -> Bulk
 
 @router.get("/tasks/{task_id}", tags=["tasks"], responses=_READ)
 async def get_task(
-    session: SessionDep, user: CurrentUser, task_id: PathId, response: Response
+    session: ReadSessionDep, user: CurrentUser, task_id: PathId, response: Response
 ) -> TaskPublic:
-    return _etag(response, await service.get_task(session, user, task_id))
+    return _etag(response, await queries.visible_task_view(session, user.id, task_id))
 
 
 @router.put("/tasks/{task_id}", tags=["tasks"], responses=_VERSIONED_WRITE)

@@ -188,10 +188,6 @@ async def ensure_labels(
     return {key: label.id for key, label in found.items()}
 
 
-async def get_task(session: AsyncSession, user: User, task_id: int) -> TaskPublic:
-    return await queries.visible_task_view(session, user.id, task_id)
-
-
 # Update
 
 
