@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from httpx import AsyncClient
 from sqlalchemy import Select, event
 
-from taskflow.auth.service import _AUTHENTICATED
+from taskflow.auth.sessions import _AUTHENTICATED
 from taskflow.core.security import decode_access_token
 from taskflow.db import Database
 from taskflow.db.reads import read_rows, start_autocommit_read

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
-from taskflow.auth.service import ClientInfo, load_authenticated
+from taskflow.auth.sessions import ClientInfo, load_authenticated
 from taskflow.config import Settings
 from taskflow.core.dependencies import SessionDep
 from taskflow.core.errors import Forbidden, Unauthorized
