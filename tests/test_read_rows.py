@@ -70,7 +70,12 @@ def _statements(world: dict[str, Any]) -> list[tuple[Select[Any], dict[str, Any]
         (listing._listing_statements(frozenset(statuses), "due_at")[0], statuses | page),
         (
             _AUTHENTICATED,
-            {"user_id": user, "session_id": world["session"], "now": datetime.now(UTC)},
+            {
+                "user_id": user,
+                "session_id": world["session"],
+                "now": datetime.now(UTC),
+                "issued_before": datetime.now(UTC) + timedelta(seconds=1),
+            },
         ),
     ]
 

@@ -36,7 +36,9 @@ async def current_principal(
     claims = decode_access_token(request.app.state.settings.signing_key(), token)
     if claims is None:
         raise Unauthorized("Invalid or expired token")
-    user = await load_authenticated(session, claims.user_id, claims.session_id)
+    user = await load_authenticated(
+        session, claims.user_id, claims.session_id, issued_at=claims.issued_at
+    )
     if user is None:
         raise Unauthorized("Invalid or expired token")
     user_id_var.set(str(user.id))

@@ -28,6 +28,8 @@ from taskflow.users.models import User
 logger = logging.getLogger("taskflow.security")
 
 INVALID_REFRESH = "Invalid or expired refresh token"
+# A JWT's `iat` is whole seconds, rounded down: a token issued at 12:00:00.9 says 12:00:00.
+IAT_GRANULARITY = timedelta(seconds=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,23 +58,36 @@ class IssuedTokens:
 # Built once: every authenticated request runs it, and a prebuilt statement skips both the
 # construction and SQLAlchemy's cache-key computation (memoized on the object). Only the
 # user's columns are read; the session is only checked (docs/benchmarks.md).
+#
+# `issued_before` is the token's `iat` plus its granularity: a token is never older than its
+# session or its user. Ids are never reused (AUTOINCREMENT on SQLite, sequences on
+# PostgreSQL); were one reused all the same, a token minted for the id's earlier holder would
+# still be refused here (docs/security.md).
 _AUTHENTICATED = select(*User.__table__.columns).where(
     User.id == bindparam("user_id"),
     User.is_active.is_(True),
+    User.created_at < bindparam("issued_before"),
     select(AuthSession.id)
     .where(
         AuthSession.id == bindparam("session_id"),
         AuthSession.user_id == User.id,
         AuthSession.revoked_at.is_(None),
         AuthSession.expires_at > bindparam("now"),
+        AuthSession.created_at < bindparam("issued_before"),
     )
     .exists(),
 )
 _AUTHENTICATED_USER = select(User).from_statement(_AUTHENTICATED)
 
 
-async def load_authenticated(session: AsyncSession, user_id: int, session_id: int) -> User | None:
+async def load_authenticated(
+    session: AsyncSession, user_id: int, session_id: int, *, issued_at: datetime | None = None
+) -> User | None:
     """The active user an access token names if its session is live, in one query; else None.
+
+    `issued_at` is the token's `iat`: a token issued before its session or its user existed
+    is refused. Without it the token is taken as issued now (the WebSocket's checks, until
+    realtime/router.py passes it too).
 
     The one place where a request's user takes one of two shapes. In a read-only request
     (`db.is_autocommit_read`) the user is a snapshot of the row, not an object of the
@@ -80,7 +95,13 @@ async def load_authenticated(session: AsyncSession, user_id: int, session_id: in
     query skip SQLAlchemy's execution layer (`db.read_rows`). A request that may write gets
     the user as an object of its session, to change and save.
     """
-    params = {"user_id": user_id, "session_id": session_id, "now": utcnow()}
+    now = utcnow()
+    params = {
+        "user_id": user_id,
+        "session_id": session_id,
+        "now": now,
+        "issued_before": (now if issued_at is None else issued_at) + IAT_GRANULARITY,
+    }
     if is_autocommit_read(session):
         rows = await read_rows(session, _AUTHENTICATED, params)
         return User(**rows[0]) if rows else None
