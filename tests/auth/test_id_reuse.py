@@ -1,9 +1,11 @@
 """A token never outlives the account and session it was issued for (issue 23.1).
 
 SQLite reused the highest rowid after a delete, so a deleted account's access token named
-the next account registered (same user id, same session id) and logged in as it. The token
+the next account registered (same user id, same session id) and logged in as it. Ids are now
+never reused (AUTOINCREMENT, tests/migrations/test_ids_never_reused.py), and the token
 check refuses a token issued before its session or its user existed (`iat` counts whole
-seconds, so "before" means by more than that second).
+seconds, so "before" means by more than that second): a reused id would be caught all the
+same once a second has passed.
 """
 
 from __future__ import annotations
@@ -20,9 +22,45 @@ from taskflow.auth.models import AuthSession
 from taskflow.db import Database
 from taskflow.users.models import User
 from tests.conftest import TEST_SECRET
-from tests.factories import UserWithTokens, bearer, make_user
+from tests.factories import DEFAULT_PASSWORD, UserWithTokens, bearer, login, make_user
 
-ME = "/api/v1/users/me"
+API = "/api/v1"
+ME = f"{API}/users/me"
+
+
+async def _register_and_log_in(client: AsyncClient, name: str) -> dict[str, str]:
+    registered = await client.post(
+        f"{API}/auth/register",
+        json={"email": f"{name}@example.com", "username": name, "password": DEFAULT_PASSWORD},
+    )
+    assert registered.status_code == 201
+    tokens = await login(client, name)
+    assert tokens.status_code == 200
+    body: dict[str, str] = tokens.json()
+    return body
+
+
+async def test_a_deleted_accounts_token_does_not_log_in_as_the_next_account(
+    client: AsyncClient,
+) -> None:
+    x = await _register_and_log_in(client, "xavier")
+    x_me = await client.get(ME, headers=bearer(x["access_token"]))
+    assert x_me.status_code == 200
+    deleted = await client.request(
+        "DELETE",
+        ME,
+        json={"password": DEFAULT_PASSWORD},
+        headers=bearer(x["access_token"]),
+    )
+    assert deleted.status_code == 204
+    y = await _register_and_log_in(client, "yvonne")
+    y_me = await client.get(ME, headers=bearer(y["access_token"]))
+    assert y_me.status_code == 200
+    assert y_me.json()["id"] != x_me.json()["id"]  # the id was not handed out again
+
+    response = await client.get(ME, headers=bearer(x["access_token"]))
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Invalid or expired token"}
 
 
 def _token_issued_at(user: UserWithTokens, issued_at: datetime) -> str:
