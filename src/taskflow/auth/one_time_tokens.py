@@ -30,6 +30,14 @@ async def issue_one_time_token(
 ) -> str:
     """A new token for the user (stored as its digest): the token itself, for the email."""
     token = new_opaque_token()
+    await store_one_time_token(session, user_id, purpose, lifetime, token)
+    return token
+
+
+async def store_one_time_token(
+    session: AsyncSession, user_id: int, purpose: str, lifetime: timedelta, token: str
+) -> None:
+    """Store `token` (its digest) for the user, valid for `lifetime` from now."""
     now = utcnow()
     session.add(
         OneTimeToken(
@@ -41,7 +49,14 @@ async def issue_one_time_token(
         )
     )
     await session.flush()
-    return token
+
+
+async def find_one_time_token(session: AsyncSession, token: str) -> OneTimeToken | None:
+    """The stored token `token` is, spent or not (None when it was never issued)."""
+    result = await session.execute(
+        select(OneTimeToken).where(OneTimeToken.token_hash == token_digest(token))
+    )
+    return result.scalar_one_or_none()
 
 
 async def consume_one_time_token(session: AsyncSession, token: str, purpose: str) -> User:

@@ -193,9 +193,11 @@ async def request_password_reset(
     limiter: RateLimiterDep,
     client: ClientInfoDep,
 ) -> None:
-    """Email a reset link (valid 1 hour, once) if an account has this address.
+    """Email a reset link (valid 1 hour, once) if an active account has this address.
 
-    The answer is 202 either way, so it tells nobody whether the account exists.
+    The answer is 202 either way, after the same work either way: the account is looked up
+    and the email sent by a job afterwards, so neither the answer nor its timing tells
+    whether the account exists.
     """
     await email_flows.request_password_reset(session, settings, limiter, data.email, client)
 
