@@ -11,7 +11,7 @@ from urllib.parse import unquote
 from fastapi import FastAPI
 from httpx import AsyncClient, Response
 
-from taskflow.auth.service import IssuedTokens, start_session
+from taskflow.auth.sessions import IssuedTokens, start_session
 from taskflow.db import Database
 from taskflow.users.models import User
 from taskflow.users.service import create_user

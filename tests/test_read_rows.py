@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from httpx import AsyncClient
 from sqlalchemy import Select, event
 
-from taskflow.auth.service import _AUTHENTICATED
+from taskflow.auth.sessions import _AUTHENTICATED
 from taskflow.core.security import decode_access_token
 from taskflow.db import Database
 from taskflow.db.reads import read_rows, start_autocommit_read
@@ -70,7 +70,12 @@ def _statements(world: dict[str, Any]) -> list[tuple[Select[Any], dict[str, Any]
         (queries._listing_statements(frozenset(statuses), "due_at")[0], statuses | page),
         (
             _AUTHENTICATED,
-            {"user_id": user, "session_id": world["session"], "now": datetime.now(UTC)},
+            {
+                "user_id": user,
+                "session_id": world["session"],
+                "now": datetime.now(UTC),
+                "issued_before": datetime.now(UTC) + timedelta(seconds=1),
+            },
         ),
     ]
 

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from httpx import AsyncClient
-from sqlalchemy import update
+from httpx import ASGITransport, AsyncClient
+from sqlalchemy import event, func, select, update
 
+from taskflow.auth.jobs import send_password_reset
 from taskflow.auth.models import OneTimeToken
+from taskflow.core.jobs.queue import InProcessJobQueue
+from taskflow.core.jobs.registry import JobContext
+from taskflow.core.security import new_opaque_token
+from taskflow.core.unit_of_work import UnitOfWork
 from taskflow.db import Database, utcnow
+from taskflow.users.models import User
 from tests.conftest import SmtpServer
 from tests.factories import bearer, link_token, login, make_user
 
@@ -147,12 +154,114 @@ async def test_password_reset_by_email_link_sets_the_password_and_ends_every_ses
     assert again.status_code == 400
 
 
+async def _jobs_done(app: FastAPI) -> None:
+    """Wait for the in-process jobs queued so far (the reset job, the emails)."""
+    jobs: InProcessJobQueue = app.state.jobs
+    await jobs.drain()
+
+
 async def test_reset_request_for_an_unknown_email_is_202_and_sends_nothing(
-    client: AsyncClient, smtp_server: SmtpServer
+    app: FastAPI, client: AsyncClient, smtp_server: SmtpServer
 ) -> None:
     response = await client.post(RESET_REQUEST, json={"email": "nobody@example.com"})
     assert response.status_code == 202
+    await _jobs_done(app)
     assert smtp_server.messages == []
+
+
+class _RecordingQueue:
+    """Stands in for the job queue: notes what a request queues, runs nothing."""
+
+    def __init__(self) -> None:
+        self.jobs: list[tuple[str, list[str]]] = []
+
+    async def enqueue(self, job_name: str, /, *, key: str | None = None, **kwargs: Any) -> None:
+        self.jobs.append((job_name, sorted(kwargs)))
+
+
+async def test_a_reset_request_does_the_same_work_whether_the_account_exists_or_not(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    """Issue 23.4: an existing account's request took measurably longer (it looked the user
+    up, stored a token, queued the email). Now both run the same path up to the answer."""
+    known = await make_user(app)
+    inactive = await make_user(app)
+    database: Database = app.state.database
+    async with database.sessionmaker() as session, session.begin():
+        await session.execute(update(User).where(User.id == inactive.id).values(is_active=False))
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    work: dict[str, tuple[list[str], list[tuple[str, list[str]]]]] = {}
+    uow: UnitOfWork = app.state.uow
+    real_jobs = uow.jobs
+    event.listen(database.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        for name, email in (
+            ("known", known.user.email),
+            ("unknown", "nobody@example.com"),
+            ("deactivated", inactive.user.email),
+        ):
+            statements.clear()
+            uow.jobs = queue = _RecordingQueue()
+            response = await client.post(RESET_REQUEST, json={"email": email})
+            assert response.status_code == 202
+            work[name] = (list(statements), queue.jobs)
+    finally:
+        uow.jobs = real_jobs
+        event.remove(database.engine.sync_engine, "before_cursor_execute", record)
+    # Not one statement, one job with the same arguments: the lookup is the job's.
+    assert work["known"] == ([], [("auth.password_reset", ["email", "token"])])
+    assert work["unknown"] == work["known"]
+    assert work["deactivated"] == work["known"]
+
+
+async def test_the_reset_job_stores_its_token_once_and_sends_nothing_once_it_is_spent(
+    app: FastAPI, client: AsyncClient, smtp_server: SmtpServer
+) -> None:
+    """A job may run twice (at least once, on Redis): the same link, one stored token."""
+    user = await make_user(app)
+    context = JobContext(settings=app.state.settings, uow=app.state.uow)
+    token = new_opaque_token()
+    for _ in range(2):
+        await send_password_reset(context, email=user.user.email, token=token)
+    await _jobs_done(app)
+    messages = await smtp_server.wait_for(2)
+    assert [link_token(message, RESET_LINK) for message in messages] == [token, token]
+    database: Database = app.state.database
+    async with database.sessionmaker() as session:
+        stored = (
+            await session.execute(
+                select(func.count())
+                .select_from(OneTimeToken)
+                .where(OneTimeToken.user_id == user.id, OneTimeToken.purpose == "reset")
+            )
+        ).scalar_one()
+    assert stored == 1
+    confirmed = await client.post(
+        RESET_CONFIRM, json={"token": token, "new_password": NEW_PASSWORD}
+    )
+    assert confirmed.status_code == 204
+    await send_password_reset(context, email=user.user.email, token=token)
+    await _jobs_done(app)
+    assert len(smtp_server.messages) == 2
+
+
+async def test_reset_requests_for_one_address_are_limited_silently(
+    app: FastAPI, smtp_server: SmtpServer
+) -> None:
+    """Past the limit per address (3 here), from any IP: still 202, but no more email."""
+    user = await make_user(app)
+    for number in range(4):
+        transport = ASGITransport(app=app, client=(f"192.0.2.{number + 1}", 40000))
+        async with AsyncClient(transport=transport, base_url="http://test") as client:
+            response = await client.post(RESET_REQUEST, json={"email": user.user.email})
+        assert response.status_code == 202
+    await _jobs_done(app)
+    assert len(await smtp_server.wait_for(3)) == 3
+    assert len(smtp_server.messages) == 3
 
 
 async def test_reset_requests_are_limited_per_ip(client: AsyncClient) -> None:
@@ -183,7 +292,10 @@ async def test_password_change_invalidates_outstanding_reset_and_verify_links(
     user = await make_user(app, is_verified=False)
     await client.post(RESET_REQUEST, json={"email": user.user.email})
     await client.post(VERIFY_REQUEST, headers=user.headers)
-    reset_message, verify_message = await smtp_server.wait_for(2)
+    # The reset email takes one job more (the lookup): the two may arrive in either order.
+    by_subject = {message["Subject"]: message for message in await smtp_server.wait_for(2)}
+    reset_message = by_subject["Reset your TaskFlow password"]
+    verify_message = by_subject["Verify your TaskFlow email address"]
     changed = await client.post(
         "/api/v1/users/me/password",
         json={"current_password": user.password, "new_password": NEW_PASSWORD},
@@ -228,6 +340,7 @@ async def test_reset_request_for_a_deactivated_account_sends_nothing(
     )
     assert response.status_code == 200
     assert (await client.post(RESET_REQUEST, json={"email": user.user.email})).status_code == 202
+    await _jobs_done(app)
     assert smtp_server.messages == []
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
-from taskflow.auth.service import ClientInfo, load_authenticated
+from taskflow.auth.sessions import ClientInfo, load_authenticated
 from taskflow.config import Settings
 from taskflow.core.dependencies import SessionDep
 from taskflow.core.errors import Forbidden, Unauthorized
@@ -36,7 +36,9 @@ async def current_principal(
     claims = decode_access_token(request.app.state.settings.signing_key(), token)
     if claims is None:
         raise Unauthorized("Invalid or expired token")
-    user = await load_authenticated(session, claims.user_id, claims.session_id)
+    user = await load_authenticated(
+        session, claims.user_id, claims.session_id, issued_at=claims.issued_at
+    )
     if user is None:
         raise Unauthorized("Invalid or expired token")
     user_id_var.set(str(user.id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import Request, Response
 
 from taskflow.auth.schemas import TokenPublic
-from taskflow.auth.service import IssuedTokens
+from taskflow.auth.sessions import IssuedTokens
 from taskflow.db import utcnow
 
 REFRESH_COOKIE = "taskflow_refresh"

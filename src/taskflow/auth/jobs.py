@@ -1,4 +1,4 @@
-"""Periodic clean-up of what authentication leaves behind."""
+"""Authentication's jobs: the work of a password-reset request, and the periodic clean-up."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete, or_
 
+from taskflow.auth.email_flows import PASSWORD_RESET_JOB, send_password_reset_link
 from taskflow.auth.models import AuthSession, OneTimeToken
 from taskflow.core.jobs.registry import JobContext, job, periodic
 from taskflow.db import utcnow
@@ -15,6 +16,15 @@ logger = logging.getLogger(__name__)
 
 # Ended sessions stay listed nowhere but are kept a while for the security log's sake.
 ENDED_SESSION_GRACE = timedelta(days=7)
+
+
+@job(PASSWORD_RESET_JOB, retries=5, retry_delay=2.0, secret_arguments=frozenset({"email", "token"}))
+async def send_password_reset(context: JobContext, *, email: str, token: str) -> None:
+    """A reset request's work, off the request: look the address up and, for an active
+    account, store the token and queue the email with the link (`email.send`, after this
+    unit of work commits). Nothing for an unknown or deactivated address."""
+    async with context.uow.begin() as session:
+        await send_password_reset_link(session, context.settings, email, token)
 
 
 @job("auth.cleanup", retries=3, retry_delay=30.0, timeout=300)

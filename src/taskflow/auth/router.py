@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
-from taskflow.auth import service
+from taskflow.auth import email_flows, service, sessions
 from taskflow.auth.dependencies import (
     ClientInfoDep,
     CurrentPrincipal,
@@ -95,7 +95,7 @@ async def refresh(
     token = refresh_token_from(request, body.refresh_token if body else None)
     if token is None:
         raise Unauthorized("Refresh token missing")
-    tokens = await service.refresh(session, settings, token, client)
+    tokens = await sessions.refresh(session, settings, token, client)
     return token_response(request, response, tokens)
 
 
@@ -106,7 +106,7 @@ async def logout(
     """End the session the refresh token (body, or the web app's cookie) belongs to."""
     token = refresh_token_from(request, body.refresh_token if body else None)
     if token is not None:
-        await service.logout(session, token)
+        await sessions.logout(session, token)
     clear_refresh_cookie(request, response)
 
 
@@ -115,7 +115,7 @@ async def logout_all(
     request: Request, response: Response, session: SessionDep, user: CurrentUser
 ) -> None:
     """End every session of the caller, this one included."""
-    await service.logout_all(session, user)
+    await sessions.logout_all(session, user)
     clear_refresh_cookie(request, response)
 
 
@@ -127,7 +127,7 @@ async def list_sessions(
     page: PaginationDep,
 ) -> SessionPage:
     """The caller's active sessions, most recently used first; `current` marks this one."""
-    sessions, total = await service.list_sessions(
+    live, total = await sessions.list_sessions(
         session, settings, principal.user, limit=page.limit, offset=page.offset
     )
     items = [
@@ -139,7 +139,7 @@ async def list_sessions(
             ip=item.ip,
             current=item.id == principal.session_id,
         )
-        for item in sessions
+        for item in live
     ]
     return SessionPage(items=items, total=total, limit=page.limit, offset=page.offset)
 
@@ -155,7 +155,7 @@ async def end_session(
     user: CurrentUser,
 ) -> None:
     """End one of the caller's sessions: its refresh and access tokens stop working."""
-    await service.end_session(session, user, session_id)
+    await sessions.end_session(session, user, session_id)
 
 
 @router.post(
@@ -173,13 +173,13 @@ async def request_verification(
 
     Nothing is sent when the address is already verified; 429 after too many requests.
     """
-    await service.request_verification(session, settings, limiter, user)
+    await email_flows.request_verification(session, settings, limiter, user)
 
 
 @router.post("/verify/confirm", response_model=UserPublic, responses=error_responses(400))
 async def confirm_verification(data: VerifyConfirm, session: SessionDep) -> UserPublic:
     """Mark the address verified with the token from the email."""
-    user = await service.confirm_verification(session, data.token)
+    user = await email_flows.confirm_verification(session, data.token)
     return UserPublic.model_validate(user)
 
 
@@ -193,11 +193,13 @@ async def request_password_reset(
     limiter: RateLimiterDep,
     client: ClientInfoDep,
 ) -> None:
-    """Email a reset link (valid 1 hour, once) if an account has this address.
+    """Email a reset link (valid 1 hour, once) if an active account has this address.
 
-    The answer is 202 either way, so it tells nobody whether the account exists.
+    The answer is 202 either way, after the same work either way: the account is looked up
+    and the email sent by a job afterwards, so neither the answer nor its timing tells
+    whether the account exists.
     """
-    await service.request_password_reset(session, settings, limiter, data.email, client)
+    await email_flows.request_password_reset(session, settings, limiter, data.email, client)
 
 
 @router.post(
@@ -209,4 +211,6 @@ async def confirm_password_reset(
     data: PasswordResetConfirm, session: SessionDep, limiter: RateLimiterDep, client: ClientInfoDep
 ) -> None:
     """Set a new password with the token from the email; every session ends."""
-    await service.confirm_password_reset(session, limiter, data.token, data.new_password, client)
+    await email_flows.confirm_password_reset(
+        session, limiter, data.token, data.new_password, client
+    )

@@ -97,6 +97,8 @@ class AccessClaims:
     user_id: int
     session_id: int
     expires_at: datetime
+    # `iat`, whole seconds (rounded down): the token is refused if its session or user is newer.
+    issued_at: datetime
 
 
 def create_access_token(
@@ -149,9 +151,12 @@ def _verified_claims(key: str, token: str) -> AccessClaims | None:
         return None
     try:
         expires_at = datetime.fromtimestamp(int(claims["exp"]), UTC)
+        issued_at = datetime.fromtimestamp(int(claims["iat"]), UTC)
     except (ValueError, TypeError, OverflowError, OSError):
         return None
-    return AccessClaims(user_id=user_id, session_id=session_id, expires_at=expires_at)
+    return AccessClaims(
+        user_id=user_id, session_id=session_id, expires_at=expires_at, issued_at=issued_at
+    )
 
 
 def _id_claim(value: object) -> int | None:

@@ -88,4 +88,14 @@ class Base(DeclarativeBase):
 
 
 class IdMixin:
+    """An integer primary key `id`, never handed out twice: on SQLite the table gets
+    AUTOINCREMENT (without it SQLite reuses the highest id after a delete, and a deleted
+    account's token named the next account); PostgreSQL's sequences never go back."""
+
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)  # declarative mapping: builds cls.__table__
+        table = cls.__dict__.get("__table__")
+        if table is not None:
+            table.dialect_kwargs["sqlite_autoincrement"] = True

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 import taskflow.models  # noqa: F401  (registers every table on Base.metadata)
 from taskflow.config import load_settings
 from taskflow.db import Base, create_engine
+from taskflow.migrations.runner import sqlite_foreign_keys_off
 
 config = context.config
 target_metadata = Base.metadata
@@ -54,7 +55,7 @@ def _run(connection: Connection) -> None:
 async def _run_async(url: str | None) -> None:
     engine = create_engine(load_settings(), url)
     try:
-        async with engine.connect() as connection:
+        async with engine.connect() as connection, sqlite_foreign_keys_off(connection):
             await connection.run_sync(_run)
             await connection.commit()
     finally:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from taskflow.config import Settings
 from taskflow.db import create_engine
@@ -42,6 +43,28 @@ async def upgrade_database(settings: Settings) -> None:
         await engine.dispose()
 
 
+@asynccontextmanager
+async def sqlite_foreign_keys_off(connection: AsyncConnection) -> AsyncIterator[None]:
+    """SQLite's foreign keys off while migrations run on `connection`, on again after.
+
+    A revision that rebuilds a table (batch mode) drops it: with foreign keys on, that
+    deletes the rows referencing it elsewhere (ON DELETE CASCADE). SQLite ignores the
+    pragma inside a transaction, so it is set before the migrations' transaction begins;
+    the revisions check `PRAGMA foreign_key_check` before they commit. No-op elsewhere.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    await connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    await connection.commit()
+    try:
+        yield
+    finally:
+        await connection.rollback()  # whatever the migrations left open (an error)
+        await connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        await connection.commit()
+
+
 async def _run(engine: AsyncEngine, action: Callable[[Config], None]) -> None:
     config = alembic_config()
 
@@ -49,5 +72,9 @@ async def _run(engine: AsyncEngine, action: Callable[[Config], None]) -> None:
         config.attributes["connection"] = connection
         action(config)
 
-    async with engine.begin() as connection:
+    async with (
+        engine.connect() as connection,
+        sqlite_foreign_keys_off(connection),
+        connection.begin(),
+    ):
         await connection.run_sync(run)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from taskflow.auth.models import AuthSession, OneTimeToken
+from taskflow.auth.one_time_tokens import VERIFY, expire_one_time_tokens
+from taskflow.auth.sessions import revoke_all_sessions
 from taskflow.core.errors import Conflict, NotFound
 from taskflow.core.security import hash_password
 from taskflow.db import utcnow
@@ -156,7 +157,7 @@ async def update_user(session: AsyncSession, user: User, changes: Mapping[str, A
     if new_email is not None:
         user.email = new_email.lower()
         user.is_verified = False
-        await _expire_one_time_tokens(session, user.id, purpose="verify")
+        await expire_one_time_tokens(session, user.id, purpose=VERIFY)
     if new_username is not None:
         user.username = new_username
         user.username_key = new_username.lower()
@@ -206,36 +207,9 @@ async def delete_user_by_id(session: AsyncSession, user_id: int) -> None:
     await delete_user(session, await get_user(session, user_id))
 
 
-async def revoke_all_sessions(
-    session: AsyncSession, user_id: int, *, except_session_id: int | None = None
-) -> None:
-    """End the user's sessions: their refresh tokens and access tokens stop working at once."""
-    statement = (
-        update(AuthSession)
-        .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-    )
-    if except_session_id is not None:
-        statement = statement.where(AuthSession.id != except_session_id)
-    await session.execute(statement, execution_options={"synchronize_session": False})
-
-
-async def _expire_one_time_tokens(
-    session: AsyncSession, user_id: int, *, purpose: str | None = None
-) -> None:
-    statement = (
-        update(OneTimeToken)
-        .where(OneTimeToken.user_id == user_id, OneTimeToken.used_at.is_(None))
-        .values(used_at=utcnow())
-    )
-    if purpose is not None:
-        statement = statement.where(OneTimeToken.purpose == purpose)
-    await session.execute(statement, execution_options={"synchronize_session": False})
-
-
 async def set_password(session: AsyncSession, user: User, new_password: str) -> None:
     """A new password: every session ends and every emailed link stops working."""
     user.hashed_password = await hash_password(new_password)
     user.password_changed_at = utcnow()
-    await _expire_one_time_tokens(session, user.id)
+    await expire_one_time_tokens(session, user.id)
     await revoke_all_sessions(session, user.id)
