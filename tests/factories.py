@@ -11,10 +11,10 @@ from urllib.parse import unquote
 from fastapi import FastAPI
 from httpx import AsyncClient, Response
 
+from taskflow.auth.accounts import create_account
 from taskflow.auth.sessions import IssuedTokens, start_session
 from taskflow.db import Database
 from taskflow.users.models import User
-from taskflow.users.service import create_user
 
 _counter = itertools.count(1)
 DEFAULT_PASSWORD = "correct horse battery staple"
@@ -51,7 +51,7 @@ async def make_user(
     email = email or f"{username}@example.com"
     database: Database = app.state.database
     async with database.sessionmaker() as session, session.begin():
-        user = await create_user(
+        user = await create_account(
             session,
             email=email,
             username=username,

@@ -61,7 +61,7 @@ def migrate() -> None:
 @click.option("--username", required=True)
 def create_superuser(email: str, username: str) -> None:
     """Create a superuser (password from TASKFLOW_SUPERUSER_PASSWORD or a prompt)."""
-    from taskflow.users.admin import create_superuser_from_cli
+    from taskflow.auth.admin import create_superuser_from_cli
 
     settings = load_settings()
     password = _superuser_password(settings)

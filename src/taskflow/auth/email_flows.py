@@ -6,6 +6,7 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from taskflow.auth import accounts
 from taskflow.auth.emails import password_reset_email, verification_email
 from taskflow.auth.one_time_tokens import (
     RESET,
@@ -112,7 +113,7 @@ async def confirm_password_reset(
     """
     user = await consume_one_time_token(session, token, RESET)
     check_password_policy(user, new_password)
-    await users_service.set_password(session, user, new_password)
+    await accounts.set_password(session, user, new_password)
     user.is_verified = True
     await limiter.reset(f"login:{user.id}:{client.ip}")
     logger.info(

@@ -10,6 +10,7 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from taskflow.auth import accounts
 from taskflow.auth.emails import verification_email
 from taskflow.auth.one_time_tokens import VERIFY, VERIFY_TOKEN_LIFETIME, issue_one_time_token
 from taskflow.auth.sessions import ClientInfo, IssuedTokens, start_session
@@ -54,7 +55,7 @@ async def register(
     )
     if not decision.allowed:
         raise TooManyRequests(decision.retry_after, "Too many registrations; try again later")
-    user = await users_service.create_user(
+    user = await accounts.create_account(
         session,
         email=data.email,
         username=data.username,
@@ -162,7 +163,7 @@ async def change_password(
     """A new password: every earlier session ends, and this client gets a fresh one."""
     await check_current_password(settings, limiter, user, current_password, client)
     check_password_policy(user, new_password)
-    await users_service.set_password(session, user, new_password)
+    await accounts.set_password(session, user, new_password)
     logger.info(
         "password changed; every session ended (user %s)",
         user.id,
@@ -185,7 +186,7 @@ async def update_profile(
         if data.current_password is None:
             raise BadRequest("current_password is required to change the email address")
         await check_current_password(settings, limiter, user, data.current_password, client)
-    return await users_service.update_user(session, user, changes)
+    return await accounts.update_account(session, user, changes)
 
 
 async def delete_account(
@@ -198,7 +199,7 @@ async def delete_account(
     client: ClientInfo,
 ) -> None:
     await check_current_password(settings, limiter, user, password, client)
-    await users_service.delete_user(session, user)
+    await accounts.delete_account(session, user)
 
 
 def check_password_policy(user: User, new_password: str) -> None:

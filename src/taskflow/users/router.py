@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 
+from taskflow.auth import accounts
 from taskflow.auth import service as auth_service
 from taskflow.auth.dependencies import (
     ClientInfoDep,
@@ -128,7 +129,9 @@ async def update_user(
 ) -> UserPublic:
     """Superuser: change an account, including `is_active` (deactivating ends its sessions),
     `is_superuser` and `is_verified`. The last active superuser cannot lose the role."""
-    updated = await service.update_user_by_id(session, user_id, data.model_dump(exclude_unset=True))
+    updated = await accounts.update_account_by_id(
+        session, user_id, data.model_dump(exclude_unset=True)
+    )
     return UserPublic.model_validate(updated)
 
 
@@ -139,4 +142,4 @@ async def update_user(
 )
 async def delete_user(user_id: UserId, session: SessionDep, _: CurrentSuperuser) -> None:
     """Superuser: delete an account and everything it owns."""
-    await service.delete_user_by_id(session, user_id)
+    await accounts.delete_account_by_id(session, user_id)

@@ -1,20 +1,23 @@
-"""User rules and queries."""
+"""User rules and queries: the users table only.
+
+What a change to an account means elsewhere (an Inbox for a new user, sessions ended on
+deactivation, emailed links expired) is `auth/accounts.py`'s, which calls this module: users
+imports no other domain.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from taskflow.auth.one_time_tokens import VERIFY, expire_one_time_tokens
-from taskflow.auth.sessions import revoke_all_sessions
 from taskflow.core.errors import Conflict, NotFound
 from taskflow.core.security import hash_password
 from taskflow.db import utcnow
-from taskflow.projects.service import create_inbox
 from taskflow.users.models import User
 
 PROFILE_FIELDS = ("email", "username", "full_name")
@@ -81,7 +84,6 @@ async def create_user(
             session.add(user)
     except IntegrityError:
         raise _taken(await find_conflict(session, email, username)) from None
-    await create_inbox(session, user.id)  # every user has an Inbox from the start
     return user
 
 
@@ -133,7 +135,16 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-async def update_user(session: AsyncSession, user: User, changes: Mapping[str, Any]) -> User:
+@dataclass(frozen=True, slots=True)
+class UserChange:
+    """What an update changed that other tables must follow (auth/accounts.py)."""
+
+    user: User
+    email_changed: bool
+    deactivated: bool
+
+
+async def update_user(session: AsyncSession, user: User, changes: Mapping[str, Any]) -> UserChange:
     """Apply profile (and, from a superuser, status) changes; None values mean "unchanged".
 
     A new email is unverified again and outstanding verification links stop working;
@@ -157,15 +168,12 @@ async def update_user(session: AsyncSession, user: User, changes: Mapping[str, A
     if new_email is not None:
         user.email = new_email.lower()
         user.is_verified = False
-        await expire_one_time_tokens(session, user.id, purpose=VERIFY)
     if new_username is not None:
         user.username = new_username
         user.username_key = new_username.lower()
     for name in ("full_name", "is_active", "is_superuser", "is_verified"):
         if name in given:
             setattr(user, name, given[name])
-    if deactivated:
-        await revoke_all_sessions(session, user.id)
     try:
         async with session.begin_nested():
             await session.flush()
@@ -173,13 +181,7 @@ async def update_user(session: AsyncSession, user: User, changes: Mapping[str, A
         raise _taken(
             await find_conflict(session, new_email, new_username, exclude_user_id=user.id)
         ) from None
-    return user
-
-
-async def update_user_by_id(
-    session: AsyncSession, user_id: int, changes: Mapping[str, Any]
-) -> User:
-    return await update_user(session, await get_user(session, user_id), changes)
+    return UserChange(user, email_changed=new_email is not None, deactivated=deactivated)
 
 
 async def ensure_another_superuser(session: AsyncSession, user: User) -> None:
@@ -203,13 +205,7 @@ async def delete_user(session: AsyncSession, user: User) -> None:
     await session.flush()
 
 
-async def delete_user_by_id(session: AsyncSession, user_id: int) -> None:
-    await delete_user(session, await get_user(session, user_id))
-
-
-async def set_password(session: AsyncSession, user: User, new_password: str) -> None:
-    """A new password: every session ends and every emailed link stops working."""
+async def store_password(session: AsyncSession, user: User, new_password: str) -> None:
+    """Hash and keep a new password (auth/accounts.set_password ends what it must)."""
     user.hashed_password = await hash_password(new_password)
     user.password_changed_at = utcnow()
-    await expire_one_time_tokens(session, user.id)
-    await revoke_all_sessions(session, user.id)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
+from taskflow.auth.accounts import create_account
 from taskflow.config import Settings
 from taskflow.core.errors import Conflict
 from taskflow.core.runtime import running
 from taskflow.users.schemas import UserCreate
-from taskflow.users.service import create_user
 
 
 def validate_new_user(email: str, username: str, password: str) -> UserCreate:
@@ -29,7 +29,7 @@ async def create_superuser_from_cli(
     data = validate_new_user(email, username, password)
     async with running(settings) as runtime, runtime.uow.begin() as session:
         try:
-            user = await create_user(
+            user = await create_account(
                 session,
                 email=data.email,
                 username=data.username,
