@@ -13,7 +13,7 @@ from sqlalchemy import exc, func, select, text
 from sqlalchemy.engine import make_url
 
 from taskflow.config import Settings
-from taskflow.db import Database, engine, reads
+from taskflow.db import Database, driver, engine
 
 pytestmark = pytest.mark.postgres
 
@@ -78,22 +78,22 @@ async def test_a_connection_busy_a_moment_ago_is_not_pinged(
 async def test_a_connection_lost_under_a_driver_read_is_an_outage_and_leaves_the_pool(
     postgres_url: str, tmp_path: Path
 ) -> None:
-    """A GET's reads run on asyncpg itself (`reads.read_rows`): a dropped connection must still
+    """A GET's reads run on asyncpg itself (`driver.read_rows`): a dropped connection must still
     be a DBAPIError with the connection invalidated (a 503, core.errors), and the pool must
     hand out a live one after it."""
     database = Database(_settings(tmp_path, postgres_url), postgres_url)
     pid_statement = select(func.pg_backend_pid().label("pid"))
     try:
         async with database.sessionmaker() as session:
-            await reads.start_autocommit_read(session)
-            assert reads.is_autocommit_read(session)
-            pid = (await reads.read_rows(session, pid_statement))[0]["pid"]
+            await driver.start_autocommit_read(session)
+            assert driver.is_autocommit_read(session)
+            pid = (await driver.read_rows(session, pid_statement))[0]["pid"]
             await _terminate(postgres_url, pid)
             with pytest.raises(exc.DBAPIError) as raised:
-                await reads.read_rows(session, pid_statement)
+                await driver.read_rows(session, pid_statement)
             assert raised.value.connection_invalidated
         async with database.sessionmaker() as session:
-            await reads.start_autocommit_read(session)
-            assert (await reads.read_rows(session, pid_statement))[0]["pid"] != pid
+            await driver.start_autocommit_read(session)
+            assert (await driver.read_rows(session, pid_statement))[0]["pid"] != pid
     finally:
         await database.dispose()

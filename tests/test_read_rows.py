@@ -16,7 +16,7 @@ from sqlalchemy import Select, event
 from taskflow.auth.sessions import _AUTHENTICATED
 from taskflow.core.security import decode_access_token
 from taskflow.db import Database
-from taskflow.db.reads import read_rows, start_autocommit_read
+from taskflow.db.driver import read_rows, start_autocommit_read
 from taskflow.tasks import queries
 from taskflow.tasks.models import TaskStatus
 from tests.factories_domain import API, make_label, make_project, make_task, quick_user

@@ -17,6 +17,7 @@ from taskflow.activity.models import Activity
 from taskflow.activity.schemas import ActivityPublic, ActorPublic
 from taskflow.core.events import Event, emit
 from taskflow.core.pagination import Page, Pagination
+from taskflow.db.reads import Reader
 from taskflow.users.models import User
 
 
@@ -65,7 +66,7 @@ def record(
 
 
 async def list_activity(
-    session: AsyncSession, page: Pagination, *, project_id: int, task_id: int | None = None
+    session: Reader, page: Pagination, *, project_id: int, task_id: int | None = None
 ) -> Page[ActivityPublic]:
     """Newest first; a project's whole log, or one task's."""
     where = [Activity.project_id == project_id]

@@ -25,7 +25,7 @@ from taskflow.auth.schemas import (
     TokenPublic,
     VerifyConfirm,
 )
-from taskflow.core.dependencies import SessionDep
+from taskflow.core.dependencies import ReadSessionDep, SessionDep
 from taskflow.core.errors import Unauthorized, error_responses
 from taskflow.core.pagination import PaginationDep
 from taskflow.users.schemas import UserCreate, UserPublic
@@ -121,7 +121,7 @@ async def logout_all(
 
 @router.get("/sessions", response_model=SessionPage, responses=error_responses(401))
 async def list_sessions(
-    session: SessionDep,
+    session: ReadSessionDep,
     settings: SettingsDep,
     principal: CurrentPrincipal,
     page: PaginationDep,

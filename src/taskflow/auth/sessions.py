@@ -21,7 +21,8 @@ from taskflow.core.errors import NotFound, Unauthorized
 from taskflow.core.security import create_access_token, new_opaque_token, token_digest
 from taskflow.core.unit_of_work import commit_regardless
 from taskflow.db import utcnow
-from taskflow.db.reads import is_autocommit_read, read_rows
+from taskflow.db.driver import is_autocommit_read, read_rows
+from taskflow.db.reads import Reader
 from taskflow.users.models import User
 
 # Security events (ASVS V16): who, from where, what happened. Never a password or a token.
@@ -233,7 +234,7 @@ def _log_reuse(auth_session: AuthSession, client: ClientInfo) -> None:
 
 
 async def list_sessions(
-    session: AsyncSession, settings: Settings, user: User, *, limit: int, offset: int
+    session: Reader, settings: Settings, user: User, *, limit: int, offset: int
 ) -> tuple[Sequence[AuthSession], int]:
     """The user's live sessions, most recently used first."""
     now = utcnow()

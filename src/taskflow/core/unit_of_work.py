@@ -28,7 +28,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskflow.core.events import EventBus, take_pending
 from taskflow.db import Database
-from taskflow.db.reads import has_pending_changes, start_autocommit_read
+from taskflow.db.driver import start_autocommit_read
+from taskflow.db.reads import has_pending_changes
 
 logger = logging.getLogger(__name__)
 

@@ -1,21 +1,25 @@
-"""The read path: a session type that cannot write, and reads that skip SQLAlchemy's
-execution layer on PostgreSQL.
+"""The read-only session type: what GET routes and query functions read through.
 
-Only query modules (`<domain>/queries.py`) call `read_rows`; routes that only read take a
-`ReadSession` (core.dependencies.ReadSessionDep), which has no add, flush or commit, and
-whose underlying session refuses to flush: a write attempted through it fails loudly.
+Routes that only read take a `ReadSession` (core.dependencies.ReadSessionDep), which has no
+add, flush or commit, and whose underlying session refuses to flush: a write attempted
+through it fails loudly. Query functions take a `Reader`: either session type. The reads that
+skip SQLAlchemy's execution layer are `db.driver`'s.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from functools import lru_cache
-from typing import Any, NamedTuple, TypeAlias
+from collections.abc import Mapping
+from typing import Any, TypeAlias, TypeVar, TypeVarTuple, overload
 
-from sqlalchemy import Executable, Result, Select, event, exc
-from sqlalchemy.engine import Dialect
+from sqlalchemy import Executable, Result, ScalarResult, event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.sql.selectable import TypedReturnsRows
+from sqlalchemy.util.typing import TupleAny
+
+_T = TypeVar("_T")
+_Ts = TypeVarTuple("_Ts")
+_Params = Mapping[str, Any] | None
 
 
 class ReadOnlySessionError(RuntimeError):
@@ -46,19 +50,34 @@ class ReadSession:
             session.info[_READ_ONLY_KEY] = True
             event.listen(session.sync_session, "before_flush", _refuse_flush)
 
-    @property
-    def dialect_name(self) -> str:
-        return self._session.get_bind().dialect.name
-
+    @overload
     async def execute(
-        self, statement: Executable, params: Mapping[str, Any] | None = None
-    ) -> Result[Any]:
+        self, statement: TypedReturnsRows[*_Ts], params: _Params = None
+    ) -> Result[*_Ts]: ...
+    @overload
+    async def execute(self, statement: Executable, params: _Params = None) -> Result[*TupleAny]: ...
+    async def execute(self, statement: Executable, params: _Params = None) -> Result[*TupleAny]:
         return await self._session.execute(statement, params)
 
-    async def scalar(self, statement: Executable, params: Mapping[str, Any] | None = None) -> Any:
+    @overload
+    async def scalar(
+        self, statement: TypedReturnsRows[_T], params: _Params = None
+    ) -> _T | None: ...
+    @overload
+    async def scalar(self, statement: Executable, params: _Params = None) -> Any: ...
+    async def scalar(self, statement: Executable, params: _Params = None) -> Any:
         return await self._session.scalar(statement, params)
 
-    async def get(self, entity: type[Any], ident: Any) -> Any:
+    @overload
+    async def scalars(
+        self, statement: TypedReturnsRows[_T], params: _Params = None
+    ) -> ScalarResult[_T]: ...
+    @overload
+    async def scalars(self, statement: Executable, params: _Params = None) -> ScalarResult[Any]: ...
+    async def scalars(self, statement: Executable, params: _Params = None) -> ScalarResult[Any]:
+        return await self._session.scalars(statement, params)
+
+    async def get(self, entity: type[_T], ident: Any) -> _T | None:
         return await self._session.get(entity, ident)
 
     def unwrap_for_reading(self) -> AsyncSession:
@@ -71,118 +90,10 @@ class ReadSession:
 Reader: TypeAlias = AsyncSession | ReadSession
 
 
-def _session_of(reader: Reader) -> AsyncSession:
+def session_of(reader: Reader) -> AsyncSession:
     return reader.unwrap_for_reading() if isinstance(reader, ReadSession) else reader
 
 
 def has_pending_changes(session: AsyncSession) -> bool:
     """Objects added, changed or deleted in the session and not flushed yet."""
     return bool(session.new or session.dirty or session.deleted)
-
-
-# In session.info when the session was opened in autocommit (a GET on
-# PostgreSQL): the session's asyncpg connection and dialect, for its reads (`read_rows`).
-_AUTOCOMMIT_DRIVER_KEY = "taskflow_autocommit_driver"
-
-
-async def start_autocommit_read(session: AsyncSession) -> None:
-    """Make a new PostgreSQL session's statements run without BEGIN/COMMIT: two round trips
-    saved and nothing lost for a GET, because under READ COMMITTED every statement takes its
-    own snapshot inside a transaction too, and a GET writes nothing (the connection returns
-    to the pool reset). The session keeps that one connection until it closes."""
-
-    def start(sync_session: Session) -> None:  # one greenlet hop for all of it
-        connection = sync_session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-        if connection.dialect.name == "postgresql":
-            driver = connection.connection.driver_connection
-            session.info[_AUTOCOMMIT_DRIVER_KEY] = (driver, connection.dialect)
-
-    await session.run_sync(start)
-
-
-def is_autocommit_read(session: AsyncSession) -> bool:
-    """True for the session of a GET on PostgreSQL: every statement commits on its own, and
-    nothing in the request writes."""
-    return _AUTOCOMMIT_DRIVER_KEY in session.info
-
-
-class _Argument(NamedTuple):
-    name: str  # the bound parameter's
-    value: Any  # its value in the statement (a literal's), or _GIVEN: the caller gives it
-    process: Callable[[Any], Any] | None  # the type's bind processor
-
-
-_GIVEN = object()
-
-
-class _DriverStatement(NamedTuple):
-    """A read statement compiled once for asyncpg: the SQL and its positional arguments."""
-
-    sql: str
-    arguments: tuple[_Argument, ...]
-
-
-@lru_cache(maxsize=2048)
-def _driver_statement(statement: Select[Any], dialect: Dialect) -> _DriverStatement | None:
-    """None for a statement whose SQL or values are settled per execution (an expanding IN,
-    a value computed by a callable): Core runs those."""
-    compiled = statement.compile(dialect=dialect)
-    if compiled.post_compile_params or compiled.literal_execute_params:
-        return None
-    binds = {name: bind for bind, name in compiled.bind_names.items()}
-    if any(bind.callable is not None for bind in binds.values()):
-        return None
-    arguments = tuple(
-        _Argument(
-            name,
-            _GIVEN if binds[name].required else binds[name].value,
-            binds[name].type.dialect_impl(dialect).bind_processor(dialect),
-        )
-        for name in compiled.positiontup or ()
-    )
-    return _DriverStatement(compiled.string, arguments)
-
-
-async def read_rows(
-    reader: Reader, statement: Executable, params: Mapping[str, Any] | None = None
-) -> Sequence[Mapping[Any, Any]]:
-    """The rows of a read-only statement of plain columns, as mappings.
-
-    In a GET on PostgreSQL (an autocommit session: `start_autocommit_read`) the statement runs
-    on asyncpg itself: compiled once, prepared once per connection, its values as asyncpg
-    gives them (timezone-aware UTC datetimes, JSON decoded by SQLAlchemy's codec, the same
-    values Core gives for the columns TaskFlow reads: tests/test_read_rows.py). SQLAlchemy's
-    execution layer (its greenlet bridge, execution context and result set-up) cost more than
-    the query: ~0.2 ms of CPU per statement, half of a task's GET (docs/benchmarks.md, round
-    3). Elsewhere (writes, SQLite) it runs on the session's connection through Core, in
-    the session's transaction, with changes still pending flushed first so the read sees them.
-    """
-    session = _session_of(reader)
-    if has_pending_changes(session):
-        await session.flush()
-    driver: Any = None  # asyncpg's connection
-    compiled = None
-    if _AUTOCOMMIT_DRIVER_KEY in session.info and isinstance(statement, Select):
-        driver, dialect = session.info[_AUTOCOMMIT_DRIVER_KEY]
-        compiled = _driver_statement(statement, dialect)
-    if compiled is None:
-        connection = await session.connection()
-        return (await connection.execute(statement, params)).mappings().all()
-    values = params or {}
-    arguments = []
-    for name, value, process in compiled.arguments:
-        value = values[name] if value is _GIVEN or name in values else value
-        arguments.append(value if process is None else process(value))
-    try:
-        records = await driver.fetch(compiled.sql, *arguments)
-    except Exception as error:
-        # As Core would: a dropped connection leaves the pool, and the error is a DBAPIError
-        # (a lost database answers 503, core.errors). The session reads through Core after.
-        del session.info[_AUTOCOMMIT_DRIVER_KEY]
-        invalidated = driver.is_closed()
-        if invalidated:
-            await (await session.connection()).invalidate(error)
-        raise exc.DBAPIError(
-            compiled.sql, arguments, error, connection_invalidated=invalidated
-        ) from error
-    return [dict(record) for record in records]

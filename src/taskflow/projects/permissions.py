@@ -27,11 +27,11 @@ from sqlalchemy import (
     bindparam,
     select,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from taskflow.core.errors import Forbidden, NotFound
 from taskflow.db import BigIntId
+from taskflow.db.reads import Reader
 from taskflow.projects.models import Project, ProjectMember
 from taskflow.projects.models import Role as Role  # other domains take roles from here
 
@@ -126,7 +126,7 @@ def member_ids(project_id: int) -> Select[int]:
     return select(ProjectMember.user_id).where(ProjectMember.project_id == project_id)
 
 
-async def is_member(session: AsyncSession, project_id: int, user_id: int) -> bool:
+async def is_member(session: Reader, project_id: int, user_id: int) -> bool:
     found = await session.scalar(
         select(ProjectMember.user_id).where(membership(project_id, user_id))
     )
@@ -134,7 +134,7 @@ async def is_member(session: AsyncSession, project_id: int, user_id: int) -> boo
 
 
 async def fetch_checked(
-    session: AsyncSession, statement: AnySelect, need: Need, *, not_found: str
+    session: Reader, statement: AnySelect, need: Need, *, not_found: str
 ) -> tuple[AnyRow, Role]:
     """The one row of `statement` (built with `with_access`) and the caller's role in its
     project: 404 if there is none, 403 if `need` is not met."""
@@ -153,7 +153,7 @@ class ProjectAccess:
 
 
 async def require_role(
-    session: AsyncSession, project_id: int, user_id: int, need: Need = READ
+    session: Reader, project_id: int, user_id: int, need: Need = READ
 ) -> ProjectAccess:
     """The project and the caller's role, in one query; 404 for non-members, 403 if `need`
     is not met."""

@@ -76,7 +76,7 @@ async def list_projects(
     return Page(items=items, total=total or 0, limit=page.limit, offset=page.offset)
 
 
-async def owned_projects(session: AsyncSession, user_id: int) -> Sequence[Project]:
+async def owned_projects(session: Reader, user_id: int) -> Sequence[Project]:
     """The projects the user owns, the Inbox first (an export)."""
     return (
         await session.scalars(
@@ -92,7 +92,7 @@ def _role_rank_sql() -> ColumnElement[int]:
 
 
 async def list_members(
-    session: AsyncSession, user: User, project_id: int, page: Pagination
+    session: Reader, user: User, project_id: int, page: Pagination
 ) -> Page[MemberPublic]:
     """Owner first, then by role and username."""
     await require_role(session, project_id, user.id, READ)

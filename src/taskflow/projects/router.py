@@ -51,7 +51,9 @@ async def create_project(
 
 
 @router.get("/{project_id}", responses=_READ)
-async def get_project(session: SessionDep, user: CurrentUser, project_id: PathId) -> ProjectPublic:
+async def get_project(
+    session: ReadSessionDep, user: CurrentUser, project_id: PathId
+) -> ProjectPublic:
     return await service.get_project(session, user, project_id)
 
 
@@ -71,7 +73,7 @@ async def delete_project(session: SessionDep, user: CurrentUser, project_id: Pat
 
 @router.get("/{project_id}/activity", responses=_READ)
 async def project_activity(
-    session: SessionDep, user: CurrentUser, project_id: PathId, page: PaginationDep
+    session: ReadSessionDep, user: CurrentUser, project_id: PathId, page: PaginationDep
 ) -> Page[ActivityPublic]:
     """What changed in the project, newest first."""
     return await service.project_activity(session, user, project_id, page)
@@ -79,7 +81,7 @@ async def project_activity(
 
 @router.get("/{project_id}/members", responses=_READ)
 async def list_members(
-    session: SessionDep, user: CurrentUser, project_id: PathId, page: PaginationDep
+    session: ReadSessionDep, user: CurrentUser, project_id: PathId, page: PaginationDep
 ) -> Page[MemberPublic]:
     return await queries.list_members(session, user, project_id, page)
 

@@ -16,6 +16,7 @@ from taskflow.activity.service import announce, diff, list_activity, record
 from taskflow.core.errors import Conflict
 from taskflow.core.pagination import Page, Pagination
 from taskflow.db import utcnow
+from taskflow.db.reads import Reader
 from taskflow.projects.models import INBOX_NAME, Project, ProjectMember, Role
 from taskflow.projects.permissions import (
     CURATE,
@@ -116,7 +117,7 @@ async def create_project(session: AsyncSession, user: User, data: ProjectCreate)
     return project_public(project, Role.OWNER)
 
 
-async def get_project(session: AsyncSession, user: User, project_id: int) -> ProjectPublic:
+async def get_project(session: Reader, user: User, project_id: int) -> ProjectPublic:
     access = await require_role(session, project_id, user.id, READ)
     return project_public(access.project, access.role)
 
@@ -164,7 +165,7 @@ async def delete_project(session: AsyncSession, user: User, project_id: int) -> 
 
 
 async def project_activity(
-    session: AsyncSession, user: User, project_id: int, page: Pagination
+    session: Reader, user: User, project_id: int, page: Pagination
 ) -> Page[ActivityPublic]:
     await require_role(session, project_id, user.id, READ)
     return await list_activity(session, page, project_id=project_id)

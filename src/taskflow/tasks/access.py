@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from taskflow.db.reads import Reader
 from taskflow.projects.permissions import READ, AnyRow, Need, Role, fetch_checked, with_access
 from taskflow.tasks.models import Comment, Label, Task
 
@@ -22,7 +22,7 @@ class TaskAccess:
 
 
 async def _require(
-    session: AsyncSession, model: type[Task] | type[Label], id_: int, user_id: int, need: Need
+    session: Reader, model: type[Task] | type[Label], id_: int, user_id: int, need: Need
 ) -> tuple[AnyRow, Role]:
     statement = with_access(select(model), model.project_id, user_id, need)
     not_found = f"{model.__name__} not found"
@@ -30,7 +30,7 @@ async def _require(
 
 
 async def require_task(
-    session: AsyncSession, task_id: int, user_id: int, need: Need = READ
+    session: Reader, task_id: int, user_id: int, need: Need = READ
 ) -> TaskAccess:
     row, role = await _require(session, Task, task_id, user_id, need)
     return TaskAccess(task=row[0], role=role)
@@ -44,7 +44,7 @@ class CommentAccess:
 
 
 async def require_comment(
-    session: AsyncSession, comment_id: int, user_id: int, need: Need = READ
+    session: Reader, comment_id: int, user_id: int, need: Need = READ
 ) -> CommentAccess:
     statement = select(Comment, Task.project_id).join(Task, Task.id == Comment.task_id)
     row, role = await fetch_checked(
@@ -63,7 +63,7 @@ class LabelAccess:
 
 
 async def require_label(
-    session: AsyncSession, label_id: int, user_id: int, need: Need = READ
+    session: Reader, label_id: int, user_id: int, need: Need = READ
 ) -> LabelAccess:
     row, role = await _require(session, Label, label_id, user_id, need)
     return LabelAccess(label=row[0], role=role)

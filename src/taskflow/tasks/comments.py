@@ -10,6 +10,7 @@ from taskflow.activity.service import record
 from taskflow.core.errors import Forbidden
 from taskflow.core.pagination import Page, Pagination
 from taskflow.db import utcnow
+from taskflow.db.reads import Reader
 from taskflow.projects.permissions import PARTICIPATE, Role
 from taskflow.tasks.access import require_comment, require_task
 from taskflow.tasks.models import Comment
@@ -31,7 +32,7 @@ def _public(comment: Comment, author_id: int, username: str) -> CommentPublic:
 
 
 async def list_comments(
-    session: AsyncSession, user: User, task_id: int, page: Pagination
+    session: Reader, user: User, task_id: int, page: Pagination
 ) -> Page[CommentPublic]:
     """Oldest first, as a conversation reads."""
     await require_task(session, task_id, user.id)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from taskflow.activity.service import diff, record
 from taskflow.core.errors import Conflict
 from taskflow.core.pagination import Page, Pagination
+from taskflow.db.reads import Reader
 from taskflow.projects.permissions import CURATE, require_role
 from taskflow.tasks.access import require_label
 from taskflow.tasks.models import Label
@@ -20,7 +21,7 @@ _TAKEN = "A label with that name already exists in this project"
 
 
 async def list_labels(
-    session: AsyncSession, user: User, project_id: int, page: Pagination
+    session: Reader, user: User, project_id: int, page: Pagination
 ) -> Page[LabelPublic]:
     await require_role(session, project_id, user.id)
     total = await session.scalar(

@@ -32,7 +32,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskflow.core.pagination import Page, Pagination
 from taskflow.db import BigIntId, json_rows
-from taskflow.db.reads import Reader, read_rows
+from taskflow.db.driver import read_rows
+from taskflow.db.reads import Reader
 from taskflow.projects.permissions import (
     CALLER_PROJECT_IDS,
     READ,
@@ -349,14 +350,14 @@ async def tasks_with_access(
 # Whole projects' contents (an export, an import's label lookup): one statement each.
 
 
-async def labels_in(session: AsyncSession, project_ids: Collection[int]) -> Sequence[Label]:
+async def labels_in(session: Reader, project_ids: Collection[int]) -> Sequence[Label]:
     if not project_ids:
         return []
     statement = select(Label).where(Label.project_id.in_(project_ids)).order_by(Label.id)
     return (await session.scalars(statement)).all()
 
 
-async def tasks_in(session: AsyncSession, project_ids: Collection[int]) -> Sequence[Task]:
+async def tasks_in(session: Reader, project_ids: Collection[int]) -> Sequence[Task]:
     """In each project's order."""
     statement = (
         select(Task)
@@ -366,9 +367,7 @@ async def tasks_in(session: AsyncSession, project_ids: Collection[int]) -> Seque
     return (await session.scalars(statement)).all()
 
 
-async def label_links_in(
-    session: AsyncSession, project_ids: Collection[int]
-) -> dict[int, list[int]]:
+async def label_links_in(session: Reader, project_ids: Collection[int]) -> dict[int, list[int]]:
     """Each task's label ids, ascending."""
     task_ids = select(Task.id).where(Task.project_id.in_(project_ids))
     links: dict[int, list[int]] = {}
@@ -381,9 +380,7 @@ async def label_links_in(
     return links
 
 
-async def comments_in(
-    session: AsyncSession, project_ids: Collection[int]
-) -> Sequence[Row[Comment, str]]:
+async def comments_in(session: Reader, project_ids: Collection[int]) -> Sequence[Row[Comment, str]]:
     """Every comment with its author's username, oldest first."""
     task_ids = select(Task.id).where(Task.project_id.in_(project_ids))
     statement = (

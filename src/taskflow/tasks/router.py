@@ -176,7 +176,7 @@ async def unvote(session: SessionDep, user: CurrentUser, task_id: PathId) -> Non
 
 @router.get("/tasks/{task_id}/activity", tags=["activity"], responses=_READ)
 async def task_activity(
-    session: SessionDep, user: CurrentUser, task_id: PathId, page: PaginationDep
+    session: ReadSessionDep, user: CurrentUser, task_id: PathId, page: PaginationDep
 ) -> Page[ActivityPublic]:
     """What changed in the task, newest first."""
     return await service.task_activity(session, user, task_id, page)
@@ -184,7 +184,7 @@ async def task_activity(
 
 @router.get("/tasks/{task_id}/comments", tags=["comments"], responses=_READ)
 async def list_comments(
-    session: SessionDep, user: CurrentUser, task_id: PathId, page: PaginationDep
+    session: ReadSessionDep, user: CurrentUser, task_id: PathId, page: PaginationDep
 ) -> Page[CommentPublic]:
     """Oldest first."""
     return await comments.list_comments(session, user, task_id, page)
@@ -224,7 +224,7 @@ async def delete_comment(session: SessionDep, user: CurrentUser, comment_id: Pat
 
 @router.get("/projects/{project_id}/labels", tags=["labels"], responses=_READ)
 async def list_labels(
-    session: SessionDep, user: CurrentUser, project_id: PathId, page: PaginationDep
+    session: ReadSessionDep, user: CurrentUser, project_id: PathId, page: PaginationDep
 ) -> Page[LabelPublic]:
     return await labels.list_labels(session, user, project_id, page)
 

@@ -17,6 +17,7 @@ from taskflow.activity.service import list_activity, record
 from taskflow.core.errors import NotFound, PreconditionFailed, Unprocessable
 from taskflow.core.pagination import Page, Pagination
 from taskflow.db import utcnow
+from taskflow.db.reads import Reader
 from taskflow.projects.permissions import EDIT, READ, is_member, require_role
 from taskflow.projects.queries import inbox_id
 from taskflow.projects.service import when_member_leaves
@@ -344,7 +345,7 @@ async def unassign_member(
 
 
 async def task_activity(
-    session: AsyncSession, user: User, task_id: int, page: Pagination
+    session: Reader, user: User, task_id: int, page: Pagination
 ) -> Page[ActivityPublic]:
     access = await require_task(session, task_id, user.id, READ)
     return await list_activity(session, page, project_id=access.task.project_id, task_id=task_id)

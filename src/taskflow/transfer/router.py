@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from taskflow.auth.dependencies import CurrentUser
-from taskflow.core.dependencies import SessionDep
+from taskflow.core.dependencies import ReadSessionDep, SessionDep
 from taskflow.core.errors import error_responses
 from taskflow.transfer import service
 from taskflow.transfer.schemas import ExportDocument, ImportResult
@@ -14,7 +14,7 @@ router = APIRouter(tags=["export"], responses=error_responses(401))
 
 
 @router.get("/export")
-async def export(session: SessionDep, user: CurrentUser) -> ExportDocument:
+async def export(session: ReadSessionDep, user: CurrentUser) -> ExportDocument:
     """The projects you own and everything in them, as one versioned JSON document."""
     return await service.export_projects(session, user)
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from taskflow.activity.service import record
 from taskflow.core.errors import Unprocessable
 from taskflow.db import utcnow
+from taskflow.db.reads import Reader
 from taskflow.projects import queries as projects_queries
 from taskflow.projects import service as projects_service
 from taskflow.projects.service import ProjectDraft
@@ -38,7 +39,7 @@ _DRAFT_FIELDS = {"title", "description", "status", "priority", "due_at", "comple
                  "created_at"}  # fmt: skip
 
 
-async def export_projects(session: AsyncSession, user: User) -> ExportDocument:
+async def export_projects(session: Reader, user: User) -> ExportDocument:
     """The projects the caller owns, with their labels, tasks and comments."""
     projects = await projects_queries.owned_projects(session, user.id)
     project_ids = [project.id for project in projects]

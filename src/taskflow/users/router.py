@@ -17,7 +17,7 @@ from taskflow.auth.dependencies import (
 )
 from taskflow.auth.http import token_response
 from taskflow.auth.schemas import TokenPublic
-from taskflow.core.dependencies import SessionDep
+from taskflow.core.dependencies import ReadSessionDep, SessionDep
 from taskflow.core.errors import error_responses
 from taskflow.core.pagination import PaginationDep
 from taskflow.core.validation import SafeStr
@@ -100,7 +100,7 @@ async def change_password(
 
 @router.get("", response_model=UserPage, responses=error_responses(403))
 async def list_users(
-    session: SessionDep,
+    session: ReadSessionDep,
     _: CurrentSuperuser,
     page: PaginationDep,
     search: Annotated[SafeStr | None, Query(max_length=200)] = None,
@@ -118,7 +118,7 @@ async def list_users(
 
 
 @router.get("/{user_id}", response_model=UserPublic, responses=error_responses(403, 404))
-async def read_user(user_id: UserId, session: SessionDep, _: CurrentSuperuser) -> UserPublic:
+async def read_user(user_id: UserId, session: ReadSessionDep, _: CurrentSuperuser) -> UserPublic:
     """Superuser: one account."""
     return UserPublic.model_validate(await service.get_user(session, user_id))
 

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from taskflow.core.errors import Conflict, NotFound
 from taskflow.core.security import hash_password
 from taskflow.db import utcnow
+from taskflow.db.reads import Reader
 from taskflow.users.models import User
 
 PROFILE_FIELDS = ("email", "username", "full_name")
@@ -87,7 +88,7 @@ async def create_user(
     return user
 
 
-async def get_user(session: AsyncSession, user_id: int) -> User:
+async def get_user(session: Reader, user_id: int) -> User:
     user = await session.get(User, user_id)
     if user is None:
         raise NotFound("User not found")
@@ -108,7 +109,7 @@ async def find_by_login(session: AsyncSession, identifier: str) -> User | None:
 
 
 async def list_users(
-    session: AsyncSession, *, search: str | None, limit: int, offset: int
+    session: Reader, *, search: str | None, limit: int, offset: int
 ) -> tuple[Sequence[User], int]:
     """A page of users (oldest first), filtered by a substring of email, username or name.
 
