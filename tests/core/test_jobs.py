@@ -205,3 +205,14 @@ async def test_saq_worker_retries_on_the_in_process_schedule() -> None:
     # the third attempt failed: the wait is retry_delay(spec, 2), 0.04 s ± 20 %, not SAQ's 0..x
     assert saq_job.retry_backoff is False
     assert 0.8 * 0.04 <= saq_job.next_retry_delay() <= 1.2 * 0.04
+
+
+async def test_a_job_redis_refuses_runs_in_process(settings: Settings, database: Database) -> None:
+    fallback = InProcessJobQueue(JobContext(settings, database), run_periodic=False)
+    queue = RedisJobQueue("redis://127.0.0.1:1/0", fallback)  # nothing listens on port 1
+    try:
+        await queue.enqueue("test.record", name="refused")
+        await fallback.drain()
+    finally:
+        await queue.stop()
+    assert [name for name, _ in calls] == ["refused"]
