@@ -208,7 +208,7 @@ async def test_saq_worker_retries_on_the_in_process_schedule() -> None:
 
 
 async def test_a_job_redis_refuses_runs_in_process(settings: Settings, database: Database) -> None:
-    fallback = InProcessJobQueue(JobContext(settings, database), run_periodic=False)
+    fallback = InProcessJobQueue(settings, database, InProcessEventBus(), run_periodic=False)
     queue = RedisJobQueue("redis://127.0.0.1:1/0", fallback)  # nothing listens on port 1
     try:
         await queue.enqueue("test.record", name="refused")
