@@ -223,3 +223,8 @@ def test_serve_keeps_a_public_url_that_was_set(monkeypatch: pytest.MonkeyPatch) 
     settings = serve_public_url(load_settings(), "127.0.0.1", 8831)
     assert settings.public_url == "https://tasks.example.org"
     assert os.environ[PUBLIC_URL_ENV] == "https://tasks.example.org"
+
+
+def test_the_generated_dev_secret_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    Settings(_env_file=None, data_dir=tmp_path).signing_key()
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600

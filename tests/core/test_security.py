@@ -1,14 +1,19 @@
-"""Password checks cost the same whether or not the account exists (docs/security.md)."""
+"""What docs/security.md promises of hashing: the same cost whether or not the account exists,
+Argon2id's parameters, and refresh tokens stored as digests only."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
+from sqlalchemy import select
 
+from taskflow.auth.models import RefreshToken
 from taskflow.core import security
+from taskflow.db import Database
 from tests.factories import login, make_user
 
 
@@ -35,3 +40,22 @@ async def test_an_unknown_user_costs_one_verification_as_a_wrong_password_does(
     assert (wrong.status_code, unknown.status_code) == (401, 401)
     assert wrong.json() == unknown.json()
     assert verified == ["stored", "dummy"]  # one Argon2 verification each
+
+
+async def test_passwords_are_argon2id_with_owasp_parameters_four_at_a_time() -> None:
+    hashed = await security.hash_password("correct horse battery staple")
+    assert hashed.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert security._hashing_limiter.total_tokens == 4
+
+
+async def test_refresh_tokens_are_stored_as_their_sha256_only(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    await make_user(app, username="grace")
+    refresh_token = (await login(client, "grace")).json()["refresh_token"]
+    database: Database = app.state.database
+    async with database.sessionmaker() as session:
+        stored = (await session.scalars(select(RefreshToken.token_hash))).all()
+    assert hashlib.sha256(refresh_token.encode()).hexdigest() in stored
+    assert refresh_token not in stored
+    assert all(len(digest) == 64 and int(digest, 16) >= 0 for digest in stored)
