@@ -247,25 +247,51 @@ class Walk:
     def call(
         self, method: str, path: str, expect: int, *, by_nginx: bool = False, **kwargs: Any
     ) -> httpx.Response:
-        """One request through nginx; the app's headers must come through (`by_nginx`: nginx
-        answers itself, so there are none)."""
+        """One request through nginx; X-Request-ID, nosniff and Referrer-Policy come once each,
+        also when nginx answers itself (`by_nginx`: that id never reaches an api log)."""
         response = self.http.request(method, path, **kwargs)
         check(
             response.status_code == expect,
             f"{method} {path}: expected {expect}, got {response.status_code}: "
             + response.text[:300],
         )
-        if by_nginx:
-            return response
         request_id = response.headers.get("X-Request-ID", "")
         check(len(request_id) >= 16, f"{method} {path}: no X-Request-ID through nginx")
         check(
-            response.headers.get("X-Content-Type-Options") == "nosniff"
-            and response.headers.get("Referrer-Policy") == "no-referrer",
-            f"{method} {path}: security headers missing through nginx",
+            response.headers.get_list("X-Content-Type-Options") == ["nosniff"]
+            and response.headers.get_list("Referrer-Policy") == ["no-referrer"]
+            and response.headers.get_list("X-Request-ID") == [request_id],
+            f"{method} {path}: security headers missing or doubled through nginx",
         )
-        self.request_ids.append(request_id)
+        if not by_nginx:
+            self.request_ids.append(request_id)
         return response
+
+    def unparsable_request_gets_the_headers_too(self) -> None:
+        """nginx's own 400 (uvicorn's would be the same) carries the three headers as well."""
+        with socket.create_connection(
+            ("127.0.0.1", self.stack.nginx_port), timeout=10, source_address=(CLIENT_IP, 0)
+        ) as raw:
+            raw.sendall(
+                b"POST /api/v1/tasks HTTP/1.1\r\nHost: smoke\r\nContent-Length: x\r\n"
+                b"Connection: close\r\n\r\n"
+            )
+            answer = b""
+            while chunk := raw.recv(65536):
+                answer += chunk
+        head = answer.split(b"\r\n\r\n", 1)[0].decode("latin-1")
+        status, *lines = head.split("\r\n")
+        headers = {
+            name.strip().lower(): value.strip()
+            for name, _, value in (line.partition(":") for line in lines)
+        }
+        check(status.split()[1:2] == ["400"], f"Content-Length: x should be 400: {status!r}")
+        check(
+            len(headers.get("x-request-id", "")) >= 16
+            and headers.get("x-content-type-options") == "nosniff"
+            and headers.get("referrer-policy") == "no-referrer",
+            f"nginx's own 400 lacks X-Request-ID, nosniff or Referrer-Policy: {head!r}",
+        )
 
     def run(self) -> dict[str, Any]:
         tag = secrets.token_hex(4)
@@ -277,6 +303,8 @@ class Walk:
         self.call("GET", "/metrics", 404, by_nginx=True)
         self.call("GET", "/api/v1/metrics", 404)
         self.ok("nginx up; /metrics and /api/v1/metrics not reachable through it")
+        self.unparsable_request_gets_the_headers_too()
+        self.ok("an unparsable request (Content-Length: x) is a 400 with the three headers too")
 
         user = self.call(
             "POST",

@@ -6,9 +6,13 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
+
+from tests.servers import ServerProcess, run_server
 
 TASKFLOW = [sys.executable, "-m", "taskflow"]
 
@@ -100,3 +104,72 @@ def test_every_command_has_help(tmp_path: Path, command: str) -> None:
     result = _run([command, "--help"], tmp_path)
     assert result.returncode == 0
     assert "Usage:" in result.stdout
+
+
+def _register(server: ServerProcess) -> None:
+    response = httpx.post(
+        f"{server.url}/api/v1/auth/register",
+        json={"email": "ada@example.com", "username": "ada", "password": "a long enough password"},
+        timeout=30,
+    )
+    assert response.status_code == 201, response.text
+
+
+def _wait_for(server: ServerProcess, text: str) -> str:
+    deadline = time.monotonic() + 20
+    while text not in server.log():
+        assert time.monotonic() < deadline, f"{text!r} never logged:\n{server.log()}"
+        time.sleep(0.1)
+    return server.log()
+
+
+def test_serve_without_public_url_puts_its_own_port_in_email_links(tmp_path: Path) -> None:
+    with run_server(tmp_path / "data", {}) as server:
+        _register(server)
+        log = _wait_for(server, "/verify-email?token=")
+    assert f"http://127.0.0.1:{server.port}/verify-email?token=" in log
+    assert "http://127.0.0.1:8000/" not in log
+
+
+def test_serve_keeps_a_configured_public_url(tmp_path: Path) -> None:
+    with run_server(tmp_path / "data", {"TASKFLOW_PUBLIC_URL": "https://tasks.example.org"}) as s:
+        _register(s)
+        log = _wait_for(s, "/verify-email?token=")
+    assert "https://tasks.example.org/verify-email?token=" in log
+    assert f":{s.port}/verify-email" not in log
+
+
+def test_serve_in_production_writes_only_json_lines(tmp_path: Path) -> None:
+    with run_server(tmp_path / "data", {"TASKFLOW_ENV": "production"}) as server:
+        _register(server)
+        _wait_for(server, "POST /api/v1/auth/register 201")
+    lines = [line for line in server.log().splitlines() if line.strip()]
+    records = []
+    for line in lines:
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError:
+            pytest.fail(f"not a JSON line: {line!r}")
+    assert all(isinstance(record, dict) for record in records)
+    start = [r for r in records if r["message"].startswith("TaskFlow serving on")]
+    assert start == [
+        {
+            "time": start[0]["time"],
+            "level": "INFO",
+            "logger": "taskflow.cli",
+            "message": f"TaskFlow serving on http://127.0.0.1:{server.port} (production)",
+            "address": f"http://127.0.0.1:{server.port}",
+            "workers": 1,
+            "public_url": f"http://127.0.0.1:{server.port}",
+        }
+    ]
+    assert any(r["logger"] == "alembic.runtime.migration" for r in records)  # the migration too
+    assert any(r["logger"] == "uvicorn.error" for r in records)  # and uvicorn's own lines
+
+
+def test_migrate_in_production_writes_only_json_lines(tmp_path: Path) -> None:
+    result = _run(["migrate"], tmp_path, TASKFLOW_ENV="production", TASKFLOW_SECRET_KEY="k" * 40)
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
+    records = [json.loads(line) for line in lines]
+    assert records[-1]["message"] == "database is up to date"

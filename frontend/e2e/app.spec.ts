@@ -21,6 +21,15 @@ test.describe("with the fake API", () => {
     await api.install(context);
   });
 
+  test("without a mail server the verify banner says the link is in the server's log", async ({ page }) => {
+    api.emailDelivery = "log";
+    await signUp(page, ada);
+    const banner = page.getByRole("status").filter({ hasText: "Please verify your email" });
+    await expect(banner).toContainText("no mail server is configured, so the link was written to the server's log");
+    await banner.getByRole("button", { name: "Send the link again" }).click();
+    await expect(page.getByText(`A new link for ${ada.email} is in the server's log`)).toBeVisible();
+  });
+
   test("a user walks the main flow", async ({ page }) => {
     await signUp(page, ada);
     await expect(page.getByText("Please verify your email")).toBeVisible();

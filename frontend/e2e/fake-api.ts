@@ -11,6 +11,8 @@ const now = () => new Date().toISOString();
 
 export class FakeApi {
   users: Row[] = [];
+  /** What GET /auth/providers says: "log" when the server has no mail server. */
+  emailDelivery: "smtp" | "log" = "smtp";
   passwords = new Map<number, string>();
   projects: Row[] = [];
   members: { project_id: number; user_id: number; role: string; created_at: string }[] = [];
@@ -170,6 +172,9 @@ export class FakeApi {
     })();
 
     // -- unauthenticated auth routes
+    if (method === "GET" && path === "/auth/providers") {
+      return this.json(route, 200, { password: true, oidc: null, email_delivery: this.emailDelivery });
+    }
     if (method === "POST" && path === "/auth/register") {
       if (this.users.some((u) => u.username === body.username))
         return this.json(route, 409, { detail: "Username is taken" });

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sys
 
 import click
 
-from taskflow.config import Settings, load_settings
+from taskflow.config import Settings, load_settings, serve_public_url
+from taskflow.core.logging import configure_logging
+
+logger = logging.getLogger("taskflow.cli")
+
+
+def _load_and_log() -> Settings:
+    """Settings, then logging as the app does it: in production every line is one JSON object,
+    this command's own lines (and alembic's) included."""
+    settings = load_settings()
+    configure_logging(json_lines=settings.is_production, level=settings.log_level)
+    return settings
 
 
 @click.group()
@@ -24,13 +36,20 @@ def serve(host: str, port: int, workers: int) -> None:
     """Serve the API and the web app (migrates the embedded SQLite database first)."""
     import uvicorn
 
-    settings = load_settings()
+    # Unset TASKFLOW_PUBLIC_URL: links in emails point at this host and port.
+    settings = serve_public_url(_load_and_log(), host, port)
     settings.signing_key()  # generated once, before several workers race for it
     if settings.is_sqlite:
         from taskflow.migrations.runner import upgrade_database
 
         asyncio.run(upgrade_database(settings))
-    click.echo(f"TaskFlow serving on http://{host}:{port} ({settings.env})", err=True)
+    address = f"http://{f'[{host}]' if ':' in host else host}:{port}"
+    logger.info(
+        "TaskFlow serving on %s (%s)",
+        address,
+        settings.env,
+        extra={"address": address, "workers": workers, "public_url": settings.public_url},
+    )
     uvicorn.run(
         "taskflow.main:create_app",
         factory=True,
@@ -51,9 +70,9 @@ def migrate() -> None:
     """Apply pending database migrations."""
     from taskflow.migrations.runner import upgrade_database
 
-    settings = load_settings()
+    settings = _load_and_log()
     asyncio.run(upgrade_database(settings))
-    click.echo("database is up to date", err=True)
+    logger.info("database is up to date")
 
 
 @main.command("create-superuser")

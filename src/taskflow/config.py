@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -17,11 +18,15 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from taskflow import config_forms as forms
+
 Environment = Literal["development", "test", "production"]
 SmtpTls = Literal["none", "starttls", "tls"]
 
 MIN_SECRET_LENGTH = 32
 SECRET_FILE_NAME = "secret_key"  # noqa: S105  (a file name, not a secret)
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
+PUBLIC_URL_ENV = "TASKFLOW_PUBLIC_URL"
 
 
 def _split_csv(value: object) -> object:
@@ -60,7 +65,8 @@ class Settings(BaseSettings):
     password_reset_max_per_hour: int = Field(default=5, ge=1)
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
-    public_url: str = "http://127.0.0.1:8000"
+    # Unset: `taskflow serve` derives it from its --host and --port (served_public_url()).
+    public_url: str = DEFAULT_PUBLIC_URL
 
     smtp_host: str | None = None
     smtp_port: int = Field(default=587, ge=1, le=65535)
@@ -76,9 +82,9 @@ class Settings(BaseSettings):
     # kept once opened (docs/benchmarks.md).
     db_pool_size: int = Field(default=20, ge=1)
     db_max_overflow: int = Field(default=0, ge=0)
-    db_pool_timeout: float = Field(default=5.0, gt=0)
+    db_pool_timeout: float = Field(default=5.0, gt=0, allow_inf_nan=False)
     db_pool_recycle: int = Field(default=1800, ge=-1)
-    db_connect_timeout: float = Field(default=5.0, gt=0)
+    db_connect_timeout: float = Field(default=5.0, gt=0, allow_inf_nan=False)
     db_statement_timeout_ms: int = Field(default=30_000, ge=0)
 
     superuser_password: SecretStr | None = None
@@ -88,6 +94,11 @@ class Settings(BaseSettings):
     metrics_enabled: bool = True
     # `taskflow worker` serves its own /metrics (job outcomes) on this port when set.
     worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    # prometheus_client's own variable (gunicorn_conf sets it for its workers): where every
+    # process of one server writes its samples, so that one scrape sums them (core/metrics.py).
+    prometheus_multiproc_dir: Path | None = Field(
+        default=None, validation_alias=AliasChoices("PROMETHEUS_MULTIPROC_DIR")
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     activity_retention_days: int = Field(default=365, ge=1)
 
@@ -96,38 +107,59 @@ class Settings(BaseSettings):
     def _csv(cls, value: object) -> object:
         return _split_csv(value)
 
+    @field_validator("env", "smtp_tls", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, value: list[str]) -> list[str]:
+        return [forms.ip_or_network(item) for item in value]
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: list[str]) -> list[str]:
+        if "*" in value:
+            raise ValueError("'*' is not allowed (credentials are sent): list the origins")
+        return [forms.origin(item) for item in value]
+
+    @field_validator("smtp_host")
+    @classmethod
+    def _smtp_host(cls, value: str | None) -> str | None:
+        return forms.host_name(value) if value else None
+
+    @field_validator("email_from")
+    @classmethod
+    def _email_from(cls, value: str) -> str:
+        return forms.mailbox(value)
+
+    @field_validator("data_dir", "prometheus_multiproc_dir")
+    @classmethod
+    def _directory(cls, value: Path | None) -> Path | None:
+        if value is not None and value.exists() and not value.is_dir():
+            raise ValueError(f"{str(value)!r} exists and is not a directory")
+        return value
+
     @field_validator("database_url")
     @classmethod
-    def _known_database(cls, value: str | None) -> str | None:
-        if value is None or value == "":
-            return None
-        if not value.startswith(
-            (
-                "postgresql://",
-                "postgres://",
-                "sqlite://",
-                "postgresql+asyncpg://",
-                "sqlite+aiosqlite://",
-            )
-        ):
-            raise ValueError("must start with postgresql:// or sqlite:///")
-        return value
+    def _database_url(cls, value: str | None) -> str | None:
+        return forms.database_url(value) if value else None
 
     @field_validator("redis_url")
     @classmethod
-    def _known_redis(cls, value: str | None) -> str | None:
-        if value is None or value == "":
-            return None
-        if not value.startswith(("redis://", "rediss://", "unix://")):
-            raise ValueError("must start with redis://, rediss:// or unix://")
-        return value
+    def _redis_url(cls, value: str | None) -> str | None:
+        return forms.redis_url(value) if value else None
 
     @field_validator("public_url")
     @classmethod
-    def _http_url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
-        return value.rstrip("/")
+    def _public_url(cls, value: str) -> str:
+        return forms.http_url(value)
 
     @model_validator(mode="after")
     def _production_needs_a_secret(self) -> Settings:
@@ -159,6 +191,11 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def public_url_configured(self) -> bool:
+        """TASKFLOW_PUBLIC_URL was given (environment or `.env`), not left at its default."""
+        return "public_url" in self.model_fields_set
 
     def signing_key(self) -> str:
         """The JWT key: configured, or (outside production) generated once into the data dir."""
@@ -206,6 +243,28 @@ def load_settings() -> Settings:
         if first["loc"]:
             raise ConfigError(f"{_env_name(first['loc'])}: {message}") from None
         raise ConfigError(message) from None
+
+
+def served_url(host: str, port: int) -> str:
+    """The URL a browser on this machine opens for `taskflow serve --host H --port P`."""
+    if host in ("", "0.0.0.0", "::"):  # noqa: S104  (every interface: this machine is localhost)
+        host = "localhost"
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def serve_public_url(settings: Settings, host: str, port: int) -> Settings:
+    """When TASKFLOW_PUBLIC_URL is unset, links in emails point at what `serve` serves.
+
+    The app processes uvicorn starts build their own Settings from the environment, so the
+    derived URL is handed to them there (the one place besides Settings that touches it).
+    """
+    if settings.public_url_configured:
+        return settings
+    url = served_url(host, port)
+    os.environ[PUBLIC_URL_ENV] = url
+    return settings.model_copy(update={"public_url": url})
 
 
 @lru_cache

@@ -13,6 +13,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from taskflow.config import load_settings
+
 worker_class = "taskflow.server.Worker"
 logger_class = "taskflow.server.Logger"
 graceful_timeout = 20
@@ -26,17 +28,23 @@ accesslog = None
 # masters on one host) would fight over it. Nothing of ours uses it.
 control_socket_disable = True
 
-# Metrics of every worker, summed at each scrape (prometheus_client's multiprocess mode).
-# Set before any worker imports prometheus_client, which reads it once, at import.
-_METRICS_ENV = "PROMETHEUS_MULTIPROC_DIR"
-_own_metrics_dir = not os.environ.get(_METRICS_ENV)
-if _own_metrics_dir:
-    os.environ[_METRICS_ENV] = tempfile.mkdtemp(prefix="taskflow-metrics-")
+# Read once here, in the master: a bad setting stops gunicorn with its one line before any
+# worker is forked (each would fail to boot with it otherwise).
+_settings = load_settings()
+
+# Metrics of every worker, summed at each scrape (prometheus_client's multiprocess mode): a
+# directory given as PROMETHEUS_MULTIPROC_DIR, or a fresh one of our own.
+_own_metrics_dir = _settings.prometheus_multiproc_dir is None
+_metrics_dir = _settings.prometheus_multiproc_dir or tempfile.mkdtemp(prefix="taskflow-metrics-")
+# The one environment write outside config.py, and why: prometheus_client chooses its
+# multiprocess storage from the *environment* of each worker, once, when the worker imports
+# it; only the master can put it there before forking (the workers' Settings read it back).
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(_metrics_dir)
 
 
 def on_starting(server: Any) -> None:
     """Samples of an earlier run would be added to this one's: start empty."""
-    for stale in Path(os.environ[_METRICS_ENV]).glob("*.db"):
+    for stale in Path(_metrics_dir).glob("*.db"):
         stale.unlink(missing_ok=True)
 
 
@@ -44,9 +52,9 @@ def child_exit(server: Any, worker: Any) -> None:
     """A dead worker's gauges (open WebSockets, pool) stop counting; its counters stay."""
     from prometheus_client import multiprocess
 
-    multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+    multiprocess.mark_process_dead(worker.pid, path=str(_metrics_dir))  # type: ignore[no-untyped-call]
 
 
 def on_exit(server: Any) -> None:
     if _own_metrics_dir:
-        shutil.rmtree(os.environ[_METRICS_ENV], ignore_errors=True)
+        shutil.rmtree(_metrics_dir, ignore_errors=True)

@@ -5,22 +5,26 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from saq import Job
 
 from taskflow.config import Settings
 from taskflow.core.events import InProcessEventBus
 from taskflow.core.jobs import registry
 from taskflow.core.jobs.queue import (
+    MAX_RETRY_DELAY_SECONDS,
     STOP_GRACE_SECONDS,
     InProcessJobQueue,
     RedisJobQueue,
     create_job_queue,
+    retry_delay,
 )
 from taskflow.core.jobs.registry import JobContext, job
-from taskflow.core.worker import build_worker
+from taskflow.core.worker import _saq_function, build_worker
 from taskflow.db import Database
 
 calls: list[tuple[str, dict[str, object]]] = []
@@ -172,3 +176,43 @@ def test_every_registered_job_has_a_sane_policy() -> None:
     for spec in registry.registered_jobs().values():
         assert spec.retries >= 1
         assert spec.timeout > 0
+
+
+def test_email_retries_span_about_an_hour() -> None:
+    spec = registry.get_job("email.send")
+    nominal = [min(spec.retry_delay * 2**attempt, MAX_RETRY_DELAY_SECONDS) for attempt in range(18)]
+    assert spec.retries == 18
+    assert nominal[0] == 2.0  # a passing glitch is retried at once
+    assert sum(nominal) == 3510.0  # 58.5 minutes (docs/realtime.md, docs/reliability.md)
+    rng_state = random.getstate()
+    try:
+        for seed in range(200):
+            random.seed(seed)
+            delays = [retry_delay(spec, attempt) for attempt in range(spec.retries)]
+            assert 0.8 * 3510 <= sum(delays) <= 1.2 * 3510
+            assert max(delays) <= 1.2 * MAX_RETRY_DELAY_SECONDS
+    finally:
+        random.setstate(rng_state)
+
+
+async def test_saq_worker_retries_on_the_in_process_schedule() -> None:
+    spec = registry.get_job("test.record")
+    failures_left["saq"] = 1
+    saq_job = Job(function="test.record", attempts=3, retry_backoff=True)
+    run = _saq_function(spec)
+    with pytest.raises(ConnectionError):
+        await run({"taskflow": None, "job": saq_job}, name="saq")
+    # the third attempt failed: the wait is retry_delay(spec, 2), 0.04 s ± 20 %, not SAQ's 0..x
+    assert saq_job.retry_backoff is False
+    assert 0.8 * 0.04 <= saq_job.next_retry_delay() <= 1.2 * 0.04
+
+
+async def test_a_job_redis_refuses_runs_in_process(settings: Settings, database: Database) -> None:
+    fallback = InProcessJobQueue(settings, database, InProcessEventBus(), run_periodic=False)
+    queue = RedisJobQueue("redis://127.0.0.1:1/0", fallback)  # nothing listens on port 1
+    try:
+        await queue.enqueue("test.record", name="refused")
+        await fallback.drain()
+    finally:
+        await queue.stop()
+    assert [name for name, _ in calls] == ["refused"]

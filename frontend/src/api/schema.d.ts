@@ -713,6 +713,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sign In Providers
+         * @description How to sign in (a password; no OpenID Connect provider is configured yet), and whether
+         *     emails are sent (`smtp`) or, without TASKFLOW_SMTP_HOST, written to the server's log.
+         */
+        get: operations["sign_in_providers_api_v1_auth_providers_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/export": {
         parameters: {
             query?: never;
@@ -1091,6 +1112,11 @@ export interface components {
             /** Full Name */
             full_name: string;
         };
+        /** OidcProviderPublic */
+        OidcProviderPublic: {
+            /** Name */
+            name: string;
+        };
         /** Page[ActivityPublic] */
         Page_ActivityPublic_: {
             /** Items */
@@ -1225,6 +1251,25 @@ export interface components {
             color?: string | null;
             /** Archived */
             archived?: boolean | null;
+        };
+        /**
+         * ProvidersPublic
+         * @description How one signs in here, and where this server's emails go (for the sign-in page and the
+         *     "verify your email" banner; public, as the sign-in page has no token yet).
+         */
+        ProvidersPublic: {
+            /**
+             * Password
+             * @constant
+             */
+            password: true;
+            oidc: components["schemas"]["OidcProviderPublic"] | null;
+            /**
+             * Email Delivery
+             * @description `log`: no SMTP server is configured; emails, links included, are written to the server's log instead of being sent
+             * @enum {string}
+             */
+            email_delivery: "smtp" | "log";
         };
         /** ReadyStatus */
         ReadyStatus: {
@@ -5539,6 +5584,62 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sign_in_providers_api_v1_auth_providers_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProvidersPublic"];
+                };
             };
             /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
             400: {

@@ -1,11 +1,20 @@
-// Reminds an unverified user to confirm their email, and resends the link.
+// Reminds an unverified user to confirm their email, and resends the link. Without a mail
+// server (`email_delivery: "log"`), it says that the link is in the server's log instead.
 import { useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client";
 import type { User } from "../api/types";
 
 export function VerifyBanner({ user }: { user: User }) {
   const [state, setState] = useState<"idle" | "sent" | "error">("idle");
+  const providers = useQuery({
+    queryKey: ["auth", "providers"],
+    queryFn: async () => unwrap(await api.GET("/api/v1/auth/providers")),
+    staleTime: Infinity,
+    enabled: !user.is_verified,
+  });
   if (user.is_verified) return null;
+  const toLog = providers.data?.email_delivery === "log";
   async function resend() {
     try {
       unwrap(await api.POST("/api/v1/auth/verify/request"));
@@ -17,10 +26,18 @@ export function VerifyBanner({ user }: { user: User }) {
   return (
     <div className="banner" role="status">
       {state === "sent" ? (
-        <span>We sent a new link to {user.email}.</span>
+        <span>
+          {toLog
+            ? `A new link for ${user.email} is in the server's log (no mail server is configured).`
+            : `We sent a new link to ${user.email}.`}
+        </span>
       ) : (
         <>
-          <span>Please verify your email ({user.email}) with the link we sent.</span>
+          <span>
+            {toLog
+              ? `Please verify your email (${user.email}): no mail server is configured, so the link was written to the server's log.`
+              : `Please verify your email (${user.email}) with the link we sent.`}
+          </span>
           <button type="button" className="button small" onClick={resend}>
             Send the link again
           </button>

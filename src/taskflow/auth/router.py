@@ -19,6 +19,7 @@ from taskflow.auth.http import clear_refresh_cookie, refresh_token_from, token_r
 from taskflow.auth.schemas import (
     PasswordResetConfirm,
     PasswordResetRequest,
+    ProvidersPublic,
     RefreshRequest,
     SessionPage,
     SessionPublic,
@@ -213,4 +214,13 @@ async def confirm_password_reset(
     """Set a new password with the token from the email; every session ends."""
     await email_flows.confirm_password_reset(
         session, limiter, data.token, data.new_password, client
+    )
+
+
+@router.get("/providers", response_model=ProvidersPublic)
+async def sign_in_providers(settings: SettingsDep) -> ProvidersPublic:
+    """How to sign in (a password; no OpenID Connect provider is configured yet), and whether
+    emails are sent (`smtp`) or, without TASKFLOW_SMTP_HOST, written to the server's log."""
+    return ProvidersPublic(
+        password=True, oidc=None, email_delivery="smtp" if settings.smtp_host else "log"
     )

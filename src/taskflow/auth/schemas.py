@@ -73,3 +73,19 @@ __all__ = [
     "UserPublic",
     "VerifyConfirm",
 ]
+
+
+class OidcProviderPublic(BaseModel):
+    name: str
+
+
+class ProvidersPublic(BaseModel):
+    """How one signs in here, and where this server's emails go (for the sign-in page and the
+    "verify your email" banner; public, as the sign-in page has no token yet)."""
+
+    password: Literal[True]
+    oidc: OidcProviderPublic | None
+    email_delivery: Literal["smtp", "log"] = Field(
+        description="`log`: no SMTP server is configured; emails, links included, are written "
+        "to the server's log instead of being sent"
+    )

@@ -68,3 +68,5 @@ def configure_logging(*, json_lines: bool, level: str = "INFO") -> None:
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
     logging.getLogger("uvicorn.access").disabled = True
+    # alembic (1.17+) announces each of its autogenerate plugins at INFO on every migration
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)

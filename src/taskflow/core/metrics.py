@@ -1,23 +1,22 @@
 """Prometheus metrics, rendered at /metrics (and by `taskflow worker --metrics-port`).
 
 One process (`taskflow serve`, a worker): the registry below. Several gunicorn workers behind
-one port: every worker writes its samples to files in PROMETHEUS_MULTIPROC_DIR (set by
-`taskflow.gunicorn_conf` before any worker starts) and a scrape of any of them adds them all
+one port: every worker writes its samples to files in PROMETHEUS_MULTIPROC_DIR (exported by
+`taskflow.gunicorn_conf` before any worker starts; prometheus_client reads it at import, the
+app through `Settings.prometheus_multiproc_dir`) and a scrape of any of them adds them all
 up, so one scrape shows the whole api container. See "Metrics" in docs/deploy.md.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
-
-MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 registry = CollectorRegistry(auto_describe=True)
 
@@ -66,15 +65,11 @@ def observe_request(method: str, route: str, status: int, seconds: float) -> Non
     http_duration.labels(method, route).observe(seconds)
 
 
-def multiprocess() -> bool:
-    return bool(os.environ.get(MULTIPROC_ENV))
-
-
-def render() -> bytes:
-    """This process's metrics, or every gunicorn worker's when they share a directory."""
-    if multiprocess():
+def render(multiprocess_dir: Path | None) -> bytes:
+    """This process's metrics, or every gunicorn worker's when they share `multiprocess_dir`."""
+    if multiprocess_dir is not None:
         combined = CollectorRegistry()
-        MultiProcessCollector(combined)  # type: ignore[no-untyped-call]
+        MultiProcessCollector(combined, path=str(multiprocess_dir))  # type: ignore[no-untyped-call]
         return generate_latest(combined)
     return generate_latest(registry)
 

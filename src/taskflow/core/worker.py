@@ -13,7 +13,7 @@ from saq.types import PartialTimersDict
 
 from taskflow.config import Settings
 from taskflow.core import metrics
-from taskflow.core.jobs.queue import give_up, saq_queue
+from taskflow.core.jobs.queue import give_up, retry_delay, saq_queue
 from taskflow.core.jobs.registry import (
     JobContext,
     JobSpec,
@@ -41,7 +41,16 @@ class _RedactJobs(logging.Filter):
 
 def _saq_function(spec: JobSpec) -> Any:
     async def run(ctx: dict[str, Any], **kwargs: Any) -> None:
-        await spec.function(ctx["taskflow"], **kwargs)
+        try:
+            await spec.function(ctx["taskflow"], **kwargs)
+        except Exception:
+            job: Job | None = ctx.get("job")
+            if job is not None:
+                # SAQ's own backoff waits anywhere from 0 to the nominal delay (full jitter),
+                # which would halve a job's retry span: the in-process schedule instead.
+                job.retry_delay = retry_delay(spec, job.attempts - 1)
+                job.retry_backoff = False
+            raise
 
     run.__qualname__ = spec.name  # SAQ knows a function by its qualified name
     return run

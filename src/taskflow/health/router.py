@@ -62,6 +62,10 @@ async def prometheus_metrics(request: Request) -> Response:
 
     404 when TASKFLOW_METRICS_ENABLED is false. Never proxied by the bundled nginx.
     """
-    if not request.app.state.settings.metrics_enabled:
+    settings = request.app.state.settings
+    if not settings.metrics_enabled:
         raise NotFound()
-    return Response(metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
+    return Response(
+        metrics.render(settings.prometheus_multiproc_dir),
+        media_type="text/plain; version=0.0.4; charset=utf-8",
+    )

@@ -205,9 +205,14 @@ def _cancelling() -> bool:
 
 
 def retry_delay(spec: JobSpec, attempt: int) -> float:
-    """Exponential backoff with jitter, capped."""
+    """The wait after failed attempt `attempt` (0-based): exponential, capped, ±20 % jitter.
+
+    The jitter spreads retries of many jobs apart without changing how long a job keeps
+    trying in all: a job's schedule (docs/realtime.md) holds within ±20 %. Both runners use
+    it: in-process below, and SAQ through the worker (core/jobs/worker.py).
+    """
     base = min(spec.retry_delay * (2**attempt), MAX_RETRY_DELAY_SECONDS)
-    return float(base * (0.5 + random.random() / 2))  # noqa: S311  (jitter, not crypto)
+    return float(base * random.uniform(0.8, 1.2))  # noqa: S311  (jitter, not crypto)
 
 
 def give_up(spec: JobSpec, kwargs: dict[str, Any], error: BaseException) -> None:
