@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from taskflow.auth.models import AuthSession, RefreshToken
 from taskflow.config import Settings
 from taskflow.core.errors import NotFound, Unauthorized
+from taskflow.core.events import announce_sessions_ended
 from taskflow.core.security import create_access_token, new_opaque_token, token_digest
 from taskflow.core.unit_of_work import commit_regardless
 from taskflow.db import utcnow
@@ -301,6 +302,7 @@ async def revoke_all_sessions(
     if except_session_id is not None:
         statement = statement.where(AuthSession.id != except_session_id)
     await session.execute(statement, execution_options={"synchronize_session": False})
+    announce_sessions_ended(session, user_id=user_id)
 
 
 async def _revoke_session(session: AsyncSession, session_id: int) -> None:
@@ -310,3 +312,4 @@ async def _revoke_session(session: AsyncSession, session_id: int) -> None:
         .values(revoked_at=utcnow()),
         execution_options={"synchronize_session": False},
     )
+    announce_sessions_ended(session, session_id=session_id)

@@ -28,20 +28,49 @@ _PENDING_KEY = "taskflow_pending_events"
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """One change, as WebSocket clients receive it: `{"type": verb, project_id, ...}`."""
+    """One change, and who should hear it.
+
+    Routing: an event with a `session_id` goes to that login's connections only, one with a
+    `user_id` to that user's (e.g. "your sessions ended", a notification); any other event
+    goes to the members of `project_id`. The routing fields cross processes on
+    the bus but are never sent to clients: a project event reaches them as
+    `{"type", "project_id", "task_id", "actor_id", "data"}`, an event without a project as
+    `{"type", "data"}` (`to_json`).
+    """
 
     type: str
-    project_id: int
+    project_id: int | None = None
     task_id: int | None = None
     actor_id: int | None = None
     data: dict[str, Any] = field(default_factory=dict)
+    user_id: int | None = None
+    session_id: int | None = None
 
     def to_json(self) -> str:
+        """The message a WebSocket client receives."""
+        message: dict[str, Any]
+        if self.project_id is not None:
+            message = {
+                "type": self.type,
+                "project_id": self.project_id,
+                "task_id": self.task_id,
+                "actor_id": self.actor_id,
+                "data": self.data,
+            }
+        else:
+            message = {"type": self.type, "data": self.data}
+        return json.dumps(message, default=str, separators=(",", ":"))
+
+    def to_bus(self) -> str:
+        """The event whole, routing included, as it crosses processes."""
         return json.dumps(asdict(self), default=str, separators=(",", ":"))
 
     @classmethod
-    def from_json(cls, raw: str | bytes) -> Event:
-        return cls(**json.loads(raw))
+    def from_bus(cls, raw: str | bytes) -> Event:
+        value = json.loads(raw)
+        if not isinstance(value, dict):
+            raise TypeError("an event is a JSON object")
+        return cls(**value)
 
 
 def emit(session: AsyncSession, event: Event) -> None:
@@ -53,6 +82,25 @@ def take_pending(session: AsyncSession) -> list[Event]:
     """The events emitted in `session` since the last take (cleared on rollback by the caller)."""
     events: list[Event] = session.info.pop(_PENDING_KEY, [])
     return events
+
+
+# A control event, never sent to clients: sessions ended (logout, logout-all, a session
+# deleted, refresh-token reuse, a new password, deactivation, deletion). Every process's hub
+# has the open sockets it names re-check their session at once, and close (4401) those whose
+# session is over, instead of at their periodic re-check.
+SESSIONS_ENDED = "sessions.ended"
+
+
+def announce_sessions_ended(
+    session: AsyncSession, *, user_id: int | None = None, session_id: int | None = None
+) -> None:
+    """After `session` commits, close the open sockets of ended sessions, in every process.
+
+    `session_id`: that one session ended; `user_id` alone: any of that user's may have.
+    """
+    if user_id is None and session_id is None:
+        raise ValueError("name the user or the session whose sockets end")
+    emit(session, Event(type=SESSIONS_ENDED, user_id=user_id, session_id=session_id))
 
 
 Listener = Callable[[Event], None]
@@ -108,7 +156,7 @@ class RedisEventBus(_Listeners):
     async def publish(self, events: list[Event]) -> None:
         for event in events:
             try:
-                await self._redis.publish(CHANNEL, event.to_json())
+                await self._redis.publish(CHANNEL, event.to_bus())
             except Exception as error:  # the change is committed; only its announcement is lost
                 logger.warning("event publish failed (%s): %r", event.type, error)
 
@@ -148,7 +196,7 @@ class RedisEventBus(_Listeners):
                 if message is None or message.get("type") != "message":
                     continue
                 try:
-                    yield Event.from_json(message["data"])
+                    yield Event.from_bus(message["data"])
                 except (ValueError, TypeError):
                     logger.warning("ignored a malformed event on %s", CHANNEL)
         finally:

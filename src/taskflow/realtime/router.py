@@ -54,13 +54,15 @@ async def events(websocket: WebSocket) -> None:
     except _Closed as closed:
         await _close(websocket, closed.code, closed.reason)
         return
-    async with database.sessionmaker() as session:
-        projects = await project_ids_for(session, claims.user_id)
-    connection = Connection(claims.user_id, projects, QUEUE_SIZE)
+    # Registered before anything is read from the database, so that no "sessions ended" or
+    # membership event can slip between the read and the registration: the hub already hears
+    # them for this connection, and replays the membership changes onto the list read.
+    connection = Connection(claims.user_id, claims.session_id, QUEUE_SIZE)
     hub.add(connection)
     metrics.websocket_connections.inc()
     state = _State(claims)
     try:
+        await _recheck(database, hub, connection, state)
         await websocket.send_json({"type": "ready"})
         await _serve(websocket, database, hub, connection, state)
     except _Closed as closed:
@@ -83,7 +85,7 @@ async def _serve(
 ) -> None:
     tasks = [
         asyncio.create_task(_send(websocket, connection)),
-        asyncio.create_task(_receive(websocket, connection, state)),
+        asyncio.create_task(_receive(websocket, hub, connection, state)),
         asyncio.create_task(_watch(database, hub, connection, state)),
     ]
     try:
@@ -104,7 +106,7 @@ async def _send(websocket: WebSocket, connection: Connection) -> None:
         await websocket.send_text(payload)
 
 
-async def _receive(websocket: WebSocket, connection: Connection, state: _State) -> None:
+async def _receive(websocket: WebSocket, hub: Hub, connection: Connection, state: _State) -> None:
     while True:
         message = _parse(await websocket.receive_text())
         kind = message.get("type") if message else None
@@ -115,17 +117,19 @@ async def _receive(websocket: WebSocket, connection: Connection, state: _State) 
             if claims is None or claims.user_id != connection.user_id:
                 raise _Closed(CLOSE_UNAUTHORIZED, "invalid token")
             state.claims = claims
+            hub.set_session(connection, claims.session_id)
             state.renewed.set()
             connection.offer('{"type":"ready"}')
 
 
 async def _watch(database: Database, hub: Hub, connection: Connection, state: _State) -> None:
-    """Closes on overflow, token expiry or an ended session; reloads membership on change."""
+    """Closes on overflow, token expiry or an ended session; re-reads membership on change."""
     while True:
         seconds_left = (state.claims.expires_at - datetime.now(UTC)).total_seconds()
         waiters = {
             asyncio.create_task(connection.overflowed.wait()): "overflow",
             asyncio.create_task(connection.membership_changed.wait()): "membership",
+            asyncio.create_task(connection.session_check.wait()): "session",
             asyncio.create_task(state.renewed.wait()): "renewed",
         }
         done, pending = await asyncio.wait(
@@ -141,17 +145,28 @@ async def _watch(database: Database, hub: Hub, connection: Connection, state: _S
         state.renewed.clear()
         if state.claims.expires_at <= datetime.now(UTC):
             raise _Closed(CLOSE_UNAUTHORIZED, "token expired")
-        connection.membership_changed.clear()
+        await _recheck(database, hub, connection, state)
+
+
+async def _recheck(database: Database, hub: Hub, connection: Connection, state: _State) -> None:
+    """Close (4401) if the session ended; else re-read the projects the connection hears."""
+    connection.membership_changed.clear()
+    connection.session_check.clear()
+    hub.begin_reload(connection)
+    project_ids = None
+    try:
         async with database.sessionmaker() as session:
-            if (
-                await load_authenticated(session, state.claims.user_id, state.claims.session_id)
-                is None
-            ):
+            claims = state.claims
+            if await load_authenticated(session, claims.user_id, claims.session_id) is None:
                 raise _Closed(CLOSE_UNAUTHORIZED, "session ended")
-            hub.set_projects(connection, await project_ids_for(session, connection.user_id))
+            project_ids = await project_ids_for(session, connection.user_id)
+    finally:
+        hub.finish_reload(connection, project_ids)
 
 
 async def _authenticate(websocket: WebSocket) -> AccessClaims:
+    """The claims of the first message's token: signature and expiry only (the session is
+    checked once the connection is registered, by `_recheck`)."""
     try:
         async with asyncio.timeout(AUTH_TIMEOUT_SECONDS):
             raw = await websocket.receive_text()
@@ -162,19 +177,23 @@ async def _authenticate(websocket: WebSocket) -> AccessClaims:
     message = _parse(raw)
     if not message or message.get("type") != "auth":
         raise _Closed(CLOSE_UNAUTHORIZED, "first message must be auth")
-    claims = await _check_token(websocket, message.get("token"))
+    claims = _decode(websocket, message.get("token"))
     if claims is None:
         raise _Closed(CLOSE_UNAUTHORIZED, "invalid token")
     return claims
 
 
-async def _check_token(websocket: WebSocket, token: object) -> AccessClaims | None:
+def _decode(websocket: WebSocket, token: object) -> AccessClaims | None:
     if not isinstance(token, str) or not token:
         return None
-    claims = decode_access_token(websocket.app.state.settings.signing_key(), token)
-    database: Database = websocket.app.state.database
+    return decode_access_token(websocket.app.state.settings.signing_key(), token)
+
+
+async def _check_token(websocket: WebSocket, token: object) -> AccessClaims | None:
+    claims = _decode(websocket, token)
     if claims is None:
         return None
+    database: Database = websocket.app.state.database
     async with database.sessionmaker() as session:
         if await load_authenticated(session, claims.user_id, claims.session_id) is None:
             return None
