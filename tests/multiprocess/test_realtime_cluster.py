@@ -12,6 +12,7 @@ import asyncio
 import itertools
 import json
 import random
+import statistics
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -21,13 +22,14 @@ from typing import Any
 import httpx
 import pytest
 from redis import Redis
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 from websockets.asyncio.client import ClientConnection
 
 from taskflow.config import Settings
 from taskflow.core.security import decode_access_token
 from taskflow.db import create_engine
+from taskflow.projects.models import Project, ProjectMember
 from taskflow.users.models import User
 from tests.conftest import REDIS_URL, REQUIRE_SERVICES, TEST_SECRET
 from tests.realtime.sockets import (
@@ -49,7 +51,8 @@ WITHIN_SECONDS = 1.0
 TRIES = 20
 TABS = 8
 CONNECTS = 8
-CONNECT_TRIES = 10
+CONNECT_TRIES = TRIES
+MANY_PROJECTS = 5000
 _names = itertools.count(1)
 
 
@@ -123,6 +126,24 @@ async def _make_superuser(cluster: Cluster, account: Account) -> None:
     async with cluster.engine.begin() as connection:
         await connection.execute(
             update(User).where(User.id == account.user_id).values(is_superuser=True)
+        )
+
+
+async def _belong_to_many_projects(cluster: Cluster, account: Account, count: int) -> None:
+    """`count` more projects of the account's own, written straight to the database."""
+    async with cluster.engine.begin() as connection:
+        project_ids = (
+            await connection.scalars(
+                insert(Project).returning(Project.id),
+                [{"owner_id": account.user_id, "name": f"P{n}"} for n in range(count)],
+            )
+        ).all()
+        await connection.execute(
+            insert(ProjectMember),
+            [
+                {"project_id": project_id, "user_id": account.user_id, "role": "owner"}
+                for project_id in project_ids
+            ],
         )
 
 
@@ -266,29 +287,45 @@ async def test_a_socket_connecting_during_a_removal_never_hears_what_follows(
     """Sockets of C connect on A while the owner removes C through B: whichever way each
     races the removal, none hears the change made after the removal's response.
 
-    The losing interleaving (the projects read before the removal commits, the connection
-    registered after its event arrived) is a window of about a millisecond that random
-    timing rarely hits; tests/realtime/test_membership_races.py holds the read there.
+    The losing interleaving: a connect reads C's projects before the removal commits and
+    registers with the hub after the removal's event arrived. C belongs to many projects, so
+    that read lasts, and the removal is timed to commit during the reads (before the fix,
+    about two attempts in three leaked). tests/realtime/test_membership_races.py holds a read
+    there deterministically.
     """
     async with httpx.AsyncClient(timeout=10) as http:
         team = await _team(cluster, http)
+        # A member of many projects: their socket's read of its projects takes a while after
+        # its snapshot, as for a heavy user, which widens the window the race needs.
+        await _belong_to_many_projects(cluster, team.member, MANY_PROJECTS)
         leaks = []
-        removal_takes = 0.05  # measured on each attempt, for the next
+        # Aim the removal's commit at the connects' reads, from the previous attempt's timings:
+        # a connect reads the member's projects in the later part of its `ready_after`, and
+        # the removal commits just before its response, `removal_takes` after it was sent.
+        removal_takes, ready_after = 0.05, 0.3
         for attempt in range(CONNECT_TRIES):
             await team.add_member(http, cluster)
+            readies: list[float] = []
 
-            async def connect_after(delay: float) -> ClientConnection:
+            async def connect(delay: float, readies: list[float]) -> ClientConnection:
                 await asyncio.sleep(delay)
-                return await open_socket(cluster.a.ws_url, team.member.access_token)
+                started = time.monotonic()
+                websocket = await open_socket(cluster.a.ws_url, team.member.access_token)
+                readies.append(time.monotonic() - started)
+                return websocket
 
-            # Spread over the removal's time: some connects read the member's projects before
-            # it commits and register after its event arrived, the race that used to leak.
-            delays = [random.uniform(0, removal_takes * 1.2) for _ in range(CONNECTS)]
-            started = time.monotonic()
-            removal = asyncio.create_task(team.remove_member(http, cluster, "removed"))
-            sockets = await asyncio.gather(*(connect_after(delay) for delay in delays))
-            await removal
-            removal_takes = time.monotonic() - started
+            async def remove(delay: float) -> float:
+                await asyncio.sleep(delay)
+                started = time.monotonic()
+                await team.remove_member(http, cluster, "removed")
+                return time.monotonic() - started
+
+            lands_at = random.uniform(0.4, 0.95) * ready_after
+            removal = asyncio.create_task(remove(max(0.0, lands_at - removal_takes)))
+            delays = [random.uniform(0, 0.02) for _ in range(CONNECTS)]
+            sockets = await asyncio.gather(*(connect(delay, readies) for delay in delays))
+            removal_takes = await removal
+            ready_after = statistics.median(readies)
             await team.edit_task(http, cluster, f"after {attempt}")
             for websocket in sockets:
                 leaks += _mentions(await messages_until_pong(websocket), f"after {attempt}")
