@@ -18,7 +18,7 @@ from fastapi import FastAPI
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from taskflow.realtime import router as realtime_router
+from taskflow.realtime import service as realtime_service
 from taskflow.realtime.service import project_ids_for
 from tests.factories import UserWithTokens
 from tests.factories_domain import API, add_member, make_project, make_task, quick_user
@@ -88,7 +88,7 @@ async def test_a_socket_whose_project_read_straddles_a_removal_never_hears_the_p
     await add_member(client, project_id, owner, member)
     observer = await open_socket(ws_url, owner.tokens.access_token)
     held = HeldRead(project_ids_for, member.id)
-    monkeypatch.setattr(f"{realtime_router.__name__}.project_ids_for", held)
+    monkeypatch.setattr(realtime_service, "project_ids_for", held)
 
     connecting = asyncio.create_task(open_socket(ws_url, member.tokens.access_token))
     await held.wait_answered(1)  # it read: still a member
@@ -117,7 +117,7 @@ async def test_a_reload_that_read_before_a_removal_does_not_bring_the_project_ba
     observer = await open_socket(ws_url, owner.tokens.access_token)
     websocket = await open_socket(ws_url, member.tokens.access_token)
     held = HeldRead(project_ids_for, member.id)
-    monkeypatch.setattr(f"{realtime_router.__name__}.project_ids_for", held)
+    monkeypatch.setattr(realtime_service, "project_ids_for", held)
 
     await add_member(client, project_id, owner, member)
     await held.wait_answered(1)  # the re-read saw the membership

@@ -19,12 +19,11 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect, status
 
-from taskflow.auth.service import load_authenticated
 from taskflow.core import metrics
 from taskflow.core.security import AccessClaims, decode_access_token
-from taskflow.db import Database
+from taskflow.core.unit_of_work import UnitOfWork
+from taskflow.realtime import service
 from taskflow.realtime.hub import Connection, Hub
-from taskflow.realtime.service import project_ids_for
 
 logger = logging.getLogger(__name__)
 router = APIRouter(tags=["realtime"])
@@ -47,7 +46,7 @@ class _Closed(Exception):
 async def events(websocket: WebSocket) -> None:
     """Live updates for every project the user belongs to."""
     await websocket.accept()
-    database: Database = websocket.app.state.database
+    uow: UnitOfWork = websocket.app.state.uow
     hub: Hub = websocket.app.state.hub
     try:
         claims = await _authenticate(websocket)
@@ -62,9 +61,9 @@ async def events(websocket: WebSocket) -> None:
     metrics.websocket_connections.inc()
     state = _State(claims)
     try:
-        await _recheck(database, hub, connection, state)
+        await _recheck(uow, hub, connection, state)
         await websocket.send_json({"type": "ready"})
-        await _serve(websocket, database, hub, connection, state)
+        await _serve(websocket, uow, hub, connection, state)
     except _Closed as closed:
         await _close(websocket, closed.code, closed.reason)
     except (WebSocketDisconnect, RuntimeError):
@@ -81,12 +80,12 @@ class _State:
 
 
 async def _serve(
-    websocket: WebSocket, database: Database, hub: Hub, connection: Connection, state: _State
+    websocket: WebSocket, uow: UnitOfWork, hub: Hub, connection: Connection, state: _State
 ) -> None:
     tasks = [
         asyncio.create_task(_send(websocket, connection)),
         asyncio.create_task(_receive(websocket, hub, connection, state)),
-        asyncio.create_task(_watch(database, hub, connection, state)),
+        asyncio.create_task(_watch(uow, hub, connection, state)),
     ]
     try:
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
@@ -122,7 +121,7 @@ async def _receive(websocket: WebSocket, hub: Hub, connection: Connection, state
             connection.offer('{"type":"ready"}')
 
 
-async def _watch(database: Database, hub: Hub, connection: Connection, state: _State) -> None:
+async def _watch(uow: UnitOfWork, hub: Hub, connection: Connection, state: _State) -> None:
     """Closes on overflow, token expiry or an ended session; re-reads membership on change."""
     while True:
         seconds_left = (state.claims.expires_at - datetime.now(UTC)).total_seconds()
@@ -145,23 +144,22 @@ async def _watch(database: Database, hub: Hub, connection: Connection, state: _S
         state.renewed.clear()
         if state.claims.expires_at <= datetime.now(UTC):
             raise _Closed(CLOSE_UNAUTHORIZED, "token expired")
-        await _recheck(database, hub, connection, state)
+        await _recheck(uow, hub, connection, state)
 
 
-async def _recheck(database: Database, hub: Hub, connection: Connection, state: _State) -> None:
+async def _recheck(uow: UnitOfWork, hub: Hub, connection: Connection, state: _State) -> None:
     """Close (4401) if the session ended; else re-read the projects the connection hears."""
     connection.membership_changed.clear()
     connection.session_check.clear()
     hub.begin_reload(connection)
     project_ids = None
     try:
-        async with database.sessionmaker() as session:
-            claims = state.claims
-            if await load_authenticated(session, claims.user_id, claims.session_id) is None:
-                raise _Closed(CLOSE_UNAUTHORIZED, "session ended")
-            project_ids = await project_ids_for(session, connection.user_id)
+        claims = state.claims
+        project_ids = await service.live_projects(uow, claims.user_id, claims.session_id)
     finally:
         hub.finish_reload(connection, project_ids)
+    if project_ids is None:
+        raise _Closed(CLOSE_UNAUTHORIZED, "session ended")
 
 
 async def _authenticate(websocket: WebSocket) -> AccessClaims:
@@ -193,10 +191,9 @@ async def _check_token(websocket: WebSocket, token: object) -> AccessClaims | No
     claims = _decode(websocket, token)
     if claims is None:
         return None
-    database: Database = websocket.app.state.database
-    async with database.sessionmaker() as session:
-        if await load_authenticated(session, claims.user_id, claims.session_id) is None:
-            return None
+    uow: UnitOfWork = websocket.app.state.uow
+    if not await service.session_is_live(uow, claims.user_id, claims.session_id):
+        return None
     return claims
 
 
