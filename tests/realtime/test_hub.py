@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from taskflow.core.events import SESSIONS_ENDED, Event, InProcessEventBus
+from taskflow.core.events import BUS_RESUMED, SESSIONS_ENDED, Event, InProcessEventBus
 from taskflow.realtime.hub import Connection, Hub
 
 PROJECT, OTHER_PROJECT = 10, 11
@@ -146,3 +146,12 @@ async def test_an_event_to_one_user_reaches_only_their_connections() -> None:
     await bus.publish([Event(type="notification.created", user_id=ALICE, data={"id": 1})])
     assert _received(alice) == [{"type": "notification.created", "data": {"id": 1}}]
     assert _received(bob) == []
+
+
+async def test_a_resumed_bus_has_every_connection_recheck_its_session_and_projects() -> None:
+    bus = InProcessEventBus()
+    hub = Hub(bus)
+    connections = [_connection(hub, ALICE, 100, {PROJECT}), _connection(hub, BOB, 200, set())]
+    bus.deliver(Event(type=BUS_RESUMED))
+    assert all(connection.session_check.is_set() for connection in connections)
+    assert all(_received(connection) == [] for connection in connections)

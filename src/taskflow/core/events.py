@@ -103,6 +103,12 @@ def announce_sessions_ended(
     emit(session, Event(type=SESSIONS_ENDED, user_id=user_id, session_id=session_id))
 
 
+# A control event each process's bus hands its own listeners (never published) when its
+# subscription is back after a loss: whatever was published meanwhile was missed (a removal,
+# a session that ended), so the hub has every connection re-check its session and projects.
+BUS_RESUMED = "bus.resumed"
+
+
 Listener = Callable[[Event], None]
 
 
@@ -175,22 +181,26 @@ class RedisEventBus(_Listeners):
     async def _listen(self) -> None:
         # Reconnects with backoff: a Redis outage pauses live updates, it does not end them.
         delay = 0.5
+        resumed = False
         while True:
             try:
-                async for event in self._messages():
+                async for event in self._messages(resumed):
                     delay = 0.5
                     self.deliver(event)
             except asyncio.CancelledError:
                 raise
             except Exception as error:
                 logger.warning("event subscription lost, retrying in %.1fs: %r", delay, error)
+                resumed = True
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10.0)
 
-    async def _messages(self) -> AsyncIterator[Event]:
+    async def _messages(self, resumed: bool) -> AsyncIterator[Event]:
         pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
         try:
             await pubsub.subscribe(CHANNEL)
+            if resumed:  # events published meanwhile are lost: listeners may want to re-check
+                yield Event(type=BUS_RESUMED)
             while True:
                 message = await pubsub.get_message(timeout=1.0)
                 if message is None or message.get("type") != "message":

@@ -22,7 +22,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
-from taskflow.core.events import SESSIONS_ENDED, Event, EventBus
+from taskflow.core.events import BUS_RESUMED, SESSIONS_ENDED, Event, EventBus
 
 logger = logging.getLogger(__name__)
 
@@ -120,6 +120,11 @@ class Hub:
         connection.project_ids = project_ids
 
     def _on_event(self, event: Event) -> None:
+        if event.type == BUS_RESUMED:
+            for connections in self._by_user.values():
+                for connection in connections:
+                    connection.session_check.set()
+            return
         if event.type == SESSIONS_ENDED:
             for connection in self._addressed(event):
                 connection.session_check.set()
