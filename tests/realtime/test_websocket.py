@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import jwt
 import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
@@ -272,3 +274,25 @@ class _SilentClient:
                 self.protocol.receive_data(data)
                 frames += [e for e in self.protocol.events_received() if isinstance(e, Frame)]
         return frames
+
+
+async def test_a_token_issued_before_its_session_existed_closes_with_4401(
+    app: FastAPI, ws_url: str
+) -> None:
+    """The socket applies the same `iat` check as every request (docs/security.md)."""
+    user = await quick_user(app)
+    now = datetime.now(UTC)
+    claims = {
+        "sub": str(user.id),
+        "sid": str(user.tokens.session_id),
+        "iat": int((now - timedelta(minutes=2)).timestamp()),
+        "exp": int((now + timedelta(minutes=5)).timestamp()),
+        "jti": uuid.uuid4().hex,
+        "type": "access",
+    }
+    older_than_its_session = jwt.encode(claims, TEST_SECRET, algorithm="HS256")
+    async with connect(ws_url) as websocket:
+        await websocket.send(json.dumps({"type": "auth", "token": older_than_its_session}))
+        assert await _close_code(websocket) == 4401
+    websocket = await _ready(ws_url, user)  # the token of the same session, issued after it
+    await websocket.close()

@@ -14,9 +14,6 @@ from taskflow.auth import accounts
 from taskflow.auth.emails import verification_email
 from taskflow.auth.one_time_tokens import VERIFY, VERIFY_TOKEN_LIFETIME, issue_one_time_token
 from taskflow.auth.sessions import ClientInfo, IssuedTokens, start_session
-
-# realtime/router.py imports it from here: the re-export goes once that import moves.
-from taskflow.auth.sessions import load_authenticated as load_authenticated
 from taskflow.config import Settings
 from taskflow.core.email import enqueue_email
 from taskflow.core.errors import BadRequest, Forbidden, TooManyRequests, Unauthorized, Unprocessable

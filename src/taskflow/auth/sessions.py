@@ -88,8 +88,7 @@ async def load_authenticated(
     """The active user an access token names if its session is live, in one query; else None.
 
     `issued_at` is the token's `iat`: a token issued before its session or its user existed
-    is refused. Without it the token is taken as issued now (the WebSocket's checks, until
-    realtime/router.py passes it too).
+    is refused. Without it the token is taken as issued now.
 
     The one place where a request's user takes one of two shapes. In a read-only request
     (`db.is_autocommit_read`) the user is a snapshot of the row, not an object of the

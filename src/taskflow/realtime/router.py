@@ -154,8 +154,7 @@ async def _recheck(uow: UnitOfWork, hub: Hub, connection: Connection, state: _St
     hub.begin_reload(connection)
     project_ids = None
     try:
-        claims = state.claims
-        project_ids = await service.live_projects(uow, claims.user_id, claims.session_id)
+        project_ids = await service.live_projects(uow, state.claims)
     finally:
         hub.finish_reload(connection, project_ids)
     if project_ids is None:
@@ -192,7 +191,7 @@ async def _check_token(websocket: WebSocket, token: object) -> AccessClaims | No
     if claims is None:
         return None
     uow: UnitOfWork = websocket.app.state.uow
-    if not await service.session_is_live(uow, claims.user_id, claims.session_id):
+    if not await service.session_is_live(uow, claims):
         return None
     return claims
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskflow.auth.sessions import load_authenticated
+from taskflow.core.security import AccessClaims
 from taskflow.core.unit_of_work import UnitOfWork
 from taskflow.projects.permissions import CALLER_PROJECT_IDS
 
@@ -14,15 +15,23 @@ async def project_ids_for(session: AsyncSession, user_id: int) -> set[int]:
     return set((await session.scalars(CALLER_PROJECT_IDS, {"user_id": user_id})).all())
 
 
-async def session_is_live(uow: UnitOfWork, user_id: int, session_id: int) -> bool:
-    """Whether the user is active and the session unrevoked and unexpired."""
+async def session_is_live(uow: UnitOfWork, claims: AccessClaims) -> bool:
+    """Whether the token's user is active and its session unrevoked, unexpired and not newer
+    than the token."""
     async with uow.begin(read_only=True) as session:
-        return await load_authenticated(session, user_id, session_id) is not None
+        return await _authenticated(session, claims)
 
 
-async def live_projects(uow: UnitOfWork, user_id: int, session_id: int) -> set[int] | None:
-    """The projects the user of a live session may hear; None when the session has ended."""
+async def live_projects(uow: UnitOfWork, claims: AccessClaims) -> set[int] | None:
+    """The projects the token's user may hear; None when its session has ended."""
     async with uow.begin(read_only=True) as session:
-        if await load_authenticated(session, user_id, session_id) is None:
+        if not await _authenticated(session, claims):
             return None
-        return await project_ids_for(session, user_id)
+        return await project_ids_for(session, claims.user_id)
+
+
+async def _authenticated(session: AsyncSession, claims: AccessClaims) -> bool:
+    user = await load_authenticated(
+        session, claims.user_id, claims.session_id, issued_at=claims.issued_at
+    )
+    return user is not None
