@@ -214,3 +214,22 @@ async def test_an_import_is_read_as_strictly_as_the_schema_says(
     response = await client.post(f"{API}/import", json=document, headers=user.headers)
     assert response.status_code == 422, response.text
     assert (await client.get(f"{API}/export", headers=user.headers)).status_code == 200
+
+
+async def test_inbox_tasks_at_the_highest_position_export_again(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    # The Inbox's tasks used to be stored at their position plus the Inbox's last: past the
+    # range the export allowed, so the next GET /export was a 500.
+    user = await quick_user(app)
+    await client.post(f"{API}/tasks", json={"title": "already there"}, headers=user.headers)
+    inbox = {"id": 1, "name": "Inbox", "color": "#808080", "is_inbox": True,
+             "tasks": [{"id": 2, "title": "top", "position": 1e15},
+                       {"id": 3, "title": "bottom", "position": -1e15}]}  # fmt: skip
+    document = {"format": "taskflow.export", "version": 1, "projects": [inbox]}
+    imported = await client.post(f"{API}/import", json=document, headers=user.headers)
+    assert imported.status_code == 201, imported.text
+    exported = await client.get(f"{API}/export", headers=user.headers)
+    assert exported.status_code == 200, exported.text
+    tasks = exported.json()["projects"][0]["tasks"]
+    assert [task["title"] for task in tasks] == ["already there", "bottom", "top"]
