@@ -31,7 +31,6 @@ def common_passwords() -> frozenset[str]:
 
 def password_problem(password: str, context_words: Iterable[str] = ()) -> str | None:
     """Why `password` is refused, or None when it is acceptable."""
-    normalized = normalize_password(password)
     # Code points as sent, which is what the API schema can state (minLength/maxLength);
     # normalisation only decides what is compared and hashed.
     length = len(password)
@@ -39,6 +38,7 @@ def password_problem(password: str, context_words: Iterable[str] = ()) -> str | 
         return f"Password must be at least {MIN_PASSWORD_LENGTH} characters"
     if length > MAX_PASSWORD_LENGTH:
         return f"Password must be at most {MAX_PASSWORD_LENGTH} characters"
+    normalized = normalize_password(password)
     candidates = _variants(normalized)
     if candidates & common_passwords():
         return "This password is too common; choose a less guessable one"

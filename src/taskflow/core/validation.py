@@ -7,8 +7,9 @@ declares itself (type, bounds, `pattern`):
   time (422). FastAPI validates the decoded JSON in Pydantic's Python mode, where strict mode
   would also refuse a time sent as a string; so each scalar states the JSON type it takes.
 - Text never holds NUL (PostgreSQL text cannot store it) nor a lone surrogate: the one check
-  is `_check_text`, used by every text type, and the schema says so with a `pattern`.
-  tests/test_request_schemas.py walks the whole OpenAPI schema so that no text input escapes it.
+  is `Text`, in every text type of every request (bodies and query values), and the schema
+  says so with a `pattern`. tests/test_request_schemas.py walks the whole OpenAPI schema so
+  that no text input escapes it. (At login a name with NUL names nobody: 401.)
 - Times are RFC 3339 strings with an offset (the SPEC: "ISO 8601 with offset"), stored in UTC.
 """
 

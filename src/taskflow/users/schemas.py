@@ -47,18 +47,28 @@ def _email(value: str) -> str:
     return checked.normalized.lower()
 
 
-class _EmailFormat:
+class _Declared:
+    """What the schema states about a value whose validator enforces it with its own words."""
+
+    def __init__(self, keywords: dict[str, object]) -> None:
+        self.keywords = keywords
+
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         json_schema = handler(schema)
-        json_schema["format"] = "email"
+        json_schema.update(self.keywords)
         return json_schema
 
 
 # At most 254 characters: the longest address SMTP can carry (RFC 5321), as email-validator checks.
 Email = Annotated[
-    str, Strict(), Field(max_length=MAX_EMAIL), Text(), AfterValidator(_email), _EmailFormat()
+    str,
+    Strict(),
+    Field(max_length=MAX_EMAIL),
+    Text(),
+    AfterValidator(_email),
+    _Declared({"format": "email"}),
 ]
 Username = Annotated[
     str,
@@ -70,13 +80,13 @@ Username = Annotated[
         description="3-32 letters, digits, '_', '.' or '-'",
     ),
 ]
-# 8-128 characters as sent, not a common password (checked against a maintained list).
+# 8-128 characters as sent (the policy's own message says so), not a common password.
 NewPassword = Annotated[
     str,
     Strict(),
-    Field(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH),
     Text(),
     AfterValidator(_check_password),
+    _Declared({"minLength": MIN_PASSWORD_LENGTH, "maxLength": MAX_PASSWORD_LENGTH}),
 ]
 # A password being checked, not set: any string within the stored limit.
 GivenPassword = Annotated[str, Strict(), Field(min_length=1, max_length=4 * 128), Text()]
