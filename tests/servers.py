@@ -72,7 +72,11 @@ def wait_until_live(server: ServerProcess, timeout: float = 30.0) -> None:
 
 @contextlib.contextmanager
 def run_server(
-    data_dir: Path, settings: Mapping[str, str], *, args: tuple[str, ...] = ()
+    data_dir: Path,
+    settings: Mapping[str, str],
+    *,
+    args: tuple[str, ...] = (),
+    live_timeout: float = 30.0,
 ) -> Iterator[ServerProcess]:
     """`python -m taskflow serve` on a free port until the block ends."""
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -87,7 +91,7 @@ def run_server(
         )
     server = ServerProcess(process, port, log_path)
     try:
-        wait_until_live(server)
+        wait_until_live(server, live_timeout)
         yield server
     finally:
         process.terminate()

@@ -118,8 +118,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_router)
     app.include_router(metrics_router)
     include_api(app)
-    # Last: anything no route claimed is the web app's (client-side routes, assets).
-    app.mount("/", WebApp(), name="web")
+    # Anything no route claimed is the web app's (client-side routes, assets). As the
+    # router's fallback, not a mount at "/": a path a route serves with other methods is
+    # then 405 with `Allow` (a mount would claim it first and answer 404).
+    app.router.default = WebApp()
 
     # Outermost last: request id and logging wrap everything, including 413s and CORS.
     app.add_middleware(

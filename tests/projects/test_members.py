@@ -62,7 +62,7 @@ async def test_adding_an_existing_member_is_409(app: FastAPI, client: AsyncClien
     assert response.status_code == 409
 
 
-async def test_adding_an_unknown_user_is_404(app: FastAPI, client: AsyncClient) -> None:
+async def test_adding_an_unknown_user_is_422(app: FastAPI, client: AsyncClient) -> None:
     owner = await quick_user(app)
     project = await make_project(client, owner)
     response = await client.post(
@@ -70,7 +70,8 @@ async def test_adding_an_unknown_user_is_404(app: FastAPI, client: AsyncClient) 
         json={"user": "nobody@example.com"},
         headers=owner.headers,
     )
-    assert response.status_code == 404
+    # The body names nobody: a value that cannot be processed, not a missing resource.
+    assert response.status_code == 422
 
 
 async def test_nobody_is_added_as_owner(app: FastAPI, client: AsyncClient) -> None:

@@ -682,9 +682,11 @@ export interface paths {
         put?: never;
         /**
          * Request Password Reset
-         * @description Email a reset link (valid 1 hour, once) if an account has this address.
+         * @description Email a reset link (valid 1 hour, once) if an active account has this address.
          *
-         *     The answer is 202 either way, so it tells nobody whether the account exists.
+         *     The answer is 202 either way, after the same work either way: the account is looked up
+         *     and the email sent by a job afterwards, so neither the answer nor its timing tells
+         *     whether the account exists.
          */
         post: operations["request_password_reset_api_v1_auth_password_reset_request_post"];
         delete?: never;
@@ -840,25 +842,48 @@ export interface components {
              */
             client_secret?: string | null;
         };
-        /** BulkAction */
-        BulkAction: {
-            /** Ids */
-            ids: number[];
+        /** BulkDelete */
+        BulkDelete: {
             /**
-             * Action
+             * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            action: "complete" | "reopen" | "delete" | "move";
+            action: "delete";
+            /** Ids */
+            ids: number[];
+        };
+        /**
+         * BulkMove
+         * @description Move every task (with its subtasks) to `project_id`.
+         */
+        BulkMove: {
             /**
-             * Project Id
-             * @description The target of a move
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
              */
-            project_id?: number | null;
+            action: "move";
+            /** Ids */
+            ids: number[];
+            /** Project Id */
+            project_id: number;
         };
         /** BulkResult */
         BulkResult: {
             /** Updated */
             updated: number;
+        };
+        /**
+         * BulkStatusChange
+         * @description Complete or reopen every task.
+         */
+        BulkStatusChange: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "complete" | "reopen";
+            /** Ids */
+            ids: number[];
         };
         /** CommentPublic */
         CommentPublic: {
@@ -1073,7 +1098,7 @@ export interface components {
         MemberCreate: {
             /**
              * User
-             * @description The email or username of the person to add
+             * @description The email or username of the person to add; 422 if there is none
              */
             user: string;
             /**
@@ -1461,16 +1486,21 @@ export interface components {
         TaskStatus: "todo" | "in_progress" | "done";
         /**
          * TaskUpdate
-         * @description PATCH: only the fields given change; null clears due_at, assignee_id and parent_id.
+         * @description PATCH: only the fields given change. null clears due_at, assignee_id and parent_id,
+         *     empties the description, leaves label_ids and project_id as they are, and puts a moved
+         *     task last; title, status and priority cannot be null.
          */
         TaskUpdate: {
             /** Title */
-            title?: string | null;
+            title?: string;
             /** Description */
             description?: string | null;
-            status?: components["schemas"]["TaskStatus"] | null;
-            /** Priority */
-            priority?: number | null;
+            status?: components["schemas"]["TaskStatus"];
+            /**
+             * Priority
+             * @description 0 (none) to 4 (urgent)
+             */
+            priority?: number;
             /** Due At */
             due_at?: string | null;
             /** Assignee Id */
@@ -1530,7 +1560,10 @@ export interface components {
              * Format: email
              */
             email: string;
-            /** Username */
+            /**
+             * Username
+             * @description 3-32 letters, digits, '_', '.' or '-'
+             */
             username: string;
             /** Password */
             password: string;
@@ -1861,7 +1894,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["BulkAction"];
+                "application/json": components["schemas"]["BulkStatusChange"] | components["schemas"]["BulkDelete"] | components["schemas"]["BulkMove"];
             };
         };
         responses: {
@@ -2028,8 +2061,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The task's ETag, `"<version>"` */
-                "if-match"?: string | null;
+                /** @description The task's ETag, `"<version>"` (or `*`, or a list) */
+                "if-match"?: string;
             };
             path: {
                 task_id: number;
@@ -2138,8 +2171,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The task's ETag, `"<version>"` */
-                "if-match"?: string | null;
+                /** @description The task's ETag, `"<version>"` (or `*`, or a list) */
+                "if-match"?: string;
             };
             path: {
                 task_id: number;
@@ -2242,8 +2275,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The task's ETag, `"<version>"` */
-                "if-match"?: string | null;
+                /** @description The task's ETag, `"<version>"` (or `*`, or a list) */
+                "if-match"?: string;
             };
             path: {
                 task_id: number;

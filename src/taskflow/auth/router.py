@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from taskflow.auth import email_flows, service, sessions
@@ -29,6 +29,7 @@ from taskflow.auth.schemas import (
 from taskflow.core.dependencies import ReadSessionDep, SessionDep
 from taskflow.core.errors import Unauthorized, error_responses
 from taskflow.core.pagination import PaginationDep
+from taskflow.core.validation import PathId
 from taskflow.users.schemas import UserCreate, UserPublic
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -151,7 +152,7 @@ async def list_sessions(
     responses=error_responses(401, 404),
 )
 async def end_session(
-    session_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+    session_id: PathId,
     session: SessionDep,
     user: CurrentUser,
 ) -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, Strict
 
+from taskflow.core.validation import RequestBody, Text
 from taskflow.users.schemas import Email, NewPassword, UserPublic
 
 # Opaque tokens are 43 URL-safe characters; anything far longer is not one of ours.
-OpaqueToken = Annotated[str, Field(min_length=1, max_length=256)]
+OpaqueToken = Annotated[str, Strict(), Field(min_length=1, max_length=256), Text()]
 
 
 class TokenPublic(BaseModel):
@@ -22,10 +23,8 @@ class TokenPublic(BaseModel):
     expires_in: int = Field(description="Seconds until the access token expires")
 
 
-class RefreshRequest(BaseModel):
+class RefreshRequest(RequestBody):
     """The refresh token; the web app sends none and relies on the `taskflow_refresh` cookie."""
-
-    model_config = ConfigDict(extra="forbid")
 
     refresh_token: OpaqueToken | None = None
 
@@ -50,15 +49,15 @@ class SessionPage(BaseModel):
     offset: int
 
 
-class VerifyConfirm(BaseModel):
+class VerifyConfirm(RequestBody):
     token: OpaqueToken
 
 
-class PasswordResetRequest(BaseModel):
+class PasswordResetRequest(RequestBody):
     email: Email
 
 
-class PasswordResetConfirm(BaseModel):
+class PasswordResetConfirm(RequestBody):
     token: OpaqueToken
     new_password: NewPassword
 

@@ -31,12 +31,14 @@ def common_passwords() -> frozenset[str]:
 
 def password_problem(password: str, context_words: Iterable[str] = ()) -> str | None:
     """Why `password` is refused, or None when it is acceptable."""
-    normalized = normalize_password(password)
-    length = len(normalized)  # code points, after normalisation
+    # Code points as sent, which is what the API schema can state (minLength/maxLength);
+    # normalisation only decides what is compared and hashed.
+    length = len(password)
     if length < MIN_PASSWORD_LENGTH:
         return f"Password must be at least {MIN_PASSWORD_LENGTH} characters"
     if length > MAX_PASSWORD_LENGTH:
         return f"Password must be at most {MAX_PASSWORD_LENGTH} characters"
+    normalized = normalize_password(password)
     candidates = _variants(normalized)
     if candidates & common_passwords():
         return "This password is too common; choose a less guessable one"

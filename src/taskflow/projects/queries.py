@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from taskflow.core.errors import NotFound
+from taskflow.core.errors import NotFound, Unprocessable
 from taskflow.core.pagination import Page, Pagination
 from taskflow.db.reads import Reader
 from taskflow.projects.models import Project, ProjectMember, Role
@@ -131,11 +131,12 @@ async def load_member(
 
 
 async def find_user(session: AsyncSession, email_or_username: str) -> User:
-    """A user to add as a member, by email or username (case-insensitive); 404 if none."""
+    """A user to add as a member, by email or username (case-insensitive); 422 if none: a
+    value in the body, not the resource addressed."""
     key = email_or_username.lower()
     found = await session.scalar(
         select(User).where(or_(User.email == key, User.username_key == key))
     )
     if found is None:
-        raise NotFound("No user with that email or username")
+        raise Unprocessable("user: no user with that email or username")
     return found

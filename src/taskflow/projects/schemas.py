@@ -5,32 +5,29 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, Strict
 
-from taskflow.core.validation import HexColor, NoNul
+from taskflow.core.validation import HexColor, JsonBool, RequestBody, Text
 from taskflow.projects.models import DEFAULT_COLOR, Role
 
+# Names: some text that is not whitespace, stored trimmed; bounds count the text as sent.
 ProjectName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoNul
+    str, Strict(), Field(min_length=1, max_length=200), Text(not_blank=True, strip=True)
 ]
-Description = Annotated[str, StringConstraints(max_length=10_000), NoNul]
+Description = Annotated[str, Strict(), Field(max_length=10_000), Text()]
 
 
-class ProjectCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ProjectCreate(RequestBody):
     name: ProjectName
     description: Description = ""
     color: HexColor = DEFAULT_COLOR
 
 
-class ProjectUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ProjectUpdate(RequestBody):
     name: ProjectName | None = None
     description: Description | None = None
     color: HexColor | None = None
-    archived: bool | None = None
+    archived: JsonBool | None = None
 
 
 class ProjectPublic(BaseModel):
@@ -63,16 +60,12 @@ class MemberPublic(BaseModel):
 AssignableRole = Literal["admin", "editor", "viewer"]
 
 
-class MemberCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class MemberCreate(RequestBody):
     user: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=320), NoNul
-    ] = Field(description="The email or username of the person to add")
+        str, Strict(), Field(min_length=1, max_length=320), Text(not_blank=True, strip=True)
+    ] = Field(description="The email or username of the person to add; 422 if there is none")
     role: AssignableRole = "editor"
 
 
-class MemberUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class MemberUpdate(RequestBody):
     role: Literal["owner", "admin", "editor", "viewer"]

@@ -9,12 +9,12 @@ from sqlalchemy import case, delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskflow.activity.service import record
-from taskflow.core.errors import NotFound, Unprocessable
+from taskflow.core.errors import NotFound
 from taskflow.db import utcnow
 from taskflow.projects.permissions import EDIT, AnyRow, check_rows, member_ids, require_role
 from taskflow.tasks import queries
 from taskflow.tasks.models import Task, TaskStatus, task_labels
-from taskflow.tasks.schemas import BulkAction
+from taskflow.tasks.schemas import BulkAction, BulkDelete, BulkMove
 from taskflow.users.models import User
 
 
@@ -28,11 +28,9 @@ async def bulk(session: AsyncSession, user: User, data: BulkAction) -> int:
     if missing:
         raise NotFound(f"Task {missing[0]} not found")
     check_rows(rows, EDIT)
-    if data.action == "delete":
+    if isinstance(data, BulkDelete):
         await _bulk_delete(session, user, rows)
-    elif data.action == "move":
-        if data.project_id is None:
-            raise Unprocessable("project_id: required to move tasks")
+    elif isinstance(data, BulkMove):  # its schema requires `project_id`
         await _bulk_move(session, user, [found[task_id] for task_id in ids], data.project_id)
     else:
         await _bulk_set_status(session, user, rows, completing=data.action == "complete")

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Response, status
+from starlette.convertors import StringConvertor, register_url_convertor
 
 from taskflow.activity.schemas import ActivityPublic
 from taskflow.auth.dependencies import CurrentUser
 from taskflow.core.dependencies import ReadSessionDep, SessionDep
 from taskflow.core.errors import error_responses
 from taskflow.core.pagination import Page, PaginationDep
-from taskflow.core.validation import MAX_ID, PathId, SafeStr
+from taskflow.core.validation import MAX_ID, NotNull, PathId, SafeStr, UtcDateTime
 from taskflow.tasks import bulk as bulk_actions
 from taskflow.tasks import comments, labels, queries, service, votes
 from taskflow.tasks.models import TaskStatus
@@ -28,10 +29,19 @@ from taskflow.tasks.schemas import (
     TaskReplace,
     TaskSort,
     TaskUpdate,
-    UtcDateTime,
 )
 
 router = APIRouter(responses=error_responses(401))
+
+
+class _TaskIdConvertor(StringConvertor):
+    """A path segment that is not `bulk`: so that PUT /tasks/bulk is 405 (POST is its only
+    method), not a `task_id` of "bulk" (422). The value is still validated as an id."""
+
+    regex = "(?!bulk(?![^/]))[^/]+"
+
+
+register_url_convertor("task_id", _TaskIdConvertor())
 
 # What the caller cannot see is 404; a role too low to change it, 403; a write can meet a
 # concurrent change (409); a stale If-Match is 412.
@@ -40,7 +50,12 @@ _WRITE = error_responses(403, 404, 409)
 _VERSIONED_WRITE = error_responses(403, 404, 409, 412)
 
 QueryId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
-IfMatch = Annotated[str | None, Header(description='The task\'s ETag, `"<version>"`')]
+# Any value: one that names no current version (garbage included) is 412, as RFC 9110 says.
+IfMatch = Annotated[
+    str | None,
+    Header(description='The task\'s ETag, `"<version>"` (or `*`, or a list)', max_length=1000),
+    NotNull(),
+]
 
 
 def _etag(response: Response, task: TaskPublic) -> TaskPublic:
@@ -103,14 +118,14 @@ async def bulk(session: SessionDep, user: CurrentUser, data: BulkAction) -> Bulk
     return BulkResult(updated=await bulk_actions.bulk(session, user, data))
 
 
-@router.get("/tasks/{task_id}", tags=["tasks"], responses=_READ)
+@router.get("/tasks/{task_id:task_id}", tags=["tasks"], responses=_READ)
 async def get_task(
     session: ReadSessionDep, user: CurrentUser, task_id: PathId, response: Response
 ) -> TaskPublic:
     return _etag(response, await queries.visible_task_view(session, user.id, task_id))
 
 
-@router.put("/tasks/{task_id}", tags=["tasks"], responses=_VERSIONED_WRITE)
+@router.put("/tasks/{task_id:task_id}", tags=["tasks"], responses=_VERSIONED_WRITE)
 async def replace_task(
     session: SessionDep,
     user: CurrentUser,
@@ -125,7 +140,7 @@ async def replace_task(
     return _etag(response, task)
 
 
-@router.patch("/tasks/{task_id}", tags=["tasks"], responses=_VERSIONED_WRITE)
+@router.patch("/tasks/{task_id:task_id}", tags=["tasks"], responses=_VERSIONED_WRITE)
 async def update_task(
     session: SessionDep,
     user: CurrentUser,
@@ -141,7 +156,7 @@ async def update_task(
 
 
 @router.delete(
-    "/tasks/{task_id}",
+    "/tasks/{task_id:task_id}",
     tags=["tasks"],
     status_code=status.HTTP_204_NO_CONTENT,
     responses=_VERSIONED_WRITE,
@@ -154,7 +169,7 @@ async def delete_task(
 
 
 @router.put(
-    "/tasks/{task_id}/vote",
+    "/tasks/{task_id:task_id}/vote",
     tags=["tasks"],
     status_code=status.HTTP_204_NO_CONTENT,
     responses=_WRITE,
@@ -165,7 +180,7 @@ async def vote(session: SessionDep, user: CurrentUser, task_id: PathId) -> None:
 
 
 @router.delete(
-    "/tasks/{task_id}/vote",
+    "/tasks/{task_id:task_id}/vote",
     tags=["tasks"],
     status_code=status.HTTP_204_NO_CONTENT,
     responses=_WRITE,
@@ -174,7 +189,7 @@ async def unvote(session: SessionDep, user: CurrentUser, task_id: PathId) -> Non
     await votes.unvote(session, user, task_id)
 
 
-@router.get("/tasks/{task_id}/activity", tags=["activity"], responses=_READ)
+@router.get("/tasks/{task_id:task_id}/activity", tags=["activity"], responses=_READ)
 async def task_activity(
     session: ReadSessionDep, user: CurrentUser, task_id: PathId, page: PaginationDep
 ) -> Page[ActivityPublic]:
@@ -182,7 +197,7 @@ async def task_activity(
     return await service.task_activity(session, user, task_id, page)
 
 
-@router.get("/tasks/{task_id}/comments", tags=["comments"], responses=_READ)
+@router.get("/tasks/{task_id:task_id}/comments", tags=["comments"], responses=_READ)
 async def list_comments(
     session: ReadSessionDep, user: CurrentUser, task_id: PathId, page: PaginationDep
 ) -> Page[CommentPublic]:
@@ -191,7 +206,7 @@ async def list_comments(
 
 
 @router.post(
-    "/tasks/{task_id}/comments",
+    "/tasks/{task_id:task_id}/comments",
     tags=["comments"],
     status_code=status.HTTP_201_CREATED,
     responses=_WRITE,

@@ -2,45 +2,39 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, Strict
 
-from taskflow.core.validation import HexColor, Id, NoNul
+from taskflow.core.validation import (
+    HexColor,
+    Id,
+    JsonFloat,
+    JsonInt,
+    NotNull,
+    RequestBody,
+    Text,
+    UtcDateTime,
+)
 from taskflow.projects.models import DEFAULT_COLOR
 from taskflow.tasks.models import TaskStatus
 
-
-def _as_utc(value: datetime | None) -> datetime | None:
-    # A time without an offset is taken as UTC; every time is stored in UTC.
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    try:
-        return value.astimezone(UTC)
-    except OverflowError:  # e.g. 9999-12-31T23:00-05:00 is past the last representable instant
-        raise ValueError("datetime out of range") from None
-
-
-UtcDateTime = Annotated[datetime, AfterValidator(_as_utc)]
+# Titles and label names: some text that is not whitespace, stored trimmed.
 Title = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), NoNul
+    str, Strict(), Field(min_length=1, max_length=500), Text(not_blank=True, strip=True)
 ]
-Description = Annotated[str, StringConstraints(max_length=50_000), NoNul]
-Priority = Annotated[int, Field(ge=0, le=4, description="0 (none) to 4 (urgent)")]
-Position = Annotated[float, Field(ge=-1e15, le=1e15, allow_inf_nan=False)]
+Description = Annotated[str, Strict(), Field(max_length=50_000), Text()]
+Priority = Annotated[JsonInt, Field(ge=0, le=4, description="0 (none) to 4 (urgent)")]
+Position = Annotated[JsonFloat, Field(ge=-1e15, le=1e15)]
 LabelIds = Annotated[list[Id], Field(max_length=100)]
-CommentBody = Annotated[str, StringConstraints(min_length=1, max_length=10_000), NoNul]
+CommentBody = Annotated[str, Strict(), Field(min_length=1, max_length=10_000), Text()]
 LabelName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50), NoNul
+    str, Strict(), Field(min_length=1, max_length=50), Text(not_blank=True, strip=True)
 ]
 
 
-class TaskCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class TaskCreate(RequestBody):
     title: Title
     project_id: Id | None = Field(default=None, description="Default: the caller's Inbox")
     description: Description = ""
@@ -53,11 +47,9 @@ class TaskCreate(BaseModel):
     position: Position | None = Field(default=None, description="Default: after the last task")
 
 
-class TaskReplace(BaseModel):
+class TaskReplace(RequestBody):
     """PUT: every editable field; omitted ones take their defaults (project/parent/position
     change only when given)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     title: Title
     description: Description = ""
@@ -71,15 +63,15 @@ class TaskReplace(BaseModel):
     position: Position | None = None
 
 
-class TaskUpdate(BaseModel):
-    """PATCH: only the fields given change; null clears due_at, assignee_id and parent_id."""
+class TaskUpdate(RequestBody):
+    """PATCH: only the fields given change. null clears due_at, assignee_id and parent_id,
+    empties the description, leaves label_ids and project_id as they are, and puts a moved
+    task last; title, status and priority cannot be null."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    title: Title | None = None
+    title: Annotated[Title | None, NotNull()] = None
     description: Description | None = None
-    status: TaskStatus | None = None
-    priority: Priority | None = None
+    status: Annotated[TaskStatus | None, NotNull()] = None
+    priority: Annotated[Priority | None, NotNull()] = None
     due_at: UtcDateTime | None = None
     assignee_id: Id | None = None
     label_ids: LabelIds | None = None
@@ -132,12 +124,30 @@ TaskSort = Literal[
 ]
 
 
-class BulkAction(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+BulkIds = Annotated[list[Id], Field(min_length=1, max_length=500)]
 
-    ids: Annotated[list[Id], Field(min_length=1, max_length=500)]
-    action: Literal["complete", "reopen", "delete", "move"]
-    project_id: Id | None = Field(default=None, description="The target of a move")
+
+class BulkStatusChange(RequestBody):
+    """Complete or reopen every task."""
+
+    action: Literal["complete", "reopen"]
+    ids: BulkIds
+
+
+class BulkDelete(RequestBody):
+    action: Literal["delete"]
+    ids: BulkIds
+
+
+class BulkMove(RequestBody):
+    """Move every task (with its subtasks) to `project_id`."""
+
+    action: Literal["move"]
+    ids: BulkIds
+    project_id: Id
+
+
+BulkAction = Annotated[BulkStatusChange | BulkDelete | BulkMove, Field(discriminator="action")]
 
 
 class BulkResult(BaseModel):
@@ -147,16 +157,12 @@ class BulkResult(BaseModel):
 # Labels
 
 
-class LabelCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class LabelCreate(RequestBody):
     name: LabelName
     color: HexColor = DEFAULT_COLOR
 
 
-class LabelUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class LabelUpdate(RequestBody):
     name: LabelName | None = None
     color: HexColor | None = None
 
@@ -174,9 +180,7 @@ class LabelPublic(BaseModel):
 # Comments
 
 
-class CommentWrite(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CommentWrite(RequestBody):
     body: CommentBody
 
 

@@ -6,35 +6,40 @@ References inside a document are the exporting database's ids (`id`, `parent_id`
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, Field, Strict
 
-from taskflow.core.validation import HexColor, Id
+from taskflow.core.validation import (
+    HexColor,
+    Id,
+    JsonBool,
+    JsonFloat,
+    RequestBody,
+    Text,
+    UtcDateTime,
+    json_integer,
+)
 from taskflow.projects.schemas import Description as ProjectDescription
 from taskflow.projects.schemas import ProjectName
 from taskflow.tasks.models import TaskStatus
-from taskflow.tasks.schemas import (
-    CommentBody,
-    Description,
-    LabelName,
-    Position,
-    Priority,
-    Title,
-    UtcDateTime,
-)
+from taskflow.tasks.schemas import CommentBody, Description, LabelName, Priority, Title
 
 FORMAT: Literal["taskflow.export"] = "taskflow.export"
 VERSION: Literal[1] = 1
 
+# Any finite number: tasks are appended after the last one, so a project's positions can
+# grow past the bound a client may set. An import keeps the order, not the numbers.
+ExportPosition = JsonFloat
+Author = Annotated[str, Strict(), Field(max_length=320), Text()]
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+
+class _Strict(RequestBody):
+    """The document is read as strictly as any request: it is one (POST /import)."""
 
 
 class ExportComment(_Strict):
-    author: str | None = Field(default=None, description="The author's username (informative)")
+    author: Author | None = Field(default=None, description="The author's username (informative)")
     body: CommentBody
     created_at: UtcDateTime | None = None
 
@@ -48,7 +53,7 @@ class ExportTask(_Strict):
     priority: Priority = 0
     due_at: UtcDateTime | None = None
     completed_at: UtcDateTime | None = None
-    position: Position = 0.0
+    position: ExportPosition = 0.0
     label_ids: Annotated[list[Id], Field(max_length=100)] = Field(default_factory=list)
     created_at: UtcDateTime | None = None
     comments: Annotated[list[ExportComment], Field(max_length=10_000)] = Field(default_factory=list)
@@ -65,8 +70,8 @@ class ExportProject(_Strict):
     name: ProjectName
     description: ProjectDescription = ""
     color: HexColor
-    is_inbox: bool = False
-    archived: bool = False
+    is_inbox: JsonBool = False
+    archived: JsonBool = False
     created_at: UtcDateTime | None = None
     labels: Annotated[list[ExportLabel], Field(max_length=1_000)] = Field(default_factory=list)
     tasks: Annotated[list[ExportTask], Field(max_length=100_000)] = Field(default_factory=list)
@@ -74,8 +79,8 @@ class ExportProject(_Strict):
 
 class ExportDocument(_Strict):
     format: Literal["taskflow.export"] = FORMAT
-    version: Literal[1] = VERSION
-    exported_at: datetime | None = None
+    version: Annotated[Literal[1], BeforeValidator(json_integer)] = VERSION
+    exported_at: UtcDateTime | None = None
     projects: Annotated[list[ExportProject], Field(max_length=10_000)]
 
 

@@ -160,13 +160,16 @@ async def import_projects(
     inbox_offset = await tasks_queries.next_position(session, inbox)
     drafts: list[TaskDraft] = []
     for exported in document.projects:
-        offset = inbox_offset if exported.is_inbox else 0.0
+        # The Inbox's tasks go after what it holds, in their order, at whole steps: adding an
+        # offset to exported positions (any finite number) could overflow or merge them.
+        ranked = sorted(exported.tasks, key=lambda task: task.position)
+        inbox_positions = {id(task): inbox_offset + rank for rank, task in enumerate(ranked)}
         index = {task.id: len(drafts) + n for n, task in enumerate(exported.tasks)}
         drafts.extend(
             TaskDraft(
                 **task.model_dump(include=_DRAFT_FIELDS),
                 project_id=targets[exported.id],
-                position=task.position + offset,
+                position=inbox_positions[id(task)] if exported.is_inbox else task.position,
                 parent=index[task.parent_id] if task.parent_id is not None else None,
                 label_ids=[label_map[label_id] for label_id in task.label_ids],
                 comments=[(comment.body, comment.created_at) for comment in task.comments],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from taskflow.auth import accounts
 from taskflow.auth import service as auth_service
@@ -20,7 +20,7 @@ from taskflow.auth.schemas import TokenPublic
 from taskflow.core.dependencies import ReadSessionDep, SessionDep
 from taskflow.core.errors import error_responses
 from taskflow.core.pagination import PaginationDep
-from taskflow.core.validation import SafeStr
+from taskflow.core.validation import PathId, SafeStr
 from taskflow.users import service
 from taskflow.users.schemas import (
     AccountDelete,
@@ -33,7 +33,7 @@ from taskflow.users.schemas import (
 
 router = APIRouter(prefix="/users", tags=["users"], responses=error_responses(401))
 
-UserId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+UserId = PathId
 
 
 @router.get("/me", response_model=UserPublic)

@@ -6,21 +6,25 @@ import re
 from datetime import datetime
 from typing import Annotated
 
+from email_validator import EmailNotValidError, validate_email
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
-    EmailStr,
     Field,
-    StringConstraints,
+    GetJsonSchemaHandler,
+    Strict,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
 
-from taskflow.core.passwords import password_problem
+from taskflow.core.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, password_problem
+from taskflow.core.validation import JsonBool, RequestBody, Text
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{3,32}$")
 MAX_FULL_NAME = 200
-MAX_EMAIL = 320
+MAX_EMAIL = 254
 
 
 def _check_password(value: str) -> str:
@@ -30,30 +34,66 @@ def _check_password(value: str) -> str:
     return value
 
 
-def _check_username(value: str) -> str:
-    if not USERNAME_PATTERN.fullmatch(value):
-        raise ValueError("Username must be 3-32 letters, digits, '_', '.' or '-'")
-    return value
+def _email(value: str) -> str:
+    # Syntax, not deliverability (the verification link finds that out): `.test` addresses are
+    # well-formed too. Refused still, although the schema's `format: email` cannot say so: a
+    # domain without a dot, and the other special-use names (.local, .localhost, .invalid...).
+    try:
+        checked = validate_email(value, check_deliverability=False, test_environment=True)
+    except EmailNotValidError as error:
+        raise PydanticCustomError(
+            "value_error", "value is not a valid email address: {reason}", {"reason": str(error)}
+        ) from None
+    return checked.normalized.lower()
 
 
-def _check_email_length(value: str) -> str:
-    if len(value) > MAX_EMAIL:
-        raise ValueError(f"Email must be at most {MAX_EMAIL} characters")
-    return value.lower()
+class _Declared:
+    """What the schema states about a value whose validator enforces it with its own words."""
+
+    def __init__(self, keywords: dict[str, object]) -> None:
+        self.keywords = keywords
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        json_schema.update(self.keywords)
+        return json_schema
 
 
-Email = Annotated[EmailStr, AfterValidator(_check_email_length)]
-Username = Annotated[str, AfterValidator(_check_username)]
-# 8-128 code points after NFKC, not a common password (checked against a maintained list).
-NewPassword = Annotated[str, Field(max_length=4 * 128), AfterValidator(_check_password)]
+# At most 254 characters: the longest address SMTP can carry (RFC 5321), as email-validator checks.
+Email = Annotated[
+    str,
+    Strict(),
+    Field(max_length=MAX_EMAIL),
+    Text(),
+    AfterValidator(_email),
+    _Declared({"format": "email"}),
+]
+Username = Annotated[
+    str,
+    Strict(),
+    Field(
+        min_length=3,
+        max_length=32,
+        pattern=USERNAME_PATTERN.pattern,
+        description="3-32 letters, digits, '_', '.' or '-'",
+    ),
+]
+# 8-128 characters as sent (the policy's own message says so), not a common password.
+NewPassword = Annotated[
+    str,
+    Strict(),
+    Text(),
+    AfterValidator(_check_password),
+    _Declared({"minLength": MIN_PASSWORD_LENGTH, "maxLength": MAX_PASSWORD_LENGTH}),
+]
 # A password being checked, not set: any string within the stored limit.
-GivenPassword = Annotated[str, Field(min_length=1, max_length=4 * 128)]
-FullName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_FULL_NAME)]
+GivenPassword = Annotated[str, Strict(), Field(min_length=1, max_length=4 * 128), Text()]
+FullName = Annotated[str, Strict(), Field(max_length=MAX_FULL_NAME), Text(strip=True)]
 
 
-class UserCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class UserCreate(RequestBody):
     email: Email
     username: Username
     password: NewPassword
@@ -84,10 +124,8 @@ class UserPublic(BaseModel):
     created_at: datetime
 
 
-class UserUpdate(BaseModel):
+class UserUpdate(RequestBody):
     """The caller's own profile; changing the email needs `current_password` and re-verification."""
-
-    model_config = ConfigDict(extra="forbid")
 
     email: Email | None = None
     username: Username | None = None
@@ -95,25 +133,23 @@ class UserUpdate(BaseModel):
     current_password: GivenPassword | None = None
 
 
-class UserAdminUpdate(BaseModel):
+class UserAdminUpdate(RequestBody):
     """What a superuser may change on any account."""
-
-    model_config = ConfigDict(extra="forbid")
 
     email: Email | None = None
     username: Username | None = None
     full_name: FullName | None = None
-    is_active: bool | None = None
-    is_superuser: bool | None = None
-    is_verified: bool | None = None
+    is_active: JsonBool | None = None
+    is_superuser: JsonBool | None = None
+    is_verified: JsonBool | None = None
 
 
-class PasswordChange(BaseModel):
+class PasswordChange(RequestBody):
     current_password: GivenPassword
     new_password: NewPassword
 
 
-class AccountDelete(BaseModel):
+class AccountDelete(RequestBody):
     password: GivenPassword
 
 

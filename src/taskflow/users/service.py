@@ -103,6 +103,8 @@ async def find_by_email(session: AsyncSession, email: str) -> User | None:
 async def find_by_login(session: AsyncSession, identifier: str) -> User | None:
     """The user a login names: an email (it has an @) or a username, case-insensitively."""
     key = identifier.strip().lower()
+    if "\x00" in key:  # names nobody (and PostgreSQL text cannot even compare it)
+        return None
     column = User.email if "@" in key else User.username_key
     result = await session.execute(select(User).where(column == key))
     return result.scalar_one_or_none()
