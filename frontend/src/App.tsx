@@ -11,6 +11,7 @@ import { VerifyEmailPage } from "./auth/VerifyEmailPage";
 import { AppShell } from "./components/AppShell";
 import { navigate, useLocation } from "./lib/router";
 import { ToastProvider } from "./lib/toast";
+import "./App.css";
 
 function makeQueryClient(): QueryClient {
   return new QueryClient({

@@ -1,24 +1,23 @@
 // Project settings: name, color, archive, delete; members and their roles; labels.
 import { useState, type FormEvent } from "react";
+import { useCreateLabel, useDeleteLabel, useLabels, useUpdateLabel } from "../api/labels";
 import {
   useAddMember,
-  useCreateLabel,
-  useDeleteLabel,
   useDeleteProject,
-  useLabels,
   useMembers,
   useProject,
   useRemoveMember,
-  useUpdateLabel,
   useUpdateMember,
   useUpdateProject,
-} from "../api/hooks";
+} from "../api/projects";
 import { ROLES, roleAtLeast, type Project, type Role, type Id } from "../api/types";
 import { useAuth } from "../auth/AuthProvider";
 import { Link, navigate } from "../lib/router";
 import { useToast } from "../lib/toast";
 import { Field } from "./Field";
 import { PROJECT_COLORS } from "./Sidebar";
+import "./settings.css";
+import "./ProjectSettings.css";
 
 export function ProjectSettings({ projectId }: { projectId: Id }) {
   const project = useProject(projectId);

@@ -3,6 +3,7 @@ import type { UseQueryResult } from "@tanstack/react-query";
 import type { Id, Page, Task } from "../api/types";
 import type { Nested } from "../lib/nest";
 import { TaskRow } from "./TaskRow";
+import "./TaskList.css";
 
 type Props = {
   query: UseQueryResult<Page<Task>>;

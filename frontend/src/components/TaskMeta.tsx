@@ -3,6 +3,7 @@ import { createContext, useContext } from "react";
 import type { Id, Task } from "../api/types";
 import { PRIORITIES } from "../api/types";
 import { formatDue } from "../lib/dates";
+import "./TaskMeta.css";
 
 /** Names of the project's members by id, for showing who a task is assigned to. */
 export const MemberNames = createContext<Map<Id, string>>(new Map());

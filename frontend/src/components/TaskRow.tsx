@@ -2,6 +2,7 @@
 import type { Task } from "../api/types";
 import { usePending } from "../lib/usePending";
 import { TaskMeta } from "./TaskMeta";
+import "./TaskRow.css";
 
 type Props = {
   task: Task;
