@@ -6,6 +6,7 @@ import { queryKeys, toTaskQuery, type TaskFilters } from "./queryKeys";
 import type { Id, Label, Page, Task, TaskCreate, TaskUpdate } from "./types";
 import { useToast } from "../lib/toast";
 import { latestVersion } from "./versions";
+import type { TextBase, TextOutcome } from "../lib/textDraft";
 
 export function useTasks(filters: TaskFilters, enabled = true) {
   return useQuery({
@@ -59,6 +60,18 @@ export function patchCachedTask(qc: QueryClient, taskId: Id, change: Partial<Tas
   qc.setQueryData<Task>(queryKeys.task(taskId), (task) => (task ? { ...task, ...change } : task));
 }
 
+/** Apply a change to the open subtasks of `parentId` in every cached list. */
+function patchCachedSubtasks(qc: QueryClient, parentId: Id, change: Partial<Task>): void {
+  qc.setQueriesData<Page<Task>>({ queryKey: queryKeys.taskLists }, (page) =>
+    page && Array.isArray(page.items)
+      ? {
+          ...page,
+          items: page.items.map((t) => (t.parent_id === parentId && t.status !== "done" ? { ...t, ...change } : t)),
+        }
+      : page,
+  );
+}
+
 function optimisticChange(changes: TaskUpdate, labels?: Label[]): Partial<Task> {
   const { label_ids, ...rest } = changes;
   const change: Partial<Task> = { ...(rest as Partial<Task>) };
@@ -76,6 +89,25 @@ export type TaskPatch = {
   labels?: Label[];
 };
 
+/** Open subtasks of a top-level task (ids), page by page. */
+async function openSubtaskIds(parentId: Id): Promise<Id[]> {
+  const ids: Id[] = [];
+  for (let offset = 0; ; offset += 100) {
+    const page = unwrap(
+      await api.GET("/api/v1/tasks", {
+        params: { query: { parent_id: parentId, status: ["todo", "in_progress"], limit: 100, offset } },
+      }),
+    );
+    ids.push(...page.items.map((t) => t.id));
+    if (page.items.length < 100 || ids.length >= page.total) return ids;
+  }
+}
+
+/** Whether a change completes a top-level task: its open subtasks are completed with it. */
+function completesParent(task: Task, changes: TaskUpdate): boolean {
+  return changes.status === "done" && task.status !== "done" && task.parent_id === null;
+}
+
 export function useUpdateTask() {
   const qc = useQueryClient();
   const toast = useToast();
@@ -83,8 +115,8 @@ export function useUpdateTask() {
     // This tab's task edits run one after another, so each If-Match carries the version the
     // previous edit produced: a quick second edit never gets a 412 against our own first one.
     scope: { id: "task-updates" },
-    mutationFn: async ({ task, changes, guard }: TaskPatch) =>
-      unwrap(
+    mutationFn: async ({ task, changes, guard }: TaskPatch) => {
+      const updated = unwrap(
         await api.PATCH("/api/v1/tasks/{task_id}", {
           params: {
             path: { task_id: task.id },
@@ -92,15 +124,34 @@ export function useUpdateTask() {
           },
           body: changes,
         }),
-      ),
+      );
+      // Completing a parent completes its open subtasks too (as Todoist does): a done task
+      // with open subtasks would leave them orphaned in every "open" list.
+      if (completesParent(task, changes)) {
+        try {
+          const ids = await openSubtaskIds(task.id);
+          if (ids.length > 0) {
+            unwrap(await api.POST("/api/v1/tasks/bulk", { body: { ids, action: "complete" } }));
+            toast(`Completed “${task.title}” and its ${ids.length} open subtask${ids.length === 1 ? "" : "s"}.`);
+          }
+        } catch (error) {
+          toast(`Completed “${task.title}”, but not its subtasks: ${(error as Error).message}`, "error");
+        }
+      }
+      return updated;
+    },
     onMutate: async ({ task, changes, labels }) => {
       // Show the change at once (a checkbox must not flicker back), then again after
       // cancelling in-flight fetches, which may roll their query back to older data.
       const snapshot = snapshotTasks(qc);
       const change = optimisticChange(changes, labels);
-      patchCachedTask(qc, task.id, change);
+      const apply = () => {
+        patchCachedTask(qc, task.id, change);
+        if (completesParent(task, changes)) patchCachedSubtasks(qc, task.id, optimisticChange({ status: "done" }));
+      };
+      apply();
       await qc.cancelQueries({ queryKey: queryKeys.tasks });
-      patchCachedTask(qc, task.id, change);
+      apply();
       return { snapshot };
     },
     onError: (error, { task }, context) => {
@@ -169,4 +220,47 @@ export function useVote() {
     },
     onSettled: (_d, _e, task) => qc.invalidateQueries({ queryKey: queryKeys.task(task.id) }),
   });
+}
+
+async function getTask(taskId: Id): Promise<Task> {
+  return unwrap(await api.GET("/api/v1/tasks/{task_id}", { params: { path: { task_id: taskId } } }));
+}
+
+/**
+ * Save a text field (title, description) as an edit that started from `base`: `If-Match`
+ * carries the version the edit started from, never a newer one a live update brought in.
+ * On 412 the field decides: if someone changed only other fields, the edit is sent again
+ * on top of theirs; if they changed this field, both texts go back to the user.
+ */
+export function useCommitTaskText(task: Task, field: "title" | "description") {
+  const qc = useQueryClient();
+  return async (text: string, base: TextBase): Promise<TextOutcome> => {
+    let version = base.version;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        const updated = unwrap(
+          await api.PATCH("/api/v1/tasks/{task_id}", {
+            params: { path: { task_id: task.id }, header: { "if-match": `"${version}"` } },
+            body: { [field]: text },
+          }),
+        );
+        qc.setQueryData(queryKeys.task(updated.id), updated);
+        patchCachedTask(qc, updated.id, updated);
+        void qc.invalidateQueries({ queryKey: queryKeys.taskLists });
+        return { saved: true };
+      } catch (error) {
+        if (!(error instanceof ApiError && error.status === 412)) throw error;
+        const fresh = await qc.fetchQuery({
+          queryKey: queryKeys.task(task.id),
+          queryFn: () => getTask(task.id),
+          staleTime: 0,
+        });
+        const theirs = fresh[field] ?? "";
+        if (theirs === text) return { saved: true };
+        if (theirs !== base.text) return { saved: false, theirs: { text: theirs, version: fresh.version } };
+        version = fresh.version; // another field changed meanwhile: not a conflict for this one
+      }
+    }
+    throw new ApiError(412, null);
+  };
 }

@@ -32,6 +32,7 @@ export const STATUSES: { value: TaskStatus; label: string }[] = [
   { value: "done", label: "Done" },
 ];
 
+/** The one naming of priorities, in the panel, the list's badges and the filter. */
 export const PRIORITIES: { value: number; label: string }[] = [
   { value: 0, label: "None" },
   { value: 1, label: "Low" },

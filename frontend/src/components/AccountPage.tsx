@@ -8,6 +8,7 @@ import type { ExportDocument } from "../api/types";
 import { useAuth } from "../auth/AuthProvider";
 import { timeAgo } from "../lib/dates";
 import { navigate } from "../lib/router";
+import { useConfirm } from "../lib/confirm";
 import { useToast } from "../lib/toast";
 import { Field, FormError } from "./Field";
 import "./settings.css";
@@ -140,13 +141,22 @@ function Password() {
 }
 
 function Sessions() {
+  const confirm = useConfirm();
   const sessions = useSessions();
   const qc = useQueryClient();
   const { forget } = useAuth();
   const toast = useToast();
 
   async function revoke(id: number, current: boolean) {
-    if (current && !window.confirm("This is the session you are using. Sign out here?")) return;
+    if (
+      current &&
+      !(await confirm({
+        title: "Sign out here?",
+        body: "This is the session you are using.",
+        confirmLabel: "Sign out",
+      }))
+    )
+      return;
     try {
       await revokeSession(id);
       if (current) forget();
@@ -157,7 +167,10 @@ function Sessions() {
   }
 
   async function signOutEverywhere() {
-    if (!window.confirm("Sign out on every device, including this one?")) return;
+    if (
+      !(await confirm({ title: "Sign out on every device, including this one?", confirmLabel: "Sign out everywhere" }))
+    )
+      return;
     try {
       await logoutEverywhere();
     } finally {
@@ -273,13 +286,20 @@ function Import() {
 }
 
 function DeleteAccount() {
+  const confirm = useConfirm();
   const { forget } = useAuth();
   const [error, setError] = useState<string | null>(null);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const password = String(new FormData(event.currentTarget).get("password"));
-    if (!window.confirm("Delete your account and all your data? This cannot be undone.")) return;
+    const ok = await confirm({
+      title: "Delete your account?",
+      body: "Your account and all your data go. This cannot be undone.",
+      confirmLabel: "Delete my account",
+      danger: true,
+    });
+    if (!ok) return;
     setError(null);
     try {
       await deleteMe(password);

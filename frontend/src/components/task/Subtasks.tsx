@@ -5,7 +5,15 @@ import type { Id, Task } from "../../api/types";
 import { useToast } from "../../lib/toast";
 import "./Subtasks.css";
 
-export function Subtasks({ task, canEdit, onOpenTask }: { task: Task; canEdit: boolean; onOpenTask: (id: Id) => void }) {
+export function Subtasks({
+  task,
+  canEdit,
+  onOpenTask,
+}: {
+  task: Task;
+  canEdit: boolean;
+  onOpenTask: (id: Id) => void;
+}) {
   const subtasks = useTasks({ parentId: task.id, sort: "position", limit: 100 });
   const create = useCreateTask();
   const update = useUpdateTask();

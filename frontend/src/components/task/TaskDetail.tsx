@@ -3,6 +3,7 @@ import { useEffect, useRef } from "react";
 import { useDeleteTask, useTask, useVote } from "../../api/tasks";
 import { roleAtLeast, type Id, type Label, type Member, type Project, type Task } from "../../api/types";
 import { timeAgo } from "../../lib/dates";
+import { useConfirm } from "../../lib/confirm";
 import { useToast } from "../../lib/toast";
 import { ActivityLog } from "./ActivityLog";
 import { Comments } from "./Comments";
@@ -66,13 +67,20 @@ export function TaskDetail({ taskId, project, labels, members, onClose, onOpenTa
 
 function TaskFields({ task, project, labels, members, onClose, onOpenTask }: { task: Task } & Omit<Props, "taskId">) {
   const toast = useToast();
+  const confirm = useConfirm();
   const remove = useDeleteTask();
   const vote = useVote();
   const canEdit = roleAtLeast(project?.role, "editor");
   const isAdmin = roleAtLeast(project?.role, "admin");
 
   async function deleteTask() {
-    if (!window.confirm(`Delete “${task.title}” with its subtasks and comments?`)) return;
+    const ok = await confirm({
+      title: `Delete “${task.title}”?`,
+      body: "Its subtasks and comments go with it.",
+      confirmLabel: "Delete",
+      danger: true,
+    });
+    if (!ok) return;
     try {
       await remove.mutateAsync(task.id);
       toast(`Deleted “${task.title}”.`);
@@ -89,8 +97,15 @@ function TaskFields({ task, project, labels, members, onClose, onOpenTask }: { t
           ↑ Parent task
         </button>
       )}
-      <TaskTitle task={task} canEdit={canEdit} labels={labels} />
-      <TaskProperties task={task} canEdit={canEdit} isAdmin={isAdmin} labels={labels} members={members} />
+      <TaskTitle task={task} canEdit={canEdit} />
+      <TaskProperties
+        task={task}
+        canEdit={canEdit}
+        isAdmin={isAdmin}
+        labels={labels}
+        members={members}
+        onMoved={onClose}
+      />
 
       <div className="row">
         <button
@@ -108,7 +123,7 @@ function TaskFields({ task, project, labels, members, onClose, onOpenTask }: { t
         )}
       </div>
 
-      <TaskDescription task={task} canEdit={canEdit} labels={labels} />
+      <TaskDescription task={task} canEdit={canEdit} />
       {!task.parent_id && <Subtasks task={task} canEdit={canEdit} onOpenTask={onOpenTask} />}
       <Comments task={task} isAdmin={isAdmin} />
       <ActivityLog taskId={task.id} />

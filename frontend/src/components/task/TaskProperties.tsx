@@ -4,11 +4,20 @@ import { PRIORITIES, STATUSES, type Label, type Member, type Task, type TaskUpda
 import { useAuth } from "../../auth/AuthProvider";
 import { dueInDays, fromDateInput, toDateInput } from "../../lib/dates";
 import { usePending } from "../../lib/usePending";
+import { TaskPlacement } from "./TaskPlacement";
 import "./TaskProperties.css";
 
-type Props = { task: Task; canEdit: boolean; isAdmin: boolean; labels: Label[]; members: Member[] };
+type Props = {
+  task: Task;
+  canEdit: boolean;
+  isAdmin: boolean;
+  labels: Label[];
+  members: Member[];
+  /** The task went to another project. */
+  onMoved: () => void;
+};
 
-export function TaskProperties({ task, canEdit, isAdmin, labels, members }: Props) {
+export function TaskProperties({ task, canEdit, isAdmin, labels, members, onMoved }: Props) {
   const { user } = useAuth();
   const update = useUpdateTask();
   const save = (changes: TaskUpdate) => update.mutate({ task, changes, labels });
@@ -40,7 +49,7 @@ export function TaskProperties({ task, canEdit, isAdmin, labels, members }: Prop
       >
         {PRIORITIES.map((p) => (
           <option key={p.value} value={p.value}>
-            {p.value} · {p.label}
+            {p.label}
           </option>
         ))}
       </select>
@@ -112,6 +121,8 @@ export function TaskProperties({ task, canEdit, isAdmin, labels, members }: Prop
           );
         })}
       </div>
+
+      <TaskPlacement task={task} canEdit={canEdit} onMoved={onMoved} />
     </div>
   );
 }

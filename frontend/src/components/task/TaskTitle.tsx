@@ -1,24 +1,23 @@
 // The task's title, edited in place: Enter or leaving the field saves, Escape reverts.
-import { useState } from "react";
-import { useUpdateTask } from "../../api/tasks";
-import type { Label, Task } from "../../api/types";
+// While it is being edited, a live rename does not replace it (the user is told instead).
+import { useCommitTaskText } from "../../api/tasks";
+import type { Task } from "../../api/types";
+import { useTextDraft } from "../../lib/textDraft";
+import { useToast } from "../../lib/toast";
+import { EditConflict, EditNotice } from "./EditConflict";
 import "./TaskTitle.css";
 
-export function TaskTitle({ task, canEdit, labels }: { task: Task; canEdit: boolean; labels: Label[] }) {
-  const update = useUpdateTask();
-  const [title, setTitle] = useState(task.title);
+export function TaskTitle({ task, canEdit }: { task: Task; canEdit: boolean }) {
+  const toast = useToast();
+  const commit = useCommitTaskText(task, "title");
+  const draft = useTextDraft({ text: task.title, version: task.version }, commit, (error) =>
+    toast(`Couldn't save the title: ${error.message}`, "error"),
+  );
 
-  // Someone else's new title arrives: show it (adjusting state while rendering, not in an effect).
-  const [seenTitle, setSeenTitle] = useState(task.title);
-  if (task.title !== seenTitle) {
-    setSeenTitle(task.title);
-    setTitle(task.title);
-  }
-
-  function saveTitle() {
-    const text = title.trim();
-    if (!text) setTitle(task.title);
-    else if (text !== task.title) update.mutate({ task, changes: { title: text }, guard: true, labels });
+  function save() {
+    const text = draft.text.trim();
+    if (!text) draft.cancel();
+    else void draft.save(text);
   }
 
   return (
@@ -29,20 +28,23 @@ export function TaskTitle({ task, canEdit, labels }: { task: Task; canEdit: bool
       <textarea
         id="detail-title"
         className="detail-title"
-        value={title}
+        value={draft.text}
         rows={1}
         maxLength={500}
         readOnly={!canEdit}
-        onChange={(e) => setTitle(e.target.value.replace(/\n/g, " "))}
-        onBlur={saveTitle}
+        onFocus={() => canEdit && draft.begin()}
+        onChange={(e) => draft.change(e.target.value.replace(/\n/g, " "))}
+        onBlur={() => draft.editing && save()}
         onKeyDown={(e) => {
           if (e.key === "Enter") {
             e.preventDefault();
-            (e.target as HTMLTextAreaElement).blur();
+            (e.target as HTMLTextAreaElement).blur(); // saves
           }
-          if (e.key === "Escape") setTitle(task.title);
+          if (e.key === "Escape") draft.cancel();
         }}
       />
+      <EditNotice draft={draft} what="title" />
+      <EditConflict draft={draft} what="title" />
     </>
   );
 }
