@@ -682,9 +682,11 @@ export interface paths {
         put?: never;
         /**
          * Request Password Reset
-         * @description Email a reset link (valid 1 hour, once) if an account has this address.
+         * @description Email a reset link (valid 1 hour, once) if an active account has this address.
          *
-         *     The answer is 202 either way, so it tells nobody whether the account exists.
+         *     The answer is 202 either way, after the same work either way: the account is looked up
+         *     and the email sent by a job afterwards, so neither the answer nor its timing tells
+         *     whether the account exists.
          */
         post: operations["request_password_reset_api_v1_auth_password_reset_request_post"];
         delete?: never;
