@@ -214,9 +214,12 @@ test.describe("with the fake API", () => {
     await page.getByRole("button", { name: "Change password" }).click();
     await expect(page.getByText("Password changed.")).toBeVisible();
     await screenshot(page, "account");
-    page.on("dialog", (dialog) => void dialog.accept());
     await page.getByLabel("Your password").fill("another password 789");
     await page.getByRole("button", { name: "Delete my account" }).click();
+    await page
+      .getByRole("alertdialog", { name: "Delete your account?" })
+      .getByRole("button", { name: "Delete my account" })
+      .click();
     await expect(page.getByText("Your account was deleted.")).toBeVisible();
   });
 
@@ -305,6 +308,10 @@ test.describe("with the fake API", () => {
     await expect(page.getByRole("complementary", { name: "Task details" })).toBeInViewport();
     await noHorizontalOverflow(page);
     await screenshot(page, "mobile-detail");
+    // The panel scrolls: its last section can be reached on a phone.
+    const detail = page.getByRole("complementary", { name: "Task details" });
+    await detail.getByRole("button", { name: "Show" }).click();
+    await expect(detail.getByRole("button", { name: "Hide" })).toBeInViewport();
     await page.getByRole("button", { name: "← Close" }).click();
     await page.getByRole("link", { name: "Board" }).click();
     await expect(page.locator('[data-status="todo"]')).toBeVisible();

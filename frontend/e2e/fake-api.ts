@@ -8,6 +8,8 @@ let counter = 0;
 // Integer ids like the API; the prefix only documents what the id is for.
 const id = (_prefix: string) => ++counter;
 const now = () => new Date().toISOString();
+/** Passwords the fake refuses as the real API's zxcvbn check would. */
+const COMMON_PASSWORDS = ["password123", "qwertyuiop"];
 
 export class FakeApi {
   users: Row[] = [];
@@ -107,6 +109,10 @@ export class FakeApi {
     }
   }
 
+  private projectOfTask(taskId: number): number {
+    return Number(this.tasks.find((t) => t.id === taskId)?.project_id);
+  }
+
   private actor(userId: number) {
     const u = this.users.find((x) => x.id === userId)!;
     return { id: u.id, username: u.username };
@@ -176,6 +182,16 @@ export class FakeApi {
       return this.json(route, 200, { password: true, oidc: null, email_delivery: this.emailDelivery });
     }
     if (method === "POST" && path === "/auth/register") {
+      if (COMMON_PASSWORDS.includes(String(body.password)))
+        return this.json(route, 422, {
+          detail: [
+            {
+              type: "value_error",
+              loc: ["body", "password"],
+              msg: "Value error, This password is too common; choose a less guessable one",
+            },
+          ],
+        });
       if (this.users.some((u) => u.username === body.username))
         return this.json(route, 409, { detail: "Username is taken" });
       if (this.users.some((u) => u.email === body.email)) return this.json(route, 409, { detail: "Email is taken" });
@@ -433,6 +449,21 @@ export class FakeApi {
       this.emit("task.created", projectId, t.id, me.id);
       return this.json(route, 201, this.taskPublic(t, me.id), { etag: '"1"' });
     }
+    if (path === "/tasks/bulk" && method === "POST") {
+      const ids = (body.ids as number[]) ?? [];
+      const found = ids.map((i) => this.tasks.find((t) => t.id === i && myProjectIds.includes(Number(t.project_id))));
+      if (found.some((t) => !t)) return this.json(route, 404, { detail: "Task not found" });
+      for (const t of found as Row[]) {
+        const completing = body.action === "complete";
+        if ((t.status === "done") === completing) continue;
+        t.status = completing ? "done" : "todo";
+        t.completed_at = completing ? now() : null;
+        t.version = Number(t.version) + 1;
+        t.updated_at = now();
+        this.emit(completing ? "task.completed" : "task.reopened", Number(t.project_id), t.id, me.id);
+      }
+      return this.json(route, 200, { updated: ids.length });
+    }
     if ((m = /^\/tasks\/([^/]+)$/.exec(path))) {
       const t = this.tasks.find((x) => x.id === Number(m![1]) && myProjectIds.includes(Number(x.project_id)));
       if (!t) return this.json(route, 404, { detail: "Task not found" });
@@ -447,7 +478,10 @@ export class FakeApi {
           this.failNextPatchWith412 = false;
           return this.json(route, 412, { detail: "The task was changed by someone else" });
         }
+        const moving = body.project_id !== undefined && body.project_id !== t.project_id;
+        if (moving && t.parent_id !== null && body.parent_id === undefined) t.parent_id = null;
         for (const [k, v] of Object.entries(body)) t[k] = v;
+        if (moving) for (const sub of this.tasks.filter((x) => x.parent_id === t.id)) sub.project_id = t.project_id;
         if (body.status) t.completed_at = body.status === "done" ? now() : null;
         t.version = Number(t.version) + 1;
         t.updated_at = now();
@@ -476,6 +510,7 @@ export class FakeApi {
           updated_at: now(),
         };
         this.comments.push(c);
+        this.emit("comment.created", this.projectOfTask(c.task_id), c.task_id, me.id);
         return this.json(route, 201, c);
       }
       return this.json(
@@ -492,10 +527,12 @@ export class FakeApi {
       if (!c) return this.json(route, 404, { detail: "Comment not found" });
       if (method === "DELETE") {
         this.comments = this.comments.filter((x) => x !== c);
+        this.emit("comment.deleted", this.projectOfTask(Number(c.task_id)), Number(c.task_id), me.id);
         return route.fulfill({ status: 204 });
       }
       c.body = body.body;
       c.updated_at = new Date(Date.now() + 5000).toISOString();
+      this.emit("comment.updated", this.projectOfTask(Number(c.task_id)), Number(c.task_id), me.id);
       return this.json(route, 200, c);
     }
     if ((m = /^\/tasks\/([^/]+)\/activity$/.exec(path))) {

@@ -170,6 +170,37 @@ test("a stale board move is refused and reloaded", async ({ page, browser }) => 
   await expect(page.locator('[data-status="done"] .card', { hasText: "Contested" })).toBeVisible();
 });
 
+test("two sessions edit the description: the second sees both texts, then keeps its own", async ({ page, browser }) => {
+  const kim = person("kim");
+  await signUp(page, kim);
+  await createProject(page, "Words");
+  await quickAdd(page, ["Shared text"]);
+  await page.getByRole("button", { name: "Shared text", exact: true }).click();
+  const detail = page.getByRole("complementary", { name: "Task details" });
+  await expect(detail.getByLabel("Title")).toHaveValue("Shared text");
+
+  const other = await browser.newContext();
+  const otherPage = await other.newPage();
+  await signIn(otherPage, kim.username, kim.password);
+  await otherPage.goto(page.url());
+  const otherDetail = otherPage.getByRole("complementary", { name: "Task details" });
+  await otherDetail.getByRole("button", { name: "Edit", exact: true }).click();
+  await detail.getByRole("button", { name: "Edit", exact: true }).click();
+  await detail.getByLabel("Description (Markdown)").fill("First session's words");
+  await detail.getByRole("button", { name: "Save" }).click();
+  await expect(detail.locator(".markdown")).toHaveText("First session's words");
+
+  await otherDetail.getByLabel("Description (Markdown)").fill("Second session's words");
+  await otherDetail.getByRole("button", { name: "Save" }).click();
+  const conflict = otherDetail.getByRole("group", { name: "The description was changed by someone else" });
+  await expect(conflict.getByText("First session's words")).toBeVisible();
+  await conflict.getByRole("button", { name: "Keep mine" }).click();
+  await expect(otherDetail.locator(".markdown")).toHaveText("Second session's words");
+  await other.close();
+  await page.reload();
+  await expect(detail.locator(".markdown")).toHaveText("Second session's words");
+});
+
 test("a second member sees a change live", async ({ page, browser }) => {
   const ada = person("ada2");
   const bob = person("bob");
@@ -258,9 +289,12 @@ test("account: sessions, export, password, delete", async ({ page }) => {
   await page.reload();
   await expect(page.getByRole("heading", { name: "Account", exact: true })).toBeVisible();
   await screenshot(page, "account");
-  page.on("dialog", (dialog) => void dialog.accept());
   await page.getByLabel("Your password").fill(fresh);
   await page.getByRole("button", { name: "Delete my account" }).click();
+  await page
+    .getByRole("alertdialog", { name: "Delete your account?" })
+    .getByRole("button", { name: "Delete my account" })
+    .click();
   await expect(page.getByText("Your account was deleted.")).toBeVisible();
 });
 

@@ -10,7 +10,9 @@ import { SignUpPage } from "./auth/SignUpPage";
 import { VerifyEmailPage } from "./auth/VerifyEmailPage";
 import { AppShell } from "./components/AppShell";
 import { navigate, useLocation } from "./lib/router";
+import { ConfirmProvider } from "./lib/confirm";
 import { ToastProvider } from "./lib/toast";
+import "./App.css";
 
 function makeQueryClient(): QueryClient {
   return new QueryClient({
@@ -64,9 +66,11 @@ export function App() {
   return (
     <QueryClientProvider client={queryClient}>
       <ToastProvider>
-        <AuthProvider>
-          <Routes />
-        </AuthProvider>
+        <ConfirmProvider>
+          <AuthProvider>
+            <Routes />
+          </AuthProvider>
+        </ConfirmProvider>
       </ToastProvider>
     </QueryClientProvider>
   );

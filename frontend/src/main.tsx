@@ -1,7 +1,10 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
+// Global styles first: each component imports its own after these.
+import "./styles/tokens.css";
+import "./styles/base.css";
+import "./styles/controls.css";
 import { App } from "./App";
-import "./styles.css";
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>

@@ -3,13 +3,13 @@ import { ApiError, errorMessage, unwrap } from "./client";
 
 describe("errorMessage", () => {
   it("uses a string detail as is", () => {
-    expect(errorMessage({ detail: "Username already registered" })).toBe("Username already registered");
+    expect(errorMessage({ detail: "Username already registered" })).toBe("Username already registered.");
   });
 
   it("names the field of a validation error", () => {
     expect(
       errorMessage({ detail: [{ loc: ["body", "password"], msg: "String should have at least 8 characters" }] }),
-    ).toBe("password: String should have at least 8 characters");
+    ).toBe("Password should have at least 8 characters.");
   });
 
   it("falls back for anything else", () => {
@@ -30,7 +30,7 @@ describe("unwrap", () => {
     } catch (e) {
       expect(e).toBeInstanceOf(ApiError);
       expect((e as ApiError).status).toBe(404);
-      expect((e as ApiError).message).toBe("Task not found");
+      expect((e as ApiError).message).toBe("Task not found.");
     }
   });
 });

@@ -1,12 +1,18 @@
 // The typed API client (generated types + openapi-fetch) and the session's token store.
 import createClient from "openapi-fetch";
 import type { paths } from "./schema";
+import { OFFLINE, humanMessage } from "./errors";
 import { TokenStore, authFetch } from "./tokens";
 
 /** Asks the API to set and read the refresh cookie (SPEC §3 Auth, CSRF guard). */
 export const COOKIE_HEADER = { "X-Requested-With": "taskflow" } as const;
 
-const plainFetch = (request: Request) => globalThis.fetch(request);
+/** `fetch`, with a network failure turned into an ApiError the user can read (status 0). */
+const plainFetch = (request: Request) =>
+  globalThis.fetch(request).catch((error: unknown) => {
+    if (error instanceof DOMException && error.name === "AbortError") throw error;
+    throw new ApiError(0, null, OFFLINE);
+  });
 
 /** Client for the auth endpoints that must not go through the 401 retry. */
 export const authApi = createClient<paths>({ baseUrl: "", fetch: plainFetch, credentials: "same-origin" });
@@ -48,23 +54,14 @@ export const api = createClient<paths>({
 /** The API's `{"detail": ...}` turned into one sentence for the user. */
 export function errorMessage(error: unknown, fallback = "Something went wrong."): string {
   if (error instanceof Error) return error.message || fallback;
-  if (error && typeof error === "object" && "detail" in error) {
-    const detail = (error as { detail: unknown }).detail;
-    if (typeof detail === "string") return detail;
-    if (Array.isArray(detail) && detail.length > 0) {
-      const first = detail[0] as { msg?: string; loc?: unknown[] };
-      const field = Array.isArray(first.loc) ? first.loc[first.loc.length - 1] : undefined;
-      return field && first.msg ? `${String(field)}: ${first.msg}` : (first.msg ?? fallback);
-    }
-  }
-  return fallback;
+  return humanMessage(-1, error, fallback);
 }
 
 /** An API failure carrying the HTTP status, thrown from query/mutation functions. */
 export class ApiError extends Error {
   readonly status: number;
   constructor(status: number, body: unknown, fallback?: string) {
-    super(errorMessage(body, fallback ?? `Request failed (${status}).`));
+    super(fallback && body == null ? fallback : humanMessage(status, body, fallback ?? `Request failed (${status}).`));
     this.status = status;
   }
 }

@@ -62,6 +62,7 @@ export function toTaskQuery(filters: TaskFilters): TaskQuery {
 export const queryKeys = {
   me: ["me"] as const,
   sessions: ["sessions"] as const,
+  authProviders: ["auth", "providers"] as const,
   projects: ["projects"] as const,
   project: (projectId: Id) => ["projects", projectId] as const,
   members: (projectId: Id) => ["projects", projectId, "members"] as const,

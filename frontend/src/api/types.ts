@@ -22,6 +22,8 @@ export type TaskUpdate = Schemas["TaskUpdate"];
 export type Comment = Schemas["CommentPublic"];
 export type Activity = Schemas["ActivityPublic"];
 export type ExportDocument = Schemas["ExportDocument"];
+export type ImportResult = Schemas["ImportResult"];
+export type UserCreate = Schemas["UserCreate"];
 export type Page<T> = { items: T[]; total: number; limit: number; offset: number };
 
 export const STATUSES: { value: TaskStatus; label: string }[] = [
@@ -30,6 +32,7 @@ export const STATUSES: { value: TaskStatus; label: string }[] = [
   { value: "done", label: "Done" },
 ];
 
+/** The one naming of priorities, in the panel, the list's badges and the filter. */
 export const PRIORITIES: { value: number; label: string }[] = [
   { value: 0, label: "None" },
   { value: 1, label: "Low" },

@@ -1,5 +1,6 @@
 // The frame around the signed-out screens.
 import type { ReactNode } from "react";
+import "./AuthCard.css";
 
 export function AuthCard({ title, children, footer }: { title: string; children: ReactNode; footer?: ReactNode }) {
   return (

@@ -1,7 +1,9 @@
 // Who is signed in: restores the session from the refresh cookie on load, signs in and out.
 import { useQueryClient } from "@tanstack/react-query";
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
-import { COOKIE_HEADER, ApiError, api, authApi, onSignedOut, tokens, unwrap } from "../api/client";
+import { logout, requestToken } from "../api/auth";
+import { onSignedOut, tokens } from "../api/client";
+import { fetchMe } from "../api/users";
 import type { User } from "../api/types";
 import { refreshDelay } from "../lib/jwt";
 
@@ -20,10 +22,6 @@ type Auth = {
 };
 
 const AuthContext = createContext<Auth | null>(null);
-
-async function fetchMe(): Promise<User> {
-  return unwrap(await api.GET("/api/v1/users/me"));
-}
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const qc = useQueryClient();
@@ -84,29 +82,16 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const signIn = useCallback(
     async (login: string, password: string) => {
-      const result = await authApi.POST("/api/v1/auth/token", {
-        body: { username: login, password },
-        bodySerializer: (body) => new URLSearchParams(body as Record<string, string>),
-        headers: { ...COOKIE_HEADER, "Content-Type": "application/x-www-form-urlencoded" },
-      });
-      if (!result.response.ok) {
-        const status = result.response.status;
-        if (status === 401) throw new ApiError(401, null, "Wrong username, email or password.");
-        if (status === 429) {
-          const retry = result.response.headers.get("Retry-After");
-          throw new ApiError(429, null, `Too many attempts. Try again${retry ? ` in ${retry} seconds` : " later"}.`);
-        }
-        throw new ApiError(status, result.error);
-      }
+      const accessToken = await requestToken(login, password);
       qc.clear();
-      await adoptToken(result.data!.access_token);
+      await adoptToken(accessToken);
     },
     [adoptToken, qc],
   );
 
   const signOut = useCallback(async () => {
     try {
-      await authApi.POST("/api/v1/auth/logout", { headers: COOKIE_HEADER, body: {} });
+      await logout();
     } finally {
       forget();
     }

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import { authApi, unwrap } from "../api/client";
+import { requestPasswordReset } from "../api/auth";
 import { Field, FormError } from "../components/Field";
 import { Link } from "../lib/router";
 import { AuthCard } from "./AuthCard";
@@ -13,7 +13,7 @@ export function ForgotPasswordPage() {
     const email = String(new FormData(event.currentTarget).get("email")).trim();
     setError(null);
     try {
-      unwrap(await authApi.POST("/api/v1/auth/password-reset/request", { body: { email } }));
+      await requestPasswordReset(email);
       setSent(true);
     } catch (e) {
       setError((e as Error).message);

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import { authApi, unwrap } from "../api/client";
+import { confirmPasswordReset } from "../api/auth";
 import { Field, FormError } from "../components/Field";
 import { Link, navigate, useLocation } from "../lib/router";
 import { AuthCard } from "./AuthCard";
@@ -18,7 +18,7 @@ export function ResetPasswordPage() {
     }
     setError(null);
     try {
-      unwrap(await authApi.POST("/api/v1/auth/password-reset/confirm", { body: { token, new_password: password } }));
+      await confirmPasswordReset(token, password);
       navigate(`/login?notice=${encodeURIComponent("Password changed. Sign in with the new one.")}`, { replace: true });
     } catch (e) {
       setError(

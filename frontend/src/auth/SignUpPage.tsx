@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import { authApi, unwrap } from "../api/client";
+import { register } from "../api/auth";
 import { Field, FormError } from "../components/Field";
 import { Link, navigate } from "../lib/router";
 import { AuthCard } from "./AuthCard";
@@ -18,16 +18,12 @@ export function SignUpPage() {
     setBusy(true);
     setError(null);
     try {
-      unwrap(
-        await authApi.POST("/api/v1/auth/register", {
-          body: {
-            email: String(form.get("email")).trim(),
-            username,
-            password,
-            full_name: String(form.get("full_name")).trim(),
-          },
-        }),
-      );
+      await register({
+        email: String(form.get("email")).trim(),
+        username,
+        password,
+        full_name: String(form.get("full_name")).trim(),
+      });
       // Registration emails the verification link; the banner offers to send it again.
       await signIn(username, password);
       navigate("/", { replace: true });

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import { authApi, unwrap } from "../api/client";
+import { confirmVerification } from "../api/auth";
 import { Link, useLocation } from "../lib/router";
 import { AuthCard } from "./AuthCard";
 import { useAuth } from "./AuthProvider";
@@ -14,10 +14,8 @@ export function VerifyEmailPage() {
     // Tokens are single-use: confirm exactly once, even under StrictMode's double effects.
     if (!token || sent.current) return;
     sent.current = true;
-    authApi
-      .POST("/api/v1/auth/verify/confirm", { body: { token } })
-      .then((result) => {
-        const verified = unwrap(result);
+    confirmVerification(token)
+      .then((verified) => {
         setState("done");
         if (user && verified.id === user.id) setUser(verified);
       })

@@ -1,15 +1,17 @@
 // The account: profile, password, sessions, export, and deleting the account.
 import { useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { COOKIE_HEADER, api, unwrap } from "../api/client";
-import { useSessions } from "../api/hooks";
+import { logoutEverywhere, revokeSession, useSessions } from "../api/auth";
+import { changePassword, deleteMe, exportData, importData, updateMe, type ProfileChange } from "../api/users";
 import { queryKeys } from "../api/queryKeys";
 import type { ExportDocument } from "../api/types";
 import { useAuth } from "../auth/AuthProvider";
 import { timeAgo } from "../lib/dates";
 import { navigate } from "../lib/router";
+import { useConfirm } from "../lib/confirm";
 import { useToast } from "../lib/toast";
 import { Field, FormError } from "./Field";
+import "./settings.css";
 
 export function AccountPage() {
   return (
@@ -40,7 +42,7 @@ function Profile() {
     const fullName = String(form.get("full_name")).trim();
     const username = String(form.get("username")).trim();
     // Send only what changed: a new email also needs the current password.
-    const body: { full_name?: string; username?: string; email?: string; current_password?: string } = {};
+    const body: ProfileChange = {};
     if (fullName !== user.full_name) body.full_name = fullName;
     if (username !== user.username) body.username = username;
     if (emailChanged) {
@@ -49,7 +51,7 @@ function Profile() {
     }
     setError(null);
     try {
-      const updated = unwrap(await api.PATCH("/api/v1/users/me", { body }));
+      const updated = await updateMe(body);
       setUser(updated);
       toast(emailChanged ? "Profile saved. Check your inbox to verify the new email." : "Profile saved.");
     } catch (e) {
@@ -104,13 +106,8 @@ function Password() {
     const form = new FormData(formElement);
     setError(null);
     try {
-      const pair = unwrap(
-        await api.POST("/api/v1/users/me/password", {
-          headers: COOKIE_HEADER,
-          body: { current_password: String(form.get("current")), new_password: String(form.get("new")) },
-        }),
-      );
-      await adoptToken(pair.access_token);
+      const accessToken = await changePassword(String(form.get("current")), String(form.get("new")));
+      await adoptToken(accessToken);
       formElement.reset();
       toast("Password changed. Other sessions were signed out.");
     } catch (e) {
@@ -144,15 +141,24 @@ function Password() {
 }
 
 function Sessions() {
+  const confirm = useConfirm();
   const sessions = useSessions();
   const qc = useQueryClient();
   const { forget } = useAuth();
   const toast = useToast();
 
   async function revoke(id: number, current: boolean) {
-    if (current && !window.confirm("This is the session you are using. Sign out here?")) return;
+    if (
+      current &&
+      !(await confirm({
+        title: "Sign out here?",
+        body: "This is the session you are using.",
+        confirmLabel: "Sign out",
+      }))
+    )
+      return;
     try {
-      unwrap(await api.DELETE("/api/v1/auth/sessions/{session_id}", { params: { path: { session_id: id } } }));
+      await revokeSession(id);
       if (current) forget();
       else await qc.invalidateQueries({ queryKey: queryKeys.sessions });
     } catch (e) {
@@ -161,9 +167,12 @@ function Sessions() {
   }
 
   async function signOutEverywhere() {
-    if (!window.confirm("Sign out on every device, including this one?")) return;
+    if (
+      !(await confirm({ title: "Sign out on every device, including this one?", confirmLabel: "Sign out everywhere" }))
+    )
+      return;
     try {
-      unwrap(await api.POST("/api/v1/auth/logout-all"));
+      await logoutEverywhere();
     } finally {
       forget();
     }
@@ -205,7 +214,7 @@ function Export() {
   async function download() {
     setBusy(true);
     try {
-      const document = unwrap(await api.GET("/api/v1/export"));
+      const document = await exportData();
       const blob = new Blob([JSON.stringify(document, null, 2)], { type: "application/json" });
       const url = URL.createObjectURL(blob);
       const link = window.document.createElement("a");
@@ -245,7 +254,7 @@ function Import() {
     setError(null);
     try {
       const document = JSON.parse(await file.text()) as ExportDocument;
-      const result = unwrap(await api.POST("/api/v1/import", { body: document }));
+      const result = await importData(document);
       toast(`Imported ${result.projects} projects and ${result.tasks} tasks.`);
       await qc.invalidateQueries();
     } catch (e) {
@@ -277,16 +286,23 @@ function Import() {
 }
 
 function DeleteAccount() {
+  const confirm = useConfirm();
   const { forget } = useAuth();
   const [error, setError] = useState<string | null>(null);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const password = String(new FormData(event.currentTarget).get("password"));
-    if (!window.confirm("Delete your account and all your data? This cannot be undone.")) return;
+    const ok = await confirm({
+      title: "Delete your account?",
+      body: "Your account and all your data go. This cannot be undone.",
+      confirmLabel: "Delete my account",
+      danger: true,
+    });
+    if (!ok) return;
     setError(null);
     try {
-      unwrap(await api.DELETE("/api/v1/users/me", { body: { password } }));
+      await deleteMe(password);
       forget();
       navigate(`/login?notice=${encodeURIComponent("Your account was deleted.")}`, { replace: true });
     } catch (e) {

@@ -1,6 +1,6 @@
 // The signed-in frame: top bar, projects sidebar, the current page, live status, shortcuts help.
 import { useEffect, useState } from "react";
-import { useProjects } from "../api/hooks";
+import { useProjects } from "../api/projects";
 import { parseId } from "../api/types";
 import { useAuth } from "../auth/AuthProvider";
 import { useLiveUpdates } from "../live/useLiveUpdates";
@@ -14,6 +14,7 @@ import { ProjectPage } from "./ProjectPage";
 import { ProjectSettings } from "./ProjectSettings";
 import { Sidebar } from "./Sidebar";
 import { VerifyBanner } from "./VerifyBanner";
+import "./AppShell.css";
 
 function HomeRedirect() {
   const projects = useProjects();

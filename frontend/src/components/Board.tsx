@@ -1,10 +1,11 @@
 // The board: a column per status; drag a card (or use its arrows) to move it.
 import type { UseQueryResult } from "@tanstack/react-query";
 import { useState, type DragEvent } from "react";
-import { useUpdateTask } from "../api/hooks";
+import { useUpdateTask } from "../api/tasks";
 import { STATUSES, type Page, type Task, type TaskStatus, type Id } from "../api/types";
 import { byPosition, positionForDrop } from "../lib/position";
 import { TaskMeta } from "./TaskMeta";
+import "./Board.css";
 
 type Props = {
   query: UseQueryResult<Page<Task>>;

@@ -1,5 +1,6 @@
 // The keyboard shortcut sheet, opened with `?`.
 import { useEffect, useRef } from "react";
+import "./HelpDialog.css";
 
 export const SHORTCUTS: [string, string][] = [
   ["q", "Quick add a task"],

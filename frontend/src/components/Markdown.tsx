@@ -1,6 +1,7 @@
 // Renders the Markdown subset as React elements: text stays text, links are vetted.
 import type { ReactNode } from "react";
 import { parseMarkdown, type Block, type Inline } from "../lib/markdown";
+import "./Markdown.css";
 
 function inline(nodes: Inline[]): ReactNode[] {
   return nodes.map((node, i) => {

@@ -1,14 +1,17 @@
 // "Assigned to me": the caller's tasks across every project, with search, filters and sort.
 import { useDeferredValue, useMemo, useRef, useState } from "react";
-import { useLabels, useMembers, useProject, useProjects, useTask, useTasks, useUpdateTask } from "../api/hooks";
+import { useLabels } from "../api/labels";
+import { useMembers, useProject, useProjects } from "../api/projects";
+import { useTask, useTasks, useUpdateTask } from "../api/tasks";
 import { parseId, type Id, type Task } from "../api/types";
 import { dueRange } from "../lib/dates";
 import { nestSubtasks } from "../lib/nest";
 import { navigate, useLocation, withSearch } from "../lib/router";
 import { useShortcuts } from "../lib/shortcuts";
-import { TaskDetail } from "./TaskDetail";
+import { TaskDetail } from "./task/TaskDetail";
 import { DEFAULT_FILTERS, TaskFilters, isFiltered, statusesFor, type FilterState } from "./TaskFilters";
 import { TaskList } from "./TaskList";
+import "./ProjectPage.css";
 
 const PAGE_SIZE = 50;
 

@@ -1,6 +1,8 @@
 // A project's tasks, as a list or a board, with the detail panel for the open task.
 import { useDeferredValue, useMemo, useRef, useState } from "react";
-import { useLabels, useMembers, useProject, useTasks, useUpdateTask } from "../api/hooks";
+import { useLabels } from "../api/labels";
+import { useMembers, useProject } from "../api/projects";
+import { useTasks, useUpdateTask } from "../api/tasks";
 import type { TaskFilters as QueryFilters } from "../api/queryKeys";
 import { parseId, roleAtLeast, type Id, type Task } from "../api/types";
 import { dueRange } from "../lib/dates";
@@ -9,10 +11,11 @@ import { useShortcuts } from "../lib/shortcuts";
 import { nestSubtasks } from "../lib/nest";
 import { Board, boardOrder } from "./Board";
 import { QuickAdd } from "./QuickAdd";
-import { TaskDetail } from "./TaskDetail";
+import { TaskDetail } from "./task/TaskDetail";
 import { DEFAULT_FILTERS, TaskFilters, isFiltered, mayHideNewTask, statusesFor, type FilterState } from "./TaskFilters";
 import { TaskList } from "./TaskList";
 import { MemberNames } from "./TaskMeta";
+import "./ProjectPage.css";
 
 export const PAGE_SIZE = 50;
 

@@ -1,24 +1,24 @@
 // Project settings: name, color, archive, delete; members and their roles; labels.
 import { useState, type FormEvent } from "react";
+import { useCreateLabel, useDeleteLabel, useLabels, useUpdateLabel } from "../api/labels";
 import {
   useAddMember,
-  useCreateLabel,
-  useDeleteLabel,
   useDeleteProject,
-  useLabels,
   useMembers,
   useProject,
   useRemoveMember,
-  useUpdateLabel,
   useUpdateMember,
   useUpdateProject,
-} from "../api/hooks";
+} from "../api/projects";
 import { ROLES, roleAtLeast, type Project, type Role, type Id } from "../api/types";
 import { useAuth } from "../auth/AuthProvider";
 import { Link, navigate } from "../lib/router";
+import { useConfirm } from "../lib/confirm";
 import { useToast } from "../lib/toast";
 import { Field } from "./Field";
 import { PROJECT_COLORS } from "./Sidebar";
+import "./settings.css";
+import "./ProjectSettings.css";
 
 export function ProjectSettings({ projectId }: { projectId: Id }) {
   const project = useProject(projectId);
@@ -49,6 +49,7 @@ export function ProjectSettings({ projectId }: { projectId: Id }) {
 }
 
 function GeneralSettings({ project }: { project: Project }) {
+  const confirm = useConfirm();
   const update = useUpdateProject(project.id);
   const remove = useDeleteProject();
   const toast = useToast();
@@ -80,7 +81,13 @@ function GeneralSettings({ project }: { project: Project }) {
   }
 
   async function deleteProject() {
-    if (!window.confirm(`Delete “${project.name}” and all its tasks? This cannot be undone.`)) return;
+    const ok = await confirm({
+      title: `Delete “${project.name}”?`,
+      body: "All its tasks, labels and comments go with it. This cannot be undone.",
+      confirmLabel: "Delete project",
+      danger: true,
+    });
+    if (!ok) return;
     try {
       await remove.mutateAsync(project.id);
       toast("Project deleted.");
@@ -134,6 +141,7 @@ function GeneralSettings({ project }: { project: Project }) {
 }
 
 function MembersSettings({ project }: { project: Project }) {
+  const confirm = useConfirm();
   const { user } = useAuth();
   const members = useMembers(project.id);
   const add = useAddMember(project.id);
@@ -160,7 +168,15 @@ function MembersSettings({ project }: { project: Project }) {
   }
 
   async function setRole(userId: Id, role: Role) {
-    if (role === "owner" && !window.confirm("Hand over ownership? You will become an admin.")) return;
+    if (
+      role === "owner" &&
+      !(await confirm({
+        title: "Hand over ownership?",
+        body: "You will become an admin of this project.",
+        confirmLabel: "Hand over",
+      }))
+    )
+      return;
     try {
       await change.mutateAsync({ userId, role });
     } catch (e) {
@@ -169,7 +185,12 @@ function MembersSettings({ project }: { project: Project }) {
   }
 
   async function removeMember(userId: Id, self: boolean) {
-    if (!window.confirm(self ? "Leave this project?" : "Remove this member?")) return;
+    const ok = await confirm(
+      self
+        ? { title: "Leave this project?", confirmLabel: "Leave", danger: true }
+        : { title: "Remove this member?", confirmLabel: "Remove", danger: true },
+    );
+    if (!ok) return;
     try {
       await remove.mutateAsync(userId);
       if (self) navigate("/", { replace: true });
@@ -247,6 +268,14 @@ function MembersSettings({ project }: { project: Project }) {
   );
 }
 
+const LABEL_COLORS = PROJECT_COLORS.slice(0, 8);
+
+/** The first of the palette's colours that the fewest labels use, so new labels cycle through it. */
+export function nextLabelColor(labels: { color: string | null }[]): string {
+  const uses = (c: string) => labels.filter((l) => l.color?.toLowerCase() === c).length;
+  return LABEL_COLORS.reduce((best, c) => (uses(c) < uses(best) ? c : best), LABEL_COLORS[0]);
+}
+
 function LabelsSettings({ project }: { project: Project }) {
   const labels = useLabels(project.id);
   const create = useCreateLabel(project.id);
@@ -254,7 +283,10 @@ function LabelsSettings({ project }: { project: Project }) {
   const remove = useDeleteLabel(project.id);
   const toast = useToast();
   const canAdmin = roleAtLeast(project.role, "admin");
-  const [color, setColor] = useState(PROJECT_COLORS[0]);
+  // Until the admin picks one, a new label takes the palette's least used colour.
+  const [picked, setPicked] = useState<string | null>(null);
+  const color = picked ?? nextLabelColor(labels.data ?? []);
+  const setColor = setPicked;
 
   async function addLabel(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -264,6 +296,7 @@ function LabelsSettings({ project }: { project: Project }) {
     try {
       await create.mutateAsync({ name, color });
       form.reset();
+      setPicked(null);
     } catch (e) {
       toast(`Couldn't add the label: ${(e as Error).message}`, "error");
     }
@@ -319,7 +352,7 @@ function LabelsSettings({ project }: { project: Project }) {
           </div>
           <fieldset className="colors">
             <legend className="visually-hidden">Label color</legend>
-            {PROJECT_COLORS.slice(0, 8).map((c) => (
+            {LABEL_COLORS.map((c) => (
               <label key={c} className="swatch" style={{ background: c }}>
                 <input type="radio" name="label-color" value={c} checked={color === c} onChange={() => setColor(c)} />
                 <span className="visually-hidden">{c}</span>

@@ -1,8 +1,9 @@
 // One line to add a task: Enter adds it and keeps the cursor here for the next one.
 import type { Id } from "../api/types";
 import { useState, type FormEvent, type RefObject } from "react";
-import { useCreateTask } from "../api/hooks";
+import { useCreateTask } from "../api/tasks";
 import { useToast } from "../lib/toast";
+import "./QuickAdd.css";
 
 type Props = {
   projectId: Id;

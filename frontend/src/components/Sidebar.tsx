@@ -1,9 +1,10 @@
 // Projects: Inbox first, then the user's projects; create new ones; archived ones tucked away.
 import { useState, type FormEvent } from "react";
-import { useCreateProject, useProjects } from "../api/hooks";
+import { useCreateProject, useProjects } from "../api/projects";
 import type { Project, Id } from "../api/types";
 import { Link, navigate } from "../lib/router";
 import { useToast } from "../lib/toast";
+import "./Sidebar.css";
 
 export const PROJECT_COLORS = [
   "#db4035",

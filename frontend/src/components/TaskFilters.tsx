@@ -4,6 +4,7 @@ import type { Label, Member, TaskStatus } from "../api/types";
 import { PRIORITIES } from "../api/types";
 import type { DueFilter } from "../lib/dates";
 import type { TaskSort } from "../api/queryKeys";
+import "./TaskFilters.css";
 
 export type StatusChoice = "open" | "all" | TaskStatus;
 

@@ -1,8 +1,10 @@
 // The list view: loading and empty states, the rows, and paging through large projects.
 import type { UseQueryResult } from "@tanstack/react-query";
+import { useLayoutEffect, useRef } from "react";
 import type { Id, Page, Task } from "../api/types";
 import type { Nested } from "../lib/nest";
 import { TaskRow } from "./TaskRow";
+import "./TaskList.css";
 
 type Props = {
   query: UseQueryResult<Page<Task>>;
@@ -40,6 +42,22 @@ export function TaskList({
   pageSize,
   onOffset,
 }: Props) {
+  const listRef = useRef<HTMLUListElement>(null);
+  const focusedRow = useRef<{ index: number; taskId: Id } | null>(null);
+  // A focused row that leaves the list (completed with `x` or its checkbox while only open
+  // tasks show, deleted, moved) hands the focus to the row that takes its place, instead of
+  // dropping it to the page.
+  useLayoutEffect(() => {
+    const was = focusedRow.current;
+    if (!was || rows.some((r) => r.task.id === was.taskId)) return;
+    const active = document.activeElement;
+    if (active && active !== document.body && active.isConnected) return;
+    const index = Math.min(was.index, rows.length - 1);
+    focusedRow.current = null;
+    if (index < 0) return;
+    listRef.current?.querySelector<HTMLButtonElement>(`[data-task-index="${index}"] .task-title`)?.focus();
+  }, [rows]);
+
   if (query.isPending) {
     return (
       <div className="list-state" role="status">
@@ -83,6 +101,11 @@ export function TaskList({
   return (
     <>
       <ul
+        ref={listRef}
+        onFocus={(event) => {
+          const row = (event.target as HTMLElement).closest<HTMLElement>("[data-task-index]");
+          if (row) focusedRow.current = { index: Number(row.dataset.taskIndex), taskId: Number(row.dataset.taskId) };
+        }}
         className={`task-list${query.isPlaceholderData ? " stale" : ""}`}
         aria-label="Tasks"
         aria-busy={query.isFetching}

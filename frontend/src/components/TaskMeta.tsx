@@ -3,6 +3,7 @@ import { createContext, useContext } from "react";
 import type { Id, Task } from "../api/types";
 import { PRIORITIES } from "../api/types";
 import { formatDue } from "../lib/dates";
+import "./TaskMeta.css";
 
 /** Names of the project's members by id, for showing who a task is assigned to. */
 export const MemberNames = createContext<Map<Id, string>>(new Map());
@@ -12,7 +13,8 @@ export function PriorityBadge({ priority }: { priority: number }) {
   const label = PRIORITIES.find((p) => p.value === priority)?.label ?? String(priority);
   return (
     <span className={`badge priority priority-${priority}`}>
-      P{5 - priority} · {label}
+      <span className="visually-hidden">Priority: </span>
+      {label}
     </span>
   );
 }
@@ -55,7 +57,8 @@ function CommentIcon() {
   );
 }
 
-export function TaskMeta({ task }: { task: Task }) {
+/** `parentTitle`: a subtask shown away from its parent says whose subtask it is. */
+export function TaskMeta({ task, parentTitle }: { task: Task; parentTitle?: string }) {
   const names = useContext(MemberNames);
   const done = task.status === "done";
   const assignee = task.assignee_id !== null ? names.get(task.assignee_id) : undefined;
@@ -75,7 +78,7 @@ export function TaskMeta({ task }: { task: Task }) {
     ),
     task.parent_id && (
       <span key="sub" className="badge">
-        Subtask
+        {parentTitle ? `Subtask of “${parentTitle}”` : "Subtask"}
       </span>
     ),
     task.comment_count > 0 && (

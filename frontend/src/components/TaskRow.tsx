@@ -1,7 +1,9 @@
 // One task in the list: complete it inline, open it in the detail panel.
+import { useTask } from "../api/tasks";
 import type { Task } from "../api/types";
 import { usePending } from "../lib/usePending";
 import { TaskMeta } from "./TaskMeta";
+import "./TaskRow.css";
 
 type Props = {
   task: Task;
@@ -18,6 +20,8 @@ type Props = {
 
 export function TaskRow({ task, depth, index, selected, open, canEdit, onToggle, onOpen, onFocus }: Props) {
   const [done, setDone] = usePending(task.status === "done");
+  // A subtask listed without its parent (done, filtered out, on another page) names it.
+  const parent = useTask(depth === 0 && task.parent_id !== null ? task.parent_id : undefined);
   return (
     <li
       className={`task-row${depth ? " subtask" : ""}${selected ? " selected" : ""}${open ? " open" : ""}${done ? " done" : ""}`}
@@ -45,7 +49,7 @@ export function TaskRow({ task, depth, index, selected, open, canEdit, onToggle,
         >
           {task.title}
         </button>
-        <TaskMeta task={task} />
+        <TaskMeta task={task} parentTitle={parent.data?.title} />
       </div>
     </li>
   );

@@ -1,23 +1,18 @@
 // Reminds an unverified user to confirm their email, and resends the link. Without a mail
 // server (`email_delivery: "log"`), it says that the link is in the server's log instead.
 import { useState } from "react";
-import { useQuery } from "@tanstack/react-query";
-import { api, unwrap } from "../api/client";
+import { requestVerification, useAuthProviders } from "../api/auth";
 import type { User } from "../api/types";
+import "./VerifyBanner.css";
 
 export function VerifyBanner({ user }: { user: User }) {
   const [state, setState] = useState<"idle" | "sent" | "error">("idle");
-  const providers = useQuery({
-    queryKey: ["auth", "providers"],
-    queryFn: async () => unwrap(await api.GET("/api/v1/auth/providers")),
-    staleTime: Infinity,
-    enabled: !user.is_verified,
-  });
+  const providers = useAuthProviders(!user.is_verified);
   if (user.is_verified) return null;
   const toLog = providers.data?.email_delivery === "log";
   async function resend() {
     try {
-      unwrap(await api.POST("/api/v1/auth/verify/request"));
+      await requestVerification();
       setState("sent");
     } catch {
       setState("error");

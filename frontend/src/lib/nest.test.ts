@@ -15,9 +15,10 @@ describe("nestSubtasks", () => {
     ]);
   });
 
-  it("keeps a subtask whose parent is on another page where it is, indented", () => {
-    expect(nestSubtasks([t(7, 99), t(8)]).map((n) => [n.task.id, n.depth])).toEqual([
-      [7, 1],
+  it("keeps a subtask whose parent is not shown where it is, not indented under the task above", () => {
+    expect(nestSubtasks([t(6), t(7, 99), t(8)]).map((n) => [n.task.id, n.depth])).toEqual([
+      [6, 0],
+      [7, 0],
       [8, 0],
     ]);
   });

@@ -1,4 +1,6 @@
-// The list shows each subtask right under its parent when both are on the page.
+// The list shows each subtask right under its parent when both are on the page; a subtask
+// whose parent is not shown (another page, filtered out, done) stays at the top level, since
+// an indent would put it under whichever task happens to be above.
 
 export type Nested<T> = { task: T; depth: 0 | 1 };
 
@@ -19,7 +21,7 @@ export function nestSubtasks<T extends { id: number; parent_id: number | null }>
   };
   for (const task of tasks) {
     if (task.parent_id !== null && onPage.has(task.parent_id)) continue; // placed under its parent
-    emit(task, task.parent_id !== null ? 1 : 0);
+    emit(task, 0);
   }
   return out;
 }

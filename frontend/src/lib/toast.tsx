@@ -1,5 +1,6 @@
 // Short messages for the user: errors from rolled-back changes, confirmations.
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from "react";
+import "./toast.css";
 
 type Toast = { id: number; message: string; tone: "info" | "error" };
 type Push = (message: string, tone?: Toast["tone"]) => void;

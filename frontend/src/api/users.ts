@@ -1,0 +1,36 @@
+// The signed-in user's own account: profile, password, export and import, deletion.
+import { COOKIE_HEADER, api, unwrap } from "./client";
+import type { ExportDocument, ImportResult, User } from "./types";
+
+export async function fetchMe(): Promise<User> {
+  return unwrap(await api.GET("/api/v1/users/me"));
+}
+
+export type ProfileChange = { full_name?: string; username?: string; email?: string; current_password?: string };
+
+export async function updateMe(body: ProfileChange): Promise<User> {
+  return unwrap(await api.PATCH("/api/v1/users/me", { body }));
+}
+
+/** Change the password; the API ends every other session and answers with a fresh token pair. */
+export async function changePassword(currentPassword: string, newPassword: string): Promise<string> {
+  const pair = unwrap(
+    await api.POST("/api/v1/users/me/password", {
+      headers: COOKIE_HEADER,
+      body: { current_password: currentPassword, new_password: newPassword },
+    }),
+  );
+  return pair.access_token;
+}
+
+export async function deleteMe(password: string): Promise<void> {
+  unwrap(await api.DELETE("/api/v1/users/me", { body: { password } }));
+}
+
+export async function exportData(): Promise<ExportDocument> {
+  return unwrap(await api.GET("/api/v1/export"));
+}
+
+export async function importData(document: ExportDocument): Promise<ImportResult> {
+  return unwrap(await api.POST("/api/v1/import", { body: document }));
+}
