@@ -51,6 +51,8 @@ def test_a_project_event_keeps_its_wire_format_and_the_routing_stays_off_it() ->
     assert json.loads(to_one_user.to_json()) == {"type": "notification.created", "data": {"id": 3}}
     assert Event.from_bus(to_one_user.to_bus()) == to_one_user
     assert Event.from_bus(event.to_bus()) == event
+    # On the bus a project event is what it was before routing fields existed.
+    assert json.loads(event.to_bus()) == json.loads(event.to_json())
 
 
 async def test_after_member_removed_or_left_the_next_event_is_not_offered() -> None:

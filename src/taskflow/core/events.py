@@ -62,8 +62,14 @@ class Event:
         return json.dumps(message, default=str, separators=(",", ":"))
 
     def to_bus(self) -> str:
-        """The event whole, routing included, as it crosses processes."""
-        return json.dumps(asdict(self), default=str, separators=(",", ":"))
+        """The event whole, routing included, as it crosses processes. Routing fields that
+        are unset are left out, so a project event reads the same as before they existed
+        (a process of the previous version, mid-upgrade, still understands it)."""
+        whole = asdict(self)
+        for name in ("user_id", "session_id"):
+            if whole[name] is None:
+                del whole[name]
+        return json.dumps(whole, default=str, separators=(",", ":"))
 
     @classmethod
     def from_bus(cls, raw: str | bytes) -> Event:
