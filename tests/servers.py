@@ -58,7 +58,7 @@ def server_env(data_dir: Path, settings: Mapping[str, str]) -> dict[str, str]:
     return env
 
 
-def wait_until_live(server: ServerProcess, timeout: float = 30.0) -> None:
+def wait_until_live(server: ServerProcess, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
@@ -76,7 +76,7 @@ def run_server(
     settings: Mapping[str, str],
     *,
     args: tuple[str, ...] = (),
-    live_timeout: float = 30.0,
+    live_timeout: float = 60.0,
 ) -> Iterator[ServerProcess]:
     """`python -m taskflow serve` on a free port until the block ends."""
     data_dir.mkdir(parents=True, exist_ok=True)
