@@ -29,6 +29,9 @@ class ReadOnlySessionError(RuntimeError):
 _READ_ONLY_KEY = "taskflow_read_only"
 
 
+# One listener for every session, registered once: listening on each read session itself
+# cost SQLAlchemy a per-instance event registry on every GET.
+@event.listens_for(Session, "before_flush")
 def _refuse_flush(session: Session, _context: UOWTransaction, _instances: object) -> None:
     if session.info.get(_READ_ONLY_KEY):
         raise ReadOnlySessionError("a write was attempted through a read-only session")
@@ -46,9 +49,7 @@ class ReadSession:
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
-        if not session.info.get(_READ_ONLY_KEY):
-            session.info[_READ_ONLY_KEY] = True
-            event.listen(session.sync_session, "before_flush", _refuse_flush)
+        session.info[_READ_ONLY_KEY] = True
 
     @overload
     async def execute(
