@@ -93,7 +93,7 @@ def _app(size: str, name: str) -> Any:
 
         Caller = Annotated[int, Depends(caller)]  # noqa: N806
 
-        def view(row: Any) -> dict[str, Any]:  # as TaskFlow's tasks.queries._view: pydantic reads it
+        def view(row: Any) -> dict[str, Any]:  # as tasks.queries._view: pydantic reads it
             task = dict(row)
             labels = task["labels"]  # text from asyncpg, decoded by SQLAlchemy's JSON codec
             labels = json.loads(labels) if isinstance(labels, str) else labels
