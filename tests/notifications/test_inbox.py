@@ -87,7 +87,7 @@ async def test_marking_someone_elses_notification_is_404_and_changes_nothing(
 
 async def test_mark_read_refuses_bad_bodies(app: FastAPI, client: AsyncClient) -> None:
     user = await quick_user(app)
-    for body in (
+    bodies: tuple[dict[str, object], ...] = (
         {},
         {"all": False},
         {"ids": []},
@@ -96,7 +96,8 @@ async def test_mark_read_refuses_bad_bodies(app: FastAPI, client: AsyncClient) -
         {"all": 1},
         {"ids": [0]},
         {"other": 1},
-    ):
+    )
+    for body in bodies:
         response = await client.post(f"{API}/notifications/read", json=body, headers=user.headers)
         assert response.status_code == 422, body
     response = await client.get(
@@ -108,22 +109,20 @@ async def test_mark_read_refuses_bad_bodies(app: FastAPI, client: AsyncClient) -
 async def test_settings_default_and_partial_patch(app: FastAPI, client: AsyncClient) -> None:
     user = await quick_user(app)
     url = f"{API}/users/me/notification-settings"
-    defaults = {
-        "email": {
-            "assigned": True,
-            "mentioned": True,
-            "commented": True,
-            "reminder": True,
-            "member_added": True,
-        },
-        "digest": "off",
+    email = {
+        "assigned": True,
+        "mentioned": True,
+        "commented": True,
+        "reminder": True,
+        "member_added": True,
     }
+    defaults: dict[str, object] = {"email": email, "digest": "off"}
     assert (await client.get(url, headers=user.headers)).json() == defaults
     response = await client.patch(
         url, json={"email": {"commented": False}, "digest": "daily"}, headers=user.headers
     )
     assert response.status_code == 200, response.text
-    changed = {**defaults, "email": {**defaults["email"], "commented": False}, "digest": "daily"}
+    changed = {"email": {**email, "commented": False}, "digest": "daily"}
     assert response.json() == changed
     assert (await client.get(url, headers=user.headers)).json() == changed
     for bad in ({"digest": "weekly"}, {"email": {"assigned": "yes"}}, {"email": {"x": True}}):
