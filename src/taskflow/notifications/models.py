@@ -91,3 +91,20 @@ class NotificationSettings(Base):
     digest: Mapped[str] = mapped_column(String(8), default=Digest.OFF.value)
     # The user's local date of the last digest sent (one a day).
     last_digest_on: Mapped[date | None] = mapped_column(Date, default=None)
+
+
+class TaskWatcher(Base):
+    """Who watches a task (gets `commented` and `task_completed`). A row with `watching`
+    false is an explicit unwatch: the automatic rules (creator, assignee, commenters,
+    mentioned) never turn it back on; only `PUT /tasks/{id}/watch` does."""
+
+    __tablename__ = "task_watchers"
+
+    task_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Indexed: deleting a user cascades here.
+    user_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    watching: Mapped[bool] = mapped_column(Boolean, default=True)

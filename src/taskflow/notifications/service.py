@@ -72,7 +72,7 @@ EMAIL_SETTING: dict[NotificationType, str] = {
     NotificationType.INVITATION_ACCEPTED: "member_added",
 }
 
-Recipients = Iterable[int] | Select[tuple[int]]
+Recipients = Iterable[int] | Select[int]
 
 
 def _email_wanted(type_: NotificationType) -> ColumnElement[bool]:
