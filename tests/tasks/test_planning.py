@@ -23,9 +23,14 @@ TASK = TaskState(
     status="todo",
     priority=2,
     due_at=EARLIER,
+    due_all_day=False,
+    start_at=None,
+    recurrence=None,
+    recurrence_basis="due",
     assignee_id=5,
     position=3.0,
     completed_at=None,
+    created_by=5,
 )
 
 
