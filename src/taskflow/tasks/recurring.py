@@ -8,10 +8,11 @@ activity records `task.completed` then `task.recurred`.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import case, select, update
+from sqlalchemy import case, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskflow.activity.service import diff, record
@@ -63,6 +64,15 @@ async def reopen_subtasks(
         )
 
 
+def _per_task(column: Any, values: Mapping[int, Any]) -> Any:
+    """CASE id WHEN … THEN value …, each value typed as the column (a NULL too)."""
+    return case(
+        {key: literal(value, type_=column.type) for key, value in values.items()},
+        value=Task.id,
+        else_=column,
+    )
+
+
 async def complete_recurring(
     session: AsyncSession, actor: User, task_ids: Sequence[int], now: datetime
 ) -> set[int]:
@@ -98,10 +108,10 @@ async def complete_recurring(
         .values(
             status=TaskStatus.TODO.value,
             completed_at=None,
-            due_at=case({key: move.due_at for key, (move, _) in moves.items()}, value=Task.id),
-            start_at=case({key: start for key, (_, start) in moves.items()}, value=Task.id),
-            recurrence=case(
-                {key: move.recurrence for key, (move, _) in moves.items()}, value=Task.id
+            due_at=_per_task(Task.due_at, {key: move.due_at for key, (move, _) in moves.items()}),
+            start_at=_per_task(Task.start_at, {key: start for key, (_, start) in moves.items()}),
+            recurrence=_per_task(
+                Task.recurrence, {key: move.recurrence for key, (move, _) in moves.items()}
             ),
             version=Task.version + 1,
             updated_at=now,
