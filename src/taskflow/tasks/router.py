@@ -97,6 +97,9 @@ async def list_tasks(
         SafeStr | None,
         Query(max_length=200, description="Every word in the title or the description"),
     ] = None,
+    start_before: Annotated[UtcDateTime | None, Query(description="Inclusive")] = None,
+    start_after: Annotated[UtcDateTime | None, Query(description="Inclusive")] = None,
+    recurring: Annotated[bool | None, Query(description="Only (not) recurring tasks")] = None,
     sort: Annotated[TaskSort, Query(description="`-` prefix: descending")] = "position",
 ) -> Page[TaskPublic]:
     """Tasks of the caller's projects, filtered and sorted; ties broken by id."""
@@ -114,6 +117,9 @@ async def list_tasks(
         parent_id=parent_id,
         section_id=section_id,
         search=search,
+        start_before=start_before,
+        start_after=start_after,
+        recurring=recurring,
     )
     return await queries.list_tasks(session, user.id, filters, sort, page)
 
