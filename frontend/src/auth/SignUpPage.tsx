@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { register } from "../api/auth";
 import { Field, FormError } from "../components/Field";
-import { Link, navigate } from "../lib/router";
+import { Link } from "@tanstack/react-router";
 import { AuthCard } from "./AuthCard";
 import { useAuth } from "./AuthProvider";
 
@@ -25,8 +25,8 @@ export function SignUpPage() {
         full_name: String(form.get("full_name")).trim(),
       });
       // Registration emails the verification link; the banner offers to send it again.
+      // Signed in, the router's gate takes the visitor home.
       await signIn(username, password);
-      navigate("/", { replace: true });
     } catch (e) {
       setError((e as Error).message);
       setBusy(false);
@@ -38,7 +38,7 @@ export function SignUpPage() {
       title="Create your account"
       footer={
         <>
-          Already have an account? <Link href="/login">Sign in</Link>
+          Already have an account? <Link to="/login">Sign in</Link>
         </>
       }
     >
