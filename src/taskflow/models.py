@@ -1,6 +1,7 @@
 """Imports every domain's models so Base.metadata knows all tables (Alembic, tests)."""
 
 from taskflow.activity.models import Activity
+from taskflow.attachments.models import Attachment, FilePurge
 from taskflow.auth.models import AuthSession, OneTimeToken, RefreshToken
 from taskflow.projects.models import Project, ProjectMember
 from taskflow.tasks.models import Comment, Label, Task, Vote, task_labels
@@ -8,8 +9,10 @@ from taskflow.users.models import User
 
 __all__ = [
     "Activity",
+    "Attachment",
     "AuthSession",
     "Comment",
+    "FilePurge",
     "Label",
     "OneTimeToken",
     "Project",
