@@ -33,6 +33,7 @@ from taskflow.projects.router import router as projects_router
 from taskflow.realtime.hub import Hub
 from taskflow.realtime.router import router as realtime_router
 from taskflow.tasks.router import router as tasks_router
+from taskflow.transfer.router import import_router
 from taskflow.transfer.router import router as transfer_router
 from taskflow.users.router import router as users_router
 from taskflow.webapp import WebApp
@@ -58,6 +59,7 @@ def include_api(app: FastAPI) -> None:
         users_router,
         auth_router,
         transfer_router,
+        import_router,
         realtime_router,
         attachments_router,
     ):

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
+import boto3  # type: ignore[import-untyped]
 import pytest
 from moto.server import ThreadedMotoServer
 
@@ -16,7 +16,7 @@ from taskflow.config import Settings
 from taskflow.core.storage import Storage, storage_for
 
 S3_KEY_ID = "testing"
-S3_SECRET = "testing-secret"  # noqa: S105  (the fake server's, not a credential)
+S3_SECRET = "testing-secret"
 
 
 @pytest.fixture(scope="session")

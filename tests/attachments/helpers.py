@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-from pathlib import Path
 from typing import Any
 
 import obstore
@@ -54,9 +53,11 @@ async def stored_keys(settings: Settings) -> set[str]:
     storage = storage_for(settings)
     if isinstance(storage, DirectoryStorage):
         root = storage.root
-        if not root.exists():
-            return set()
-        return {str(path.relative_to(root)) for path in Path(root).rglob("*") if path.is_file()}
+
+        def walk() -> set[str]:
+            return {str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()}
+
+        return await asyncio.to_thread(walk)
     assert isinstance(storage, S3Storage)
     keys: set[str] = set()
     async for batch in obstore.list(storage.store):

@@ -74,7 +74,7 @@ async def test_export_then_import_into_a_fresh_account_round_trips(
     bob = await quick_user(app)
     imported = await client.post(f"{API}/import", json=document, headers=bob.headers)
     assert imported.status_code == 201
-    assert imported.json() == {"projects": 2, "tasks": 3}
+    assert imported.json() == {"projects": 2, "tasks": 3, "attachments": 0}
 
     again = (await client.get(f"{API}/export", headers=bob.headers)).json()
     assert _shape(again) == _shape(document)

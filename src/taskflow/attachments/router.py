@@ -50,8 +50,9 @@ _DOWNLOAD_HEADERS = {
     "Accept-Ranges": "bytes",
 }
 _CONTENT: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"application/octet-stream": {}}, "description": "The file"},
-    206: {"content": {"application/octet-stream": {}}, "description": "The requested range"},
+    # Any type: the one sniffed at upload (text as text/plain).
+    200: {"content": {"*/*": {}}, "description": "The file"},
+    206: {"content": {"*/*": {}}, "description": "The requested range"},
     304: {"description": "Not modified (If-None-Match)"},
     416: {"description": "Range not satisfiable"},
 }

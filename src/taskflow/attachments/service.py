@@ -4,18 +4,29 @@ the uploader or a project admin deletes. The file itself is in storage; its row 
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskflow.activity.service import record
 from taskflow.attachments import queries
 from taskflow.attachments.models import Attachment
-from taskflow.attachments.safety import THUMBNAILED
+from taskflow.attachments.safety import (
+    SNIFF_BYTES,
+    THUMBNAILED,
+    clean_filename,
+    sniff_content_type,
+)
 from taskflow.attachments.schemas import AttachmentPublic, UploaderPublic
 from taskflow.attachments.upload import StoredUpload
-from taskflow.core.errors import Forbidden, NotFound
+from taskflow.core.errors import Forbidden, NotFound, Unprocessable
 from taskflow.core.pagination import Page, Pagination
-from taskflow.core.storage import Storage
+from taskflow.core.storage import Storage, new_key
 from taskflow.core.unit_of_work import defer_job
+from taskflow.db import utcnow
 from taskflow.db.reads import Reader
 from taskflow.projects.permissions import EDIT, PARTICIPATE, Role
 from taskflow.tasks.access import require_task
@@ -23,6 +34,19 @@ from taskflow.tasks.counters import add_attachments
 from taskflow.users.models import User
 
 API = "/api/v1"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedAttachment:
+    task_id: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    storage_key: str
+    created_at: datetime | None
+
+
 PURGE_JOB = "attachments.purge"
 THUMBNAIL_JOB = "attachments.thumbnail"
 
@@ -135,3 +159,61 @@ async def delete_attachment(session: AsyncSession, user: User, attachment_id: in
         changes={"attachment_id": attachment.id, "filename": attachment.filename},
     )
     defer_job(session, PURGE_JOB)
+
+
+async def store_verified(
+    storage: Storage, chunks: AsyncIterator[bytes], *, size: int, sha256: str, max_bytes: int
+) -> tuple[str, str]:
+    """Store a file whose size and sha256 are known (an import): its key and its sniffed
+    content type (the document's is not trusted), or 422 (nothing kept) if the bytes are not
+    what was announced or exceed the attachment limit."""
+    if size > max_bytes:
+        raise Unprocessable(f"A file of {size} bytes is over the limit of {max_bytes}")
+    digest = hashlib.sha256()
+    head = bytearray()
+    received = 0
+
+    async def counted() -> AsyncIterator[bytes]:
+        nonlocal received
+        async for chunk in chunks:
+            received += len(chunk)
+            digest.update(chunk)
+            if len(head) < SNIFF_BYTES:
+                head.extend(chunk[: SNIFF_BYTES - len(head)])
+            yield chunk
+
+    key = new_key("attachments")
+    await storage.write(key, counted())
+    if received != size or digest.hexdigest() != sha256:
+        await storage.delete([key])
+        raise Unprocessable(f"A file's bytes do not match its size and sha256 ({sha256})")
+    return key, sniff_content_type(bytes(head))
+
+
+async def add_imported(
+    session: AsyncSession, drafts: Sequence[ImportedAttachment], creator_id: int
+) -> None:
+    """Rows for imported files already in storage, on tasks the importer just created (their
+    projects are the importer's own: no access check). Thumbnails are made again."""
+    attachments = [
+        Attachment(
+            task_id=draft.task_id,
+            filename=clean_filename(draft.filename),
+            content_type=draft.content_type,
+            size=draft.size,
+            sha256=draft.sha256,
+            storage_key=draft.storage_key,
+            created_by=creator_id,
+            created_at=draft.created_at or utcnow(),
+        )
+        for draft in drafts
+    ]
+    session.add_all(attachments)
+    await session.flush()
+    per_task: dict[int, int] = {}
+    for attachment in attachments:
+        per_task[attachment.task_id] = per_task.get(attachment.task_id, 0) + 1
+        if attachment.content_type in THUMBNAILED:
+            defer_job(session, THUMBNAIL_JOB, attachment_id=attachment.id)
+    for task_id, count in per_task.items():
+        await add_attachments(session, task_id, count)
