@@ -74,6 +74,7 @@ export const queryKeys = {
   task: (taskId: Id) => ["tasks", "detail", taskId] as const,
   comments: (taskId: Id) => ["tasks", "detail", taskId, "comments"] as const,
   taskActivity: (taskId: Id) => ["tasks", "detail", taskId, "activity"] as const,
+  attachments: (taskId: Id) => ["tasks", "detail", taskId, "attachments"] as const,
 };
 
 export type LiveEvent = {
@@ -98,6 +99,7 @@ export function keysForEvent(event: LiveEvent): readonly (readonly unknown[])[] 
       if (project) keys.push(queryKeys.projectActivity(project));
       break;
     case "comment":
+    case "attachment":
       if (task) keys.push(queryKeys.task(task));
       keys.push(queryKeys.taskLists);
       break;
