@@ -3,8 +3,9 @@
 from taskflow.activity.models import Activity
 from taskflow.attachments.models import Attachment, FilePurge
 from taskflow.auth.models import AuthSession, OneTimeToken, RefreshToken
+from taskflow.notifications.models import Notification, NotificationSettings
 from taskflow.projects.models import Project, ProjectMember
-from taskflow.tasks.models import Comment, Label, Task, Vote, task_labels
+from taskflow.tasks.models import Comment, Label, Section, Task, Vote, task_labels
 from taskflow.users.models import User
 
 __all__ = [
@@ -14,10 +15,13 @@ __all__ = [
     "Comment",
     "FilePurge",
     "Label",
+    "Notification",
+    "NotificationSettings",
     "OneTimeToken",
     "Project",
     "ProjectMember",
     "RefreshToken",
+    "Section",
     "Task",
     "User",
     "Vote",

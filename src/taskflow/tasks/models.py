@@ -1,4 +1,4 @@
-"""The tasks, labels, task_labels, votes and comments tables.
+"""The tasks, sections, labels, task_labels, votes and comments tables.
 
 Every foreign key cascades in the database (ON DELETE CASCADE / SET NULL) and the ORM
 relationships say `passive_deletes=True`, so a delete is one statement whatever hangs below.
@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Column,
     Double,
@@ -73,6 +75,8 @@ class Task(IdMixin, Base):
         Index("ix_tasks_project_priority", "project_id", "priority", "id"),
         Index("ix_tasks_project_votes", "project_id", "vote_count", "id"),
         Index("ix_tasks_project_status", "project_id", "status"),
+        # section_id filter and the list's grouping: a section's tasks in their order.
+        Index("ix_tasks_section_position", "section_id", "position", "id"),
         # `search`: ILIKE '%word%' on title or description, answered by trigram indexes.
         _postgresql_only(
             Index(
@@ -96,6 +100,10 @@ class Task(IdMixin, Base):
     # Subtasks are one level deep: a parent is always a top-level task of the same project.
     parent_id: Mapped[int | None] = mapped_column(
         BigIntId, ForeignKey("tasks.id", ondelete="CASCADE"), index=True, default=None
+    )
+    # A section of the task's project, or none. Deleting the section empties it (SET NULL).
+    section_id: Mapped[int | None] = mapped_column(
+        BigIntId, ForeignKey("sections.id", ondelete="SET NULL"), default=None
     )
     title: Mapped[str] = mapped_column(String(500))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -121,10 +129,26 @@ class Task(IdMixin, Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Incremented by every change to the task; its ETag. Updates are conditional on it.
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The members the description mentions, `[{id, username}]` (notifications/mentions.py);
+    # kept with the text so a list shows them without a query per task.
+    mentions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=None)
 
     labels: Mapped[list[Label]] = relationship(
         secondary=task_labels, lazy="raise", passive_deletes=True, order_by="Label.name"
     )
+
+
+class Section(IdMixin, Base):
+    """A named group of a project's tasks (Todoist's sections, the board's columns)."""
+
+    __tablename__ = "sections"
+    __table_args__ = (Index("ix_sections_project_position", "project_id", "position", "id"),)
+
+    project_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("projects.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(120))
+    # Like a task's: a new section goes last (max + 1); a move takes a midpoint.
+    position: Mapped[float] = mapped_column(Double, default=0.0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Label(IdMixin, Base):
@@ -162,6 +186,8 @@ class Comment(IdMixin, Base):
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The members the body mentions, `[{id, username}]`, as for tasks.
+    mentions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=None)
 
 
 # sort=title is case-insensitive: an expression index (PostgreSQL; SQLite sorts without it).

@@ -21,12 +21,13 @@ from taskflow.db.reads import Reader
 from taskflow.projects.permissions import EDIT, READ, is_member, require_role
 from taskflow.projects.queries import inbox_id
 from taskflow.projects.service import when_member_leaves
-from taskflow.tasks import queries
+from taskflow.tasks import notices, queries
 from taskflow.tasks.access import require_task
 from taskflow.tasks.bulk import move_subtasks
 from taskflow.tasks.models import Comment, Label, Task, TaskStatus, task_labels
 from taskflow.tasks.planning import TaskState, finish, plan_update, update_verb
 from taskflow.tasks.schemas import TaskCreate, TaskPublic
+from taskflow.tasks.sections import check_section
 from taskflow.users.models import User
 
 _ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')
@@ -85,11 +86,13 @@ class TaskDraft:
     due_at: datetime | None = None
     assignee_id: int | None = None
     parent_id: int | None = None  # an existing task
+    section_id: int | None = None  # a section of the project
     parent: int | None = None  # or the index of a top-level task earlier in the batch
     completed_at: datetime | None = None  # if done; default: now
     created_at: datetime | None = None  # default: now
     label_ids: Sequence[int] = ()
     comments: Sequence[tuple[str, datetime | None]] = ()  # (body, created_at): the creator's
+    mentions: Sequence[dict[str, Any]] = ()  # [{id, username}]: members the description names
 
 
 def _new_task(creator_id: int, draft: TaskDraft, now: datetime) -> Task:
@@ -97,6 +100,7 @@ def _new_task(creator_id: int, draft: TaskDraft, now: datetime) -> Task:
     return Task(
         project_id=draft.project_id,
         parent_id=draft.parent_id,
+        section_id=draft.section_id,
         title=draft.title,
         description=draft.description,
         status=draft.status.value,
@@ -109,6 +113,7 @@ def _new_task(creator_id: int, draft: TaskDraft, now: datetime) -> Task:
         created_at=draft.created_at or now,
         updated_at=now,
         version=1,
+        mentions=list(draft.mentions) or None,
     )
 
 
@@ -151,13 +156,15 @@ async def create_task(session: AsyncSession, user: User, data: TaskCreate) -> Ta
         project_id = await inbox_id(session, user.id)
     await require_role(session, project_id, user.id, EDIT)
     await _check_parent(session, project_id, data.parent_id)
+    await check_section(session, project_id, data.section_id)
     await _check_assignee(session, project_id, data.assignee_id)
     await _check_labels(session, project_id, data.label_ids)
     position = data.position
     if position is None:
         position = await queries.next_position(session, project_id)
+    mentions = await notices.resolve_mentions(session, project_id, data.description)
     fields = data.model_dump(exclude={"project_id", "position"})
-    draft = TaskDraft(**fields, project_id=project_id, position=position)
+    draft = TaskDraft(**fields, project_id=project_id, position=position, mentions=mentions)
     [task_id] = await create_many(session, user.id, [draft])
     record(
         session,
@@ -166,6 +173,16 @@ async def create_task(session: AsyncSession, user: User, data: TaskCreate) -> Ta
         actor_id=user.id,
         task_id=task_id,
         changes={"title": data.title},
+    )
+    await notices.task_created(
+        session,
+        user,
+        task_id=task_id,
+        project_id=project_id,
+        title=data.title,
+        description=data.description,
+        assignee_id=data.assignee_id,
+        mentions=mentions,
     )
     return await queries.task_view(session, user.id, task_id)
 
@@ -233,6 +250,8 @@ async def update_task(
         append_at = await queries.next_position(session, project_id)
     if plan.check_parent:
         await _check_parent(session, project_id, plan.after["parent_id"], task.id)
+    if plan.check_section:
+        await check_section(session, project_id, plan.after["section_id"])
     if plan.check_assignee:
         await _check_assignee(session, project_id, plan.after["assignee_id"])
     assignee_is_member = True
@@ -269,6 +288,15 @@ async def update_task(
         await _add_labels(session, ((task_id, label_id) for label_id in change.label_ids))
     if plan.moving:
         await move_subtasks(session, [task_id], project_id)
+    await notices.task_updated(
+        session,
+        user,
+        task_id=task_id,
+        before=plan.before,
+        after=plan.after,
+        changes=change.changes,
+        old_mentions=task.mentions,
+    )
 
     record(
         session,
