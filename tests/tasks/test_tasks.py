@@ -23,6 +23,7 @@ TASK_FIELDS = {
     "id", "project_id", "parent_id", "section_id", "title", "description", "status", "priority",
     "due_at", "completed_at", "assignee_id", "labels", "position", "vote_count", "voted_by_me",
     "comment_count", "created_by", "created_at", "updated_at", "version",
+    "attachment_count",  # SPEC §12
 }  # fmt: skip
 
 
