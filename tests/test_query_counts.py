@@ -35,6 +35,7 @@ EXPECTED = {
     "task": 2,  # auth, the task with the caller's role (counts and labels as subqueries)
     "comments": 4,  # auth, access, total, page (authors joined in)
     "task_activity": 4,  # auth, access, total, page
+    "attachments": 4,  # auth, access, total, page (uploaders joined in)
     "users": 3,  # auth, total, page
     "user": 2,  # auth, user
     "me": 1,  # auth
@@ -84,6 +85,12 @@ class World:
                     json={"body": "a comment"},
                     headers=member.headers,
                 )
+                attached = await client.post(
+                    f"{API}/tasks/{task['id']}/attachments",
+                    files={"file": ("a.txt", b"an attachment", "text/plain")},
+                    headers=member.headers,
+                )
+                assert attached.status_code == 201, attached.text
         return targets[-1] if targets else task
 
     def routes(self) -> dict[str, str]:
@@ -99,6 +106,7 @@ class World:
             "task": f"/tasks/{tid}",
             "comments": f"/tasks/{tid}/comments?limit=100",
             "task_activity": f"/tasks/{tid}/activity?limit=100",
+            "attachments": f"/tasks/{tid}/attachments?limit=100",
             "users": "/users?limit=100",
             "user": f"/users/{self.members[0].id}",
             "me": "/users/me",
@@ -129,7 +137,7 @@ async def test_every_list_and_detail_route_costs_a_fixed_number_of_statements(
 
     # The data did grow under every list ...
     lists = ("projects", "members", "labels", "sections", "project_activity", "tasks", "comments")
-    for name in (*lists, "notifications"):
+    for name in (*lists, "notifications", "attachments"):
         assert large[name][1] > small[name][1], (name, small[name], large[name])
     # ... and no route's statement count moved with it, and each is the number pinned.
     assert {name: count for name, (count, _) in small.items()} == EXPECTED

@@ -88,6 +88,7 @@ export class FakeApi {
       vote_count: [...this.votes].filter((v) => v.endsWith(`:${t.id}`)).length,
       voted_by_me: this.votes.has(`${userId}:${t.id}`),
       comment_count: this.comments.filter((c) => c.task_id === t.id).length,
+      attachment_count: 0,
       label_ids: undefined,
     };
   }
@@ -534,6 +535,10 @@ export class FakeApi {
       c.updated_at = new Date(Date.now() + 5000).toISOString();
       this.emit("comment.updated", this.projectOfTask(Number(c.task_id)), Number(c.task_id), me.id);
       return this.json(route, 200, c);
+    }
+    // Attachments are walked against the real server (attachments.spec.ts): none here.
+    if (/^\/tasks\/[^/]+\/attachments$/.test(path) && method === "GET") {
+      return this.json(route, 200, this.page([], url));
     }
     if ((m = /^\/tasks\/([^/]+)\/activity$/.exec(path))) {
       return this.json(

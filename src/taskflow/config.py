@@ -102,6 +102,24 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     activity_retention_days: int = Field(default=365, ge=1)
 
+    # Attachments (docs/attachments.md): a directory, or an S3-compatible bucket.
+    max_attachment_bytes: int = Field(default=25 * 1_048_576, ge=1)
+    storage_dir: Path | None = None  # default: <data dir>/files
+    storage_url: str | None = None  # s3://bucket/prefix
+    s3_endpoint_url: str | None = None
+    aws_access_key_id: str | None = Field(
+        default=None, validation_alias=AliasChoices("AWS_ACCESS_KEY_ID")
+    )
+    aws_secret_access_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("AWS_SECRET_ACCESS_KEY")
+    )
+    aws_session_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("AWS_SESSION_TOKEN")
+    )
+    aws_region: str | None = Field(
+        default=None, validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION")
+    )
+
     @field_validator("trusted_proxies", "cors_origins", mode="before")
     @classmethod
     def _csv(cls, value: object) -> object:
@@ -139,7 +157,17 @@ class Settings(BaseSettings):
     def _email_from(cls, value: str) -> str:
         return forms.mailbox(value)
 
-    @field_validator("data_dir", "prometheus_multiproc_dir")
+    @field_validator("storage_url")
+    @classmethod
+    def _storage_url(cls, value: str | None) -> str | None:
+        return forms.s3_url(value) if value else None
+
+    @field_validator("s3_endpoint_url")
+    @classmethod
+    def _s3_endpoint_url(cls, value: str | None) -> str | None:
+        return forms.http_url(value) if value else None
+
+    @field_validator("data_dir", "prometheus_multiproc_dir", "storage_dir")
     @classmethod
     def _directory(cls, value: Path | None) -> Path | None:
         if value is not None and value.exists() and not value.is_dir():
@@ -183,6 +211,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'taskflow.db').resolve()}"
+
+    @property
+    def resolved_storage_dir(self) -> Path:
+        """Where the directory storage keeps files: TASKFLOW_STORAGE_DIR or <data dir>/files."""
+        return self.storage_dir if self.storage_dir is not None else self.data_dir / "files"
 
     @property
     def is_sqlite(self) -> bool:

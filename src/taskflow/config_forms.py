@@ -134,3 +134,18 @@ def redis_url(value: str) -> str:
     if parts.scheme != "unix" and database and not database.isdigit():
         raise ValueError("the database after the host must be a number (redis://host:6379/0)")
     return value
+
+
+# S3 bucket names: 3-63 lower-case letters, digits, dots and hyphens (the AWS rules, which
+# MinIO, Garage and the others follow).
+_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+
+
+def s3_url(value: str) -> str:
+    """`s3://bucket` or `s3://bucket/prefix`: where attachments live in object storage."""
+    parts = _split(value)
+    if parts is None or parts.scheme != "s3" or not _BUCKET.fullmatch(parts.netloc):
+        raise ValueError(f"{value!r} is not s3://bucket or s3://bucket/prefix")
+    if parts.query or parts.fragment or ".." in parts.path.split("/"):
+        raise ValueError(f"{value!r} is not s3://bucket or s3://bucket/prefix")
+    return value.rstrip("/")

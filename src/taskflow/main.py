@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -12,6 +13,8 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 import taskflow.jobs  # noqa: F401  (registers every domain's jobs)
 from taskflow import __version__
+from taskflow.attachments.router import router as attachments_router
+from taskflow.attachments.upload import UPLOAD_ENVELOPE_BYTES
 from taskflow.auth.router import router as auth_router
 from taskflow.config import Settings, load_settings
 from taskflow.core import metrics
@@ -32,6 +35,7 @@ from taskflow.projects.router import router as projects_router
 from taskflow.realtime.hub import Hub
 from taskflow.realtime.router import router as realtime_router
 from taskflow.tasks.router import router as tasks_router
+from taskflow.transfer.router import import_router
 from taskflow.transfer.router import router as transfer_router
 from taskflow.users.router import router as users_router
 from taskflow.webapp import WebApp
@@ -59,7 +63,9 @@ def include_api(app: FastAPI) -> None:
         invitations_router,
         auth_router,
         transfer_router,
+        import_router,
         realtime_router,
+        attachments_router,
     ):
         app.include_router(router, prefix=API_PREFIX, responses=responses)
     app.include_router(health_router, prefix=API_PREFIX, include_in_schema=False)
@@ -132,6 +138,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         BodySizeLimitMiddleware,
         max_bytes=settings.max_body_bytes,
         path_limits={f"{API_PREFIX}/import": settings.max_import_bytes},
+        # An upload's own limit is enforced exactly while it streams (413); this one only
+        # bounds the multipart envelope around it.
+        pattern_limits=[
+            (
+                re.compile(rf"{API_PREFIX}/tasks/[^/]+/attachments"),
+                settings.max_attachment_bytes + UPLOAD_ENVELOPE_BYTES,
+            )
+        ],
     )
     if settings.cors_origins:
         app.add_middleware(

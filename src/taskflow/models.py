@@ -1,6 +1,7 @@
 """Imports every domain's models so Base.metadata knows all tables (Alembic, tests)."""
 
 from taskflow.activity.models import Activity
+from taskflow.attachments.models import Attachment, FilePurge
 from taskflow.auth.models import AuthSession, OneTimeToken, RefreshToken
 from taskflow.notifications.models import Notification, NotificationSettings, TaskWatcher
 from taskflow.projects.models import Invitation, Project, ProjectMember
@@ -9,8 +10,10 @@ from taskflow.users.models import User
 
 __all__ = [
     "Activity",
+    "Attachment",
     "AuthSession",
     "Comment",
+    "FilePurge",
     "Invitation",
     "Label",
     "Notification",

@@ -15,7 +15,7 @@ RESERVED_PREFIXES = ("/api/", "/docs", "/health/", "/metrics")
 IMMUTABLE = "public, max-age=31536000, immutable"
 WEB_APP_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; "
+    "img-src 'self' data: blob:; connect-src 'self' ws: wss:; frame-ancestors 'none'; "
     "base-uri 'self'; form-action 'self'"
 )
 

@@ -25,6 +25,7 @@ TASK_FIELDS = {
     "assignee_id", "labels", "position", "vote_count", "voted_by_me",
     "comment_count", "created_by", "created_at", "updated_at", "version",
     "mentions", "watching",  # SPEC §7
+    "attachment_count",  # SPEC §12
 }  # fmt: skip
 
 

@@ -74,7 +74,7 @@ async def test_export_then_import_into_a_fresh_account_round_trips(
     bob = await quick_user(app)
     imported = await client.post(f"{API}/import", json=document, headers=bob.headers)
     assert imported.status_code == 201
-    assert imported.json() == {"projects": 2, "tasks": 3}
+    assert imported.json() == {"projects": 2, "tasks": 3, "attachments": 0}
 
     again = (await client.get(f"{API}/export", headers=bob.headers)).json()
     assert _shape(again) == _shape(document)
@@ -174,7 +174,11 @@ async def test_an_import_costs_a_fixed_number_of_statements(
                 f"{API}/import", json=_document(projects, tasks), headers=user.headers
             )
         assert response.status_code == 201, response.text
-        assert response.json() == {"projects": projects + 1, "tasks": (projects + 1) * tasks}
+        assert response.json() == {
+            "projects": projects + 1,
+            "tasks": (projects + 1) * tasks,
+            "attachments": 0,
+        }
         if backend == "sqlite":
             statements = [s for s in statements if not s.lstrip().upper().startswith("INSERT")]
         counts.append(len(statements))

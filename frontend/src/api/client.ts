@@ -44,11 +44,14 @@ export function onSignedOut(handler: () => void): void {
   signedOutHandler = handler;
 }
 
+/** `fetch` with the bearer token, one silent refresh and retry on 401 (files, blobs). */
+export const fetchWithAuth = authFetch(tokens, plainFetch, () => signedOutHandler());
+
 /** Client for everything else: bearer token, one silent refresh and retry on 401. */
 export const api = createClient<paths>({
   baseUrl: "",
   credentials: "same-origin",
-  fetch: authFetch(tokens, plainFetch, () => signedOutHandler()),
+  fetch: fetchWithAuth,
 });
 
 /** The API's `{"detail": ...}` turned into one sentence for the user. */

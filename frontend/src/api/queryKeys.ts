@@ -79,6 +79,7 @@ export const queryKeys = {
   unreadCount: ["notifications", "unread-count"] as const,
   notificationSettings: ["notification-settings"] as const,
   invitations: (projectId: Id) => ["projects", projectId, "invitations"] as const,
+  attachments: (taskId: Id) => ["tasks", "detail", taskId, "attachments"] as const,
 };
 
 export type LiveEvent = {
@@ -103,6 +104,7 @@ export function keysForEvent(event: LiveEvent): readonly (readonly unknown[])[] 
       if (project) keys.push(queryKeys.projectActivity(project));
       break;
     case "comment":
+    case "attachment":
       if (task) keys.push(queryKeys.task(task));
       keys.push(queryKeys.taskLists);
       break;

@@ -16,6 +16,7 @@ export type Member = Schemas["MemberPublic"];
 export type Role = Member["role"];
 export type Label = Schemas["LabelPublic"];
 export type Task = Schemas["TaskPublic"];
+export type Attachment = Schemas["AttachmentPublic"];
 export type TaskStatus = Task["status"];
 export type TaskCreate = Schemas["TaskCreate"];
 export type TaskUpdate = Schemas["TaskUpdate"];

@@ -1,5 +1,5 @@
 // The signed-in user's own account: profile, password, export and import, deletion.
-import { COOKIE_HEADER, api, unwrap } from "./client";
+import { ApiError, COOKIE_HEADER, api, fetchWithAuth, unwrap } from "./client";
 import type { ExportDocument, ImportResult, User } from "./types";
 
 export async function fetchMe(): Promise<User> {
@@ -28,9 +28,26 @@ export async function deleteMe(password: string): Promise<void> {
 }
 
 export async function exportData(): Promise<ExportDocument> {
-  return unwrap(await api.GET("/api/v1/export"));
+  return unwrap(await api.GET("/api/v1/export", { params: { query: { format: "json" } } })) as ExportDocument;
+}
+
+/** The zip export (the document and every attached file), as a Blob to save. */
+export async function exportZip(): Promise<Blob> {
+  const response = await fetchWithAuth(new Request("/api/v1/export?format=zip"));
+  if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => null));
+  return response.blob();
 }
 
 export async function importData(document: ExportDocument): Promise<ImportResult> {
   return unwrap(await api.POST("/api/v1/import", { body: document }));
+}
+
+/** Import a zip export: its files come back as attachments. */
+export async function importZip(file: Blob): Promise<ImportResult> {
+  const response = await fetchWithAuth(
+    new Request("/api/v1/import", { method: "POST", body: file, headers: { "Content-Type": "application/zip" } }),
+  );
+  const body: unknown = await response.json().catch(() => null);
+  if (response.status !== 201) throw new ApiError(response.status, body);
+  return body as ImportResult;
 }

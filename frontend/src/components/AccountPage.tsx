@@ -2,7 +2,16 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { logoutEverywhere, revokeSession, useSessions } from "../api/auth";
-import { changePassword, deleteMe, exportData, importData, updateMe, type ProfileChange } from "../api/users";
+import {
+  changePassword,
+  deleteMe,
+  exportData,
+  exportZip,
+  importData,
+  importZip,
+  updateMe,
+  type ProfileChange,
+} from "../api/users";
 import { queryKeys } from "../api/queryKeys";
 import type { ExportDocument } from "../api/types";
 import { useAuth } from "../auth/AuthProvider";
@@ -213,15 +222,16 @@ function Export() {
   const toast = useToast();
   const [busy, setBusy] = useState(false);
 
-  async function download() {
+  async function download(withFiles: boolean) {
     setBusy(true);
     try {
-      const document = await exportData();
-      const blob = new Blob([JSON.stringify(document, null, 2)], { type: "application/json" });
+      const blob = withFiles
+        ? await exportZip()
+        : new Blob([JSON.stringify(await exportData(), null, 2)], { type: "application/json" });
       const url = URL.createObjectURL(blob);
       const link = window.document.createElement("a");
       link.href = url;
-      link.download = `taskflow-export-${new Date().toISOString().slice(0, 10)}.json`;
+      link.download = `taskflow-export-${new Date().toISOString().slice(0, 10)}.${withFiles ? "zip" : "json"}`;
       link.click();
       setTimeout(() => URL.revokeObjectURL(url), 1000);
     } catch (e) {
@@ -234,10 +244,18 @@ function Export() {
   return (
     <section className="card-section" aria-labelledby="export-heading">
       <h2 id="export-heading">Export</h2>
-      <p>Download the projects you own, with their tasks, labels and comments, as one JSON file.</p>
-      <button type="button" className="button" onClick={() => void download()} disabled={busy}>
-        {busy ? "Preparing…" : "Download export"}
-      </button>
+      <p>
+        Download the projects you own, with their tasks, labels and comments, as one JSON file; or as a zip that
+        also holds every attached file.
+      </p>
+      <div className="row wrap">
+        <button type="button" className="button" onClick={() => void download(false)} disabled={busy}>
+          {busy ? "Preparing…" : "Download export"}
+        </button>
+        <button type="button" className="button" onClick={() => void download(true)} disabled={busy}>
+          Download with files (zip)
+        </button>
+      </div>
     </section>
   );
 }
@@ -255,9 +273,10 @@ function Import() {
     setBusy(true);
     setError(null);
     try {
-      const document = JSON.parse(await file.text()) as ExportDocument;
-      const result = await importData(document);
-      toast(`Imported ${result.projects} projects and ${result.tasks} tasks.`);
+      const isZip = file.name.toLowerCase().endsWith(".zip") || file.type === "application/zip";
+      const result = isZip ? await importZip(file) : await importData(JSON.parse(await file.text()) as ExportDocument);
+      const files = result.attachments ? `, with ${result.attachments} files` : "";
+      toast(`Imported ${result.projects} projects and ${result.tasks} tasks${files}.`);
       await qc.invalidateQueries();
     } catch (e) {
       setError(e instanceof SyntaxError ? "That file is not JSON." : (e as Error).message);
@@ -275,8 +294,8 @@ function Import() {
       </p>
       <form className="row wrap" onSubmit={submit}>
         <div className="field grow">
-          <label htmlFor="import-file">Export file (JSON)</label>
-          <input id="import-file" name="file" type="file" accept="application/json,.json" required />
+          <label htmlFor="import-file">Export file (JSON, or zip with files)</label>
+          <input id="import-file" name="file" type="file" accept="application/json,.json,application/zip,.zip" required />
         </div>
         <button type="submit" className="button" disabled={busy}>
           {busy ? "Importing…" : "Import"}

@@ -111,7 +111,9 @@ _ERROR_DESCRIPTIONS = {
     404: "Not found, or not visible to the caller",
     409: "Conflicts with the current state (a taken name, the Inbox, a concurrent change)",
     412: "`If-Match` names a version that is no longer current; nothing changed",
-    413: "The request body is larger than TASKFLOW_MAX_BODY_BYTES",
+    413: "The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than "
+    "TASKFLOW_MAX_ATTACHMENT_BYTES)",
+    415: "The body is not of a media type this route takes",
     422: "Invalid input",
     429: "Too many requests; `Retry-After` says when to try again",
     503: "The database is unavailable; `Retry-After` says when to try again",

@@ -101,21 +101,35 @@ class BodySizeLimitMiddleware:
     """Refuses bodies over the limit with 413 before the app reads them.
 
     `max_bytes` applies everywhere except the paths in `path_limits`, which have their own
-    (an import carries a whole export).
+    (an import carries a whole export), and those matching `pattern_limits` (uploads).
     """
 
     def __init__(
-        self, app: ASGIApp, max_bytes: int, path_limits: dict[str, int] | None = None
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        path_limits: dict[str, int] | None = None,
+        pattern_limits: Sequence[tuple[re.Pattern[str], int]] = (),
     ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.path_limits = path_limits or {}
+        self.pattern_limits = tuple(pattern_limits)
+
+    def _limit(self, path: str) -> int:
+        limit = self.path_limits.get(path)
+        if limit is not None:
+            return limit
+        for pattern, pattern_limit in self.pattern_limits:
+            if pattern.fullmatch(path):
+                return pattern_limit
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.path_limits.get(scope["path"], self.max_bytes)
+        limit = self._limit(scope["path"])
         declared = _header(scope["headers"], "content-length")
         if declared is not None:
             if not declared.isdigit():

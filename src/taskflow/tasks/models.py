@@ -129,6 +129,9 @@ class Task(IdMixin, Base):
     # Kept in step with the votes table by atomic increments (exact under concurrency), so
     # sort=votes reads an indexed column instead of counting per row.
     vote_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Kept in step with the attachments table by the attachments service (tasks/counters.py),
+    # so that a page of tasks shows it without counting per row.
+    attachment_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_by: Mapped[int | None] = mapped_column(
         BigIntId, ForeignKey("users.id", ondelete="SET NULL"), index=True, default=None
     )

@@ -147,6 +147,7 @@ class TaskPublic(BaseModel):
     vote_count: int
     voted_by_me: bool
     comment_count: int
+    attachment_count: int
     created_by: int | None
     created_at: datetime
     updated_at: datetime

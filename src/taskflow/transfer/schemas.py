@@ -55,6 +55,24 @@ class ExportComment(_Strict):
     created_at: UtcDateTime | None = None
 
 
+Sha256 = Annotated[str, Strict(), Field(pattern=r"^[0-9a-f]{64}$")]
+ArchivePath = Annotated[str, Strict(), Field(pattern=r"^files/[0-9a-f]{64}$")]
+
+
+class ExportAttachment(_Strict):
+    """A file on a task. The JSON export links it (`url`, informative); the zip export also
+    carries it (`file`, its path in the archive), and only an import of the zip restores it."""
+
+    filename: Annotated[str, Strict(), Field(min_length=1, max_length=255), Text()]
+    content_type: Annotated[str, Strict(), Field(max_length=127), Text()] = ""
+    size: Annotated[int, Strict(), Field(ge=0)]
+    sha256: Sha256
+    created_at: UtcDateTime | None = None
+    uploader: Author | None = Field(default=None, description="Username (informative)")
+    url: Annotated[str, Strict(), Field(max_length=200), Text()] | None = None
+    file: ArchivePath | None = None
+
+
 class ExportTask(_Strict):
     id: Id
     parent_id: Id | None = None
@@ -73,6 +91,9 @@ class ExportTask(_Strict):
     label_ids: Annotated[list[Id], Field(max_length=100)] = Field(default_factory=list)
     created_at: UtcDateTime | None = None
     comments: Annotated[list[ExportComment], Field(max_length=10_000)] = Field(default_factory=list)
+    attachments: Annotated[list[ExportAttachment], Field(max_length=1_000)] = Field(
+        default_factory=list
+    )
 
 
 class ExportLabel(_Strict):
@@ -110,3 +131,4 @@ class ExportDocument(_Strict):
 class ImportResult(BaseModel):
     projects: int
     tasks: int
+    attachments: int = 0  # restored from a zip (a JSON document carries no files)

@@ -4,11 +4,16 @@ projects and tasks domains read and write their own tables."""
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import IO
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskflow.activity.service import record
+from taskflow.attachments import queries as attachments_queries
+from taskflow.attachments import service as attachments_service
+from taskflow.attachments.service import ImportedAttachment
 from taskflow.core.errors import Unprocessable
+from taskflow.core.storage import Storage
 from taskflow.db import utcnow
 from taskflow.db.reads import Reader
 from taskflow.projects import queries as projects_queries
@@ -20,7 +25,9 @@ from taskflow.tasks import sections as tasks_sections
 from taskflow.tasks import service as tasks_service
 from taskflow.tasks.models import TaskStatus
 from taskflow.tasks.service import TaskDraft
+from taskflow.transfer.archive import ImportArchive, archive_path, write_archive
 from taskflow.transfer.schemas import (
+    ExportAttachment,
     ExportComment,
     ExportDocument,
     ExportLabel,
@@ -44,8 +51,12 @@ _DRAFT_FIELDS = {"title", "description", "status", "priority", "due_at", "due_al
                  "created_at"}  # fmt: skip
 
 
-async def export_projects(session: Reader, user: User) -> ExportDocument:
-    """The projects the caller owns, with their labels, tasks and comments."""
+async def export_projects(
+    session: Reader, user: User, *, files: dict[str, str] | None = None
+) -> ExportDocument:
+    """The projects the caller owns, with their labels, tasks, comments and attachments
+    (linked by `url`; with `files`, also given their path in a zip, which `files` maps to
+    their storage keys)."""
     projects = await projects_queries.owned_projects(session, user.id)
     project_ids = [project.id for project in projects]
     labels: dict[int, list[ExportLabel]] = defaultdict(list)
@@ -67,6 +78,26 @@ async def export_projects(session: Reader, user: User) -> ExportDocument:
             comments[comment.task_id].append(
                 ExportComment(author=username, body=comment.body, created_at=comment.created_at)
             )
+        attachments: dict[int, list[ExportAttachment]] = defaultdict(list)
+        task_ids = [task.id for task in task_rows]
+        for attachment, uploader in await attachments_queries.for_tasks(session, task_ids):
+            public = attachments_service.public(attachment, uploader)
+            path = None
+            if files is not None:
+                path = archive_path(attachment.sha256)
+                files[path] = attachment.storage_key
+            attachments[attachment.task_id].append(
+                ExportAttachment(
+                    filename=public.filename,
+                    content_type=public.content_type,
+                    size=public.size,
+                    sha256=public.sha256,
+                    created_at=public.created_at,
+                    uploader=uploader,
+                    url=public.url,
+                    file=path,
+                )
+            )
         for task in task_rows:
             tasks[task.project_id].append(
                 ExportTask(
@@ -74,6 +105,7 @@ async def export_projects(session: Reader, user: User) -> ExportDocument:
                     status=TaskStatus(task.status),
                     label_ids=links.get(task.id, []),
                     comments=comments[task.id],
+                    attachments=attachments[task.id],
                 )
             )
     return ExportDocument(
@@ -88,6 +120,13 @@ async def export_projects(session: Reader, user: User) -> ExportDocument:
             for project in projects
         ],
     )
+
+
+async def export_archive(session: Reader, user: User, storage: Storage) -> IO[bytes]:
+    """The zip export (archive.py), in a temporary file to stream."""
+    files: dict[str, str] = {}
+    document = await export_projects(session, user, files=files)
+    return await write_archive(document.model_dump_json().encode(), files, storage)
 
 
 def validate_document(document: ExportDocument) -> None:
@@ -147,12 +186,20 @@ def _validate_times(task: ExportTask, at: str) -> None:
 
 
 async def import_projects(
-    session: AsyncSession, user: User, document: ExportDocument
+    session: AsyncSession,
+    user: User,
+    document: ExportDocument,
+    archive: ImportArchive | None = None,
+    storage: Storage | None = None,
+    max_attachment_bytes: int = 0,
 ) -> ImportResult:
     """Recreate the document's projects for the caller: new ids, the Inbox's tasks into the
-    caller's Inbox, comments authored by the caller. Validated whole first; one transaction.
-    The projects and tasks services write it, a fixed number of statements in all."""
+    caller's Inbox, comments authored by the caller; from a zip (`archive`), the attachments
+    too, uploaded by the caller. Validated whole first; one transaction. The projects and
+    tasks services write it, a fixed number of statements in all."""
     validate_document(document)
+    if archive is not None:
+        _validate_files(document, archive)
     inbox = await projects_queries.inbox_id(session, user.id)
 
     # Projects (the Inbox is the caller's own), the caller owner of each new one.
@@ -224,7 +271,13 @@ async def import_projects(
             )
             for task in exported.tasks
         )
-    await tasks_service.create_many(session, user.id, drafts)
+    task_ids = await tasks_service.create_many(session, user.id, drafts)
+    restored = 0
+    if archive is not None and storage is not None:
+        exported_tasks = [task for exported in document.projects for task in exported.tasks]
+        restored = await _restore_files(
+            session, user, exported_tasks, task_ids, archive, storage, max_attachment_bytes
+        )
     for exported in document.projects:
         record(
             session,
@@ -234,4 +287,54 @@ async def import_projects(
             changes={"tasks": len(exported.tasks), "labels": len(exported.labels)},
         )
     await session.flush()
-    return ImportResult(projects=len(document.projects), tasks=len(drafts))
+    return ImportResult(projects=len(document.projects), tasks=len(drafts), attachments=restored)
+
+
+def _validate_files(document: ExportDocument, archive: ImportArchive) -> None:
+    for project in document.projects:
+        for task in project.tasks:
+            for attachment in task.attachments:
+                if attachment.file is not None and not archive.has(attachment.file):
+                    raise Unprocessable(f"The archive has no {attachment.file}")
+
+
+async def _restore_files(
+    session: AsyncSession,
+    user: User,
+    exported_tasks: list[ExportTask],
+    task_ids: list[int],
+    archive: ImportArchive,
+    storage: Storage,
+    max_bytes: int,
+) -> int:
+    """Each attachment's file from the zip into storage (checked against its size and sha256),
+    then the rows; if anything fails, the files stored so far are removed again."""
+    stored: list[ImportedAttachment] = []
+    try:
+        for exported, task_id in zip(exported_tasks, task_ids, strict=True):
+            for attachment in exported.attachments:
+                if attachment.file is None:
+                    continue
+                key, content_type = await attachments_service.store_verified(
+                    storage,
+                    archive.chunks(attachment.file, attachment.size),
+                    size=attachment.size,
+                    sha256=attachment.sha256,
+                    max_bytes=max_bytes,
+                )
+                stored.append(
+                    ImportedAttachment(
+                        task_id=task_id,
+                        filename=attachment.filename,
+                        content_type=content_type,
+                        size=attachment.size,
+                        sha256=attachment.sha256,
+                        storage_key=key,
+                        created_at=attachment.created_at,
+                    )
+                )
+        await attachments_service.add_imported(session, stored, user.id)
+    except BaseException:
+        await storage.delete([item.storage_key for item in stored])
+        raise
+    return len(stored)

@@ -1,5 +1,5 @@
 // A task's comments: read, post, edit your own, delete (yours, or any as an admin).
-import { useState, type FormEvent } from "react";
+import { useState, type ClipboardEvent, type FormEvent } from "react";
 import { useAddComment, useComments, useCommitComment, useDeleteComment } from "../../api/comments";
 import type { Comment, Task } from "../../api/types";
 import { useAuth } from "../../auth/AuthProvider";
@@ -11,7 +11,9 @@ import { EditConflict, EditNotice } from "./EditConflict";
 import { MentionChips, MentionInput } from "./MentionInput";
 import "./Comments.css";
 
-export function Comments({ task, isAdmin }: { task: Task; isAdmin: boolean }) {
+type Props = { task: Task; isAdmin: boolean; onPaste?: (event: ClipboardEvent) => void };
+
+export function Comments({ task, isAdmin, onPaste }: Props) {
   const comments = useComments(task.id);
   const add = useAddComment(task.id);
   const toast = useToast();
@@ -50,6 +52,7 @@ export function Comments({ task, isAdmin }: { task: Task; isAdmin: boolean }) {
           maxLength={10000}
           placeholder="Write a comment (Markdown, @ to mention)…"
           onValueChange={setBody}
+          onPaste={onPaste}
           onKeyDown={(e) => {
             if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) submit(e);
           }}

@@ -1,6 +1,6 @@
 // The task's description: Markdown shown, edited as text on demand. The edit carries the
 // version it started from; a concurrent change to the description shows both texts.
-import type { FormEvent } from "react";
+import type { ClipboardEvent, FormEvent } from "react";
 import { useCommitTaskText } from "../../api/tasks";
 import type { Task } from "../../api/types";
 import { useTextDraft } from "../../lib/textDraft";
@@ -8,7 +8,9 @@ import { useToast } from "../../lib/toast";
 import { Markdown } from "../Markdown";
 import { EditConflict, EditNotice } from "./EditConflict";
 
-export function TaskDescription({ task, canEdit }: { task: Task; canEdit: boolean }) {
+type Props = { task: Task; canEdit: boolean; onPaste?: (event: ClipboardEvent) => void };
+
+export function TaskDescription({ task, canEdit, onPaste }: Props) {
   const toast = useToast();
   const commit = useCommitTaskText(task, "description");
   const draft = useTextDraft({ text: task.description ?? "", version: task.version }, commit, (error) =>
@@ -43,6 +45,7 @@ export function TaskDescription({ task, canEdit }: { task: Task; canEdit: boolea
             value={draft.text}
             autoFocus
             onChange={(e) => draft.change(e.target.value)}
+            onPaste={onPaste}
             onKeyDown={(e) => {
               if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) save(e);
             }}

@@ -1,5 +1,5 @@
 // The detail panel: every field of one task, its subtasks, comments, votes and history.
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, type ClipboardEvent } from "react";
 import { useWatch } from "../../api/notifications";
 import { MentionChips } from "./MentionInput";
 import { useDeleteTask, useTask, useVote } from "../../api/tasks";
@@ -8,6 +8,7 @@ import { timeAgo } from "../../lib/dates";
 import { useConfirm } from "../../lib/confirm";
 import { useToast } from "../../lib/toast";
 import { ActivityLog } from "./ActivityLog";
+import { Attachments, pastedImages, useFileDrop, useUploads } from "./Attachments";
 import { Comments } from "./Comments";
 import { Subtasks } from "./Subtasks";
 import { TaskDescription } from "./TaskDescription";
@@ -75,6 +76,15 @@ function TaskFields({ task, project, labels, members, onClose, onOpenTask }: { t
   const watch = useWatch(task.id);
   const canEdit = roleAtLeast(project?.role, "editor");
   const isAdmin = roleAtLeast(project?.role, "admin");
+  const files = useUploads(task.id);
+  const drop = useFileDrop(canEdit && !project?.archived, (dropped) => void files.upload(dropped));
+  // A pasted screenshot becomes an attachment (the text field keeps any text pasted with it).
+  const onPaste = (event: ClipboardEvent) => {
+    const images = canEdit ? pastedImages(event) : [];
+    if (images.length === 0) return;
+    event.preventDefault();
+    void files.upload(images);
+  };
 
   async function deleteTask() {
     const ok = await confirm({
@@ -94,7 +104,7 @@ function TaskFields({ task, project, labels, members, onClose, onOpenTask }: { t
   }
 
   return (
-    <div className="detail-body">
+    <div className="detail-body" {...drop.handlers}>
       {task.parent_id && (
         <button type="button" className="link-button" onClick={() => onOpenTask(task.parent_id!)}>
           ↑ Parent task
@@ -136,10 +146,18 @@ function TaskFields({ task, project, labels, members, onClose, onOpenTask }: { t
         )}
       </div>
 
-      <TaskDescription task={task} canEdit={canEdit} />
+      <TaskDescription task={task} canEdit={canEdit} onPaste={onPaste} />
       <MentionChips mentions={task.mentions} />
       {!task.parent_id && <Subtasks task={task} canEdit={canEdit} onOpenTask={onOpenTask} />}
-      <Comments task={task} isAdmin={isAdmin} />
+      <Attachments
+        task={task}
+        canEdit={canEdit && !project?.archived}
+        isAdmin={isAdmin}
+        dragging={drop.dragging}
+        uploads={files.uploads}
+        onFiles={(picked) => void files.upload(picked)}
+      />
+      <Comments task={task} isAdmin={isAdmin} onPaste={onPaste} />
       <ActivityLog taskId={task.id} />
       <p className="muted small">
         Created {timeAgo(task.created_at)}

@@ -1,0 +1,1 @@
+"""Attachments: files on tasks, kept in the configured storage (core/storage.py)."""
