@@ -47,7 +47,8 @@ def test_basis_due_keeps_the_schedule_basis_completion_restarts_it() -> None:
     late = _berlin(2027, 1, 7, 18, 30)  # done three days late
     on_schedule = advance("FREQ=DAILY;INTERVAL=3", "due", due, None, BERLIN, late)
     from_done = advance("FREQ=DAILY;INTERVAL=3", "completion", due, None, BERLIN, late)
-    assert on_schedule is not None and from_done is not None
+    assert on_schedule is not None
+    assert from_done is not None
     assert on_schedule[0].due_at == _berlin(2027, 1, 7, 9, 0)  # the next on the grid
     assert from_done[0].due_at == _berlin(2027, 1, 10, 9, 0)  # three days after doing it
 

@@ -113,6 +113,11 @@ class LabelRef(BaseModel):
     color: str
 
 
+class MentionPublic(BaseModel):
+    id: int
+    username: str
+
+
 class TaskPublic(BaseModel):
     id: int
     project_id: int
@@ -137,6 +142,8 @@ class TaskPublic(BaseModel):
     created_at: datetime
     updated_at: datetime
     version: int
+    mentions: list[MentionPublic]
+    watching: bool
 
 
 TaskSort = Literal[
@@ -229,3 +236,4 @@ class CommentPublic(BaseModel):
     body: str
     created_at: datetime
     updated_at: datetime
+    mentions: list[MentionPublic]
