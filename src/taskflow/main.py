@@ -30,6 +30,7 @@ from taskflow.notifications.router import router as notifications_router
 from taskflow.projects.router import router as projects_router
 from taskflow.realtime.hub import Hub
 from taskflow.realtime.router import router as realtime_router
+from taskflow.tasks.reminder_routes import router as reminders_router
 from taskflow.tasks.router import router as tasks_router
 from taskflow.transfer.router import router as transfer_router
 from taskflow.users.router import router as users_router
@@ -52,6 +53,7 @@ def include_api(app: FastAPI) -> None:
     responses = error_responses(400, 413, 422, 503)
     for router in (
         tasks_router,
+        reminders_router,
         projects_router,
         users_router,
         notifications_router,

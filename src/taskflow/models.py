@@ -4,7 +4,7 @@ from taskflow.activity.models import Activity
 from taskflow.auth.models import AuthSession, OneTimeToken, RefreshToken
 from taskflow.notifications.models import Notification, NotificationSettings
 from taskflow.projects.models import Project, ProjectMember
-from taskflow.tasks.models import Comment, Label, Task, Vote, task_labels
+from taskflow.tasks.models import Comment, Label, Reminder, Task, Vote, task_labels
 from taskflow.users.models import User
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "Project",
     "ProjectMember",
     "RefreshToken",
+    "Reminder",
     "Task",
     "User",
     "Vote",
