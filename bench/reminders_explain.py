@@ -20,7 +20,7 @@ from sqlalchemy.dialects import postgresql
 from taskflow.config import Settings
 from taskflow.db import Database
 from taskflow.db.types import Base
-from taskflow.models import Reminder, Task  # noqa: F401  (the tables)
+from taskflow.models import Reminder, Task
 from taskflow.tasks.models import TaskStatus
 from taskflow.tasks.reminders import BATCH
 
