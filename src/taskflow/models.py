@@ -4,7 +4,7 @@ from taskflow.activity.models import Activity
 from taskflow.auth.models import AuthSession, OneTimeToken, RefreshToken
 from taskflow.notifications.models import Notification, NotificationSettings
 from taskflow.projects.models import Project, ProjectMember
-from taskflow.tasks.models import Comment, Label, Reminder, Task, Vote, task_labels
+from taskflow.tasks.models import Comment, Label, Reminder, Section, Task, Vote, task_labels
 from taskflow.users.models import User
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "ProjectMember",
     "RefreshToken",
     "Reminder",
+    "Section",
     "Task",
     "User",
     "Vote",

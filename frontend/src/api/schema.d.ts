@@ -295,6 +295,54 @@ export interface paths {
         patch: operations["update_label_api_v1_labels__label_id__patch"];
         trace?: never;
     };
+    "/api/v1/projects/{project_id}/sections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Sections
+         * @description In their order: position, then id.
+         */
+        get: operations["list_sections_api_v1_projects__project_id__sections_get"];
+        put?: never;
+        /**
+         * Create Section
+         * @description Editors and up; appended after the last section unless `position` is given.
+         */
+        post: operations["create_section_api_v1_projects__project_id__sections_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sections/{section_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Section
+         * @description Its tasks stay in the project, in no section.
+         */
+        delete: operations["delete_section_api_v1_sections__section_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Section
+         * @description Rename or move (`position`); editors and up.
+         */
+        patch: operations["update_section_api_v1_sections__section_id__patch"];
+        trace?: never;
+    };
     "/api/v1/tasks/{task_id}/reminders": {
         parameters: {
             query?: never;
@@ -1024,7 +1072,8 @@ export interface components {
         };
         /**
          * BulkMove
-         * @description Move every task (with its subtasks) to `project_id`.
+         * @description Move every task (with its subtasks) to `project_id`, into its section `section_id`
+         *     (default: no section).
          */
         BulkMove: {
             /**
@@ -1036,6 +1085,11 @@ export interface components {
             ids: number[];
             /** Project Id */
             project_id: number;
+            /**
+             * Section Id
+             * @description A section of `project_id`
+             */
+            section_id?: number | null;
         };
         /** BulkResult */
         BulkResult: {
@@ -1203,8 +1257,22 @@ export interface components {
             created_at?: string | null;
             /** Labels */
             labels?: components["schemas"]["ExportLabel"][];
+            /** Sections */
+            sections?: components["schemas"]["ExportSection"][];
             /** Tasks */
             tasks?: components["schemas"]["ExportTask"][];
+        };
+        /** ExportSection */
+        ExportSection: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /**
+             * Position
+             * @default 0
+             */
+            position?: number;
         };
         /** ExportTask */
         ExportTask: {
@@ -1212,6 +1280,8 @@ export interface components {
             id: number;
             /** Parent Id */
             parent_id?: number | null;
+            /** Section Id */
+            section_id?: number | null;
             /** Title */
             title: string;
             /**
@@ -1507,6 +1577,17 @@ export interface components {
             /** Offset */
             offset: number;
         };
+        /** Page[SectionPublic] */
+        Page_SectionPublic_: {
+            /** Items */
+            items: components["schemas"]["SectionPublic"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
         /** Page[TaskPublic] */
         Page_TaskPublic_: {
             /** Items */
@@ -1672,6 +1753,39 @@ export interface components {
          * @enum {string}
          */
         Role: "viewer" | "editor" | "admin" | "owner";
+        /** SectionCreate */
+        SectionCreate: {
+            /** Name */
+            name: string;
+            /**
+             * Position
+             * @description Default: after the last one
+             */
+            position?: number | null;
+        };
+        /** SectionPublic */
+        SectionPublic: {
+            /** Id */
+            id: number;
+            /** Project Id */
+            project_id: number;
+            /** Name */
+            name: string;
+            /** Position */
+            position: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** SectionUpdate */
+        SectionUpdate: {
+            /** Name */
+            name?: string;
+            /** Position */
+            position?: number;
+        };
         /** SessionPage */
         SessionPage: {
             /** Items */
@@ -1757,6 +1871,11 @@ export interface components {
             /** Parent Id */
             parent_id?: number | null;
             /**
+             * Section Id
+             * @description A section of the task's project, or null
+             */
+            section_id?: number | null;
+            /**
              * Position
              * @description Default: after the last task
              */
@@ -1770,6 +1889,8 @@ export interface components {
             project_id: number;
             /** Parent Id */
             parent_id: number | null;
+            /** Section Id */
+            section_id: number | null;
             /** Title */
             title: string;
             /** Description */
@@ -1825,8 +1946,8 @@ export interface components {
         };
         /**
          * TaskReplace
-         * @description PUT: every editable field; omitted ones take their defaults (project/parent/position
-         *     change only when given).
+         * @description PUT: every editable field; omitted ones take their defaults (project/parent/section/
+         *     position change only when given).
          */
         TaskReplace: {
             /** Title */
@@ -1870,6 +1991,11 @@ export interface components {
             project_id?: number | null;
             /** Parent Id */
             parent_id?: number | null;
+            /**
+             * Section Id
+             * @description A section of the task's project, or null
+             */
+            section_id?: number | null;
             /** Position */
             position?: number | null;
         };
@@ -1881,9 +2007,10 @@ export interface components {
         /**
          * TaskUpdate
          * @description PATCH: only the fields given change. null clears due_at, start_at, recurrence (ending
-         *     the series), assignee_id and parent_id, empties the description, leaves label_ids and
-         *     project_id as they are, and puts a moved task last; title, status, priority, due_all_day
-         *     and recurrence_basis cannot be null.
+         *     the series), assignee_id, parent_id and section_id, empties the description, leaves
+         *     label_ids and project_id as they are, and puts a moved task last; title, status, priority,
+         *     due_all_day and recurrence_basis cannot be null. A task moved to another project leaves
+         *     its section unless a `section_id` of the new project is given.
          */
         TaskUpdate: {
             /** Title */
@@ -1920,6 +2047,11 @@ export interface components {
             project_id?: number | null;
             /** Parent Id */
             parent_id?: number | null;
+            /**
+             * Section Id
+             * @description A section of the task's project, or null
+             */
+            section_id?: number | null;
             /** Position */
             position?: number | null;
         };
@@ -2144,6 +2276,7 @@ export interface operations {
                 /** @description Inclusive */
                 due_after?: string | null;
                 parent_id?: number | null;
+                section_id?: number | null;
                 /** @description Every word in the title or the description */
                 search?: string | null;
                 /** @description Inclusive */
@@ -3880,6 +4013,373 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LabelPublic"];
+                };
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a taken name, the Inbox, a concurrent change) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_sections_api_v1_projects__project_id__sections_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_SectionPublic_"];
+                };
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_section_api_v1_projects__project_id__sections_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SectionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SectionPublic"];
+                };
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a taken name, the Inbox, a concurrent change) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_section_api_v1_sections__section_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                section_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a taken name, the Inbox, a concurrent change) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_section_api_v1_sections__section_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                section_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SectionUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SectionPublic"];
                 };
             };
             /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */

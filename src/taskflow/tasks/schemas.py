@@ -1,4 +1,4 @@
-"""Task, label, comment and bulk schemas for the API."""
+"""Task, section, label, comment and bulk schemas for the API."""
 
 from __future__ import annotations
 
@@ -42,6 +42,10 @@ Recurrence = Annotated[
     ),
 ]
 DueAllDay = Annotated[JsonBool, Field(description="Due on the local date of due_at, no time")]
+SectionName = Annotated[
+    str, Strict(), Field(min_length=1, max_length=120), Text(not_blank=True, strip=True)
+]
+SectionId = Annotated[Id | None, Field(description="A section of the task's project, or null")]
 CommentBody = Annotated[str, Strict(), Field(min_length=1, max_length=10_000), Text()]
 LabelName = Annotated[
     str, Strict(), Field(min_length=1, max_length=50), Text(not_blank=True, strip=True)
@@ -62,12 +66,13 @@ class TaskCreate(RequestBody):
     assignee_id: Id | None = None
     label_ids: LabelIds = Field(default_factory=list)
     parent_id: Id | None = None
+    section_id: SectionId = None
     position: Position | None = Field(default=None, description="Default: after the last task")
 
 
 class TaskReplace(RequestBody):
-    """PUT: every editable field; omitted ones take their defaults (project/parent/position
-    change only when given)."""
+    """PUT: every editable field; omitted ones take their defaults (project/parent/section/
+    position change only when given)."""
 
     title: Title
     description: Description = ""
@@ -82,14 +87,16 @@ class TaskReplace(RequestBody):
     label_ids: LabelIds = Field(default_factory=list)
     project_id: Id | None = None
     parent_id: Id | None = None
+    section_id: SectionId = None
     position: Position | None = None
 
 
 class TaskUpdate(RequestBody):
     """PATCH: only the fields given change. null clears due_at, start_at, recurrence (ending
-    the series), assignee_id and parent_id, empties the description, leaves label_ids and
-    project_id as they are, and puts a moved task last; title, status, priority, due_all_day
-    and recurrence_basis cannot be null."""
+    the series), assignee_id, parent_id and section_id, empties the description, leaves
+    label_ids and project_id as they are, and puts a moved task last; title, status, priority,
+    due_all_day and recurrence_basis cannot be null. A task moved to another project leaves
+    its section unless a `section_id` of the new project is given."""
 
     title: Annotated[Title | None, NotNull()] = None
     description: Description | None = None
@@ -104,6 +111,7 @@ class TaskUpdate(RequestBody):
     label_ids: LabelIds | None = None
     project_id: Id | None = None
     parent_id: Id | None = None
+    section_id: SectionId = None
     position: Position | None = None
 
 
@@ -122,6 +130,7 @@ class TaskPublic(BaseModel):
     id: int
     project_id: int
     parent_id: int | None
+    section_id: int | None
     title: str
     description: str
     status: TaskStatus
@@ -180,11 +189,13 @@ class BulkDelete(RequestBody):
 
 
 class BulkMove(RequestBody):
-    """Move every task (with its subtasks) to `project_id`."""
+    """Move every task (with its subtasks) to `project_id`, into its section `section_id`
+    (default: no section)."""
 
     action: Literal["move"]
     ids: BulkIds
     project_id: Id
+    section_id: Id | None = Field(default=None, description="A section of `project_id`")
 
 
 BulkAction = Annotated[BulkStatusChange | BulkDelete | BulkMove, Field(discriminator="action")]
@@ -192,6 +203,29 @@ BulkAction = Annotated[BulkStatusChange | BulkDelete | BulkMove, Field(discrimin
 
 class BulkResult(BaseModel):
     updated: int
+
+
+# Sections
+
+
+class SectionCreate(RequestBody):
+    name: SectionName
+    position: Position | None = Field(default=None, description="Default: after the last one")
+
+
+class SectionUpdate(RequestBody):
+    name: Annotated[SectionName | None, NotNull()] = None
+    position: Annotated[Position | None, NotNull()] = None
+
+
+class SectionPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    project_id: int
+    name: str
+    position: float
+    created_at: datetime
 
 
 # Labels

@@ -1,7 +1,8 @@
 """The export document, version 1.
 
 References inside a document are the exporting database's ids (`id`, `parent_id`,
-`label_ids`); an import gives everything new ids and keeps the references.
+`label_ids`, `section_id`); an import gives everything new ids and keeps the references.
+`sections` and `section_id` came later: a document without them imports as before.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from taskflow.tasks.schemas import (
     LabelName,
     Priority,
     Recurrence,
+    SectionName,
     Title,
 )
 
@@ -56,6 +58,7 @@ class ExportComment(_Strict):
 class ExportTask(_Strict):
     id: Id
     parent_id: Id | None = None
+    section_id: Id | None = None
     title: Title
     description: Description = ""
     status: TaskStatus = TaskStatus.TODO
@@ -78,6 +81,12 @@ class ExportLabel(_Strict):
     color: HexColor
 
 
+class ExportSection(_Strict):
+    id: Id
+    name: SectionName
+    position: ExportPosition = 0.0
+
+
 class ExportProject(_Strict):
     id: Id
     name: ProjectName
@@ -87,6 +96,7 @@ class ExportProject(_Strict):
     archived: JsonBool = False
     created_at: UtcDateTime | None = None
     labels: Annotated[list[ExportLabel], Field(max_length=1_000)] = Field(default_factory=list)
+    sections: Annotated[list[ExportSection], Field(max_length=1_000)] = Field(default_factory=list)
     tasks: Annotated[list[ExportTask], Field(max_length=100_000)] = Field(default_factory=list)
 
 

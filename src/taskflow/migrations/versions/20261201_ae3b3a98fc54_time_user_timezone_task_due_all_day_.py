@@ -1,7 +1,7 @@
 """time: user timezone, task due_all_day, start_at, recurrence
 
 Revision ID: ae3b3a98fc54
-Revises: 1e83c3937299
+Revises: 78a83d289b43
 Create Date: 2026-12-01 19:04:57.970300
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import taskflow.db
 
 revision: str = "ae3b3a98fc54"
-down_revision: str | None = "1e83c3937299"
+down_revision: str | None = "78a83d289b43"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
