@@ -2,8 +2,8 @@
 
 from taskflow.activity.models import Activity
 from taskflow.auth.models import AuthSession, OneTimeToken, RefreshToken
-from taskflow.notifications.models import Notification, NotificationSettings
-from taskflow.projects.models import Project, ProjectMember
+from taskflow.notifications.models import Notification, NotificationSettings, TaskWatcher
+from taskflow.projects.models import Invitation, Project, ProjectMember
 from taskflow.tasks.models import Comment, Label, Reminder, Section, Task, Vote, task_labels
 from taskflow.users.models import User
 
@@ -11,6 +11,7 @@ __all__ = [
     "Activity",
     "AuthSession",
     "Comment",
+    "Invitation",
     "Label",
     "Notification",
     "NotificationSettings",
@@ -21,6 +22,7 @@ __all__ = [
     "Reminder",
     "Section",
     "Task",
+    "TaskWatcher",
     "User",
     "Vote",
     "task_labels",

@@ -24,6 +24,7 @@ TASK_FIELDS = {
     "due_at", "due_all_day", "start_at", "recurrence", "recurrence_basis", "completed_at",
     "assignee_id", "labels", "position", "vote_count", "voted_by_me",
     "comment_count", "created_by", "created_at", "updated_at", "version",
+    "mentions", "watching",  # SPEC §7
 }  # fmt: skip
 
 

@@ -12,7 +12,7 @@ from taskflow.activity.service import record
 from taskflow.core.errors import NotFound
 from taskflow.db import utcnow
 from taskflow.projects.permissions import EDIT, AnyRow, check_rows, member_ids, require_role
-from taskflow.tasks import queries
+from taskflow.tasks import notices, queries
 from taskflow.tasks.models import Task, TaskStatus, task_labels
 from taskflow.tasks.recurring import complete_recurring
 from taskflow.tasks.schemas import BulkAction, BulkDelete, BulkMove
@@ -83,6 +83,9 @@ async def _bulk_set_status(
             task_id=row.id,
             changes={"status": {"from": row.status, "to": status}},
         )
+        if completing:
+            await notices.completed(session, user, task_id=row.id, project_id=row.project_id,
+                                    title=row.title)  # fmt: skip
 
 
 async def _bulk_move(

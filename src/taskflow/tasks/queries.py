@@ -90,6 +90,8 @@ def filter_params(user_id: int, filters: TaskFilters) -> dict[str, Any]:
         params["due_after"] = _utc(filters.due_after)
     if filters.parent_id is not None:
         params["parent_id"] = filters.parent_id
+    if filters.section_id is not None:
+        params["section_id"] = filters.section_id
     if filters.start_before is not None:
         params["start_before"] = _utc(filters.start_before)
     if filters.start_after is not None:
@@ -97,8 +99,6 @@ def filter_params(user_id: int, filters: TaskFilters) -> dict[str, Any]:
     if filters.recurring is not None:
         # A shape (IS NULL or IS NOT NULL), not a value: the statement binds nothing for it.
         params["recurring" if filters.recurring else "not_recurring"] = True
-    if filters.section_id is not None:
-        params["section_id"] = filters.section_id
     for index, word in enumerate((filters.search or "").split()[:MAX_SEARCH_WORDS]):
         params[f"word_{index}"] = like_pattern(word)
     return params
@@ -131,6 +131,8 @@ def filter_conditions(names: Collection[str]) -> list[ColumnElement[bool]]:
         conditions.append(Task.due_at >= bindparam("due_after"))
     if "parent_id" in names:
         conditions.append(Task.parent_id == bindparam("parent_id"))
+    if "section_id" in names:
+        conditions.append(Task.section_id == bindparam("section_id"))
     if "start_before" in names:
         conditions.append(Task.start_at <= bindparam("start_before"))
     if "start_after" in names:
@@ -139,8 +141,6 @@ def filter_conditions(names: Collection[str]) -> list[ColumnElement[bool]]:
         conditions.append(Task.recurrence.is_not(None))
     if "not_recurring" in names:
         conditions.append(Task.recurrence.is_(None))
-    if "section_id" in names:
-        conditions.append(Task.section_id == bindparam("section_id"))
     words = sorted(name for name in names if name.startswith("word_"))
     conditions.extend(search_conditions(words, within_project="project_id" in names))
     return conditions

@@ -30,6 +30,10 @@ Description = Annotated[str, Strict(), Field(max_length=50_000), Text()]
 Priority = Annotated[JsonInt, Field(ge=0, le=4, description="0 (none) to 4 (urgent)")]
 Position = Annotated[JsonFloat, Field(ge=-1e15, le=1e15)]
 LabelIds = Annotated[list[Id], Field(max_length=100)]
+SectionName = Annotated[
+    str, Strict(), Field(min_length=1, max_length=120), Text(not_blank=True, strip=True)
+]
+SectionId = Annotated[Id | None, Field(description="A section of the task's project, or null")]
 Recurrence = Annotated[
     str,
     Strict(),
@@ -42,10 +46,6 @@ Recurrence = Annotated[
     ),
 ]
 DueAllDay = Annotated[JsonBool, Field(description="Due on the local date of due_at, no time")]
-SectionName = Annotated[
-    str, Strict(), Field(min_length=1, max_length=120), Text(not_blank=True, strip=True)
-]
-SectionId = Annotated[Id | None, Field(description="A section of the task's project, or null")]
 CommentBody = Annotated[str, Strict(), Field(min_length=1, max_length=10_000), Text()]
 LabelName = Annotated[
     str, Strict(), Field(min_length=1, max_length=50), Text(not_blank=True, strip=True)
@@ -94,9 +94,9 @@ class TaskReplace(RequestBody):
 class TaskUpdate(RequestBody):
     """PATCH: only the fields given change. null clears due_at, start_at, recurrence (ending
     the series), assignee_id, parent_id and section_id, empties the description, leaves
-    label_ids and project_id as they are, and puts a moved task last; title, status, priority,
-    due_all_day and recurrence_basis cannot be null. A task moved to another project leaves
-    its section unless a `section_id` of the new project is given."""
+    label_ids and project_id as they are, and puts a moved task last; title, status,
+    priority, due_all_day and recurrence_basis cannot be null. A task moved to another
+    project leaves its section unless a `section_id` of the new project is given."""
 
     title: Annotated[Title | None, NotNull()] = None
     description: Description | None = None
