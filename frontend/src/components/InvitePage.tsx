@@ -5,12 +5,12 @@ import { useEffect, useRef, useState } from "react";
 import { acceptInvitation } from "../api/notifications";
 import { queryKeys } from "../api/queryKeys";
 import { resubscribeLive } from "../live/useLiveUpdates";
-import { Link, navigate, useLocation } from "../lib/router";
+import { Link, useNavigate, useSearch } from "@tanstack/react-router";
 import { useToast } from "../lib/toast";
 
 export function InvitePage() {
-  const location = useLocation();
-  const token = location.search.get("token");
+  const { token } = useSearch({ from: "/app/invite" });
+  const navigate = useNavigate();
   const qc = useQueryClient();
   const toast = useToast();
   const [error, setError] = useState<string | null>(token ? null : "This invitation link is incomplete.");
@@ -24,18 +24,18 @@ export function InvitePage() {
         await qc.invalidateQueries({ queryKey: queryKeys.projects });
         resubscribeLive();
         toast(`You joined “${project.name}” as ${project.role}.`);
-        navigate(`/projects/${project.id}`, { replace: true });
+        void navigate({ to: "/projects/$projectId", params: { projectId: String(project.id) }, replace: true });
       },
       (e: Error) => setError(e.message),
     );
-  }, [token, qc, toast]);
+  }, [token, qc, toast, navigate]);
 
   return (
     <div className="pad">
       <h1>Invitation</h1>
       {error ? (
         <p role="alert">
-          {error} <Link href="/">Go to your Inbox</Link>
+          {error} <Link to="/">Go to your Inbox</Link>
         </p>
       ) : (
         <p className="muted" role="status">

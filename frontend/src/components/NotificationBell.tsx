@@ -9,7 +9,7 @@ import {
   useUnreadCount,
   type Notification,
 } from "../api/notifications";
-import { navigate } from "../lib/router";
+import { useNavigate } from "@tanstack/react-router";
 import "./NotificationBell.css";
 
 export function NotificationBell() {
@@ -18,6 +18,7 @@ export function NotificationBell() {
   const count = useUnreadCount();
   const list = useNotifications(unreadOnly, open);
   const markRead = useMarkRead();
+  const navigate = useNavigate();
   const root = useRef<HTMLDivElement>(null);
   const unread = count.data ?? 0;
 
@@ -38,7 +39,7 @@ export function NotificationBell() {
   const openItem = (n: Notification) => {
     if (!n.read_at) markRead.mutate({ ids: [n.id] });
     setOpen(false);
-    navigate(notificationHref(n));
+    void navigate({ href: notificationHref(n) });
   };
 
   return (
