@@ -36,6 +36,7 @@ EXPECTED = {
     "comments": 4,  # auth, access, total, page (authors joined in)
     "task_activity": 4,  # auth, access, total, page
     "attachments": 4,  # auth, access, total, page (uploaders joined in)
+    "reminders": 4,  # auth, access, total, page
     "users": 3,  # auth, total, page
     "user": 2,  # auth, user
     "me": 1,  # auth
@@ -77,6 +78,13 @@ class World:
         for _ in range(tasks):
             task = await make_task(client, self.admin, project_id=pid, label_ids=self.labels)
             targets.append(task)
+        for index in range(tasks):  # the admin's reminders on the first task
+            response = await client.post(
+                f"{API}/tasks/{targets[0]['id']}/reminders",
+                json={"remind_at": f"2027-01-{index + 1:02d}T09:00:00Z"},
+                headers=self.admin.headers,
+            )
+            assert response.status_code == 201, response.text
         for task in targets:
             for member in self.members:
                 await client.put(f"{API}/tasks/{task['id']}/vote", headers=member.headers)
@@ -107,6 +115,7 @@ class World:
             "comments": f"/tasks/{tid}/comments?limit=100",
             "task_activity": f"/tasks/{tid}/activity?limit=100",
             "attachments": f"/tasks/{tid}/attachments?limit=100",
+            "reminders": f"/tasks/{tid}/reminders?limit=100",
             "users": "/users?limit=100",
             "user": f"/users/{self.members[0].id}",
             "me": "/users/me",
@@ -136,8 +145,11 @@ async def test_every_list_and_detail_route_costs_a_fixed_number_of_statements(
     large = await world.counts()
 
     # The data did grow under every list ...
-    lists = ("projects", "members", "labels", "sections", "project_activity", "tasks", "comments")
-    for name in (*lists, "notifications", "attachments"):
+    lists = (
+        "projects", "members", "labels", "sections", "project_activity", "tasks", "comments",
+        "reminders", "attachments",
+    )  # fmt: skip
+    for name in (*lists, "notifications"):
         assert large[name][1] > small[name][1], (name, small[name], large[name])
     # ... and no route's statement count moved with it, and each is the number pinned.
     assert {name: count for name, (count, _) in small.items()} == EXPECTED

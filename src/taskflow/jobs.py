@@ -4,4 +4,5 @@ import taskflow.activity.jobs
 import taskflow.attachments.jobs
 import taskflow.auth.jobs
 import taskflow.core.email
-import taskflow.notifications.jobs  # noqa: F401
+import taskflow.notifications.jobs
+import taskflow.tasks.jobs  # noqa: F401

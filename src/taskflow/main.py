@@ -34,6 +34,7 @@ from taskflow.projects.router import invitations_router
 from taskflow.projects.router import router as projects_router
 from taskflow.realtime.hub import Hub
 from taskflow.realtime.router import router as realtime_router
+from taskflow.tasks.reminder_routes import router as reminders_router
 from taskflow.tasks.router import router as tasks_router
 from taskflow.transfer.router import import_router
 from taskflow.transfer.router import router as transfer_router
@@ -57,6 +58,7 @@ def include_api(app: FastAPI) -> None:
     responses = error_responses(400, 413, 422, 503)
     for router in (
         tasks_router,
+        reminders_router,
         projects_router,
         users_router,
         notifications_router,

@@ -5,7 +5,7 @@ from taskflow.attachments.models import Attachment, FilePurge
 from taskflow.auth.models import AuthSession, OneTimeToken, RefreshToken
 from taskflow.notifications.models import Notification, NotificationSettings, TaskWatcher
 from taskflow.projects.models import Invitation, Project, ProjectMember
-from taskflow.tasks.models import Comment, Label, Section, Task, Vote, task_labels
+from taskflow.tasks.models import Comment, Label, Reminder, Section, Task, Vote, task_labels
 from taskflow.users.models import User
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "Project",
     "ProjectMember",
     "RefreshToken",
+    "Reminder",
     "Section",
     "Task",
     "TaskWatcher",

@@ -13,8 +13,8 @@ from taskflow.tasks.recurrence import InvalidRule, advance, next_occurrence, par
 BERLIN = "Europe/Berlin"
 
 
-def _berlin(*args: int) -> datetime:
-    return datetime(*args, tzinfo=clock.zone(BERLIN)).astimezone(UTC)
+def _berlin(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=clock.zone(BERLIN)).astimezone(UTC)
 
 
 def test_daily_at_nine_stays_nine_across_the_march_change() -> None:

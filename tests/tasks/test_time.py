@@ -16,8 +16,8 @@ from tests.factories_domain import API, make_task, quick_user
 BERLIN = zone("Europe/Berlin")
 
 
-def _iso(*args: int, tz: Any = BERLIN) -> str:
-    return datetime(*args, tzinfo=tz).astimezone(UTC).isoformat()
+def _iso(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> str:
+    return datetime(year, month, day, hour, minute, tzinfo=BERLIN).astimezone(UTC).isoformat()
 
 
 def _local(value: str) -> datetime:

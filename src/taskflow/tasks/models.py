@@ -28,6 +28,7 @@ from sqlalchemy import (
     false,
     func,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import Connection
@@ -232,3 +233,33 @@ _postgresql_only(
         Task.id.desc(),
     )
 )
+
+
+class Reminder(IdMixin, Base):
+    """A personal reminder on a task (tasks/reminders.py). `fire_at` is when it is due to fire
+    (the snooze, else `remind_at`; null: never, e.g. a relative one on a task without a due
+    date); `sent_at` is set by the one claim that fires it."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        Index("ix_reminders_task_user", "task_id", "user_id"),
+        # The due scan: unsent reminders by time. Partial, so sent ones cost nothing.
+        Index(
+            "ix_reminders_due",
+            "fire_at",
+            sqlite_where=text("sent_at IS NULL"),
+            postgresql_where=text("sent_at IS NULL"),
+        ),
+        CheckConstraint("before_due_minutes BETWEEN 0 AND 40320", name="before_due_minutes"),
+    )
+
+    task_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("tasks.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    remind_at: Mapped[datetime | None] = mapped_column(default=None)
+    before_due_minutes: Mapped[int | None] = mapped_column(Integer, default=None)
+    snoozed_until: Mapped[datetime | None] = mapped_column(default=None)
+    fire_at: Mapped[datetime | None] = mapped_column(default=None)
+    sent_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

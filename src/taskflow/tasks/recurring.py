@@ -19,6 +19,7 @@ from taskflow.activity.service import diff, record
 from taskflow.db import utcnow
 from taskflow.tasks import recurrence
 from taskflow.tasks.models import Task, TaskStatus
+from taskflow.tasks.reminders import follow_due_dates
 from taskflow.users.models import User
 
 
@@ -142,4 +143,5 @@ async def complete_recurring(
             changes=diff(before, after),
         )
     await reopen_subtasks(session, list(moves), actor_id=actor.id)
+    await follow_due_dates(session, {key: move.due_at for key, (move, _) in moves.items()})
     return set(moves)

@@ -272,3 +272,31 @@ class CommentPublic(BaseModel):
     created_at: datetime
     updated_at: datetime
     mentions: list[MentionPublic]
+
+
+# Reminders
+
+MAX_BEFORE_DUE_MINUTES = 40_320  # four weeks
+
+
+class ReminderCreate(RequestBody):
+    """Exactly one of `remind_at` (an absolute time) or `before_due_minutes` (relative to
+    the task's due date; follows it when it moves)."""
+
+    remind_at: UtcDateTime | None = None
+    before_due_minutes: Annotated[
+        JsonInt | None, Field(ge=0, le=MAX_BEFORE_DUE_MINUTES, description="Needs a due_at")
+    ] = None
+
+
+class ReminderSnooze(RequestBody):
+    minutes: Annotated[JsonInt, Field(ge=5, le=10_080)]
+
+
+class ReminderPublic(BaseModel):
+    id: int
+    task_id: int
+    remind_at: datetime | None
+    before_due_minutes: int | None
+    sent_at: datetime | None
+    snoozed_until: datetime | None

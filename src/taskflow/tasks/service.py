@@ -27,6 +27,7 @@ from taskflow.tasks.bulk import move_subtasks
 from taskflow.tasks.models import Comment, Label, Task, TaskStatus, task_labels
 from taskflow.tasks.planning import TaskState, check_times, finish, plan_update, update_verb
 from taskflow.tasks.recurring import creator_timezone, reopen_subtasks
+from taskflow.tasks.reminders import follow_due_dates
 from taskflow.tasks.schemas import TaskCreate, TaskPublic
 from taskflow.tasks.sections import check_section
 from taskflow.users.models import User
@@ -320,6 +321,8 @@ async def update_task(
         task_id=task_id,
         changes=change.changes,
     )
+    if "due_at" in change.values:
+        await follow_due_dates(session, {task_id: change.values["due_at"]})
     if change.recurred is not None:
         record(
             session,

@@ -3,7 +3,7 @@
 The trigger's text is the model module's (attachments/models.py), as it is at this revision.
 
 Revision ID: 1d938be43047
-Revises: ae3b3a98fc54
+Revises: 08034baac102
 Create Date: 2026-12-01 19:02:01.482023
 """
 
@@ -40,7 +40,7 @@ FOR EACH ROW EXECUTE FUNCTION attachments_purge_files()
 """
 
 revision: str = "1d938be43047"
-down_revision: str | None = "ae3b3a98fc54"
+down_revision: str | None = "08034baac102"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,5 +1,9 @@
 """time: user timezone, task due_all_day, start_at, recurrence
 
+On SQLite the tasks table is rebuilt (batch mode, for the check constraint); it keeps
+AUTOINCREMENT through `table_kwargs`, and its `sqlite_sequence` (the copy would restart it at
+the highest id present, handing a deleted task's id out again), as revision 78a83d289b43 does.
+
 Revision ID: ae3b3a98fc54
 Revises: 78a83d289b43
 Create Date: 2026-12-01 19:04:57.970300
@@ -9,6 +13,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy import text
 
 import taskflow.db
 
@@ -18,8 +23,29 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+def _tasks_sequence() -> int | None:
+    bind = op.get_bind()
+    if bind.dialect.name != "sqlite":
+        return None
+    seq = bind.execute(text("SELECT seq FROM sqlite_sequence WHERE name = 'tasks'")).scalar()
+    return int(seq) if seq is not None else None
+
+
+def _restore_tasks_sequence(seq: int | None) -> None:
+    if seq is None:
+        return
+    bind = op.get_bind()
+    bind.execute(text("DELETE FROM sqlite_sequence WHERE name = 'tasks'"))
+    bind.execute(
+        text("INSERT INTO sqlite_sequence (name, seq) VALUES ('tasks', :seq)"), {"seq": seq}
+    )
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("tasks", schema=None) as batch_op:
+    seq = _tasks_sequence()
+    with op.batch_alter_table(
+        "tasks", schema=None, table_kwargs={"sqlite_autoincrement": True}
+    ) as batch_op:
         batch_op.add_column(
             sa.Column("due_all_day", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
@@ -38,6 +64,7 @@ def upgrade() -> None:
         batch_op.create_check_constraint(
             op.f("ck_tasks_recurrence_basis"), "recurrence_basis IN ('due', 'completion')"
         )
+    _restore_tasks_sequence(seq)
 
     if op.get_bind().dialect.name == "postgresql":
         # sort=-start_at keeps tasks without a start last (as -due_at does).
@@ -59,10 +86,14 @@ def downgrade() -> None:
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_column("timezone")
 
-    with op.batch_alter_table("tasks", schema=None) as batch_op:
+    seq = _tasks_sequence()
+    with op.batch_alter_table(
+        "tasks", schema=None, table_kwargs={"sqlite_autoincrement": True}
+    ) as batch_op:
         batch_op.drop_constraint(op.f("ck_tasks_recurrence_basis"), type_="check")
         batch_op.drop_index("ix_tasks_project_start")
         batch_op.drop_column("recurrence_basis")
         batch_op.drop_column("recurrence")
         batch_op.drop_column("start_at")
         batch_op.drop_column("due_all_day")
+    _restore_tasks_sequence(seq)
