@@ -4,7 +4,7 @@ from taskflow.activity.models import Activity
 from taskflow.auth.models import AuthSession, OneTimeToken, RefreshToken
 from taskflow.notifications.models import Notification, NotificationSettings, TaskWatcher
 from taskflow.projects.models import Invitation, Project, ProjectMember
-from taskflow.tasks.models import Comment, Label, Task, Vote, task_labels
+from taskflow.tasks.models import Comment, Label, Section, Task, Vote, task_labels
 from taskflow.users.models import User
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "Project",
     "ProjectMember",
     "RefreshToken",
+    "Section",
     "Task",
     "TaskWatcher",
     "User",
