@@ -148,3 +148,15 @@ async def test_the_daily_digest_goes_once_after_0800_with_everything(
         assert line in text
     await _sweep(app, before_eight + timedelta(hours=3))
     assert len(_to(smtp_server, team.editor)) == 1  # one a day
+
+
+def test_the_digest_hour_is_0800_in_the_users_timezone() -> None:
+    from taskflow.notifications.digest import digest_due
+    from taskflow.users.models import User
+
+    tokyo = User(timezone="Asia/Tokyo")  # UTC+9: 08:00 there is 23:00 UTC the day before
+    sent = datetime(2026, 12, 1, tzinfo=UTC).date()
+    assert digest_due(tokyo, sent, datetime(2026, 12, 1, 22, 59, tzinfo=UTC)) is None
+    due = digest_due(tokyo, sent, datetime(2026, 12, 1, 23, 1, tzinfo=UTC))
+    assert due == datetime(2026, 12, 2, tzinfo=UTC).date()
+    assert digest_due(User(timezone="UTC"), sent, datetime(2026, 12, 1, 23, 1, tzinfo=UTC)) is None
