@@ -3,7 +3,15 @@
 from taskflow.activity.models import Activity
 from taskflow.auth.models import AuthSession, OneTimeToken, RefreshToken
 from taskflow.projects.models import Project, ProjectMember
-from taskflow.tasks.models import Comment, Label, Section, Task, Vote, task_labels
+from taskflow.tasks.models import (
+    Comment,
+    Label,
+    SavedFilter,
+    Section,
+    Task,
+    Vote,
+    task_labels,
+)
 from taskflow.users.models import User
 
 __all__ = [
@@ -15,6 +23,7 @@ __all__ = [
     "Project",
     "ProjectMember",
     "RefreshToken",
+    "SavedFilter",
     "Section",
     "Task",
     "User",
