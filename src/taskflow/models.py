@@ -2,6 +2,7 @@
 
 from taskflow.activity.models import Activity
 from taskflow.auth.models import AuthSession, OneTimeToken, RefreshToken
+from taskflow.notifications.models import Notification, NotificationSettings
 from taskflow.projects.models import Project, ProjectMember
 from taskflow.tasks.models import (
     Comment,
@@ -19,6 +20,8 @@ __all__ = [
     "AuthSession",
     "Comment",
     "Label",
+    "Notification",
+    "NotificationSettings",
     "OneTimeToken",
     "Project",
     "ProjectMember",

@@ -94,6 +94,11 @@ class LabelRef(BaseModel):
     color: str
 
 
+class MentionPublic(BaseModel):
+    id: int
+    username: str
+
+
 class TaskPublic(BaseModel):
     id: int
     project_id: int
@@ -115,6 +120,8 @@ class TaskPublic(BaseModel):
     created_at: datetime
     updated_at: datetime
     version: int
+    mentions: list[MentionPublic]
+    watching: bool
 
 
 TaskSort = Literal[
@@ -272,3 +279,4 @@ class CommentPublic(BaseModel):
     body: str
     created_at: datetime
     updated_at: datetime
+    mentions: list[MentionPublic]
