@@ -2,8 +2,8 @@
 
 from taskflow.activity.models import Activity
 from taskflow.auth.models import AuthSession, OneTimeToken, RefreshToken
-from taskflow.notifications.models import Notification, NotificationSettings
-from taskflow.projects.models import Project, ProjectMember
+from taskflow.notifications.models import Notification, NotificationSettings, TaskWatcher
+from taskflow.projects.models import Invitation, Project, ProjectMember
 from taskflow.tasks.models import (
     Comment,
     Label,
@@ -19,6 +19,7 @@ __all__ = [
     "Activity",
     "AuthSession",
     "Comment",
+    "Invitation",
     "Label",
     "Notification",
     "NotificationSettings",
@@ -29,6 +30,7 @@ __all__ = [
     "SavedFilter",
     "Section",
     "Task",
+    "TaskWatcher",
     "User",
     "Vote",
     "task_labels",

@@ -200,7 +200,8 @@ class World:
                 days = value if isinstance(value, int) else 1
                 return due is not None and start <= due < start + timedelta(days=days)
             case "overdue":
-                return due is not None and due < datetime.now(tz=UTC) and task["status"] != "done"
+                limit = _utc_midnight(0) if task["due_all_day"] else datetime.now(tz=UTC)
+                return due is not None and due < limit and task["status"] != "done"
             case "no_date":
                 return due is None
             case "project":
@@ -225,7 +226,7 @@ class World:
             case "subtask":
                 return task["parent_id"] is not None
             case "recurring":
-                return False
+                return task["recurrence"] is not None
             case "search":
                 text = f"{task['title']} {task['description']}".lower()
                 return all(word.lower() in text for word in str(value).split())

@@ -1011,6 +1011,22 @@ export interface components {
             priority?: number;
             /** Due At */
             due_at?: string | null;
+            /**
+             * Due All Day
+             * @description Due on the local date of due_at, no time
+             * @default false
+             */
+            due_all_day?: boolean;
+            /** Start At */
+            start_at?: string | null;
+            /** Recurrence */
+            recurrence?: string | null;
+            /**
+             * Recurrence Basis
+             * @default due
+             * @enum {string}
+             */
+            recurrence_basis?: "due" | "completion";
             /** Completed At */
             completed_at?: string | null;
             /**
@@ -1387,6 +1403,25 @@ export interface components {
             priority?: number;
             /** Due At */
             due_at?: string | null;
+            /**
+             * Due All Day
+             * @description Due on the local date of due_at, no time
+             * @default false
+             */
+            due_all_day?: boolean;
+            /**
+             * Start At
+             * @description Not after due_at
+             */
+            start_at?: string | null;
+            /** Recurrence */
+            recurrence?: string | null;
+            /**
+             * Recurrence Basis
+             * @default due
+             * @enum {string}
+             */
+            recurrence_basis?: "due" | "completion";
             /** Assignee Id */
             assignee_id?: number | null;
             /** Label Ids */
@@ -1416,6 +1451,17 @@ export interface components {
             priority: number;
             /** Due At */
             due_at: string | null;
+            /** Due All Day */
+            due_all_day: boolean;
+            /** Start At */
+            start_at: string | null;
+            /** Recurrence */
+            recurrence: string | null;
+            /**
+             * Recurrence Basis
+             * @enum {string}
+             */
+            recurrence_basis: "due" | "completion";
             /** Completed At */
             completed_at: string | null;
             /** Assignee Id */
@@ -1468,6 +1514,22 @@ export interface components {
             priority?: number;
             /** Due At */
             due_at?: string | null;
+            /**
+             * Due All Day
+             * @description Due on the local date of due_at, no time
+             * @default false
+             */
+            due_all_day?: boolean;
+            /** Start At */
+            start_at?: string | null;
+            /** Recurrence */
+            recurrence?: string | null;
+            /**
+             * Recurrence Basis
+             * @default due
+             * @enum {string}
+             */
+            recurrence_basis?: "due" | "completion";
             /** Assignee Id */
             assignee_id?: number | null;
             /** Label Ids */
@@ -1486,9 +1548,10 @@ export interface components {
         TaskStatus: "todo" | "in_progress" | "done";
         /**
          * TaskUpdate
-         * @description PATCH: only the fields given change. null clears due_at, assignee_id and parent_id,
-         *     empties the description, leaves label_ids and project_id as they are, and puts a moved
-         *     task last; title, status and priority cannot be null.
+         * @description PATCH: only the fields given change. null clears due_at, start_at, recurrence (ending
+         *     the series), assignee_id and parent_id, empties the description, leaves label_ids and
+         *     project_id as they are, and puts a moved task last; title, status, priority, due_all_day
+         *     and recurrence_basis cannot be null.
          */
         TaskUpdate: {
             /** Title */
@@ -1503,6 +1566,20 @@ export interface components {
             priority?: number;
             /** Due At */
             due_at?: string | null;
+            /**
+             * Due All Day
+             * @description Due on the local date of due_at, no time
+             */
+            due_all_day?: boolean;
+            /** Start At */
+            start_at?: string | null;
+            /** Recurrence */
+            recurrence?: string | null;
+            /**
+             * Recurrence Basis
+             * @enum {string}
+             */
+            recurrence_basis?: "due" | "completion";
             /** Assignee Id */
             assignee_id?: number | null;
             /** Label Ids */
@@ -1603,6 +1680,8 @@ export interface components {
             is_verified: boolean;
             /** Is Superuser */
             is_superuser: boolean;
+            /** Timezone */
+            timezone: string;
             /**
              * Created At
              * Format: date-time
@@ -1620,6 +1699,14 @@ export interface components {
             username?: string | null;
             /** Full Name */
             full_name?: string | null;
+            /**
+             * Timezone
+             * @description An IANA time zone name, e.g. `Europe/Berlin` (an unknown one is 422)
+             * @example UTC
+             * @example Europe/Berlin
+             * @example America/New_York
+             */
+            timezone?: string;
             /** Current Password */
             current_password?: string | null;
         };
@@ -1722,8 +1809,14 @@ export interface operations {
                 parent_id?: number | null;
                 /** @description Every word in the title or the description */
                 search?: string | null;
+                /** @description Inclusive */
+                start_before?: string | null;
+                /** @description Inclusive */
+                start_after?: string | null;
+                /** @description Only (not) recurring tasks */
+                recurring?: boolean | null;
                 /** @description `-` prefix: descending */
-                sort?: "position" | "-position" | "created_at" | "-created_at" | "due_at" | "-due_at" | "priority" | "-priority" | "votes" | "-votes" | "title" | "-title";
+                sort?: "position" | "-position" | "created_at" | "-created_at" | "due_at" | "-due_at" | "start_at" | "-start_at" | "priority" | "-priority" | "votes" | "-votes" | "title" | "-title";
                 limit?: number;
                 offset?: number;
             };

@@ -31,7 +31,16 @@ export function SignInPage() {
       title="Sign in"
       footer={
         <>
-          New here? <Link href="/signup">Create an account</Link>
+          New here?{" "}
+          <Link
+            href={
+              location.search.get("next")
+                ? `/signup?next=${encodeURIComponent(location.search.get("next")!)}`
+                : "/signup"
+            }
+          >
+            Create an account
+          </Link>
         </>
       }
     >

@@ -1,12 +1,16 @@
 import { useState, type FormEvent } from "react";
 import { register } from "../api/auth";
 import { Field, FormError } from "../components/Field";
-import { Link, navigate } from "../lib/router";
+import { Link, navigate, useLocation } from "../lib/router";
 import { AuthCard } from "./AuthCard";
 import { useAuth } from "./AuthProvider";
 
 export function SignUpPage() {
   const { signIn } = useAuth();
+  const location = useLocation();
+  // An invitation link (or any page) that sent us here through sign-in survives sign-up.
+  const next = location.search.get("next");
+  const safeNext = next && next.startsWith("/") && !next.startsWith("//") ? next : null;
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -26,7 +30,7 @@ export function SignUpPage() {
       });
       // Registration emails the verification link; the banner offers to send it again.
       await signIn(username, password);
-      navigate("/", { replace: true });
+      navigate(safeNext ?? "/", { replace: true });
     } catch (e) {
       setError((e as Error).message);
       setBusy(false);
@@ -38,7 +42,8 @@ export function SignUpPage() {
       title="Create your account"
       footer={
         <>
-          Already have an account? <Link href="/login">Sign in</Link>
+          Already have an account?{" "}
+          <Link href={safeNext ? `/login?next=${encodeURIComponent(safeNext)}` : "/login"}>Sign in</Link>
         </>
       }
     >

@@ -9,7 +9,9 @@ import { useShortcuts } from "../lib/shortcuts";
 import { useTheme } from "../lib/theme";
 import { AccountPage } from "./AccountPage";
 import { HelpDialog } from "./HelpDialog";
+import { InvitePage } from "./InvitePage";
 import { MyTasksPage } from "./MyTasksPage";
+import { NotificationBell } from "./NotificationBell";
 import { ProjectPage } from "./ProjectPage";
 import { ProjectSettings } from "./ProjectSettings";
 import { Sidebar } from "./Sidebar";
@@ -51,6 +53,7 @@ export function AppShell() {
   let page;
   if (location.path === "/") page = <HomeRedirect />;
   else if (location.path === "/account") page = <AccountPage />;
+  else if (location.path === "/invite") page = <InvitePage />;
   else if (location.path === "/my-tasks") page = <MyTasksPage />;
   else if (projectId && settings) page = <ProjectSettings key={projectId} projectId={projectId} />;
   else if (projectId && board) page = <ProjectPage key={projectId} projectId={projectId} view="board" />;
@@ -92,6 +95,7 @@ export function AppShell() {
           {live === "live" ? "Live" : live === "connecting" ? "Connecting…" : "Offline — reconnecting"}
         </span>
         <div className="topbar-actions">
+          <NotificationBell />
           <button
             type="button"
             className="icon-button"

@@ -8,8 +8,8 @@ statement. Each term is the list's own index-backed condition (`queries.py`) or 
 through an index; every term is two-valued (never SQL NULL), so `!` selects exactly the
 tasks a term does not, as the Python reference in the tests says.
 
-Days are the caller's local days (their `timezone`, UTC until they have one): `today` is
-[local midnight, next local midnight) in UTC.
+Days are the caller's local days (their `timezone`): `today` is [local midnight, next local
+midnight) in UTC.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, String, and_, bindparam, false, func, not_, or_, select
+from sqlalchemy import ColumnElement, String, and_, bindparam, func, not_, or_, select
 
 from taskflow.core.errors import Unprocessable
 from taskflow.db import BigIntId
@@ -108,7 +108,7 @@ def _values(term: Term, clock: Clock) -> list[Any]:
             day = today + timedelta(days=1)
             return [clock.midnight(day), clock.midnight(day + timedelta(days=1))]
         case "overdue":
-            return [clock.now]
+            return [clock.now, clock.midnight(today)]
         case "next_days":
             assert isinstance(value, int)
             return [clock.midnight(today), clock.midnight(today + timedelta(days=value))]
@@ -177,10 +177,20 @@ def _section(names: tuple[str, ...]) -> ColumnElement[bool]:
 
 
 def _recurring(_: tuple[str, ...]) -> ColumnElement[bool]:
-    recurrence = getattr(Task, "recurrence", None)
-    if recurrence is None:
-        return false()  # no task recurs until tasks have a recurrence (SPEC §6)
-    return recurrence.is_not(None)  # type: ignore[no-any-return]
+    return Task.recurrence.is_not(None)
+
+
+def _overdue(names: tuple[str, ...]) -> ColumnElement[bool]:
+    """Not done, and due before now; an all-day task only once its day is over (SPEC §6)."""
+    now, today = _param(names[0]), _param(names[1])
+    return and_(
+        Task.due_at.is_not(None),
+        Task.status != TaskStatus.DONE,
+        or_(
+            and_(Task.due_all_day.is_(False), Task.due_at < now),
+            and_(Task.due_all_day.is_(True), Task.due_at < today),
+        ),
+    )
 
 
 def _search(names: tuple[str, ...]) -> ColumnElement[bool]:
@@ -193,9 +203,7 @@ _TERMS: dict[str, Callable[[tuple[str, ...]], ColumnElement[bool]]] = {
     "today": _due_between,
     "tomorrow": _due_between,
     "next_days": _due_between,
-    "overdue": lambda names: and_(
-        Task.due_at.is_not(None), Task.due_at < _param(names[0]), Task.status != TaskStatus.DONE
-    ),
+    "overdue": _overdue,
     "no_date": lambda _: Task.due_at.is_(None),
     "due_before": lambda names: and_(Task.due_at.is_not(None), Task.due_at < _param(names[0])),
     "due_after": lambda names: and_(Task.due_at.is_not(None), Task.due_at >= _param(names[0])),

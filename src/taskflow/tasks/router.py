@@ -109,6 +109,9 @@ async def list_tasks(
         SafeStr | None,
         Query(max_length=200, description="Every word in the title or the description"),
     ] = None,
+    start_before: Annotated[UtcDateTime | None, Query(description="Inclusive")] = None,
+    start_after: Annotated[UtcDateTime | None, Query(description="Inclusive")] = None,
+    recurring: Annotated[bool | None, Query(description="Only (not) recurring tasks")] = None,
     q: Annotated[
         SafeStr | None,
         Query(
@@ -138,6 +141,9 @@ async def list_tasks(
         parent_id=parent_id,
         section_id=section_id,
         search=search,
+        start_before=start_before,
+        start_after=start_after,
+        recurring=recurring,
     )
     expressions: list[Compiled] = []
     if q is not None:

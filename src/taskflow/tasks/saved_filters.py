@@ -26,9 +26,8 @@ _NOT_FOUND = "Filter not found"
 
 
 def clock_of(user: User) -> Clock:
-    """The caller's clock: their timezone (SPEC §6) once users have one, else UTC."""
-    timezone: str | None = getattr(user, "timezone", None)
-    return filter_sql.clock_for(timezone)
+    """The caller's clock: their timezone (SPEC §6)."""
+    return filter_sql.clock_for(user.timezone)
 
 
 async def _own(session: Reader, user: User, filter_id: int) -> SavedFilter:

@@ -25,7 +25,8 @@ from taskflow.tasks import notices, queries
 from taskflow.tasks.access import require_task
 from taskflow.tasks.bulk import move_subtasks
 from taskflow.tasks.models import Comment, Label, Task, TaskStatus, task_labels
-from taskflow.tasks.planning import TaskState, finish, plan_update, update_verb
+from taskflow.tasks.planning import TaskState, check_times, finish, plan_update, update_verb
+from taskflow.tasks.recurring import creator_timezone, reopen_subtasks
 from taskflow.tasks.schemas import TaskCreate, TaskPublic
 from taskflow.tasks.sections import check_section
 from taskflow.users.models import User
@@ -84,6 +85,10 @@ class TaskDraft:
     status: TaskStatus = TaskStatus.TODO
     priority: int = 0
     due_at: datetime | None = None
+    due_all_day: bool = False
+    start_at: datetime | None = None
+    recurrence: str | None = None  # checked by the caller (planning.check_times)
+    recurrence_basis: str = "due"
     assignee_id: int | None = None
     parent_id: int | None = None  # an existing task
     section_id: int | None = None  # a section of the project
@@ -106,6 +111,10 @@ def _new_task(creator_id: int, draft: TaskDraft, now: datetime) -> Task:
         status=draft.status.value,
         priority=draft.priority,
         due_at=draft.due_at,
+        due_all_day=draft.due_all_day,
+        start_at=draft.start_at,
+        recurrence=draft.recurrence,
+        recurrence_basis=draft.recurrence_basis,
         completed_at=(draft.completed_at or now) if done else None,
         assignee_id=draft.assignee_id,
         position=draft.position,
@@ -164,6 +173,7 @@ async def create_task(session: AsyncSession, user: User, data: TaskCreate) -> Ta
         position = await queries.next_position(session, project_id)
     mentions = await notices.resolve_mentions(session, project_id, data.description)
     fields = data.model_dump(exclude={"project_id", "position"})
+    check_times({}, fields, timezone=user.timezone, now=utcnow())
     draft = TaskDraft(**fields, project_id=project_id, position=position, mentions=mentions)
     [task_id] = await create_many(session, user.id, [draft])
     record(
@@ -260,6 +270,9 @@ async def update_task(
     old_labels = await queries.label_ids_of(session, task.id) if plan.read_labels else []
     if plan.label_ids is not None:
         await _check_labels(session, project_id, plan.label_ids)
+    timezone = user.timezone
+    if plan.needs_timezone:
+        timezone = await creator_timezone(session, current.created_by, default=user.timezone)
     change = finish(
         plan,
         current,
@@ -267,6 +280,7 @@ async def update_task(
         append_at=append_at,
         assignee_is_member=assignee_is_member,
         old_labels=old_labels,
+        timezone=timezone,
     )
     if not change.changes:
         return await queries.task_view(session, user.id, task_id)
@@ -306,6 +320,16 @@ async def update_task(
         task_id=task_id,
         changes=change.changes,
     )
+    if change.recurred is not None:
+        record(
+            session,
+            verb="task.recurred",
+            project_id=project_id,
+            actor_id=user.id,
+            task_id=task_id,
+            changes=change.recurred,
+        )
+        await reopen_subtasks(session, [task_id], actor_id=user.id)
     if plan.moving:
         record(
             session,

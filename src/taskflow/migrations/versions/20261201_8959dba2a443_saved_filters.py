@@ -1,7 +1,7 @@
 """saved filters: a user's named filter-language expressions (SPEC §9)
 
 Revision ID: 8959dba2a443
-Revises: 78a83d289b43
+Revises: ae3b3a98fc54
 Create Date: 2026-12-01 19:37:19.247934
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import taskflow.db
 
 revision: str = "8959dba2a443"
-down_revision: str | None = "78a83d289b43"
+down_revision: str | None = "ae3b3a98fc54"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
