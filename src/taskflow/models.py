@@ -5,7 +5,16 @@ from taskflow.attachments.models import Attachment, FilePurge
 from taskflow.auth.models import AuthSession, OneTimeToken, RefreshToken
 from taskflow.notifications.models import Notification, NotificationSettings, TaskWatcher
 from taskflow.projects.models import Invitation, Project, ProjectMember
-from taskflow.tasks.models import Comment, Label, Reminder, Section, Task, Vote, task_labels
+from taskflow.tasks.models import (
+    Comment,
+    Label,
+    Reminder,
+    SavedFilter,
+    Section,
+    Task,
+    Vote,
+    task_labels,
+)
 from taskflow.users.models import User
 
 __all__ = [
@@ -23,6 +32,7 @@ __all__ = [
     "ProjectMember",
     "RefreshToken",
     "Reminder",
+    "SavedFilter",
     "Section",
     "Task",
     "TaskWatcher",

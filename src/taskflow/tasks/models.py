@@ -1,4 +1,4 @@
-"""The tasks, sections, labels, task_labels, votes and comments tables.
+"""The tasks, sections, labels, task_labels, votes, comments and saved_filters tables.
 
 Every foreign key cascades in the database (ON DELETE CASCADE / SET NULL) and the ORM
 relationships say `passive_deletes=True`, so a delete is one statement whatever hangs below.
@@ -158,6 +158,20 @@ class Section(IdMixin, Base):
     project_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("projects.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(120))
     # Like a task's: a new section goes last (max + 1); a move takes a midpoint.
+    position: Mapped[float] = mapped_column(Double, default=0.0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SavedFilter(IdMixin, Base):
+    """A user's own filter (SPEC §9): a name and an expression of the filter language."""
+
+    __tablename__ = "saved_filters"
+    __table_args__ = (Index("ix_saved_filters_user_position", "user_id", "position", "id"),)
+
+    user_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    query: Mapped[str] = mapped_column(String(1000))
+    color: Mapped[str] = mapped_column(String(7))
     position: Mapped[float] = mapped_column(Double, default=0.0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -41,7 +41,9 @@ from taskflow.projects.permissions import (
     check_row,
     with_access,
 )
+from taskflow.tasks import filter_sql
 from taskflow.tasks.conditions import MAX_SEARCH_WORDS, like_pattern, search_conditions
+from taskflow.tasks.filter_sql import Compiled, Shape
 from taskflow.tasks.models import Comment, Label, Section, Task, TaskStatus, Vote, task_labels
 from taskflow.tasks.schemas import TaskPublic, TaskSort
 from taskflow.users.models import User
@@ -207,6 +209,8 @@ _VISIBLE_TASK = with_access(
     _VIEW, Task.project_id, bindparam("user_id", type_=BigIntId), READ
 ).where(Task.id == bindparam("task_id", type_=BigIntId))
 _LABEL_ORDER = itemgetter("name", "id")
+# Parameters of filter-language expressions (filter_sql.bind's prefixes): not list filters.
+_QUERY_PREFIXES = ("q_", "f_")
 
 
 def _view(row: Mapping[Any, Any]) -> dict[str, Any]:
@@ -233,7 +237,9 @@ async def visible_task_view(session: Reader, user_id: int, task_id: int) -> Task
 
 
 @lru_cache(maxsize=1024)
-def _listing_statements(names: frozenset[str], sort: TaskSort) -> tuple[Select[Any], Select[Any]]:
+def _listing_statements(
+    names: frozenset[str], sort: TaskSort, shapes: tuple[Shape, ...] = ()
+) -> tuple[Select[Any], Select[Any]]:
     """The page and the count for one shape of listing (the filters given, the sort).
 
     Built once per shape, values bound at execution: building the statement and computing
@@ -243,6 +249,7 @@ def _listing_statements(names: frozenset[str], sort: TaskSort) -> tuple[Select[A
     count on its own.
     """
     conditions = filter_conditions(names)
+    conditions.extend(filter_sql.condition(shape) for shape in shapes)  # q, filter_id
     count = select(func.count().label("total")).select_from(Task).where(*conditions)
     page = (
         _VIEW.add_columns(count.scalar_subquery().label("total"))
@@ -255,10 +262,22 @@ def _listing_statements(names: frozenset[str], sort: TaskSort) -> tuple[Select[A
 
 
 async def list_tasks(
-    session: Reader, user_id: int, filters: TaskFilters, sort: TaskSort, page: Pagination
+    session: Reader,
+    user_id: int,
+    filters: TaskFilters,
+    sort: TaskSort,
+    page: Pagination,
+    queries: Sequence[Compiled] = (),
 ) -> Page[TaskPublic]:
+    """`queries`: filter-language expressions (`q`, a saved filter), ANDed with the rest; their
+    parameters must not share names."""
     params = filter_params(user_id, filters)
-    statement, count = _listing_statements(frozenset(params), sort)
+    for compiled in queries:
+        params.update(compiled.params)
+    shapes = tuple(compiled.shape for compiled in queries)
+    statement, count = _listing_statements(
+        frozenset(name for name in params if not name.startswith(_QUERY_PREFIXES)), sort, shapes
+    )
     rows = await read_rows(
         session, statement, params | {"limit": page.limit, "offset": page.offset}
     )

@@ -15,7 +15,18 @@ from taskflow.core.errors import error_responses
 from taskflow.core.pagination import Page, PaginationDep
 from taskflow.core.validation import MAX_ID, NotNull, PathId, SafeStr, UtcDateTime
 from taskflow.tasks import bulk as bulk_actions
-from taskflow.tasks import comments, labels, notices, queries, sections, service, votes
+from taskflow.tasks import (
+    comments,
+    labels,
+    notices,
+    queries,
+    saved_filters,
+    sections,
+    service,
+    votes,
+)
+from taskflow.tasks.filter_sql import Compiled, compile_query
+from taskflow.tasks.filters_router import router as filters_router
 from taskflow.tasks.models import TaskStatus
 from taskflow.tasks.schemas import (
     BulkAction,
@@ -46,6 +57,7 @@ class _TaskIdConvertor(StringConvertor):
 
 
 register_url_convertor("task_id", _TaskIdConvertor())
+router.include_router(filters_router)
 
 # What the caller cannot see is 404; a role too low to change it, 403; a write can meet a
 # concurrent change (409); a stale If-Match is 412.
@@ -100,9 +112,21 @@ async def list_tasks(
     start_before: Annotated[UtcDateTime | None, Query(description="Inclusive")] = None,
     start_after: Annotated[UtcDateTime | None, Query(description="Inclusive")] = None,
     recurring: Annotated[bool | None, Query(description="Only (not) recurring tasks")] = None,
+    q: Annotated[
+        SafeStr | None,
+        Query(
+            max_length=1000,
+            description="A filter-language expression (docs/quick-add-and-filters.md); "
+            "a malformed one is 422 naming the position",
+        ),
+    ] = None,
+    filter_id: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Apply one of the caller's saved filters")
+    ] = None,
     sort: Annotated[TaskSort, Query(description="`-` prefix: descending")] = "position",
 ) -> Page[TaskPublic]:
-    """Tasks of the caller's projects, filtered and sorted; ties broken by id."""
+    """Tasks of the caller's projects, filtered and sorted; ties broken by id. Every filter
+    given applies (AND)."""
     assignee: int | Literal["me"] | None = None
     if assignee_id is not None:
         assignee = "me" if assignee_id == "me" else int(assignee_id)
@@ -121,7 +145,12 @@ async def list_tasks(
         start_after=start_after,
         recurring=recurring,
     )
-    return await queries.list_tasks(session, user.id, filters, sort, page)
+    expressions: list[Compiled] = []
+    if q is not None:
+        expressions.append(compile_query(q, saved_filters.clock_of(user)))
+    if filter_id is not None:
+        expressions.append(await saved_filters.filter_query(session, user, filter_id))
+    return await queries.list_tasks(session, user.id, filters, sort, page, expressions)
 
 
 @router.post("/tasks/bulk", tags=["tasks"], responses=_WRITE)

@@ -229,6 +229,48 @@ class SectionPublic(BaseModel):
     created_at: datetime
 
 
+# Saved filters
+
+FilterName = Annotated[
+    str, Strict(), Field(min_length=1, max_length=100), Text(not_blank=True, strip=True)
+]
+FilterQuery = Annotated[
+    str,
+    Strict(),
+    Field(min_length=1, max_length=1000, description="An expression of the filter language"),
+    Text(not_blank=True, strip=True),
+]
+
+
+class FilterCreate(RequestBody):
+    name: FilterName
+    query: FilterQuery
+    color: HexColor = DEFAULT_COLOR
+    position: Position | None = Field(default=None, description="Default: after the last one")
+
+
+class FilterUpdate(RequestBody):
+    name: Annotated[FilterName | None, NotNull()] = None
+    query: Annotated[FilterQuery | None, NotNull()] = None
+    color: Annotated[HexColor | None, NotNull()] = None
+    position: Annotated[Position | None, NotNull()] = None
+
+
+class FilterPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    query: str
+    color: str
+    position: float
+    created_at: datetime
+    count: int | None = Field(
+        default=None,
+        description="With `with_counts=true`: how many tasks `GET /tasks?filter_id=` lists",
+    )
+
+
 # Labels
 
 
