@@ -12,6 +12,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 import taskflow.jobs  # noqa: F401  (registers every domain's jobs)
 from taskflow import __version__
+from taskflow.auth.api_token_router import router as api_token_router
 from taskflow.auth.router import router as auth_router
 from taskflow.config import Settings, load_settings
 from taskflow.core import metrics
@@ -24,6 +25,7 @@ from taskflow.core.middleware import (
 )
 from taskflow.core.ratelimit import RateLimiter
 from taskflow.core.runtime import build_runtime
+from taskflow.feeds.router import router as feeds_router
 from taskflow.health.router import metrics_router
 from taskflow.health.router import router as health_router
 from taskflow.projects.router import router as projects_router
@@ -54,6 +56,8 @@ def include_api(app: FastAPI) -> None:
         projects_router,
         users_router,
         auth_router,
+        api_token_router,
+        feeds_router,
         transfer_router,
         realtime_router,
     ):

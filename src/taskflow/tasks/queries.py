@@ -40,6 +40,7 @@ from taskflow.projects.permissions import (
     AnyRow,
     Need,
     check_row,
+    visible_project_ids,
     with_access,
 )
 from taskflow.tasks.models import Comment, Label, Task, TaskStatus, Vote, task_labels
@@ -390,3 +391,23 @@ async def comments_in(session: Reader, project_ids: Collection[int]) -> Sequence
         .order_by(Comment.id)
     )
     return (await session.execute(statement)).all()
+
+
+async def open_tasks_due(
+    session: Reader, user_id: int, *, project_id: int | None = None, limit: int = 10_000
+) -> Sequence[Task]:
+    """The open tasks with a due date in the user's projects (the calendar feed), soonest
+    first: one statement, on the `due_at` index."""
+    statement = (
+        select(Task)
+        .where(
+            Task.project_id.in_(visible_project_ids(user_id)),
+            Task.due_at.is_not(None),
+            Task.status != TaskStatus.DONE.value,
+        )
+        .order_by(Task.due_at, Task.id)
+        .limit(limit)
+    )
+    if project_id is not None:
+        statement = statement.where(Task.project_id == project_id)
+    return (await session.scalars(statement)).all()
