@@ -36,11 +36,15 @@ async def test_a_token_is_shown_once_and_stored_only_as_its_sha256(
     user = await quick_user(app)
     created = await _create(client, user.headers, scopes=["read"])
     token = created["token"]
-    assert isinstance(token, str) and token.startswith("tf_") and len(token) >= 3 + 27
-    assert created["scopes"] == ["read"] and created["last_used_at"] is None
+    assert isinstance(token, str)
+    assert token.startswith("tf_")
+    assert len(token) >= 3 + 27
+    assert created["scopes"] == ["read"]
+    assert created["last_used_at"] is None
 
     listed = (await client.get(TOKENS, headers=user.headers)).json()
-    assert listed["total"] == 1 and "token" not in listed["items"][0]
+    assert listed["total"] == 1
+    assert "token" not in listed["items"][0]
     database: Database = app.state.database
     async with database.sessionmaker() as session:
         stored = (await session.execute(select(ApiToken.token_hash))).scalar_one()
@@ -54,7 +58,8 @@ async def test_a_token_authenticates_and_its_last_use_is_recorded(
     user = await quick_user(app)
     token = str((await _create(client, user.headers))["token"])
     me = await client.get("/api/v1/users/me", headers=bearer(token))
-    assert me.status_code == 200 and me.json()["id"] == user.id
+    assert me.status_code == 200
+    assert me.json()["id"] == user.id
     await app.state.jobs.drain()
     listed = (await client.get(TOKENS, headers=user.headers)).json()
     assert listed["items"][0]["last_used_at"] is not None
@@ -83,7 +88,8 @@ async def test_a_read_token_gets_403_on_any_write_and_a_write_token_writes(
     writer = str((await _create(client, user.headers, scopes=["write"]))["token"])
     assert (await client.get("/api/v1/tasks", headers=bearer(reader))).status_code == 200
     refused = await client.post("/api/v1/tasks", json={"title": "x"}, headers=bearer(reader))
-    assert refused.status_code == 403 and "read scope" in refused.json()["detail"]
+    assert refused.status_code == 403
+    assert "read scope" in refused.json()["detail"]
     assert (await client.get("/api/v1/tasks", headers=user.headers)).json()["total"] == 0
     made = await client.post("/api/v1/tasks", json={"title": "x"}, headers=bearer(writer))
     assert made.status_code == 201

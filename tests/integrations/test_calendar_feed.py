@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import ics
 import icalendar
+import ics
 from fastapi import FastAPI
 from httpx import AsyncClient
 
@@ -34,7 +34,8 @@ async def test_the_feed_lists_open_tasks_with_a_due_date_read_back_by_icalendar_
     created = await client.post(TOKEN, headers=user.headers)
     assert created.status_code == 201
     url = created.json()["url"]
-    assert url.startswith(app.state.settings.public_url) and url.endswith(".ics")
+    assert url.startswith(app.state.settings.public_url)
+    assert url.endswith(".ics")
 
     feed = await client.get(_path(url))  # no other credential
     assert feed.status_code == 200
