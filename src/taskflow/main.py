@@ -35,6 +35,7 @@ from taskflow.tasks.router import router as tasks_router
 from taskflow.transfer.router import router as transfer_router
 from taskflow.users.router import router as users_router
 from taskflow.webapp import WebApp
+from taskflow.webhooks.router import router as webhooks_router
 
 API_PREFIX = "/api/v1"
 
@@ -58,6 +59,7 @@ def include_api(app: FastAPI) -> None:
         auth_router,
         api_token_router,
         feeds_router,
+        webhooks_router,
         transfer_router,
         realtime_router,
     ):

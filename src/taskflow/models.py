@@ -7,6 +7,7 @@ from taskflow.feeds.models import CalendarFeed
 from taskflow.projects.models import Project, ProjectMember
 from taskflow.tasks.models import Comment, Label, Task, Vote, task_labels
 from taskflow.users.models import User
+from taskflow.webhooks.models import Webhook, WebhookDelivery
 
 __all__ = [
     "Activity",
@@ -22,5 +23,7 @@ __all__ = [
     "Task",
     "User",
     "Vote",
+    "Webhook",
+    "WebhookDelivery",
     "task_labels",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import icalendar
-import ics
+import ics  # type: ignore[import-untyped]
 from fastapi import FastAPI
 from httpx import AsyncClient
 
@@ -49,7 +49,7 @@ async def test_the_feed_lists_open_tasks_with_a_due_date_read_back_by_icalendar_
     assert str(event["url"]).endswith(
         "?task=" + str(event["uid"]).split("@")[0].removeprefix("task-")
     )
-    assert int(event["priority"]) == 1
+    assert event.decoded("priority") == 1
 
     parsed = ics.Calendar(feed.text)
     (other,) = parsed.events
