@@ -29,6 +29,7 @@ EXPECTED = {
     "project": 2,  # auth, project with the caller's role
     "members": 4,  # auth, access, total, page (users joined in)
     "labels": 4,  # auth, access, total, page
+    "sections": 4,  # auth, access, total, page
     "project_activity": 4,  # auth, access, total, page (actors joined in)
     "tasks": 2,  # auth, the page (total, counts and labels as subqueries)
     "task": 2,  # auth, the task with the caller's role (counts and labels as subqueries)
@@ -63,6 +64,10 @@ class World:
         for _ in range(labels):
             label = await make_label(client, self.admin, pid, f"label{len(self.labels)}")
             self.labels.append(label["id"])
+            response = await client.post(
+                f"{API}/projects/{pid}/sections", json={"name": "s"}, headers=self.admin.headers
+            )
+            assert response.status_code == 201, response.text
         await make_project(client, self.admin, f"Other {len(self.labels)}")
         task: dict[str, Any] = {}
         targets = [self.first_task] if hasattr(self, "first_task") else []
@@ -86,6 +91,7 @@ class World:
             "project": f"/projects/{pid}",
             "members": f"/projects/{pid}/members?limit=100",
             "labels": f"/projects/{pid}/labels?limit=100",
+            "sections": f"/projects/{pid}/sections?limit=100",
             "project_activity": f"/projects/{pid}/activity?limit=100",
             "tasks": f"/tasks?project_id={pid}&limit=100",
             "task": f"/tasks/{tid}",
@@ -118,7 +124,15 @@ async def test_every_list_and_detail_route_costs_a_fixed_number_of_statements(
     large = await world.counts()
 
     # The data did grow under every list ...
-    for name in ("projects", "members", "labels", "project_activity", "tasks", "comments"):
+    for name in (
+        "projects",
+        "members",
+        "labels",
+        "sections",
+        "project_activity",
+        "tasks",
+        "comments",
+    ):
         assert large[name][1] > small[name][1], (name, small[name], large[name])
     # ... and no route's statement count moved with it, and each is the number pinned.
     assert {name: count for name, (count, _) in small.items()} == EXPECTED

@@ -5,7 +5,7 @@ from taskflow.auth.api_token_models import ApiToken
 from taskflow.auth.models import AuthSession, OneTimeToken, RefreshToken
 from taskflow.feeds.models import CalendarFeed
 from taskflow.projects.models import Project, ProjectMember
-from taskflow.tasks.models import Comment, Label, Task, Vote, task_labels
+from taskflow.tasks.models import Comment, Label, Section, Task, Vote, task_labels
 from taskflow.users.models import User
 from taskflow.webhooks.models import Webhook, WebhookDelivery
 
@@ -20,6 +20,7 @@ __all__ = [
     "Project",
     "ProjectMember",
     "RefreshToken",
+    "Section",
     "Task",
     "User",
     "Vote",

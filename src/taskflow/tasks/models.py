@@ -1,4 +1,4 @@
-"""The tasks, labels, task_labels, votes and comments tables.
+"""The tasks, sections, labels, task_labels, votes and comments tables.
 
 Every foreign key cascades in the database (ON DELETE CASCADE / SET NULL) and the ORM
 relationships say `passive_deletes=True`, so a delete is one statement whatever hangs below.
@@ -73,6 +73,8 @@ class Task(IdMixin, Base):
         Index("ix_tasks_project_priority", "project_id", "priority", "id"),
         Index("ix_tasks_project_votes", "project_id", "vote_count", "id"),
         Index("ix_tasks_project_status", "project_id", "status"),
+        # section_id filter and the list's grouping: a section's tasks in their order.
+        Index("ix_tasks_section_position", "section_id", "position", "id"),
         # `search`: ILIKE '%word%' on title or description, answered by trigram indexes.
         _postgresql_only(
             Index(
@@ -96,6 +98,10 @@ class Task(IdMixin, Base):
     # Subtasks are one level deep: a parent is always a top-level task of the same project.
     parent_id: Mapped[int | None] = mapped_column(
         BigIntId, ForeignKey("tasks.id", ondelete="CASCADE"), index=True, default=None
+    )
+    # A section of the task's project, or none. Deleting the section empties it (SET NULL).
+    section_id: Mapped[int | None] = mapped_column(
+        BigIntId, ForeignKey("sections.id", ondelete="SET NULL"), default=None
     )
     title: Mapped[str] = mapped_column(String(500))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -122,6 +128,19 @@ class Task(IdMixin, Base):
     labels: Mapped[list[Label]] = relationship(
         secondary=task_labels, lazy="raise", passive_deletes=True, order_by="Label.name"
     )
+
+
+class Section(IdMixin, Base):
+    """A named group of a project's tasks (Todoist's sections, the board's columns)."""
+
+    __tablename__ = "sections"
+    __table_args__ = (Index("ix_sections_project_position", "project_id", "position", "id"),)
+
+    project_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("projects.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(120))
+    # Like a task's: a new section goes last (max + 1); a move takes a midpoint.
+    position: Mapped[float] = mapped_column(Double, default=0.0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Label(IdMixin, Base):

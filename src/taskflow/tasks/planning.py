@@ -18,7 +18,10 @@ from taskflow.core.errors import Unprocessable
 from taskflow.tasks.models import Task, TaskStatus
 
 # Fields a PATCH/PUT may carry that are plain columns of the task.
-SCALARS = ("title", "description", "status", "priority", "due_at", "assignee_id", "position")
+SCALARS = (
+    "title", "description", "status", "priority", "due_at", "assignee_id", "position",
+    "section_id",
+)  # fmt: skip
 # What a PUT resets when a field is omitted (project, parent and position change only when given).
 REPLACE_DEFAULTS: Mapping[str, Any] = {
     "description": "",
@@ -44,6 +47,7 @@ class TaskState:
     due_at: datetime | None
     assignee_id: int | None
     position: float
+    section_id: int | None
     completed_at: datetime | None
 
     @classmethod
@@ -59,6 +63,7 @@ class UpdatePlan:
     moving: bool
     check_parent: bool  # the parent is new (or the project is): the database must agree
     check_assignee: bool  # likewise the assignee
+    check_section: bool  # likewise the section
     assignee_must_be_member: bool  # kept while moving: unassigned unless a member there
     label_ids: list[int] | None  # the labels given (sorted, distinct); None: not given
     read_labels: bool  # the current labels are needed to tell whether they change
@@ -84,6 +89,8 @@ def plan_update(current: TaskState, given: Mapping[str, Any], *, replace: bool) 
     moving = project_id != current.project_id
     if moving and current.parent_id is not None and "parent_id" not in given:
         given["parent_id"] = None  # a subtask moved alone leaves its parent behind
+    if moving and "section_id" not in given:
+        given["section_id"] = None  # sections belong to a project: a moved task leaves its
 
     before: dict[str, Any] = {name: getattr(current, name) for name in (*SCALARS, "parent_id")}
     before["project_id"] = current.project_id
@@ -110,6 +117,8 @@ def plan_update(current: TaskState, given: Mapping[str, Any], *, replace: bool) 
         moving=moving,
         check_parent="parent_id" in given and (given["parent_id"] != before["parent_id"] or moving),
         check_assignee=assignee_given and (given["assignee_id"] != before["assignee_id"] or moving),
+        check_section=given.get("section_id") is not None
+        and (given["section_id"] != before["section_id"] or moving),
         assignee_must_be_member=moving and not assignee_given and after["assignee_id"] is not None,
         label_ids=sorted(set(label_ids)) if label_ids is not None else None,
         # The labels are read only when they may change (one statement less for most edits).

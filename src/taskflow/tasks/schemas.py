@@ -1,4 +1,4 @@
-"""Task, label, comment and bulk schemas for the API."""
+"""Task, section, label, comment and bulk schemas for the API."""
 
 from __future__ import annotations
 
@@ -28,6 +28,10 @@ Description = Annotated[str, Strict(), Field(max_length=50_000), Text()]
 Priority = Annotated[JsonInt, Field(ge=0, le=4, description="0 (none) to 4 (urgent)")]
 Position = Annotated[JsonFloat, Field(ge=-1e15, le=1e15)]
 LabelIds = Annotated[list[Id], Field(max_length=100)]
+SectionName = Annotated[
+    str, Strict(), Field(min_length=1, max_length=120), Text(not_blank=True, strip=True)
+]
+SectionId = Annotated[Id | None, Field(description="A section of the task's project, or null")]
 CommentBody = Annotated[str, Strict(), Field(min_length=1, max_length=10_000), Text()]
 LabelName = Annotated[
     str, Strict(), Field(min_length=1, max_length=50), Text(not_blank=True, strip=True)
@@ -44,12 +48,13 @@ class TaskCreate(RequestBody):
     assignee_id: Id | None = None
     label_ids: LabelIds = Field(default_factory=list)
     parent_id: Id | None = None
+    section_id: SectionId = None
     position: Position | None = Field(default=None, description="Default: after the last task")
 
 
 class TaskReplace(RequestBody):
-    """PUT: every editable field; omitted ones take their defaults (project/parent/position
-    change only when given)."""
+    """PUT: every editable field; omitted ones take their defaults (project/parent/section/
+    position change only when given)."""
 
     title: Title
     description: Description = ""
@@ -60,13 +65,15 @@ class TaskReplace(RequestBody):
     label_ids: LabelIds = Field(default_factory=list)
     project_id: Id | None = None
     parent_id: Id | None = None
+    section_id: SectionId = None
     position: Position | None = None
 
 
 class TaskUpdate(RequestBody):
-    """PATCH: only the fields given change. null clears due_at, assignee_id and parent_id,
-    empties the description, leaves label_ids and project_id as they are, and puts a moved
-    task last; title, status and priority cannot be null."""
+    """PATCH: only the fields given change. null clears due_at, assignee_id, parent_id and
+    section_id, empties the description, leaves label_ids and project_id as they are, and puts
+    a moved task last; title, status and priority cannot be null. A task moved to another
+    project leaves its section unless a `section_id` of the new project is given."""
 
     title: Annotated[Title | None, NotNull()] = None
     description: Description | None = None
@@ -77,6 +84,7 @@ class TaskUpdate(RequestBody):
     label_ids: LabelIds | None = None
     project_id: Id | None = None
     parent_id: Id | None = None
+    section_id: SectionId = None
     position: Position | None = None
 
 
@@ -90,6 +98,7 @@ class TaskPublic(BaseModel):
     id: int
     project_id: int
     parent_id: int | None
+    section_id: int | None
     title: str
     description: str
     status: TaskStatus
@@ -140,11 +149,13 @@ class BulkDelete(RequestBody):
 
 
 class BulkMove(RequestBody):
-    """Move every task (with its subtasks) to `project_id`."""
+    """Move every task (with its subtasks) to `project_id`, into its section `section_id`
+    (default: no section)."""
 
     action: Literal["move"]
     ids: BulkIds
     project_id: Id
+    section_id: Id | None = Field(default=None, description="A section of `project_id`")
 
 
 BulkAction = Annotated[BulkStatusChange | BulkDelete | BulkMove, Field(discriminator="action")]
@@ -152,6 +163,29 @@ BulkAction = Annotated[BulkStatusChange | BulkDelete | BulkMove, Field(discrimin
 
 class BulkResult(BaseModel):
     updated: int
+
+
+# Sections
+
+
+class SectionCreate(RequestBody):
+    name: SectionName
+    position: Position | None = Field(default=None, description="Default: after the last one")
+
+
+class SectionUpdate(RequestBody):
+    name: Annotated[SectionName | None, NotNull()] = None
+    position: Annotated[Position | None, NotNull()] = None
+
+
+class SectionPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    project_id: int
+    name: str
+    position: float
+    created_at: datetime
 
 
 # Labels

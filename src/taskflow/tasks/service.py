@@ -27,6 +27,7 @@ from taskflow.tasks.bulk import move_subtasks
 from taskflow.tasks.models import Comment, Label, Task, TaskStatus, task_labels
 from taskflow.tasks.planning import TaskState, finish, plan_update, update_verb
 from taskflow.tasks.schemas import TaskCreate, TaskPublic
+from taskflow.tasks.sections import check_section
 from taskflow.users.models import User
 
 _ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')
@@ -85,6 +86,7 @@ class TaskDraft:
     due_at: datetime | None = None
     assignee_id: int | None = None
     parent_id: int | None = None  # an existing task
+    section_id: int | None = None  # a section of the project
     parent: int | None = None  # or the index of a top-level task earlier in the batch
     completed_at: datetime | None = None  # if done; default: now
     created_at: datetime | None = None  # default: now
@@ -97,6 +99,7 @@ def _new_task(creator_id: int, draft: TaskDraft, now: datetime) -> Task:
     return Task(
         project_id=draft.project_id,
         parent_id=draft.parent_id,
+        section_id=draft.section_id,
         title=draft.title,
         description=draft.description,
         status=draft.status.value,
@@ -151,6 +154,7 @@ async def create_task(session: AsyncSession, user: User, data: TaskCreate) -> Ta
         project_id = await inbox_id(session, user.id)
     await require_role(session, project_id, user.id, EDIT)
     await _check_parent(session, project_id, data.parent_id)
+    await check_section(session, project_id, data.section_id)
     await _check_assignee(session, project_id, data.assignee_id)
     await _check_labels(session, project_id, data.label_ids)
     position = data.position
@@ -233,6 +237,8 @@ async def update_task(
         append_at = await queries.next_position(session, project_id)
     if plan.check_parent:
         await _check_parent(session, project_id, plan.after["parent_id"], task.id)
+    if plan.check_section:
+        await check_section(session, project_id, plan.after["section_id"])
     if plan.check_assignee:
         await _check_assignee(session, project_id, plan.after["assignee_id"])
     assignee_is_member = True
