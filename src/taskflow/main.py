@@ -32,6 +32,7 @@ from taskflow.projects.router import router as projects_router
 from taskflow.realtime.hub import Hub
 from taskflow.realtime.router import router as realtime_router
 from taskflow.tasks.router import router as tasks_router
+from taskflow.transfer.foreign_router import router as foreign_import_router
 from taskflow.transfer.router import router as transfer_router
 from taskflow.users.router import router as users_router
 from taskflow.webapp import WebApp
@@ -60,6 +61,7 @@ def include_api(app: FastAPI) -> None:
         api_token_router,
         feeds_router,
         webhooks_router,
+        foreign_import_router,
         transfer_router,
         realtime_router,
     ):
@@ -133,7 +135,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         BodySizeLimitMiddleware,
         max_bytes=settings.max_body_bytes,
-        path_limits={f"{API_PREFIX}/import": settings.max_import_bytes},
+        path_limits={
+            f"{API_PREFIX}/import{suffix}": settings.max_import_bytes
+            for suffix in ("", "/todoist", "/trello")
+        },
     )
     if settings.cors_origins:
         app.add_middleware(
