@@ -28,7 +28,8 @@ export async function deleteMe(password: string): Promise<void> {
 }
 
 export async function exportData(): Promise<ExportDocument> {
-  return unwrap(await api.GET("/api/v1/export"));
+  // `/export` also answers CSV (format=csv), so its generated type is a union: this is the JSON.
+  return unwrap(await api.GET("/api/v1/export")) as ExportDocument;
 }
 
 export async function importData(document: ExportDocument): Promise<ImportResult> {

@@ -11,6 +11,7 @@ import { navigate } from "../lib/router";
 import { useConfirm } from "../lib/confirm";
 import { useToast } from "../lib/toast";
 import { Field, FormError } from "./Field";
+import { ApiTokens, CalendarFeed, ImportFromOtherTools } from "./IntegrationsSettings";
 import "./settings.css";
 
 export function AccountPage() {
@@ -20,8 +21,11 @@ export function AccountPage() {
       <Profile />
       <Password />
       <Sessions />
+      <ApiTokens />
+      <CalendarFeed />
       <Export />
       <Import />
+      <ImportFromOtherTools />
       <DeleteAccount />
     </div>
   );

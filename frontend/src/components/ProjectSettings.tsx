@@ -16,6 +16,7 @@ import { Link, navigate } from "../lib/router";
 import { useConfirm } from "../lib/confirm";
 import { useToast } from "../lib/toast";
 import { Field } from "./Field";
+import { WebhooksSettings } from "./ProjectWebhooks";
 import { PROJECT_COLORS } from "./Sidebar";
 import "./settings.css";
 import "./ProjectSettings.css";
@@ -44,6 +45,7 @@ export function ProjectSettings({ projectId }: { projectId: Id }) {
       <GeneralSettings project={p} />
       <MembersSettings project={p} />
       <LabelsSettings project={p} />
+      <WebhooksSettings project={p} />
     </div>
   );
 }
