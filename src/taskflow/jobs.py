@@ -3,4 +3,5 @@
 import taskflow.activity.jobs
 import taskflow.auth.jobs
 import taskflow.core.email
+import taskflow.notifications.jobs
 import taskflow.webhooks.jobs  # noqa: F401

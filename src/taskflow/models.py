@@ -4,7 +4,8 @@ from taskflow.activity.models import Activity
 from taskflow.auth.api_token_models import ApiToken
 from taskflow.auth.models import AuthSession, OneTimeToken, RefreshToken
 from taskflow.feeds.models import CalendarFeed
-from taskflow.projects.models import Project, ProjectMember
+from taskflow.notifications.models import Notification, NotificationSettings, TaskWatcher
+from taskflow.projects.models import Invitation, Project, ProjectMember
 from taskflow.tasks.models import Comment, Label, Section, Task, Vote, task_labels
 from taskflow.users.models import User
 from taskflow.webhooks.models import Webhook, WebhookDelivery
@@ -15,13 +16,17 @@ __all__ = [
     "AuthSession",
     "CalendarFeed",
     "Comment",
+    "Invitation",
     "Label",
+    "Notification",
+    "NotificationSettings",
     "OneTimeToken",
     "Project",
     "ProjectMember",
     "RefreshToken",
     "Section",
     "Task",
+    "TaskWatcher",
     "User",
     "Vote",
     "Webhook",

@@ -24,6 +24,8 @@ def _integer_id_tables() -> list[str]:
         for table in Base.metadata.tables.values()
         if len(table.primary_key.columns) == 1
         and isinstance(next(iter(table.primary_key.columns)).type, Integer)
+        # A key that is another table's id (one row per user) is never generated here.
+        and not next(iter(table.primary_key.columns)).foreign_keys
     )
 
 

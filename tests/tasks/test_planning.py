@@ -23,10 +23,15 @@ TASK = TaskState(
     status="todo",
     priority=2,
     due_at=EARLIER,
+    due_all_day=False,
+    start_at=None,
+    recurrence=None,
+    recurrence_basis="due",
     assignee_id=5,
     position=3.0,
     section_id=None,
     completed_at=None,
+    created_by=5,
 )
 
 

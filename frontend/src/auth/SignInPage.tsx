@@ -1,15 +1,14 @@
 import { useState, type FormEvent } from "react";
 import { Field, FormError } from "../components/Field";
-import { Link, navigate, useLocation } from "../lib/router";
+import { Link, useSearch } from "@tanstack/react-router";
 import { AuthCard } from "./AuthCard";
 import { useAuth } from "./AuthProvider";
 
 export function SignInPage() {
   const { signIn } = useAuth();
-  const location = useLocation();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const notice = location.search.get("notice");
+  const { notice, next } = useSearch({ from: "/login" });
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -17,9 +16,8 @@ export function SignInPage() {
     setBusy(true);
     setError(null);
     try {
+      // Signed in, the router's gate takes the visitor on to `?next=` (or home).
       await signIn(String(form.get("login")), String(form.get("password")));
-      const next = location.search.get("next");
-      navigate(next && next.startsWith("/") && !next.startsWith("//") ? next : "/", { replace: true });
     } catch (e) {
       setError((e as Error).message);
       setBusy(false);
@@ -31,7 +29,10 @@ export function SignInPage() {
       title="Sign in"
       footer={
         <>
-          New here? <Link href="/signup">Create an account</Link>
+          New here?{" "}
+          <Link to="/signup" search={next ? { next } : {}}>
+            Create an account
+          </Link>
         </>
       }
     >
@@ -47,7 +48,7 @@ export function SignInPage() {
         <button className="button primary" type="submit" disabled={busy}>
           {busy ? "Signing in…" : "Sign in"}
         </button>
-        <Link href="/forgot-password" className="small-link">
+        <Link to="/forgot-password" className="small-link">
           Forgot your password?
         </Link>
       </form>

@@ -1,5 +1,6 @@
 // Account integrations: personal API tokens (copy once), the calendar feed URL, imports with a preview.
 import { useQueryClient } from "@tanstack/react-query";
+import { useNavigate } from "@tanstack/react-router";
 import { useState, type FormEvent } from "react";
 import {
   createApiToken,
@@ -15,7 +16,6 @@ import {
   type Scope,
 } from "../api/integrations";
 import { timeAgo } from "../lib/dates";
-import { navigate } from "../lib/router";
 import { useConfirm } from "../lib/confirm";
 import { useToast } from "../lib/toast";
 import { Field, FormError } from "./Field";
@@ -182,6 +182,7 @@ export function CalendarFeed() {
 
 export function ImportFromOtherTools() {
   const toast = useToast();
+  const navigate = useNavigate();
   const qc = useQueryClient();
   const [source, setSource] = useState<ImportSource>("todoist");
   const [file, setFile] = useState<File | null>(null);
@@ -213,7 +214,8 @@ export function ImportFromOtherTools() {
       await qc.invalidateQueries();
       toast(`Imported ${result.tasks} tasks.`);
       setPreview(null);
-      if (result.project_id) navigate(`/projects/${result.project_id}`);
+      if (result.project_id)
+        void navigate({ to: "/projects/$projectId", params: { projectId: String(result.project_id) } });
     } catch (e) {
       setError((e as Error).message);
     } finally {

@@ -12,8 +12,9 @@ from taskflow.activity.service import record
 from taskflow.core.errors import NotFound
 from taskflow.db import utcnow
 from taskflow.projects.permissions import EDIT, AnyRow, check_rows, member_ids, require_role
-from taskflow.tasks import queries
+from taskflow.tasks import notices, queries
 from taskflow.tasks.models import Task, TaskStatus, task_labels
+from taskflow.tasks.recurring import complete_recurring
 from taskflow.tasks.schemas import BulkAction, BulkDelete, BulkMove
 from taskflow.tasks.sections import check_section
 from taskflow.users.models import User
@@ -58,6 +59,9 @@ async def _bulk_set_status(
     now = utcnow()
     status = TaskStatus.DONE.value if completing else TaskStatus.TODO.value
     changing = [row for row in rows if (row.status == TaskStatus.DONE) != completing]
+    if completing:  # a recurring task moves to its next occurrence instead
+        recurred = await complete_recurring(session, user, [row.id for row in changing], now)
+        changing = [row for row in changing if row.id not in recurred]
     if changing:
         await session.execute(
             update(Task)
@@ -79,6 +83,9 @@ async def _bulk_set_status(
             task_id=row.id,
             changes={"status": {"from": row.status, "to": status}},
         )
+        if completing:
+            await notices.completed(session, user, task_id=row.id, project_id=row.project_id,
+                                    title=row.title)  # fmt: skip
 
 
 async def _bulk_move(

@@ -32,6 +32,7 @@ from taskflow.core.pagination import Page, Pagination
 from taskflow.db import BigIntId, json_rows
 from taskflow.db.driver import read_rows
 from taskflow.db.reads import Reader
+from taskflow.notifications.models import TaskWatcher
 from taskflow.projects.models import Project
 from taskflow.projects.permissions import (
     CALLER_PROJECT_IDS,
@@ -62,6 +63,9 @@ class TaskFilters:
     parent_id: int | None = None
     section_id: int | None = None
     search: str | None = None
+    start_before: datetime | None = None
+    start_after: datetime | None = None
+    recurring: bool | None = None
 
 
 def _utc(value: datetime) -> datetime:
@@ -90,6 +94,13 @@ def filter_params(user_id: int, filters: TaskFilters) -> dict[str, Any]:
         params["parent_id"] = filters.parent_id
     if filters.section_id is not None:
         params["section_id"] = filters.section_id
+    if filters.start_before is not None:
+        params["start_before"] = _utc(filters.start_before)
+    if filters.start_after is not None:
+        params["start_after"] = _utc(filters.start_after)
+    if filters.recurring is not None:
+        # A shape (IS NULL or IS NOT NULL), not a value: the statement binds nothing for it.
+        params["recurring" if filters.recurring else "not_recurring"] = True
     for index, word in enumerate((filters.search or "").split()[:MAX_SEARCH_WORDS]):
         params[f"word_{index}"] = like_pattern(word)
     return params
@@ -124,6 +135,14 @@ def filter_conditions(names: Collection[str]) -> list[ColumnElement[bool]]:
         conditions.append(Task.parent_id == bindparam("parent_id"))
     if "section_id" in names:
         conditions.append(Task.section_id == bindparam("section_id"))
+    if "start_before" in names:
+        conditions.append(Task.start_at <= bindparam("start_before"))
+    if "start_after" in names:
+        conditions.append(Task.start_at >= bindparam("start_after"))
+    if "recurring" in names:
+        conditions.append(Task.recurrence.is_not(None))
+    if "not_recurring" in names:
+        conditions.append(Task.recurrence.is_(None))
     words = sorted(name for name in names if name.startswith("word_"))
     conditions.extend(search_conditions(words, within_project="project_id" in names))
     return conditions
@@ -137,13 +156,14 @@ def order_by(sort: TaskSort) -> list[Any]:
         "position": Task.position,
         "created_at": Task.created_at,
         "due_at": Task.due_at,
+        "start_at": Task.start_at,
         "priority": Task.priority,
         "votes": Task.vote_count,
         "title": func.lower(Task.title),
     }[key]
     primary = column.desc() if descending else column.asc()
-    if key == "due_at":
-        primary = primary.nulls_last()  # tasks without a due date last, either way
+    if key in ("due_at", "start_at"):
+        primary = primary.nulls_last()  # tasks without the date last, either way
     tie_breaker = Task.id.desc() if descending else Task.id.asc()
     return [primary, tie_breaker]
 
@@ -174,7 +194,16 @@ _LABELS = (
     .scalar_subquery()
     .label("labels")
 )
-_VIEW = select(*_TASK_COLUMNS, _COMMENT_COUNT, _VOTED_BY_ME, _LABELS)
+_WATCHING = (
+    exists()
+    .where(
+        TaskWatcher.task_id == Task.id,
+        TaskWatcher.user_id == bindparam("user_id", type_=BigIntId),
+        TaskWatcher.watching.is_(True),
+    )
+    .label("watching")
+)
+_VIEW = select(*_TASK_COLUMNS, _COMMENT_COUNT, _VOTED_BY_ME, _LABELS, _WATCHING)
 _TASK = _VIEW.where(Task.id == bindparam("task_id", type_=BigIntId))
 _VISIBLE_TASK = with_access(
     _VIEW, Task.project_id, bindparam("user_id", type_=BigIntId), READ
@@ -187,6 +216,7 @@ def _view(row: Mapping[Any, Any]) -> dict[str, Any]:
     task): pydantic's core reads a dict faster than Python builds a model field by field."""
     view = dict(row)
     view["labels"] = sorted(view["labels"] or (), key=_LABEL_ORDER)
+    view["mentions"] = view["mentions"] or []
     return view
 
 

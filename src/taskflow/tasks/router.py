@@ -15,7 +15,7 @@ from taskflow.core.errors import error_responses
 from taskflow.core.pagination import Page, PaginationDep
 from taskflow.core.validation import MAX_ID, NotNull, PathId, SafeStr, UtcDateTime
 from taskflow.tasks import bulk as bulk_actions
-from taskflow.tasks import comments, labels, queries, sections, service, votes
+from taskflow.tasks import comments, labels, notices, queries, sections, service, votes
 from taskflow.tasks.models import TaskStatus
 from taskflow.tasks.schemas import (
     BulkAction,
@@ -97,6 +97,9 @@ async def list_tasks(
         SafeStr | None,
         Query(max_length=200, description="Every word in the title or the description"),
     ] = None,
+    start_before: Annotated[UtcDateTime | None, Query(description="Inclusive")] = None,
+    start_after: Annotated[UtcDateTime | None, Query(description="Inclusive")] = None,
+    recurring: Annotated[bool | None, Query(description="Only (not) recurring tasks")] = None,
     sort: Annotated[TaskSort, Query(description="`-` prefix: descending")] = "position",
 ) -> Page[TaskPublic]:
     """Tasks of the caller's projects, filtered and sorted; ties broken by id."""
@@ -114,6 +117,9 @@ async def list_tasks(
         parent_id=parent_id,
         section_id=section_id,
         search=search,
+        start_before=start_before,
+        start_after=start_after,
+        recurring=recurring,
     )
     return await queries.list_tasks(session, user.id, filters, sort, page)
 
@@ -193,6 +199,29 @@ async def vote(session: SessionDep, user: CurrentUser, task_id: PathId) -> None:
 )
 async def unvote(session: SessionDep, user: CurrentUser, task_id: PathId) -> None:
     await votes.unvote(session, user, task_id)
+
+
+@router.put(
+    "/tasks/{task_id:task_id}/watch",
+    tags=["tasks"],
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=_READ,
+)
+async def watch(session: SessionDep, user: CurrentUser, task_id: PathId) -> None:
+    """Watch the task: get its `commented` and `task_completed` notifications. Idempotent;
+    it sticks until unwatched."""
+    await notices.watch(session, user, task_id, watching=True)
+
+
+@router.delete(
+    "/tasks/{task_id:task_id}/watch",
+    tags=["tasks"],
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=_READ,
+)
+async def unwatch(session: SessionDep, user: CurrentUser, task_id: PathId) -> None:
+    """Stop watching; the automatic rules (commenting, being mentioned) do not undo it."""
+    await notices.watch(session, user, task_id, watching=False)
 
 
 @router.get("/tasks/{task_id:task_id}/activity", tags=["activity"], responses=_READ)

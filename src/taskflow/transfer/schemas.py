@@ -24,11 +24,14 @@ from taskflow.core.validation import (
 from taskflow.projects.schemas import Description as ProjectDescription
 from taskflow.projects.schemas import ProjectName
 from taskflow.tasks.models import TaskStatus
+from taskflow.tasks.recurrence import RecurrenceBasis
 from taskflow.tasks.schemas import (
     CommentBody,
     Description,
+    DueAllDay,
     LabelName,
     Priority,
+    Recurrence,
     SectionName,
     Title,
 )
@@ -61,6 +64,10 @@ class ExportTask(_Strict):
     status: TaskStatus = TaskStatus.TODO
     priority: Priority = 0
     due_at: UtcDateTime | None = None
+    due_all_day: DueAllDay = False
+    start_at: UtcDateTime | None = None
+    recurrence: Recurrence | None = None
+    recurrence_basis: RecurrenceBasis = "due"
     completed_at: UtcDateTime | None = None
     position: ExportPosition = 0.0
     label_ids: Annotated[list[Id], Field(max_length=100)] = Field(default_factory=list)

@@ -15,6 +15,7 @@ from taskflow.projects import queries as projects_queries
 from taskflow.projects import service as projects_service
 from taskflow.projects.service import ProjectDraft
 from taskflow.tasks import queries as tasks_queries
+from taskflow.tasks import recurrence
 from taskflow.tasks import sections as tasks_sections
 from taskflow.tasks import service as tasks_service
 from taskflow.tasks.models import TaskStatus
@@ -34,10 +35,12 @@ from taskflow.users.models import User
 _PROJECT_FIELDS = ("id", "name", "description", "color", "is_inbox", "archived", "created_at")
 _TASK_FIELDS = (
     "id", "parent_id", "section_id", "title", "description", "priority", "due_at",
-    "completed_at", "position", "created_at",
+    "due_all_day", "start_at", "recurrence", "recurrence_basis", "completed_at", "position",
+    "created_at",
 )  # fmt: skip
 # What an import takes from an exported task as it is (ids and references are remapped).
-_DRAFT_FIELDS = {"title", "description", "status", "priority", "due_at", "completed_at",
+_DRAFT_FIELDS = {"title", "description", "status", "priority", "due_at", "due_all_day",
+                 "start_at", "recurrence", "recurrence_basis", "completed_at",
                  "created_at"}  # fmt: skip
 
 
@@ -125,6 +128,22 @@ def validate_document(document: ExportDocument) -> None:
             unknown = set(task.label_ids) - label_ids
             if unknown:
                 raise Unprocessable(f"{at}.label_ids: no label {min(unknown)} in the project")
+            _validate_times(task, at)
+
+
+def _validate_times(task: ExportTask, at: str) -> None:
+    """The rules a task's times obey, as in the API; a rule's series may have ended (an old
+    export), so only its form is checked, not its future occurrences."""
+    if task.start_at is not None and task.due_at is not None and task.start_at > task.due_at:
+        raise Unprocessable(f"{at}.start_at: the start cannot be after due_at")
+    if task.recurrence is None:
+        return
+    if task.due_at is None:
+        raise Unprocessable(f"{at}.recurrence: a recurring task needs a due_at")
+    try:
+        task.recurrence = recurrence.parse(task.recurrence).body
+    except recurrence.InvalidRule as error:
+        raise Unprocessable(f"{at}.{error}") from None
 
 
 async def import_projects(

@@ -1,11 +1,11 @@
 """sections: named groups of a project's tasks, and tasks.section_id
 
 On SQLite the tasks table is rebuilt (batch mode) to gain its foreign key; it keeps
-AUTOINCREMENT (revision f5d1ea53c964) through `table_kwargs`, and its `sqlite_sequence`
+AUTOINCREMENT (revision 94b06b620748) through `table_kwargs`, and its `sqlite_sequence`
 (the copy would restart it at the highest id present, handing a deleted task's id out again).
 
 Revision ID: 78a83d289b43
-Revises: f5d1ea53c964
+Revises: 94b06b620748
 Create Date: 2026-12-01 19:02:06.365397
 """
 
@@ -18,7 +18,7 @@ from sqlalchemy import text
 import taskflow.db
 
 revision: str = "78a83d289b43"
-down_revision: str | None = "f5d1ea53c964"
+down_revision: str | None = "94b06b620748"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

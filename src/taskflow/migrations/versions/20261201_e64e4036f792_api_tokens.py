@@ -1,7 +1,7 @@
 """api tokens
 
 Revision ID: e64e4036f792
-Revises: 78a83d289b43
+Revises: ae3b3a98fc54
 Create Date: 2026-12-01 19:00:52.722359
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import taskflow.db
 
 revision: str = "e64e4036f792"
-down_revision: str | None = "78a83d289b43"
+down_revision: str | None = "ae3b3a98fc54"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
