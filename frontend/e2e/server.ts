@@ -114,6 +114,8 @@ export async function startServer(): Promise<{ baseUrl: string; mailbox: string;
       TASKFLOW_ACCESS_TOKEN_EXPIRE_MINUTES: process.env.TASKFLOW_ACCESS_TOKEN_EXPIRE_MINUTES ?? "1",
       TASKFLOW_LOGIN_MAX_ATTEMPTS: "50",
       TASKFLOW_REGISTER_MAX_PER_HOUR: "1000",
+      // The webhook test's receiver listens on 127.0.0.1.
+      TASKFLOW_WEBHOOK_ALLOW_PRIVATE: "true",
     },
   });
   const deadline = Date.now() + 60_000;

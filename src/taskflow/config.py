@@ -101,6 +101,12 @@ class Settings(BaseSettings):
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     activity_retention_days: int = Field(default=365, ge=1)
+    # Webhooks (docs/integrations.md): targets on loopback/private/link-local/metadata
+    # addresses are refused unless this is set (tests, a receiver on the private network).
+    webhook_allow_private: bool = False
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60, allow_inf_nan=False)
+    # Attempt n+1 waits base * 2**(n-1): 1, 2, 4, ... 32 minutes, 7 attempts over ~63 min.
+    webhook_retry_base_seconds: float = Field(default=60.0, gt=0, allow_inf_nan=False)
 
     # Attachments (docs/attachments.md): a directory, or an S3-compatible bucket.
     max_attachment_bytes: int = Field(default=25 * 1_048_576, ge=1)

@@ -5,4 +5,5 @@ import taskflow.attachments.jobs
 import taskflow.auth.jobs
 import taskflow.core.email
 import taskflow.notifications.jobs
-import taskflow.tasks.jobs  # noqa: F401
+import taskflow.tasks.jobs
+import taskflow.webhooks.jobs  # noqa: F401

@@ -15,6 +15,7 @@ import taskflow.jobs  # noqa: F401  (registers every domain's jobs)
 from taskflow import __version__
 from taskflow.attachments.router import router as attachments_router
 from taskflow.attachments.upload import UPLOAD_ENVELOPE_BYTES
+from taskflow.auth.api_token_router import router as api_token_router
 from taskflow.auth.router import router as auth_router
 from taskflow.config import Settings, load_settings
 from taskflow.core import metrics
@@ -27,6 +28,7 @@ from taskflow.core.middleware import (
 )
 from taskflow.core.ratelimit import RateLimiter
 from taskflow.core.runtime import build_runtime
+from taskflow.feeds.router import router as feeds_router
 from taskflow.health.router import metrics_router
 from taskflow.health.router import router as health_router
 from taskflow.notifications.router import router as notifications_router
@@ -36,10 +38,12 @@ from taskflow.realtime.hub import Hub
 from taskflow.realtime.router import router as realtime_router
 from taskflow.tasks.reminder_routes import router as reminders_router
 from taskflow.tasks.router import router as tasks_router
+from taskflow.transfer.foreign_router import router as foreign_import_router
 from taskflow.transfer.router import import_router
 from taskflow.transfer.router import router as transfer_router
 from taskflow.users.router import router as users_router
 from taskflow.webapp import WebApp
+from taskflow.webhooks.router import router as webhooks_router
 
 API_PREFIX = "/api/v1"
 
@@ -64,6 +68,10 @@ def include_api(app: FastAPI) -> None:
         notifications_router,
         invitations_router,
         auth_router,
+        api_token_router,
+        feeds_router,
+        webhooks_router,
+        foreign_import_router,
         transfer_router,
         import_router,
         realtime_router,
@@ -139,7 +147,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         BodySizeLimitMiddleware,
         max_bytes=settings.max_body_bytes,
-        path_limits={f"{API_PREFIX}/import": settings.max_import_bytes},
+        path_limits={
+            f"{API_PREFIX}/import{suffix}": settings.max_import_bytes
+            for suffix in ("", "/todoist", "/trello")
+        },
         # An upload's own limit is enforced exactly while it streams (413); this one only
         # bounds the multipart envelope around it.
         pattern_limits=[

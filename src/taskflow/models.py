@@ -2,7 +2,9 @@
 
 from taskflow.activity.models import Activity
 from taskflow.attachments.models import Attachment, FilePurge
+from taskflow.auth.api_token_models import ApiToken
 from taskflow.auth.models import AuthSession, OneTimeToken, RefreshToken
+from taskflow.feeds.models import CalendarFeed
 from taskflow.notifications.models import Notification, NotificationSettings, TaskWatcher
 from taskflow.projects.models import Invitation, Project, ProjectMember
 from taskflow.tasks.models import (
@@ -16,11 +18,14 @@ from taskflow.tasks.models import (
     task_labels,
 )
 from taskflow.users.models import User
+from taskflow.webhooks.models import Webhook, WebhookDelivery
 
 __all__ = [
     "Activity",
+    "ApiToken",
     "Attachment",
     "AuthSession",
+    "CalendarFeed",
     "Comment",
     "FilePurge",
     "Invitation",
@@ -38,5 +43,7 @@ __all__ = [
     "TaskWatcher",
     "User",
     "Vote",
+    "Webhook",
+    "WebhookDelivery",
     "task_labels",
 ]

@@ -66,6 +66,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/filters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Filters
+         * @description The caller's filters in their order (position, then id).
+         */
+        get: operations["list_filters_api_v1_filters_get"];
+        put?: never;
+        /**
+         * Create Filter
+         * @description `query` is validated as `GET /tasks?q=` is (422 naming the position).
+         */
+        post: operations["create_filter_api_v1_filters_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/filters/{filter_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Filter */
+        get: operations["get_filter_api_v1_filters__filter_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete Filter */
+        delete: operations["delete_filter_api_v1_filters__filter_id__delete"];
+        options?: never;
+        head?: never;
+        /** Update Filter */
+        patch: operations["update_filter_api_v1_filters__filter_id__patch"];
+        trace?: never;
+    };
     "/api/v1/tasks": {
         parameters: {
             query?: never;
@@ -75,7 +118,8 @@ export interface paths {
         };
         /**
          * List Tasks
-         * @description Tasks of the caller's projects, filtered and sorted; ties broken by id.
+         * @description Tasks of the caller's projects, filtered and sorted; ties broken by id. Every filter
+         *     given applies (AND).
          */
         get: operations["list_tasks_api_v1_tasks_get"];
         put?: never;
@@ -1020,6 +1064,252 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/api-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Api Tokens
+         * @description The caller's API tokens, newest first (their secrets are never shown again).
+         */
+        get: operations["list_api_tokens_api_v1_auth_api_tokens_get"];
+        put?: never;
+        /**
+         * Create Api Token
+         * @description A new personal API token. `token` is in this reply only: copy it now.
+         */
+        post: operations["create_api_token_api_v1_auth_api_tokens_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/api-tokens/{token_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke Api Token
+         * @description Revoke a token: requests and open WebSockets with it stop at once.
+         */
+        delete: operations["revoke_api_token_api_v1_auth_api_tokens__token_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/me/calendar-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate Calendar Token
+         * @description A new secret feed URL; the previous one stops working at once.
+         */
+        post: operations["rotate_calendar_token_api_v1_users_me_calendar_token_post"];
+        /**
+         * Delete Calendar Token
+         * @description End the feed: its URL answers 404 from now on.
+         */
+        delete: operations["delete_calendar_token_api_v1_users_me_calendar_token_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/{token}.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Calendar Feed
+         * @description The feed: one event per open task with a due date in the owner's projects
+         *     (`project_id` narrows it to one). The secret URL is the only credential.
+         */
+        get: operations["calendar_feed_api_v1_calendar__token__ics_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Webhooks
+         * @description The project's webhooks (admins only), oldest first; secrets are never shown again.
+         */
+        get: operations["list_webhooks_api_v1_projects__project_id__webhooks_get"];
+        put?: never;
+        /**
+         * Create Webhook
+         * @description A webhook for the project's events. `secret` signs every delivery and is in this
+         *     reply only. 422 for a URL that is not http(s) or that resolves to a loopback, private,
+         *     link-local or metadata address (unless TASKFLOW_WEBHOOK_ALLOW_PRIVATE), or an unknown
+         *     event name.
+         */
+        post: operations["create_webhook_api_v1_projects__project_id__webhooks_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{webhook_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read Webhook */
+        get: operations["read_webhook_api_v1_webhooks__webhook_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Webhook
+         * @description Delete the webhook and its delivery log; pending deliveries are not sent.
+         */
+        delete: operations["delete_webhook_api_v1_webhooks__webhook_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Webhook
+         * @description Change the URL, the events, or turn it on/off (on again: its failure count restarts).
+         */
+        patch: operations["update_webhook_api_v1_webhooks__webhook_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/webhooks/{webhook_id}/ping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ping Webhook
+         * @description Send a `ping` event now (also to a webhook that is off); see it in the deliveries.
+         */
+        post: operations["ping_webhook_api_v1_webhooks__webhook_id__ping_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{webhook_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Deliveries
+         * @description The delivery log, newest first: each event's latest attempt, request and answer.
+         */
+        get: operations["list_deliveries_api_v1_webhooks__webhook_id__deliveries_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Redeliver
+         * @description Send that delivery's event again, as a new delivery (also to a webhook that is off).
+         */
+        post: operations["redeliver_api_v1_webhooks__webhook_id__deliveries__delivery_id__redeliver_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/import/todoist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Todoist
+         * @description A Todoist project template CSV (with or without DESCRIPTION/DURATION) as one new
+         *     project: `task` rows tasks (INDENT: subtasks), `note` rows comments, `section` rows
+         *     sections, PRIORITY p1-p4 as 4/3/2/0, DATE read in DATE_LANG and TIMEZONE. All or nothing;
+         *     a malformed file is 422 naming the line.
+         */
+        post: operations["import_todoist_api_v1_import_todoist_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/import/trello": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Trello
+         * @description A Trello board's JSON export as one new project: lists sections, cards tasks (closed
+         *     or `dueComplete` done), labels, checklist items subtasks, comments, due dates. All or
+         *     nothing; a malformed file is 422 naming the JSON path.
+         */
+        post: operations["import_trello_api_v1_import_trello_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/export": {
         parameters: {
             query?: never;
@@ -1030,7 +1320,10 @@ export interface paths {
         /**
          * Export
          * @description The projects you own and everything in them, as one versioned JSON document;
-         *     `format=zip`: `export.json` and every attached file (`files/<sha256>`).
+         *     `format=zip`: `export.json` and every attached file (`files/<sha256>`); `format=csv`:
+         *     every task of your projects (or of `project_id`): id, project, section, parent_id,
+         *     title, description, status, priority, due_at, labels, assignee, created_at,
+         *     completed_at.
          */
         get: operations["export_api_v1_export_get"];
         put?: never;
@@ -1184,6 +1477,74 @@ export interface components {
             /** Username */
             username: string;
         };
+        /** ApiTokenCreate */
+        ApiTokenCreate: {
+            /** Name */
+            name: string;
+            /**
+             * Scopes
+             * @description `read`: GET only; `write`: every other method too (reading included)
+             */
+            scopes: ("read" | "write")[];
+            /**
+             * Expires At
+             * @description When the token stops working; never when absent or null
+             */
+            expires_at?: string | null;
+        };
+        /**
+         * ApiTokenCreated
+         * @description The new token, with its secret: shown in this reply only.
+         */
+        ApiTokenCreated: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Scopes */
+            scopes: ("read" | "write")[];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Last Used At
+             * @description Kept to the minute: a token in constant use is written once a minute
+             */
+            last_used_at: string | null;
+            /** Expires At */
+            expires_at: string | null;
+            /**
+             * Token
+             * @description `tf_...`: send as `Authorization: Bearer tf_...`
+             */
+            token: string;
+        };
+        /**
+         * ApiTokenPublic
+         * @description A token as listed: never its secret.
+         */
+        ApiTokenPublic: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Scopes */
+            scopes: ("read" | "write")[];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Last Used At
+             * @description Kept to the minute: a token in constant use is written once a minute
+             */
+            last_used_at: string | null;
+            /** Expires At */
+            expires_at: string | null;
+        };
         /** AttachmentPublic */
         AttachmentPublic: {
             /** Id */
@@ -1217,6 +1578,32 @@ export interface components {
             id: number;
             /** Username */
             username: string;
+        };
+        /** Body_import_todoist_api_v1_import_todoist_post */
+        Body_import_todoist_api_v1_import_todoist_post: {
+            /**
+             * File
+             * @description The exported file
+             */
+            file: string;
+            /**
+             * Project Name
+             * @description The new project's name (default: the file's)
+             */
+            project_name?: string | null;
+        };
+        /** Body_import_trello_api_v1_import_trello_post */
+        Body_import_trello_api_v1_import_trello_post: {
+            /**
+             * File
+             * @description The exported file
+             */
+            file: string;
+            /**
+             * Project Name
+             * @description The new project's name (default: the file's)
+             */
+            project_name?: string | null;
         };
         /** Body_login_api_v1_auth_token_post */
         Body_login_api_v1_auth_token_post: {
@@ -1291,6 +1678,14 @@ export interface components {
             /** Ids */
             ids: number[];
         };
+        /** CalendarTokenPublic */
+        CalendarTokenPublic: {
+            /**
+             * Url
+             * @description The secret feed URL: anyone with it reads your open tasks with a due date
+             */
+            url: string;
+        };
         /** CommentPublic */
         CommentPublic: {
             /** Id */
@@ -1317,6 +1712,58 @@ export interface components {
         CommentWrite: {
             /** Body */
             body: string;
+        };
+        /**
+         * DeliveryPublic
+         * @description One event for one webhook, with its latest attempt.
+         */
+        DeliveryPublic: {
+            /**
+             * Id
+             * @description Also the `X-TaskFlow-Delivery` header, the same on every retry
+             */
+            id: number;
+            /** Event */
+            event: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "pending" | "succeeded" | "failed";
+            /** Status Code */
+            status_code: number | null;
+            /**
+             * Attempt
+             * @description Attempts made so far
+             */
+            attempt: number;
+            /** Duration Ms */
+            duration_ms: number | null;
+            /** Error */
+            error: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Last Attempt At */
+            last_attempt_at: string | null;
+            /** Next Attempt At */
+            next_attempt_at: string | null;
+            /** Redelivery Of */
+            redelivery_of: number | null;
+            /**
+             * Request Body
+             * @description The JSON body sent (or to be sent)
+             */
+            request_body: {
+                [key: string]: unknown;
+            };
+            /**
+             * Response Body
+             * @description The first 2 KB of the last answer
+             */
+            response_body: string | null;
         };
         /**
          * Digest
@@ -1541,6 +1988,116 @@ export interface components {
             comments?: components["schemas"]["ExportComment"][];
             /** Attachments */
             attachments?: components["schemas"]["ExportAttachment"][];
+        };
+        /** FilterCreate */
+        FilterCreate: {
+            /** Name */
+            name: string;
+            /**
+             * Query
+             * @description An expression of the filter language
+             */
+            query: string;
+            /**
+             * Color
+             * @default #808080
+             */
+            color?: string;
+            /**
+             * Position
+             * @description Default: after the last one
+             */
+            position?: number | null;
+        };
+        /** FilterPublic */
+        FilterPublic: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Query */
+            query: string;
+            /** Color */
+            color: string;
+            /** Position */
+            position: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Count
+             * @description With `with_counts=true`: how many tasks `GET /tasks?filter_id=` lists
+             */
+            count?: number | null;
+        };
+        /** FilterUpdate */
+        FilterUpdate: {
+            /** Name */
+            name?: string;
+            /**
+             * Query
+             * @description An expression of the filter language
+             */
+            query?: string;
+            /** Color */
+            color?: string;
+            /** Position */
+            position?: number;
+        };
+        /**
+         * ForeignImportResult
+         * @description What an import created (or, previewed, would create).
+         */
+        ForeignImportResult: {
+            /**
+             * Project Id
+             * @description The new project; null in a preview
+             */
+            project_id: number | null;
+            /** Projects */
+            projects: number;
+            /** Sections */
+            sections: number;
+            /** Labels */
+            labels: number;
+            /** Tasks */
+            tasks: number;
+            /** Comments */
+            comments: number;
+        };
+        /**
+         * ImportPreview
+         * @description The plan, nothing written: the project, its sections and labels, the first tasks.
+         */
+        ImportPreview: {
+            /**
+             * Project Id
+             * @description The new project; null in a preview
+             */
+            project_id: number | null;
+            /** Projects */
+            projects: number;
+            /** Sections */
+            sections: number;
+            /** Labels */
+            labels: number;
+            /** Tasks */
+            tasks: number;
+            /** Comments */
+            comments: number;
+            /** Project Name */
+            project_name: string;
+            /** Section Names */
+            section_names: string[];
+            /** Label Names */
+            label_names: string[];
+            /**
+             * First Tasks
+             * @description Up to 100 tasks, in order
+             */
+            first_tasks: components["schemas"]["PreviewTask"][];
         };
         /** ImportResult */
         ImportResult: {
@@ -1774,6 +2331,17 @@ export interface components {
             /** Offset */
             offset: number;
         };
+        /** Page[ApiTokenPublic] */
+        Page_ApiTokenPublic_: {
+            /** Items */
+            items: components["schemas"]["ApiTokenPublic"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
         /** Page[AttachmentPublic] */
         Page_AttachmentPublic_: {
             /** Items */
@@ -1789,6 +2357,28 @@ export interface components {
         Page_CommentPublic_: {
             /** Items */
             items: components["schemas"]["CommentPublic"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
+        /** Page[DeliveryPublic] */
+        Page_DeliveryPublic_: {
+            /** Items */
+            items: components["schemas"]["DeliveryPublic"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
+        /** Page[FilterPublic] */
+        Page_FilterPublic_: {
+            /** Items */
+            items: components["schemas"]["FilterPublic"][];
             /** Total */
             total: number;
             /** Limit */
@@ -1884,6 +2474,17 @@ export interface components {
             /** Offset */
             offset: number;
         };
+        /** Page[WebhookPublic] */
+        Page_WebhookPublic_: {
+            /** Items */
+            items: components["schemas"]["WebhookPublic"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
         /** PasswordChange */
         PasswordChange: {
             /** Current Password */
@@ -1905,6 +2506,28 @@ export interface components {
              * Format: email
              */
             email: string;
+        };
+        /** PreviewTask */
+        PreviewTask: {
+            /** Title */
+            title: string;
+            /** Section */
+            section: string | null;
+            /**
+             * Parent
+             * @description Index of the parent task in `tasks`
+             */
+            parent: number | null;
+            /** Status */
+            status: string;
+            /** Priority */
+            priority: number;
+            /** Due At */
+            due_at: string | null;
+            /** Labels */
+            labels: string[];
+            /** Comments */
+            comments: number;
         };
         /** ProjectCreate */
         ProjectCreate: {
@@ -2478,6 +3101,88 @@ export interface components {
             /** Token */
             token: string;
         };
+        /** WebhookCreate */
+        WebhookCreate: {
+            /** Url */
+            url: string;
+            /**
+             * Events
+             * @description Activity verbs (e.g. `task.created`), or `["*"]` for every event
+             */
+            events: ("*" | "project.created" | "project.updated" | "project.deleted" | "project.imported" | "member.added" | "member.updated" | "member.removed" | "member.left" | "task.created" | "task.updated" | "task.completed" | "task.reopened" | "task.moved" | "task.deleted" | "task.restored" | "task.voted" | "task.unvoted" | "comment.created" | "comment.updated" | "comment.deleted" | "label.created" | "label.updated" | "label.deleted" | "section.created" | "section.updated" | "section.deleted")[];
+            /**
+             * Active
+             * @default true
+             */
+            active?: boolean;
+        };
+        /** WebhookCreated */
+        WebhookCreated: {
+            /** Id */
+            id: number;
+            /** Project Id */
+            project_id: number;
+            /** Url */
+            url: string;
+            /** Events */
+            events: string[];
+            /** Active */
+            active: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Last Delivery At */
+            last_delivery_at: string | null;
+            /**
+             * Failure Count
+             * @description Failed attempts in a row; at 20 the webhook turns off
+             */
+            failure_count: number;
+            /**
+             * Secret
+             * @description The HMAC-SHA256 key of `X-TaskFlow-Signature`: shown once
+             */
+            secret: string;
+        };
+        /** WebhookPublic */
+        WebhookPublic: {
+            /** Id */
+            id: number;
+            /** Project Id */
+            project_id: number;
+            /** Url */
+            url: string;
+            /** Events */
+            events: string[];
+            /** Active */
+            active: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Last Delivery At */
+            last_delivery_at: string | null;
+            /**
+             * Failure Count
+             * @description Failed attempts in a row; at 20 the webhook turns off
+             */
+            failure_count: number;
+        };
+        /** WebhookUpdate */
+        WebhookUpdate: {
+            /** Url */
+            url?: string;
+            /**
+             * Events
+             * @description Activity verbs (e.g. `task.created`), or `["*"]` for every event
+             */
+            events?: ("*" | "project.created" | "project.updated" | "project.deleted" | "project.imported" | "member.added" | "member.updated" | "member.removed" | "member.left" | "task.created" | "task.updated" | "task.completed" | "task.reopened" | "task.moved" | "task.deleted" | "task.restored" | "task.voted" | "task.unvoted" | "comment.created" | "comment.updated" | "comment.deleted" | "label.created" | "label.updated" | "label.deleted" | "section.created" | "section.updated" | "section.deleted")[];
+            /** Active */
+            active?: boolean;
+        };
     };
     responses: never;
     parameters: never;
@@ -2556,6 +3261,375 @@ export interface operations {
             };
         };
     };
+    list_filters_api_v1_filters_get: {
+        parameters: {
+            query?: {
+                /** @description Give each filter's `count` of tasks (one query for all) */
+                with_counts?: boolean;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_FilterPublic_"];
+                };
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_filter_api_v1_filters_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FilterCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FilterPublic"];
+                };
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_filter_api_v1_filters__filter_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                filter_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FilterPublic"];
+                };
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_filter_api_v1_filters__filter_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                filter_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_filter_api_v1_filters__filter_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                filter_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FilterUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FilterPublic"];
+                };
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_tasks_api_v1_tasks_get: {
         parameters: {
             query?: {
@@ -2579,6 +3653,10 @@ export interface operations {
                 start_after?: string | null;
                 /** @description Only (not) recurring tasks */
                 recurring?: boolean | null;
+                /** @description A filter-language expression (docs/quick-add-and-filters.md); a malformed one is 422 naming the position */
+                q?: string | null;
+                /** @description Apply one of the caller's saved filters */
+                filter_id?: number | null;
                 /** @description `-` prefix: descending */
                 sort?: "position" | "-position" | "created_at" | "-created_at" | "due_at" | "-due_at" | "start_at" | "-start_at" | "priority" | "-priority" | "votes" | "-votes" | "title" | "-title";
                 limit?: number;
@@ -4800,7 +5878,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES */
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4889,7 +5967,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES */
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4972,7 +6050,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES */
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5061,7 +6139,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES */
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -8116,10 +9194,11 @@ export interface operations {
             };
         };
     };
-    export_api_v1_export_get: {
+    list_api_tokens_api_v1_auth_api_tokens_get: {
         parameters: {
             query?: {
-                format?: "json" | "zip";
+                limit?: number;
+                offset?: number;
             };
             header?: never;
             path?: never;
@@ -8127,14 +9206,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The document (JSON), or with `format=zip` a zip of it and the files */
+            /** @description Successful Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ExportDocument"];
-                    "application/zip": string;
+                    "application/json": components["schemas"]["Page_ApiTokenPublic_"];
                 };
             };
             /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
@@ -8148,6 +9226,1327 @@ export interface operations {
             };
             /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_api_token_api_v1_auth_api_tokens_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiTokenCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiTokenCreated"];
+                };
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    revoke_api_token_api_v1_auth_api_tokens__token_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rotate_calendar_token_api_v1_users_me_calendar_token_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarTokenPublic"];
+                };
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_calendar_token_api_v1_users_me_calendar_token_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    calendar_feed_api_v1_calendar__token__ics_get: {
+        parameters: {
+            query?: {
+                project_id?: number | null;
+            };
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 5545 calendar */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": unknown;
+                };
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_webhooks_api_v1_projects__project_id__webhooks_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_WebhookPublic_"];
+                };
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_webhook_api_v1_projects__project_id__webhooks_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookCreated"];
+                };
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    read_webhook_api_v1_webhooks__webhook_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookPublic"];
+                };
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_webhook_api_v1_webhooks__webhook_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_webhook_api_v1_webhooks__webhook_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookPublic"];
+                };
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ping_webhook_api_v1_webhooks__webhook_id__ping_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryPublic"];
+                };
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_deliveries_api_v1_webhooks__webhook_id__deliveries_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                webhook_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_DeliveryPublic_"];
+                };
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    redeliver_api_v1_webhooks__webhook_id__deliveries__delivery_id__redeliver_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: number;
+                delivery_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryPublic"];
+                };
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    import_todoist_api_v1_import_todoist_post: {
+        parameters: {
+            query?: {
+                /** @description Answer 200 with what would be created, and write nothing (a preview) */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_import_todoist_api_v1_import_todoist_post"];
+            };
+        };
+        responses: {
+            /** @description With dry_run: the preview */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportPreview"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForeignImportResult"] | components["schemas"]["ImportPreview"];
+                };
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    import_trello_api_v1_import_trello_post: {
+        parameters: {
+            query?: {
+                /** @description Answer 200 with what would be created, and write nothing (a preview) */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_import_trello_api_v1_import_trello_post"];
+            };
+        };
+        responses: {
+            /** @description With dry_run: the preview */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportPreview"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForeignImportResult"] | components["schemas"]["ImportPreview"];
+                };
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export_api_v1_export_get: {
+        parameters: {
+            query?: {
+                /** @description `csv`: one row per task; `zip`: JSON and files */
+                format?: "json" | "csv" | "zip";
+                /** @description CSV: only this project's tasks */
+                project_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The document (JSON); a zip of it and the files; or CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportDocument"];
+                    "application/zip": string;
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -28,6 +28,7 @@ export async function deleteMe(password: string): Promise<void> {
 }
 
 export async function exportData(): Promise<ExportDocument> {
+  // `/export` also answers CSV and zip, so its generated type is a union: this is the JSON.
   return unwrap(await api.GET("/api/v1/export", { params: { query: { format: "json" } } })) as ExportDocument;
 }
 

@@ -20,6 +20,7 @@ import { useNavigate } from "@tanstack/react-router";
 import { useConfirm } from "../lib/confirm";
 import { useToast } from "../lib/toast";
 import { Field, FormError } from "./Field";
+import { ApiTokens, CalendarFeed, ImportFromOtherTools } from "./IntegrationsSettings";
 import { NotificationSettingsSection } from "./NotificationSettingsSection";
 import "./settings.css";
 
@@ -31,8 +32,11 @@ export function AccountPage() {
       <Password />
       <NotificationSettingsSection />
       <Sessions />
+      <ApiTokens />
+      <CalendarFeed />
       <Export />
       <Import />
+      <ImportFromOtherTools />
       <DeleteAccount />
     </div>
   );

@@ -16,6 +16,7 @@ import { Link, useNavigate } from "@tanstack/react-router";
 import { useConfirm } from "../lib/confirm";
 import { useToast } from "../lib/toast";
 import { Field } from "./Field";
+import { WebhooksSettings } from "./ProjectWebhooks";
 import { InvitationsSettings } from "./InvitationsSettings";
 import { PROJECT_COLORS } from "./Sidebar";
 import "./settings.css";
@@ -48,6 +49,7 @@ export function ProjectSettings({ projectId }: { projectId: Id }) {
       <MembersSettings project={p} />
       <InvitationsSettings project={p} />
       <LabelsSettings project={p} />
+      <WebhooksSettings project={p} />
     </div>
   );
 }

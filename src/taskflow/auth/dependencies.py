@@ -8,6 +8,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
+from taskflow.auth import api_tokens
+from taskflow.auth.api_tokens import ApiTokenGrant
 from taskflow.auth.sessions import ClientInfo, load_authenticated
 from taskflow.config import Settings
 from taskflow.core.dependencies import SessionDep
@@ -22,10 +24,12 @@ oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=F
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """The authenticated user and the id of the session (login) their access token is of."""
+    """The authenticated user and the id of the session (login) their access token is of;
+    for a personal API token, no session but the token's grant."""
 
     user: User
-    session_id: int
+    session_id: int | None
+    api_token: ApiTokenGrant | None = None
 
 
 async def current_principal(
@@ -33,6 +37,8 @@ async def current_principal(
 ) -> Principal:
     if not token:
         raise Unauthorized()
+    if api_tokens.is_api_token(token):
+        return await _api_token_principal(request, session, token)
     claims = decode_access_token(request.app.state.settings.signing_key(), token)
     if claims is None:
         raise Unauthorized("Invalid or expired token")
@@ -43,6 +49,18 @@ async def current_principal(
         raise Unauthorized("Invalid or expired token")
     user_id_var.set(str(user.id))
     return Principal(user=user, session_id=claims.session_id)
+
+
+async def _api_token_principal(request: Request, session: SessionDep, token: str) -> Principal:
+    found = await api_tokens.authenticate(session, token)
+    if found is None:
+        raise Unauthorized("Invalid or expired token")
+    user, grant = found
+    user_id_var.set(str(user.id))
+    reason = api_tokens.forbidden_reason(grant, request.method, request.url.path)
+    if reason is not None:
+        raise Forbidden(reason)
+    return Principal(user=user, session_id=None, api_token=grant)
 
 
 async def current_user(principal: Annotated[Principal, Depends(current_principal)]) -> User:

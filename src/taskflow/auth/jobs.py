@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete, or_
 
+from taskflow.auth import api_tokens
 from taskflow.auth.email_flows import PASSWORD_RESET_JOB, send_password_reset_link
 from taskflow.auth.models import AuthSession, OneTimeToken
 from taskflow.core.jobs.registry import JobContext, job, periodic
@@ -55,3 +56,10 @@ async def cleanup_tokens(context: JobContext) -> None:
 
 
 periodic("auth.cleanup", cron="17 * * * *", every_seconds=3600)
+
+
+@job(api_tokens.TOUCH_JOB, retries=2, retry_delay=5.0)
+async def touch_api_token(context: JobContext, *, token_id: int) -> None:
+    """Record an API token's use (at most once a minute per token: auth.api_tokens)."""
+    async with context.uow.begin() as session:
+        await api_tokens.touch(session, token_id)

@@ -84,6 +84,12 @@ def emit(session: AsyncSession, event: Event) -> None:
     session.info.setdefault(_PENDING_KEY, []).append(event)
 
 
+def pending(session: AsyncSession) -> list[Event]:
+    """The events emitted in `session` so far, left in place (a before-commit hook reads them)."""
+    events: list[Event] = session.info.get(_PENDING_KEY, [])
+    return list(events)
+
+
 def take_pending(session: AsyncSession) -> list[Event]:
     """The events emitted in `session` since the last take (cleared on rollback by the caller)."""
     events: list[Event] = session.info.pop(_PENDING_KEY, [])

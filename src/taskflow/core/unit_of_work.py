@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from taskflow.core.events import EventBus, take_pending
+from taskflow.core.events import Event, EventBus, pending, take_pending
 from taskflow.db import Database
 from taskflow.db.driver import start_autocommit_read
 from taskflow.db.reads import has_pending_changes
@@ -34,6 +34,7 @@ from taskflow.db.reads import has_pending_changes
 logger = logging.getLogger(__name__)
 
 AfterCommit = Callable[[], Awaitable[None]]
+BeforeCommit = Callable[[AsyncSession, list[Event]], Awaitable[None]]
 IndependentWrite = Callable[[AsyncSession], Awaitable[None]]
 
 _JOBS_KEY = "taskflow_deferred_jobs"
@@ -41,10 +42,30 @@ _ACTIONS_KEY = "taskflow_after_commit"
 _REGARDLESS_KEY = "taskflow_commit_regardless"
 
 
+_before_commit: list[BeforeCommit] = []
+
+
+def on_events_before_commit(hook: BeforeCommit) -> BeforeCommit:
+    """Register `hook(session, events)`: run in every unit of work that emitted events, just
+    before its commit, in its transaction (a transactional outbox: the webhook deliveries an
+    event causes are saved with the change, or not at all). Registered by a domain's module
+    at import (the composition roots import them through `taskflow.jobs`); core imports none."""
+    _before_commit.append(hook)
+    return hook
+
+
 class JobSink(Protocol):
     """Where a unit of work queues its jobs (core.jobs.queue.JobQueue is one)."""
 
-    async def enqueue(self, job_name: str, /, *, key: str | None = None, **kwargs: Any) -> None: ...
+    async def enqueue(
+        self,
+        job_name: str,
+        /,
+        *,
+        key: str | None = None,
+        delay_seconds: float = 0.0,
+        **kwargs: Any,
+    ) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,14 +73,24 @@ class _DeferredJob:
     name: str
     key: str | None
     kwargs: dict[str, Any]
+    delay_seconds: float = 0.0
 
 
 def defer_job(
-    session: AsyncSession, job_name: str, /, *, key: str | None = None, **kwargs: Any
+    session: AsyncSession,
+    job_name: str,
+    /,
+    *,
+    key: str | None = None,
+    delay_seconds: float = 0.0,
+    **kwargs: Any,
 ) -> None:
     """Queue the job `job_name` once `session`'s transaction has committed (never if it rolls
-    back): a job never sees data its unit of work did not save."""
-    session.info.setdefault(_JOBS_KEY, []).append(_DeferredJob(job_name, key, kwargs))
+    back): a job never sees data its unit of work did not save. `delay_seconds`: run it no
+    sooner than that after the commit (a webhook's next attempt)."""
+    session.info.setdefault(_JOBS_KEY, []).append(
+        _DeferredJob(job_name, key, kwargs, delay_seconds)
+    )
 
 
 def after_commit(session: AsyncSession, action: AfterCommit) -> None:
@@ -96,6 +127,9 @@ class UnitOfWork:
                 await start_autocommit_read(session)
             try:
                 yield session
+                if _before_commit and (events := pending(session)):
+                    for hook in _before_commit:
+                        await hook(session, events)
                 # In autocommit every statement is already committed: only changes still
                 # pending in the session would need the commit (its flush).
                 if session.in_transaction() and (not autocommit or has_pending_changes(session)):
@@ -116,7 +150,10 @@ class UnitOfWork:
             await self.events.publish(events)
         for deferred in session.info.pop(_JOBS_KEY, []):
             try:
-                await self.jobs.enqueue(deferred.name, key=deferred.key, **deferred.kwargs)
+                options: dict[str, Any] = {"key": deferred.key}
+                if deferred.delay_seconds > 0:
+                    options["delay_seconds"] = deferred.delay_seconds
+                await self.jobs.enqueue(deferred.name, **options, **deferred.kwargs)
             except Exception:
                 logger.exception("job %s could not be queued after commit", deferred.name)
         for action in session.info.pop(_ACTIONS_KEY, []):

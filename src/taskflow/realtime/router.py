@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect, status
 
+from taskflow.auth.api_tokens import is_api_token
 from taskflow.core import metrics
 from taskflow.core.security import AccessClaims, decode_access_token
 from taskflow.core.unit_of_work import UnitOfWork
@@ -174,7 +175,11 @@ async def _authenticate(websocket: WebSocket) -> AccessClaims:
     message = _parse(raw)
     if not message or message.get("type") != "auth":
         raise _Closed(CLOSE_UNAUTHORIZED, "first message must be auth")
-    claims = _decode(websocket, message.get("token"))
+    token = message.get("token")
+    if isinstance(token, str) and is_api_token(token):
+        claims = await service.api_token_claims(websocket.app.state.uow, token)
+    else:
+        claims = _decode(websocket, token)
     if claims is None:
         raise _Closed(CLOSE_UNAUTHORIZED, "invalid token")
     return claims
@@ -187,6 +192,8 @@ def _decode(websocket: WebSocket, token: object) -> AccessClaims | None:
 
 
 async def _check_token(websocket: WebSocket, token: object) -> AccessClaims | None:
+    if isinstance(token, str) and is_api_token(token):
+        return await service.api_token_claims(websocket.app.state.uow, token)
     claims = _decode(websocket, token)
     if claims is None:
         return None

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from taskflow.auth import api_tokens
 from taskflow.auth.sessions import load_authenticated
 from taskflow.core.security import AccessClaims
 from taskflow.core.unit_of_work import UnitOfWork
@@ -30,7 +33,30 @@ async def live_projects(uow: UnitOfWork, claims: AccessClaims) -> set[int] | Non
         return await project_ids_for(session, claims.user_id)
 
 
+# A socket opened with a non-expiring API token is re-checked like any other, never expired.
+NEVER = datetime.max.replace(tzinfo=UTC)
+
+
+async def api_token_claims(uow: UnitOfWork, token: str) -> AccessClaims | None:
+    """A personal API token as the claims a socket keeps: its user, `session_id` the token's
+    negative id (how the hub tells its sockets apart), and its expiry."""
+    async with uow.begin(read_only=True) as session:
+        found = await api_tokens.authenticate(session, token)
+    if found is None:
+        return None
+    user, grant = found
+    return AccessClaims(
+        user_id=user.id,
+        session_id=grant.socket_session_id,
+        expires_at=grant.expires_at or NEVER,
+        issued_at=grant.created_at,
+    )
+
+
 async def _authenticated(session: AsyncSession, claims: AccessClaims) -> bool:
+    token_id = api_tokens.token_id_of_socket_session(claims.session_id)
+    if token_id is not None:
+        return await api_tokens.is_live(session, claims.user_id, token_id)
     user = await load_authenticated(
         session, claims.user_id, claims.session_id, issued_at=claims.issued_at
     )

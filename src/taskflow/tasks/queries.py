@@ -33,12 +33,14 @@ from taskflow.db import BigIntId, json_rows
 from taskflow.db.driver import read_rows
 from taskflow.db.reads import Reader
 from taskflow.notifications.models import TaskWatcher
+from taskflow.projects.models import Project
 from taskflow.projects.permissions import (
     CALLER_PROJECT_IDS,
     READ,
     AnyRow,
     Need,
     check_row,
+    visible_project_ids,
     with_access,
 )
 from taskflow.tasks import filter_sql
@@ -421,3 +423,61 @@ async def comments_in(session: Reader, project_ids: Collection[int]) -> Sequence
         .order_by(Comment.id)
     )
     return (await session.execute(statement)).all()
+
+
+async def open_tasks_due(
+    session: Reader, user_id: int, *, project_id: int | None = None, limit: int = 10_000
+) -> Sequence[Task]:
+    """The open tasks with a due date in the user's projects (the calendar feed), soonest
+    first: one statement, on the `due_at` index."""
+    statement = (
+        select(Task)
+        .where(
+            Task.project_id.in_(visible_project_ids(user_id)),
+            Task.due_at.is_not(None),
+            Task.status != TaskStatus.DONE.value,
+        )
+        .order_by(Task.due_at, Task.id)
+        .limit(limit)
+    )
+    if project_id is not None:
+        statement = statement.where(Task.project_id == project_id)
+    return (await session.scalars(statement)).all()
+
+
+async def export_rows(
+    session: Reader, user_id: int, *, project_id: int | None = None
+) -> Sequence[Any]:
+    """Every task of the user's projects (or of one) for the CSV export, one row each with
+    its project's, section's and assignee's names and its labels: two statements."""
+    assignee = User.__table__.alias("assignee")
+    statement = (
+        select(Task, Project.name, Section.name, assignee.c.username)
+        .join(Project, Project.id == Task.project_id)
+        .outerjoin(Section, Section.id == Task.section_id)
+        .outerjoin(assignee, assignee.c.id == Task.assignee_id)
+        .where(Task.project_id.in_(visible_project_ids(user_id)))
+        .order_by(Task.project_id, Task.position, Task.id)
+    )
+    if project_id is not None:
+        statement = statement.where(Task.project_id == project_id)
+    return (await session.execute(statement)).all()
+
+
+async def export_label_names(
+    session: Reader, user_id: int, *, project_id: int | None = None
+) -> dict[int, list[str]]:
+    """The label names of the tasks `export_rows` gives, by task, sorted."""
+    tasks = select(Task.id).where(Task.project_id.in_(visible_project_ids(user_id)))
+    if project_id is not None:
+        tasks = tasks.where(Task.project_id == project_id)
+    names: dict[int, list[str]] = {}
+    rows = await session.execute(
+        select(task_labels.c.task_id, Label.name)
+        .join(Label, Label.id == task_labels.c.label_id)
+        .where(task_labels.c.task_id.in_(tasks))
+        .order_by(Label.name)
+    )
+    for task_id, name in rows:
+        names.setdefault(task_id, []).append(name)
+    return names

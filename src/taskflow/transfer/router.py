@@ -1,4 +1,4 @@
-"""Routes: GET /export (JSON, or `?format=zip` with the files), POST /import (either)."""
+"""Routes: GET /export (JSON; `?format=zip` with the files; `?format=csv`), POST /import."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from taskflow.config import Settings
 from taskflow.core.dependencies import ReadSessionDep, SessionDep
 from taskflow.core.errors import error_responses
 from taskflow.core.storage import storage_for
-from taskflow.transfer import service
+from taskflow.core.validation import MAX_ID
+from taskflow.transfer import csv_export, service
 from taskflow.transfer.archive import ImportArchive, open_archive, stream_file
 from taskflow.transfer.schemas import ExportDocument, ImportResult
 
@@ -70,8 +71,8 @@ ImportArchiveDep = Annotated[ImportArchive | None, Depends(_import_archive)]
 
 _EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
-        "content": {ZIP: {"schema": {"type": "string", "format": "binary"}}},
-        "description": "The document (JSON), or with `format=zip` a zip of it and the files",
+        "content": {ZIP: {"schema": {"type": "string", "format": "binary"}}, "text/csv": {}},
+        "description": "The document (JSON); a zip of it and the files; or CSV",
     }
 }
 _IMPORT_BODY: dict[str, Any] = {
@@ -81,15 +82,35 @@ _IMPORT_BODY: dict[str, Any] = {
 }
 
 
-@router.get("/export", response_model=ExportDocument, responses=_EXPORT_RESPONSES)
+@router.get(
+    "/export",
+    response_model=ExportDocument,
+    responses={**_EXPORT_RESPONSES, **error_responses(404)},
+)
 async def export(
     session: ReadSessionDep,
     user: CurrentUser,
     settings: AppSettings,
-    export_format: Annotated[Literal["json", "zip"], Query(alias="format")] = "json",
+    export_format: Annotated[
+        Literal["json", "csv", "zip"],
+        Query(alias="format", description="`csv`: one row per task; `zip`: JSON and files"),
+    ] = "json",
+    project_id: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="CSV: only this project's tasks")
+    ] = None,
 ) -> ExportDocument | Response:
     """The projects you own and everything in them, as one versioned JSON document;
-    `format=zip`: `export.json` and every attached file (`files/<sha256>`)."""
+    `format=zip`: `export.json` and every attached file (`files/<sha256>`); `format=csv`:
+    every task of your projects (or of `project_id`): id, project, section, parent_id,
+    title, description, status, priority, due_at, labels, assignee, created_at,
+    completed_at."""
+    if export_format == "csv":
+        body = await csv_export.export_csv(session, user, project_id)
+        return Response(
+            body,
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="taskflow-tasks.csv"'},
+        )
     if export_format == "json":
         return await service.export_projects(session, user)
     archive = await service.export_archive(session, user, storage_for(settings))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import random
+import time
 from typing import Any, Protocol
 
 from saq import Queue
@@ -23,8 +25,17 @@ MAX_RETRY_DELAY_SECONDS = 300.0
 
 
 class JobQueue(Protocol):
-    async def enqueue(self, job_name: str, /, *, key: str | None = None, **kwargs: Any) -> None:
-        """Queue the job `job_name` with JSON keyword arguments; one `key` is one job."""
+    async def enqueue(
+        self,
+        job_name: str,
+        /,
+        *,
+        key: str | None = None,
+        delay_seconds: float = 0.0,
+        **kwargs: Any,
+    ) -> None:
+        """Queue the job `job_name` with JSON keyword arguments; one `key` is one job;
+        `delay_seconds`: not run before then."""
 
     async def start(self) -> None: ...
     async def stop(self) -> None: ...
@@ -47,7 +58,15 @@ class RedisJobQueue:
         self._queue = saq_queue(redis_url)
         self._fallback = fallback
 
-    async def enqueue(self, job_name: str, /, *, key: str | None = None, **kwargs: Any) -> None:
+    async def enqueue(
+        self,
+        job_name: str,
+        /,
+        *,
+        key: str | None = None,
+        delay_seconds: float = 0.0,
+        **kwargs: Any,
+    ) -> None:
         spec = get_job(job_name)
         options: dict[str, Any] = {
             "retries": spec.retries + 1,  # SAQ counts attempts, we count retries
@@ -59,6 +78,9 @@ class RedisJobQueue:
         }
         if key is not None:
             options["key"] = key  # the same key twice is one job
+        if delay_seconds > 0:
+            # SAQ keeps it in its schedule (in Redis) until then: it survives a restart.
+            options["scheduled"] = math.ceil(time.time() + delay_seconds)
         try:
             # kwargs go as one field so an argument can never collide with a SAQ job option
             await self._queue.enqueue(job_name, kwargs=kwargs, **options)
@@ -67,7 +89,7 @@ class RedisJobQueue:
                 raise
             logger.warning("job %s not queued on Redis (%r): running it here", job_name, error)
             metrics.job_outcomes.labels(job_name, "fallback").inc()
-            await self._fallback.enqueue(job_name, key=key, **kwargs)
+            await self._fallback.enqueue(job_name, key=key, delay_seconds=delay_seconds, **kwargs)
 
     async def start(self) -> None:
         await self._queue.connect()
@@ -106,13 +128,26 @@ class InProcessJobQueue:
         self._keys: set[str] = set()
         self._run_periodic = run_periodic
 
-    async def enqueue(self, job_name: str, /, *, key: str | None = None, **kwargs: Any) -> None:
+    async def enqueue(
+        self,
+        job_name: str,
+        /,
+        *,
+        key: str | None = None,
+        delay_seconds: float = 0.0,
+        **kwargs: Any,
+    ) -> None:
         spec = get_job(job_name)
         if key is not None:
             if key in self._keys:
                 return
             self._keys.add(key)
-        self._spawn(self._run(spec, kwargs, key), f"job:{job_name}")
+        run = self._run(spec, kwargs, key)
+        if delay_seconds > 0:
+            # Named apart from "job:" so that drain() does not wait out the delay.
+            self._spawn(self._later(delay_seconds, run), f"delayed:{job_name}")
+        else:
+            self._spawn(run, f"job:{job_name}")
 
     async def start(self) -> None:
         if self._run_periodic:
@@ -148,6 +183,14 @@ class InProcessJobQueue:
         task: asyncio.Task[None] = asyncio.create_task(coroutine, name=name)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    async def _later(self, delay_seconds: float, run: Any) -> None:
+        try:
+            await asyncio.sleep(delay_seconds)
+        except asyncio.CancelledError:
+            run.close()
+            raise
+        await run
 
     async def _every(self, name: str, seconds: int) -> None:
         spec = get_job(name)

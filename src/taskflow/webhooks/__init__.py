@@ -1,0 +1,1 @@
+"""Webhooks: a project's changes POSTed, signed, to URLs its admins choose."""
