@@ -20,6 +20,7 @@ import { SignUpPage } from "./auth/SignUpPage";
 import { VerifyEmailPage } from "./auth/VerifyEmailPage";
 import { AccountPage } from "./components/AccountPage";
 import { AppShell, HomeRedirect } from "./components/AppShell";
+import { InvitePage } from "./components/InvitePage";
 import { MyTasksPage } from "./components/MyTasksPage";
 import { ProjectPage } from "./components/ProjectPage";
 import { ProjectSettings } from "./components/ProjectSettings";
@@ -91,7 +92,12 @@ export const loginRoute = createRoute({
   }),
   component: SignInPage,
 });
-const signUpRoute = createRoute({ getParentRoute: () => rootRoute, path: "/signup", component: SignUpPage });
+const signUpRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/signup",
+  validateSearch: (raw: Record<string, unknown>): { next?: string } => ({ next: str(raw.next) }),
+  component: SignUpPage,
+});
 const forgotRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/forgot-password",
@@ -115,6 +121,14 @@ export const verifyRoute = createRoute({
 const appRoute = createRoute({ getParentRoute: () => rootRoute, id: "app", component: AppShell });
 const homeRoute = createRoute({ getParentRoute: () => appRoute, path: "/", component: HomeRedirect });
 const accountRoute = createRoute({ getParentRoute: () => appRoute, path: "/account", component: AccountPage });
+// An invitation link (`{PUBLIC_URL}/invite?token=…`); signed out, the gate sends the visitor
+// to sign in (or sign up) and back here with the token.
+const inviteRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/invite",
+  validateSearch: tokenSearch,
+  component: InvitePage,
+});
 export const myTasksRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/my-tasks",
@@ -159,6 +173,7 @@ const routeTree = rootRoute.addChildren([
   appRoute.addChildren([
     homeRoute,
     accountRoute,
+    inviteRoute,
     myTasksRoute,
     projectRoute.addChildren([projectListRoute, projectBoardRoute, projectSettingsRoute]),
   ]),

@@ -8,7 +8,7 @@ export function SignInPage() {
   const { signIn } = useAuth();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const { notice } = useSearch({ from: "/login" });
+  const { notice, next } = useSearch({ from: "/login" });
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -29,7 +29,10 @@ export function SignInPage() {
       title="Sign in"
       footer={
         <>
-          New here? <Link to="/signup">Create an account</Link>
+          New here?{" "}
+          <Link to="/signup" search={next ? { next } : {}}>
+            Create an account
+          </Link>
         </>
       }
     >

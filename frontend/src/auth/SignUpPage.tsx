@@ -1,12 +1,15 @@
 import { useState, type FormEvent } from "react";
 import { register } from "../api/auth";
 import { Field, FormError } from "../components/Field";
-import { Link } from "@tanstack/react-router";
+import { Link, useSearch } from "@tanstack/react-router";
 import { AuthCard } from "./AuthCard";
 import { useAuth } from "./AuthProvider";
 
 export function SignUpPage() {
   const { signIn } = useAuth();
+  // An invitation link (or any page) that sent us here through sign-in survives sign-up:
+  // signed in, the router's gate goes on to `next`.
+  const { next } = useSearch({ from: "/signup" });
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -38,7 +41,10 @@ export function SignUpPage() {
       title="Create your account"
       footer={
         <>
-          Already have an account? <Link to="/login">Sign in</Link>
+          Already have an account?{" "}
+          <Link to="/login" search={next ? { next } : {}}>
+            Sign in
+          </Link>
         </>
       }
     >

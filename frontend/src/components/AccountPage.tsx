@@ -11,6 +11,7 @@ import { useNavigate } from "@tanstack/react-router";
 import { useConfirm } from "../lib/confirm";
 import { useToast } from "../lib/toast";
 import { Field, FormError } from "./Field";
+import { NotificationSettingsSection } from "./NotificationSettingsSection";
 import "./settings.css";
 
 export function AccountPage() {
@@ -19,6 +20,7 @@ export function AccountPage() {
       <h1>Account</h1>
       <Profile />
       <Password />
+      <NotificationSettingsSection />
       <Sessions />
       <Export />
       <Import />

@@ -8,6 +8,7 @@ import { Link, Outlet, useNavigate, useParams, useRouterState } from "@tanstack/
 import { useShortcuts } from "../lib/shortcuts";
 import { useTheme } from "../lib/theme";
 import { HelpDialog } from "./HelpDialog";
+import { NotificationBell } from "./NotificationBell";
 import { Sidebar } from "./Sidebar";
 import { VerifyBanner } from "./VerifyBanner";
 import "./AppShell.css";
@@ -70,6 +71,7 @@ export function AppShell() {
           {live === "live" ? "Live" : live === "connecting" ? "Connecting…" : "Offline — reconnecting"}
         </span>
         <div className="topbar-actions">
+          <NotificationBell />
           <button
             type="button"
             className="icon-button"

@@ -16,6 +16,7 @@ import { Link, useNavigate } from "@tanstack/react-router";
 import { useConfirm } from "../lib/confirm";
 import { useToast } from "../lib/toast";
 import { Field } from "./Field";
+import { InvitationsSettings } from "./InvitationsSettings";
 import { PROJECT_COLORS } from "./Sidebar";
 import "./settings.css";
 import "./ProjectSettings.css";
@@ -45,6 +46,7 @@ export function ProjectSettings({ projectId }: { projectId: Id }) {
       <h1>{p.is_inbox ? "Inbox" : p.name} — settings</h1>
       <GeneralSettings project={p} />
       <MembersSettings project={p} />
+      <InvitationsSettings project={p} />
       <LabelsSettings project={p} />
     </div>
   );
