@@ -58,6 +58,11 @@ test.describe("with the fake API", () => {
     await expect(detail.locator(".markdown strong")).toHaveText("on time");
     await expect(detail.locator(".markdown img")).toHaveCount(0);
     await expect(detail.getByText("<img src=x onerror=alert(1)>")).toBeVisible();
+    await detail.getByRole("checkbox", { name: "review: not done" }).check();
+    await expect(detail.getByRole("checkbox", { name: "review: done" })).toBeChecked();
+    await expect
+      .poll(() => api.tasks.find((t) => t.title === "Write announcement")?.description)
+      .toBe("Ship **on time**.\n\n<img src=x onerror=alert(1)>\n\n- [x] draft\n- [x] review");
     await detail.getByLabel("Write a comment").fill("Looks good");
     await detail.getByRole("button", { name: "Comment" }).click();
     await expect(detail.locator(".comment")).toContainText("Looks good");

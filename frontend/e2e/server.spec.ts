@@ -65,6 +65,12 @@ test("sign up, verify, organise, board, search, sign out and in", async ({ page 
   await detail.getByRole("button", { name: "Save" }).click();
   await expect(detail.locator(".markdown strong")).toHaveText("on time");
   await expect(detail.getByText("<script>alert(1)</script>")).toBeVisible();
+  // A task-list box ticks and saves the description; the open task survives a reload (URL).
+  await detail.getByRole("checkbox", { name: "review: not done" }).check();
+  await expect(detail.getByRole("checkbox", { name: "review: done" })).toBeChecked();
+  await page.reload();
+  await expect(detail.getByRole("checkbox", { name: "review: done" })).toBeChecked();
+  await expect(detail.getByRole("checkbox", { name: "draft: done" })).toBeChecked();
   await detail.getByLabel("Due date").fill("2030-01-15");
   await expect(page.locator(".task-row", { hasText: "Write announcement" })).toContainText("15 Jan 2030");
   await detail.getByLabel("Write a comment").fill("Looks **good**");

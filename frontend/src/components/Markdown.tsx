@@ -1,65 +1,99 @@
-// Renders the Markdown subset as React elements: text stays text, links are vetted.
-import type { ReactNode } from "react";
-import { parseMarkdown, type Block, type Inline } from "../lib/markdown";
+// Renders Markdown (CommonMark + GFM) with react-markdown: raw HTML is never rendered (it shows
+// as text), link targets are vetted, images stay links (no tracking pixels), and task-list
+// boxes tick when the caller lets them (`onToggleTask`).
+import { createContext, useContext, type ComponentProps } from "react";
+import ReactMarkdown, { type Components, type ExtraProps } from "react-markdown";
+import remarkGfm from "remark-gfm";
+import { safeHref } from "../lib/markdown";
 import "./Markdown.css";
 
-function inline(nodes: Inline[]): ReactNode[] {
-  return nodes.map((node, i) => {
-    switch (node.kind) {
-      case "text":
-        return node.text;
-      case "code":
-        return <code key={i}>{node.text}</code>;
-      case "strong":
-        return <strong key={i}>{inline(node.children)}</strong>;
-      case "em":
-        return <em key={i}>{inline(node.children)}</em>;
-      case "link":
-        return (
-          <a key={i} href={node.href} target="_blank" rel="noopener noreferrer nofollow">
-            {inline(node.children)}
-          </a>
-        );
-    }
-  });
+type TaskItem = { offset: number; label: string };
+const TaskItemContext = createContext<TaskItem | null>(null);
+const ToggleContext = createContext<((offset: number) => void) | undefined>(undefined);
+
+type HastNode = { type: string; value?: string; tagName?: string; children?: HastNode[] };
+
+/** The text of a list item, without its nested lists (the name of its checkbox). */
+function itemText(node: HastNode | undefined): string {
+  if (!node) return "";
+  if (node.type === "text") return node.value ?? "";
+  if (node.tagName === "ul" || node.tagName === "ol") return "";
+  return (node.children ?? []).map(itemText).join("");
 }
 
-function block(b: Block, i: number): ReactNode {
-  switch (b.kind) {
-    case "heading": {
-      const Tag = (["h3", "h4", "h5"] as const)[b.level - 1];
-      return <Tag key={i}>{inline(b.children)}</Tag>;
-    }
-    case "paragraph":
-      return <p key={i}>{inline(b.children)}</p>;
-    case "code":
-      return (
-        <pre key={i}>
-          <code>{b.text}</code>
-        </pre>
-      );
-    case "quote":
-      return <blockquote key={i}>{inline(b.children)}</blockquote>;
-    case "list": {
-      const items = b.items.map((item, j) => (
-        <li key={j}>
-          {item.checked !== undefined && (
-            <input
-              type="checkbox"
-              checked={item.checked}
-              readOnly
-              disabled
-              aria-label={item.checked ? "done" : "not done"}
-            />
-          )}
-          {inline(item.children)}
-        </li>
-      ));
-      return b.ordered ? <ol key={i}>{items}</ol> : <ul key={i}>{items}</ul>;
-    }
-  }
+function ListItem({ node, children, className, ...rest }: ComponentProps<"li"> & ExtraProps) {
+  const offset = node?.position?.start.offset;
+  const task = className?.includes("task-list-item") && offset !== undefined;
+  return (
+    <li className={className} {...rest}>
+      <TaskItemContext.Provider value={task ? { offset, label: itemText(node as HastNode).trim() } : null}>
+        {children}
+      </TaskItemContext.Provider>
+    </li>
+  );
 }
 
-export function Markdown({ source }: { source: string }) {
-  return <div className="markdown">{parseMarkdown(source).map(block)}</div>;
+function TaskBox({ type, checked }: ComponentProps<"input"> & ExtraProps) {
+  const item = useContext(TaskItemContext);
+  const toggle = useContext(ToggleContext);
+  if (type !== "checkbox") return null;
+  const label = `${item?.label || "Item"}: ${checked ? "done" : "not done"}`;
+  return (
+    <input
+      type="checkbox"
+      checked={!!checked}
+      disabled={!toggle || !item}
+      aria-label={label}
+      onChange={() => item && toggle?.(item.offset)}
+    />
+  );
+}
+
+function MarkdownLink({ href, children }: ComponentProps<"a"> & ExtraProps) {
+  if (!href) return <span>{children}</span>;
+  return (
+    <a href={href} target="_blank" rel="noopener noreferrer nofollow">
+      {children}
+    </a>
+  );
+}
+
+function MarkdownImage({ src, alt }: ComponentProps<"img"> & ExtraProps) {
+  const href = typeof src === "string" ? src : "";
+  return href ? (
+    <a href={href} target="_blank" rel="noopener noreferrer nofollow">
+      {alt || href}
+    </a>
+  ) : (
+    <span>{alt}</span>
+  );
+}
+
+// Headings start at h3: the panel's own headings are h2 and h3.
+const COMPONENTS: Components = {
+  h1: ({ children }) => <h3>{children}</h3>,
+  h2: ({ children }) => <h4>{children}</h4>,
+  h3: ({ children }) => <h5>{children}</h5>,
+  h4: ({ children }) => <h6>{children}</h6>,
+  h5: ({ children }) => <h6>{children}</h6>,
+  h6: ({ children }) => <h6>{children}</h6>,
+  a: MarkdownLink,
+  img: MarkdownImage,
+  li: ListItem,
+  input: TaskBox,
+};
+
+const PLUGINS = [remarkGfm];
+const urlTransform = (url: string) => safeHref(url) ?? "";
+
+export function Markdown({ source, onToggleTask }: { source: string; onToggleTask?: (offset: number) => void }) {
+  return (
+    <div className="markdown">
+      <ToggleContext.Provider value={onToggleTask}>
+        <ReactMarkdown remarkPlugins={PLUGINS} components={COMPONENTS} urlTransform={urlTransform}>
+          {source}
+        </ReactMarkdown>
+      </ToggleContext.Provider>
+    </div>
+  );
 }

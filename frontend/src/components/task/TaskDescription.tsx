@@ -1,8 +1,9 @@
 // The task's description: Markdown shown, edited as text on demand. The edit carries the
 // version it started from; a concurrent change to the description shows both texts.
-import type { ClipboardEvent, FormEvent } from "react";
+import { useState, type ClipboardEvent, type FormEvent } from "react";
 import { useCommitTaskText } from "../../api/tasks";
 import type { Task } from "../../api/types";
+import { toggleTaskItem } from "../../lib/markdown";
 import { useTextDraft } from "../../lib/textDraft";
 import { useToast } from "../../lib/toast";
 import { Markdown } from "../Markdown";
@@ -16,6 +17,25 @@ export function TaskDescription({ task, canEdit, onPaste }: Props) {
   const draft = useTextDraft({ text: task.description ?? "", version: task.version }, commit, (error) =>
     toast(`Couldn't save the description: ${error.message}`, "error"),
   );
+
+  // Ticking a task-list box saves the description with If-Match on the version shown: if
+  // someone changed it meanwhile, nothing is overwritten and the fresh text shows.
+  // The box shows ticked at once; the others wait until this save is done.
+  const [ticked, setTicked] = useState<string | null>(null);
+  async function toggleTask(offset: number) {
+    const base = { text: task.description ?? "", version: task.version };
+    const next = toggleTaskItem(base.text, offset);
+    if (next === null) return;
+    setTicked(next);
+    try {
+      const outcome = await commit(next, base);
+      if (!outcome.saved) toast("The description changed meanwhile: here is the new text. Tick again if needed.");
+    } catch (error) {
+      toast(`Couldn't save the description: ${(error as Error).message}`, "error");
+    } finally {
+      setTicked(null);
+    }
+  }
 
   function save(event: FormEvent) {
     event.preventDefault();
@@ -58,12 +78,17 @@ export function TaskDescription({ task, canEdit, onPaste }: Props) {
               <button type="button" className="button small" onClick={draft.cancel}>
                 Cancel
               </button>
-              <span className="muted small">Markdown: **bold**, _italic_, `code`, - lists, [links](https://…)</span>
+              <span className="muted small">
+                Markdown: **bold**, _italic_, `code`, - lists, - [ ] tasks, [links](https://…)
+              </span>
             </div>
           )}
         </form>
       ) : task.description ? (
-        <Markdown source={task.description} />
+        <Markdown
+          source={ticked ?? task.description}
+          onToggleTask={canEdit && ticked === null ? (offset) => void toggleTask(offset) : undefined}
+        />
       ) : (
         <p className="muted">No description.</p>
       )}
