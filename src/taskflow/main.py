@@ -13,6 +13,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 import taskflow.jobs  # noqa: F401  (registers every domain's jobs)
 from taskflow import __version__
 from taskflow.auth.router import router as auth_router
+from taskflow.auth.two_factor_router import router as two_factor_router
 from taskflow.config import Settings, load_settings
 from taskflow.core import metrics
 from taskflow.core.errors import error_responses, install_error_handlers
@@ -54,6 +55,7 @@ def include_api(app: FastAPI) -> None:
         projects_router,
         users_router,
         auth_router,
+        two_factor_router,
         transfer_router,
         realtime_router,
     ):
@@ -136,7 +138,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_credentials=True,
             allow_methods=["*"],
             allow_headers=["*"],
-            expose_headers=["ETag", "Location", "X-Request-ID", "Retry-After"],
+            expose_headers=["ETag", "Location", "X-Request-ID", "Retry-After", "X-TaskFlow-OTP"],
         )
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestContextMiddleware)

@@ -1,6 +1,7 @@
 """Imports every domain's models so Base.metadata knows all tables (Alembic, tests)."""
 
 from taskflow.activity.models import Activity
+from taskflow.auth.factor_models import OidcIdentity, RecoveryCode, TotpCredential
 from taskflow.auth.models import AuthSession, OneTimeToken, RefreshToken
 from taskflow.projects.models import Project, ProjectMember
 from taskflow.tasks.models import Comment, Label, Task, Vote, task_labels
@@ -11,11 +12,14 @@ __all__ = [
     "AuthSession",
     "Comment",
     "Label",
+    "OidcIdentity",
     "OneTimeToken",
     "Project",
     "ProjectMember",
+    "RecoveryCode",
     "RefreshToken",
     "Task",
+    "TotpCredential",
     "User",
     "Vote",
     "task_labels",

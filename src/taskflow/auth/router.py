@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, Form, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from taskflow.auth import email_flows, service, sessions
@@ -65,9 +65,20 @@ async def login(
     settings: SettingsDep,
     limiter: RateLimiterDep,
     client: ClientInfoDep,
+    otp: Annotated[
+        str | None,
+        Form(
+            max_length=64,
+            description="With two-factor authentication on: a current code from the "
+            "authenticator app, or an unused recovery code",
+        ),
+    ] = None,
 ) -> TokenPublic:
     """Log in with a username or email (any case) and password: a new session's token pair.
 
+    With two-factor authentication on, `otp` is needed too: without it the answer is 401
+    `Two-factor code required` with the header `X-TaskFlow-OTP: required`; a wrong or already
+    used code is 401 `Invalid two-factor code` and counts as a failed login.
     With `X-Requested-With: taskflow` the refresh token is also set as an HttpOnly cookie.
     """
     tokens = await service.login(
@@ -77,6 +88,7 @@ async def login(
         identifier=form.username,
         password=form.password,
         client=client,
+        otp=otp,
     )
     return token_response(request, response, tokens)
 
@@ -140,6 +152,7 @@ async def list_sessions(
             user_agent=item.user_agent,
             ip=item.ip,
             current=item.id == principal.session_id,
+            signed_in_with=item.signed_in_with or None,
         )
         for item in live
     ]

@@ -121,6 +121,7 @@ class UserPublic(BaseModel):
     is_active: bool
     is_verified: bool
     is_superuser: bool
+    two_factor_enabled: bool
     created_at: datetime
 
 

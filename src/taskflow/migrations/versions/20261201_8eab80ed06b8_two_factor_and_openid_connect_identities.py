@@ -1,0 +1,113 @@
+"""two-factor and OpenID Connect identities: TOTP secrets, recovery codes, linked
+identities, users.two_factor_enabled and auth_sessions.signed_in_with (existing rows: off, "")
+
+Revision ID: 8eab80ed06b8
+Revises: f5d1ea53c964
+Create Date: 2026-12-01 19:00:48.276950
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+import taskflow.db
+
+revision: str = "8eab80ed06b8"
+down_revision: str | None = "f5d1ea53c964"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "oidc_identities",
+        sa.Column("user_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("issuer", sa.String(length=500), nullable=False),
+        sa.Column("subject", sa.String(length=255), nullable=False),
+        sa.Column("created_at", taskflow.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_login_at", taskflow.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_oidc_identities_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_oidc_identities")),
+        sa.UniqueConstraint("issuer", "subject", name="uq_oidc_identities_issuer_sub"),
+        sqlite_autoincrement=True,
+    )
+    with op.batch_alter_table("oidc_identities", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_oidc_identities_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "recovery_codes",
+        sa.Column("user_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("code_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_at", taskflow.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("used_at", taskflow.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_recovery_codes_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_recovery_codes")),
+        sqlite_autoincrement=True,
+    )
+    with op.batch_alter_table("recovery_codes", schema=None) as batch_op:
+        batch_op.create_index("ix_recovery_codes_user_hash", ["user_id", "code_hash"], unique=True)
+
+    op.create_table(
+        "totp_credentials",
+        sa.Column("user_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("secret", sa.String(length=255), nullable=False),
+        sa.Column("created_at", taskflow.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_used_step", sa.BigInteger(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_totp_credentials_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_totp_credentials")),
+    )
+    with op.batch_alter_table("auth_sessions", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("signed_in_with", sa.String(length=100), nullable=False, server_default="")
+        )
+
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("two_factor_enabled", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("two_factor_enabled")
+
+    with op.batch_alter_table("auth_sessions", schema=None) as batch_op:
+        batch_op.drop_column("signed_in_with")
+
+    op.drop_table("totp_credentials")
+    with op.batch_alter_table("recovery_codes", schema=None) as batch_op:
+        batch_op.drop_index("ix_recovery_codes_user_hash")
+
+    op.drop_table("recovery_codes")
+    with op.batch_alter_table("oidc_identities", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_oidc_identities_user_id"))
+
+    op.drop_table("oidc_identities")
