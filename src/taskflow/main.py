@@ -12,6 +12,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 import taskflow.jobs  # noqa: F401  (registers every domain's jobs)
 from taskflow import __version__
+from taskflow.auth.oidc_router import router as oidc_router
 from taskflow.auth.router import router as auth_router
 from taskflow.auth.two_factor_router import router as two_factor_router
 from taskflow.config import Settings, load_settings
@@ -56,6 +57,7 @@ def include_api(app: FastAPI) -> None:
         users_router,
         auth_router,
         two_factor_router,
+        oidc_router,
         transfer_router,
         realtime_router,
     ):

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from taskflow.db import Base, BigIntId, IdMixin, utcnow
 
 
-class TotpCredential(Base):
+class TotpCredential(IdMixin, Base):
     """A user's TOTP secret (encrypted with a key derived from TASKFLOW_SECRET_KEY).
 
     Set up but not yet confirmed while `users.two_factor_enabled` is false. `last_used_step`
@@ -22,7 +22,7 @@ class TotpCredential(Base):
     __tablename__ = "totp_credentials"
 
     user_id: Mapped[int] = mapped_column(
-        BigIntId, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+        BigIntId, ForeignKey("users.id", ondelete="CASCADE"), unique=True
     )
     secret: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -17,6 +17,7 @@ from taskflow.auth.dependencies import (
 )
 from taskflow.auth.http import clear_refresh_cookie, refresh_token_from, token_response
 from taskflow.auth.schemas import (
+    OidcProviderPublic,
     PasswordResetConfirm,
     PasswordResetRequest,
     ProvidersPublic,
@@ -233,8 +234,11 @@ async def confirm_password_reset(
 
 @router.get("/providers", response_model=ProvidersPublic)
 async def sign_in_providers(settings: SettingsDep) -> ProvidersPublic:
-    """How to sign in (a password; no OpenID Connect provider is configured yet), and whether
+    """How to sign in (a password, and the OpenID Connect provider's name when one is
+    configured: the "Sign in with <name>" button goes to `/auth/oidc/login`), and whether
     emails are sent (`smtp`) or, without TASKFLOW_SMTP_HOST, written to the server's log."""
     return ProvidersPublic(
-        password=True, oidc=None, email_delivery="smtp" if settings.smtp_host else "log"
+        password=True,
+        oidc=OidcProviderPublic(name=settings.oidc_name) if settings.oidc_enabled else None,
+        email_delivery="smtp" if settings.smtp_host else "log",
     )

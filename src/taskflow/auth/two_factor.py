@@ -128,8 +128,10 @@ async def enable(
     other session ends."""
     if user.two_factor_enabled:
         raise Conflict("Two-factor authentication is already on")
-    credential = await session.get(TotpCredential, user.id)
-    if credential is None:
+    pending = await session.execute(
+        select(TotpCredential.id).where(TotpCredential.user_id == user.id)
+    )
+    if pending.scalar_one_or_none() is None:
         raise Conflict("Set up two-factor authentication first (POST /auth/2fa/setup)")
     await _limit(settings, limiter, user, client)
     if not await _spend_totp(session, settings, user.id, code):

@@ -1,9 +1,9 @@
 """two-factor and OpenID Connect identities: TOTP secrets, recovery codes, linked
 identities, users.two_factor_enabled and auth_sessions.signed_in_with (existing rows: off, "")
 
-Revision ID: 8eab80ed06b8
+Revision ID: 44bb21afa855
 Revises: f5d1ea53c964
-Create Date: 2026-12-01 19:00:48.276950
+Create Date: 2026-12-01 19:19:53.177493
 """
 
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 
 import taskflow.db
 
-revision: str = "8eab80ed06b8"
+revision: str = "44bb21afa855"
 down_revision: str | None = "f5d1ea53c964"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -76,13 +76,21 @@ def upgrade() -> None:
         sa.Column("secret", sa.String(length=255), nullable=False),
         sa.Column("created_at", taskflow.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("last_used_step", sa.BigInteger(), nullable=True),
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
         sa.ForeignKeyConstraint(
             ["user_id"],
             ["users.id"],
             name=op.f("fk_totp_credentials_user_id_users"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_totp_credentials")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_totp_credentials")),
+        sa.UniqueConstraint("user_id", name=op.f("uq_totp_credentials_user_id")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("auth_sessions", schema=None) as batch_op:
         batch_op.add_column(
