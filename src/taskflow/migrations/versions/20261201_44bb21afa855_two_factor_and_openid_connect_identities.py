@@ -92,23 +92,21 @@ def upgrade() -> None:
         sa.UniqueConstraint("user_id", name=op.f("uq_totp_credentials_user_id")),
         sqlite_autoincrement=True,
     )
-    with op.batch_alter_table("auth_sessions", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("signed_in_with", sa.String(length=100), nullable=False, server_default="")
-        )
-
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("two_factor_enabled", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    # Plain ALTER TABLE ADD COLUMN, on SQLite too: a batch rebuild would drop the tables'
+    # AUTOINCREMENT and their sqlite_sequence rows (ids never reused, revision f5d1ea53c964).
+    op.add_column(
+        "auth_sessions",
+        sa.Column("signed_in_with", sa.String(length=100), nullable=False, server_default=""),
+    )
+    op.add_column(
+        "users",
+        sa.Column("two_factor_enabled", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_column("two_factor_enabled")
-
-    with op.batch_alter_table("auth_sessions", schema=None) as batch_op:
-        batch_op.drop_column("signed_in_with")
+    op.drop_column("users", "two_factor_enabled")  # SQLite 3.35+: ALTER TABLE DROP COLUMN
+    op.drop_column("auth_sessions", "signed_in_with")
 
     op.drop_table("totp_credentials")
     with op.batch_alter_table("recovery_codes", schema=None) as batch_op:
