@@ -23,7 +23,11 @@ def servers(
     postgres_url: str, redis_url: str, tmp_path: Path
 ) -> Iterator[tuple[ServerProcess, ServerProcess]]:
     settings = {"TASKFLOW_DATABASE_URL": postgres_url, "TASKFLOW_REDIS_URL": redis_url}
-    with run_server(tmp_path / "a", settings) as a, run_server(tmp_path / "b", settings) as b:
+    # Two servers starting at once on a busy machine: give them time.
+    with (
+        run_server(tmp_path / "a", settings, live_timeout=180) as a,
+        run_server(tmp_path / "b", settings, live_timeout=180) as b,
+    ):
         yield a, b
 
 
