@@ -2,4 +2,5 @@
 
 import taskflow.activity.jobs
 import taskflow.auth.jobs
-import taskflow.core.email  # noqa: F401
+import taskflow.core.email
+import taskflow.notifications.jobs  # noqa: F401

@@ -3,6 +3,7 @@
 from taskflow.activity.models import Activity
 from taskflow.auth.factor_models import OidcIdentity, RecoveryCode, TotpCredential
 from taskflow.auth.models import AuthSession, OneTimeToken, RefreshToken
+from taskflow.notifications.models import Notification, NotificationSettings
 from taskflow.projects.models import Project, ProjectMember
 from taskflow.tasks.models import Comment, Label, Task, Vote, task_labels
 from taskflow.users.models import User
@@ -12,6 +13,8 @@ __all__ = [
     "AuthSession",
     "Comment",
     "Label",
+    "Notification",
+    "NotificationSettings",
     "OidcIdentity",
     "OneTimeToken",
     "Project",

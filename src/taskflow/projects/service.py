@@ -17,6 +17,8 @@ from taskflow.core.errors import Conflict
 from taskflow.core.pagination import Page, Pagination
 from taskflow.db import utcnow
 from taskflow.db.reads import Reader
+from taskflow.notifications.models import NotificationType
+from taskflow.notifications.service import forget_project, notify
 from taskflow.projects.models import INBOX_NAME, Project, ProjectMember, Role
 from taskflow.projects.permissions import (
     CURATE,
@@ -194,6 +196,14 @@ async def add_member(
         actor_id=user.id,
         changes={"user_id": new_user.id, "username": new_user.username, "role": data.role},
     )
+    await notify(
+        session,
+        type=NotificationType.MEMBER_ADDED,
+        recipients=[new_user.id],
+        actor=user,
+        project_id=project_id,
+        data={"project_name": access.project.name, "role": data.role},
+    )
     return member_public(member, new_user)
 
 
@@ -254,6 +264,7 @@ async def remove_member(
     # Assignees are members: whoever leaves stops being assigned anything here (tasks).
     for hook in _WHEN_MEMBER_LEAVES:
         await hook(session, project_id, member_user_id, actor_id=user.id)
+    await forget_project(session, project_id=project_id, user_id=member_user_id)
     record(
         session,
         verb="member.left" if member_user_id == user.id else "member.removed",

@@ -12,6 +12,7 @@ from taskflow.core.pagination import Page, Pagination
 from taskflow.db import utcnow
 from taskflow.db.reads import Reader
 from taskflow.projects.permissions import PARTICIPATE, Role
+from taskflow.tasks import notices
 from taskflow.tasks.access import require_comment, require_task
 from taskflow.tasks.models import Comment
 from taskflow.tasks.schemas import AuthorPublic, CommentPublic
@@ -28,6 +29,7 @@ def _public(comment: Comment, author_id: int, username: str) -> CommentPublic:
         body=comment.body,
         created_at=comment.created_at,
         updated_at=comment.updated_at,
+        mentions=comment.mentions or [],
     )
 
 
@@ -58,9 +60,20 @@ async def create_comment(
 ) -> CommentPublic:
     task = (await require_task(session, task_id, user.id, PARTICIPATE)).task
     now = utcnow()
-    comment = Comment(task_id=task_id, author_id=user.id, body=body, created_at=now, updated_at=now)
+    mentions = await notices.resolve_mentions(session, task.project_id, body)
+    comment = Comment(
+        task_id=task_id,
+        author_id=user.id,
+        body=body,
+        created_at=now,
+        updated_at=now,
+        mentions=mentions or None,
+    )
     session.add(comment)
     await session.flush()
+    await notices.comment_written(
+        session, user, task=task, comment_id=comment.id, body=body, mentions=mentions, new=True
+    )
     record(
         session,
         verb="comment.created",
@@ -80,9 +93,23 @@ async def update_comment(
     if comment.author_id != user.id:
         raise Forbidden("Only the author edits a comment")
     if comment.body != body:
+        mentions = await notices.resolve_mentions(session, access.project_id, body)
+        old_mentions = comment.mentions
         comment.body = body
         comment.updated_at = utcnow()
+        comment.mentions = mentions or None
         await session.flush()
+        task = (await require_task(session, comment.task_id, user.id, PARTICIPATE)).task
+        await notices.comment_written(
+            session,
+            user,
+            task=task,
+            comment_id=comment.id,
+            body=body,
+            mentions=mentions,
+            old_mentions=old_mentions,
+            new=False,
+        )
         record(
             session,
             verb="comment.updated",

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Column,
     Double,
@@ -118,6 +120,9 @@ class Task(IdMixin, Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Incremented by every change to the task; its ETag. Updates are conditional on it.
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The members the description mentions, `[{id, username}]` (notifications/mentions.py);
+    # kept with the text so a list shows them without a query per task.
+    mentions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=None)
 
     labels: Mapped[list[Label]] = relationship(
         secondary=task_labels, lazy="raise", passive_deletes=True, order_by="Label.name"
@@ -159,6 +164,8 @@ class Comment(IdMixin, Base):
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The members the body mentions, `[{id, username}]`, as for tasks.
+    mentions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=None)
 
 
 # sort=title is case-insensitive: an expression index (PostgreSQL; SQLite sorts without it).

@@ -34,6 +34,7 @@ from taskflow.core.pagination import Page, Pagination
 from taskflow.db import BigIntId, json_rows
 from taskflow.db.driver import read_rows
 from taskflow.db.reads import Reader
+from taskflow.notifications.models import TaskWatcher
 from taskflow.projects.permissions import (
     CALLER_PROJECT_IDS,
     READ,
@@ -204,7 +205,16 @@ _LABELS = (
     .scalar_subquery()
     .label("labels")
 )
-_VIEW = select(*_TASK_COLUMNS, _COMMENT_COUNT, _VOTED_BY_ME, _LABELS)
+_WATCHING = (
+    exists()
+    .where(
+        TaskWatcher.task_id == Task.id,
+        TaskWatcher.user_id == bindparam("user_id", type_=BigIntId),
+        TaskWatcher.watching.is_(True),
+    )
+    .label("watching")
+)
+_VIEW = select(*_TASK_COLUMNS, _COMMENT_COUNT, _VOTED_BY_ME, _LABELS, _WATCHING)
 _TASK = _VIEW.where(Task.id == bindparam("task_id", type_=BigIntId))
 _VISIBLE_TASK = with_access(
     _VIEW, Task.project_id, bindparam("user_id", type_=BigIntId), READ
@@ -217,6 +227,7 @@ def _view(row: Mapping[Any, Any]) -> dict[str, Any]:
     task): pydantic's core reads a dict faster than Python builds a model field by field."""
     view = dict(row)
     view["labels"] = sorted(view["labels"] or (), key=_LABEL_ORDER)
+    view["mentions"] = view["mentions"] or []
     return view
 
 

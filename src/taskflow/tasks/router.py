@@ -14,7 +14,7 @@ from taskflow.core.errors import error_responses
 from taskflow.core.pagination import Page, PaginationDep
 from taskflow.core.validation import MAX_ID, NotNull, PathId, SafeStr, UtcDateTime
 from taskflow.tasks import bulk as bulk_actions
-from taskflow.tasks import comments, labels, queries, service, votes
+from taskflow.tasks import comments, labels, notices, queries, service, votes
 from taskflow.tasks.models import TaskStatus
 from taskflow.tasks.schemas import (
     BulkAction,
@@ -187,6 +187,29 @@ async def vote(session: SessionDep, user: CurrentUser, task_id: PathId) -> None:
 )
 async def unvote(session: SessionDep, user: CurrentUser, task_id: PathId) -> None:
     await votes.unvote(session, user, task_id)
+
+
+@router.put(
+    "/tasks/{task_id:task_id}/watch",
+    tags=["tasks"],
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=_READ,
+)
+async def watch(session: SessionDep, user: CurrentUser, task_id: PathId) -> None:
+    """Watch the task: get its `commented` and `task_completed` notifications. Idempotent;
+    it sticks until unwatched."""
+    await notices.watch(session, user, task_id, watching=True)
+
+
+@router.delete(
+    "/tasks/{task_id:task_id}/watch",
+    tags=["tasks"],
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=_READ,
+)
+async def unwatch(session: SessionDep, user: CurrentUser, task_id: PathId) -> None:
+    """Stop watching; the automatic rules (commenting, being mentioned) do not undo it."""
+    await notices.watch(session, user, task_id, watching=False)
 
 
 @router.get("/tasks/{task_id:task_id}/activity", tags=["activity"], responses=_READ)

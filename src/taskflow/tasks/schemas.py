@@ -86,6 +86,11 @@ class LabelRef(BaseModel):
     color: str
 
 
+class MentionPublic(BaseModel):
+    id: int
+    username: str
+
+
 class TaskPublic(BaseModel):
     id: int
     project_id: int
@@ -106,6 +111,8 @@ class TaskPublic(BaseModel):
     created_at: datetime
     updated_at: datetime
     version: int
+    mentions: list[MentionPublic]
+    watching: bool
 
 
 TaskSort = Literal[
@@ -196,3 +203,4 @@ class CommentPublic(BaseModel):
     body: str
     created_at: datetime
     updated_at: datetime
+    mentions: list[MentionPublic]

@@ -21,7 +21,7 @@ from taskflow.db.reads import Reader
 from taskflow.projects.permissions import EDIT, READ, is_member, require_role
 from taskflow.projects.queries import inbox_id
 from taskflow.projects.service import when_member_leaves
-from taskflow.tasks import queries
+from taskflow.tasks import notices, queries
 from taskflow.tasks.access import require_task
 from taskflow.tasks.bulk import move_subtasks
 from taskflow.tasks.models import Comment, Label, Task, TaskStatus, task_labels
@@ -90,6 +90,7 @@ class TaskDraft:
     created_at: datetime | None = None  # default: now
     label_ids: Sequence[int] = ()
     comments: Sequence[tuple[str, datetime | None]] = ()  # (body, created_at): the creator's
+    mentions: Sequence[dict[str, Any]] = ()  # [{id, username}]: members the description names
 
 
 def _new_task(creator_id: int, draft: TaskDraft, now: datetime) -> Task:
@@ -109,6 +110,7 @@ def _new_task(creator_id: int, draft: TaskDraft, now: datetime) -> Task:
         created_at=draft.created_at or now,
         updated_at=now,
         version=1,
+        mentions=list(draft.mentions) or None,
     )
 
 
@@ -156,8 +158,9 @@ async def create_task(session: AsyncSession, user: User, data: TaskCreate) -> Ta
     position = data.position
     if position is None:
         position = await queries.next_position(session, project_id)
+    mentions = await notices.resolve_mentions(session, project_id, data.description)
     fields = data.model_dump(exclude={"project_id", "position"})
-    draft = TaskDraft(**fields, project_id=project_id, position=position)
+    draft = TaskDraft(**fields, project_id=project_id, position=position, mentions=mentions)
     [task_id] = await create_many(session, user.id, [draft])
     record(
         session,
@@ -166,6 +169,16 @@ async def create_task(session: AsyncSession, user: User, data: TaskCreate) -> Ta
         actor_id=user.id,
         task_id=task_id,
         changes={"title": data.title},
+    )
+    await notices.task_created(
+        session,
+        user,
+        task_id=task_id,
+        project_id=project_id,
+        title=data.title,
+        description=data.description,
+        assignee_id=data.assignee_id,
+        mentions=mentions,
     )
     return await queries.task_view(session, user.id, task_id)
 
@@ -269,6 +282,15 @@ async def update_task(
         await _add_labels(session, ((task_id, label_id) for label_id in change.label_ids))
     if plan.moving:
         await move_subtasks(session, [task_id], project_id)
+    await notices.task_updated(
+        session,
+        user,
+        task_id=task_id,
+        before=plan.before,
+        after=plan.after,
+        changes=change.changes,
+        old_mentions=task.mentions,
+    )
 
     record(
         session,

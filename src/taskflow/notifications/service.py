@@ -1,0 +1,244 @@
+"""Creating notifications (`notify`, called by the service that makes the change, in its own
+transaction), marking them read, forgetting a removed member's, and the email settings.
+
+`notify` is one INSERT … SELECT … RETURNING for any number of recipients: the SELECT keeps
+only active users who are members of the project at that moment and drops the actor, so a
+notification about a project never reaches someone who cannot see it, whoever calls. After
+the commit each recipient (and only they) gets a `notification.created` event, and those whose
+settings want an email get one (grouped per task, or in the daily digest: `jobs.py`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    column,
+    delete,
+    false,
+    func,
+    insert,
+    literal,
+    select,
+    table,
+    true,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from taskflow.core.errors import NotFound
+from taskflow.core.events import Event, emit
+from taskflow.core.unit_of_work import defer_job
+from taskflow.db import BigIntId, utcnow
+from taskflow.db.reads import Reader
+from taskflow.db.types import UTCDateTime
+from taskflow.notifications.digest import digest_day_started
+from taskflow.notifications.models import (
+    Digest,
+    JsonDocument,
+    Notification,
+    NotificationSettings,
+    NotificationType,
+)
+from taskflow.notifications.schemas import (
+    ActorPublic,
+    EmailSettings,
+    NotificationPublic,
+    NotificationSettingsPublic,
+    NotificationSettingsUpdate,
+)
+from taskflow.users.models import User
+
+NOTIFICATION_CREATED = "notification.created"
+EMAIL_JOB = "notifications.email"
+
+# The membership table by name: `projects` calls `notify` (member_added, invitations), so
+# this package cannot import `projects` (no cycles between domains); the one column pair it
+# needs is spelled here.
+_members = table("project_members", column("project_id", BigIntId), column("user_id", BigIntId))
+
+# The setting that decides whether a type is emailed; types without one are in-app only.
+EMAIL_SETTING: dict[NotificationType, str] = {
+    NotificationType.ASSIGNED: "assigned",
+    NotificationType.MENTIONED: "mentioned",
+    NotificationType.COMMENTED: "commented",
+    NotificationType.TASK_COMPLETED: "commented",  # activity on a watched task
+    NotificationType.REMINDER: "reminder",
+    NotificationType.MEMBER_ADDED: "member_added",
+    NotificationType.INVITATION_ACCEPTED: "member_added",
+}
+
+Recipients = Iterable[int] | Select[int]
+
+
+def _email_wanted(type_: NotificationType) -> ColumnElement[bool]:
+    setting = EMAIL_SETTING.get(type_)
+    if setting is None:
+        return false()
+    return func.coalesce(getattr(NotificationSettings, f"email_{setting}"), true())
+
+
+async def notify(
+    session: AsyncSession,
+    *,
+    type: NotificationType,
+    recipients: Recipients,
+    actor: User | None,
+    project_id: int,
+    task_id: int | None = None,
+    data: Mapping[str, Any] | None = None,
+) -> list[int]:
+    """Notify `recipients` (ids, or a SELECT of user ids) of a change to `project_id` made by
+    `actor` (None: the system, e.g. a reminder). One statement whatever their number; the
+    actor, inactive users and non-members are dropped. Returns who was notified."""
+    if isinstance(recipients, Select):
+        chosen: ColumnElement[bool] = User.id.in_(recipients.scalar_subquery())
+    else:
+        ids = sorted(set(recipients))
+        if not ids:
+            return []
+        chosen = User.id.in_(ids)
+    actor_id = actor.id if actor is not None else None
+    payload = dict(data or {})
+    now = utcnow()
+    source = (
+        select(
+            User.id,
+            literal(type.value),
+            literal(task_id, BigIntId),
+            literal(project_id, BigIntId),
+            literal(actor_id, BigIntId),
+            literal(payload, JsonDocument),
+            literal(now, UTCDateTime()),
+            _email_wanted(type),
+        )
+        .join(_members, and_(_members.c.user_id == User.id, _members.c.project_id == project_id))
+        .outerjoin(NotificationSettings, NotificationSettings.user_id == User.id)
+        .where(chosen, User.is_active)
+    )
+    if actor_id is not None:
+        source = source.where(User.id != actor_id)
+    statement = (
+        insert(Notification)
+        .from_select(
+            [
+                Notification.user_id,
+                Notification.type,
+                Notification.task_id,
+                Notification.project_id,
+                Notification.actor_id,
+                Notification.data,
+                Notification.created_at,
+                Notification.email_pending,
+            ],
+            source,
+        )
+        .returning(Notification.id, Notification.user_id, Notification.email_pending)
+    )
+    rows = (await session.execute(statement)).all()
+    actor_public = ActorPublic(id=actor.id, username=actor.username) if actor is not None else None
+    for notification_id, user_id, email_pending in rows:
+        public = NotificationPublic(
+            id=notification_id,
+            type=type,
+            task_id=task_id,
+            project_id=project_id,
+            actor=actor_public,
+            data=payload,
+            read_at=None,
+            created_at=now,
+        )
+        emit(
+            session,
+            Event(
+                type=NOTIFICATION_CREATED,
+                user_id=user_id,
+                data=public.model_dump(mode="json"),
+            ),
+        )
+        if email_pending:
+            defer_job(session, EMAIL_JOB, user_id=user_id, task_id=task_id)
+    return [user_id for _, user_id, _ in rows]
+
+
+async def mark_read(
+    session: AsyncSession, user: User, *, ids: list[int] | None, everything: bool
+) -> None:
+    """Mark the caller's notifications read: `ids` (all of them the caller's, else 404 and
+    nothing changes) or all. Already-read ones keep their time."""
+    where = [Notification.user_id == user.id, Notification.read_at.is_(None)]
+    if not everything:
+        wanted = set(ids or ())
+        owned = await session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.id.in_(wanted), Notification.user_id == user.id)
+        )
+        if owned != len(wanted):
+            raise NotFound("Notification not found")
+        where.append(Notification.id.in_(wanted))
+    await session.execute(update(Notification).where(*where).values(read_at=utcnow()))
+
+
+async def forget_project(session: AsyncSession, *, project_id: int, user_id: int) -> None:
+    """A member leaves or is removed: their unread notifications of that project go."""
+    await session.execute(
+        delete(Notification).where(
+            Notification.project_id == project_id,
+            Notification.user_id == user_id,
+            Notification.read_at.is_(None),
+        )
+    )
+
+
+def _settings_public(row: NotificationSettings | None) -> NotificationSettingsPublic:
+    if row is None:
+        return NotificationSettingsPublic(email=EmailSettings(), digest=Digest.OFF)
+    return NotificationSettingsPublic(
+        email=EmailSettings(
+            assigned=row.email_assigned,
+            mentioned=row.email_mentioned,
+            commented=row.email_commented,
+            reminder=row.email_reminder,
+            member_added=row.email_member_added,
+        ),
+        digest=Digest(row.digest),
+    )
+
+
+async def get_settings(session: Reader, user: User) -> NotificationSettingsPublic:
+    row = await session.scalar(
+        select(NotificationSettings).where(NotificationSettings.user_id == user.id)
+    )
+    return _settings_public(row)
+
+
+async def update_settings(
+    session: AsyncSession, user: User, data: NotificationSettingsUpdate
+) -> NotificationSettingsPublic:
+    row = await session.get(NotificationSettings, user.id, with_for_update=True)
+    if row is None:
+        row = NotificationSettings(
+            user_id=user.id,
+            email_assigned=True,
+            email_mentioned=True,
+            email_commented=True,
+            email_reminder=True,
+            email_member_added=True,
+            digest=Digest.OFF.value,
+        )
+        session.add(row)
+    if data.email is not None:
+        for name, value in data.email.model_dump(exclude_none=True).items():
+            setattr(row, f"email_{name}", value)
+    if data.digest is not None and data.digest.value != row.digest:
+        row.digest = data.digest.value
+        if data.digest is Digest.DAILY:
+            # The first digest is the next 08:00 to come, not one at once for today.
+            row.last_digest_on = digest_day_started(user)
+    await session.flush()
+    return _settings_public(row)

@@ -1,0 +1,53 @@
+"""Watching tasks: the automatic rules and the explicit toggle (`task_watchers`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from taskflow.notifications.models import TaskWatcher
+
+
+def _insert(session: AsyncSession) -> Any:
+    """INSERT with ON CONFLICT, in the session's dialect."""
+    return sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgresql_insert
+
+
+async def auto_watch(session: AsyncSession, task_id: int, user_ids: Iterable[int | None]) -> None:
+    """The creator, assignee, commenters and mentioned users start watching (one statement);
+    whoever unwatched the task stays unwatched."""
+    rows = [
+        {"task_id": task_id, "user_id": user_id, "watching": True}
+        for user_id in sorted({user_id for user_id in user_ids if user_id is not None})
+    ]
+    if rows:
+        insert = _insert(session)
+        await session.execute(insert(TaskWatcher).values(rows).on_conflict_do_nothing())
+
+
+async def set_watching(session: AsyncSession, task_id: int, user_id: int, watching: bool) -> None:
+    """The explicit toggle (idempotent): it sticks, whatever the automatic rules say later."""
+    insert = _insert(session)
+    statement = insert(TaskWatcher).values(task_id=task_id, user_id=user_id, watching=watching)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[TaskWatcher.task_id, TaskWatcher.user_id],
+            set_={"watching": watching},
+        )
+    )
+
+
+def watchers_of(task_id: int, *, besides: Iterable[int] = ()) -> Select[int]:
+    """The users watching `task_id` (a subquery for `notify`), without `besides`."""
+    statement = select(TaskWatcher.user_id).where(
+        TaskWatcher.task_id == task_id, TaskWatcher.watching.is_(True)
+    )
+    excluded = sorted(set(besides))
+    if excluded:
+        statement = statement.where(TaskWatcher.user_id.not_in(excluded))
+    return statement
