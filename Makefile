@@ -43,7 +43,7 @@ web-check: install frontend/node_modules/.package-lock.json ## Web app: typechec
 	$(PY)/taskflow openapi > openapi.json
 	cd frontend && npm run generate:check
 
-e2e: install web ## Browser tests in Debian's Chromium (fake API, then a real server)
+e2e: install web tests/oidc/node_modules/.package-lock.json ## Browser tests in Debian's Chromium (fake API, then a real server)
 	cd frontend && TASKFLOW_E2E=1 npm run e2e
 
 run: install web ## Set up, migrate the SQLite default and serve on http://127.0.0.1:8000

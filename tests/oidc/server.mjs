@@ -4,10 +4,12 @@
 //   OIDC_PORT           port on 127.0.0.1
 //   OIDC_CLIENTS        JSON list of {client_id, client_secret, redirect_uris}
 //   OIDC_JWKS           JSON {keys: [...private JWKs]}: the signing keys (the first signs),
-//                       so a test can restart the provider with rotated keys
+//                       so a test can restart the provider with rotated keys; unset: one
+//                       fresh RSA key
 // Accounts: any login name signs in (the provider's development login form). The account's
 // email is the login name if it has an "@", else "<login>@example.com"; a login that starts
 // with "unverified" has `email_verified: false`.
+import { generateKeyPairSync } from "node:crypto";
 import Provider from "oidc-provider";
 
 const port = Number(process.env.OIDC_PORT);
@@ -18,7 +20,11 @@ const clients = JSON.parse(process.env.OIDC_CLIENTS).map((client) => ({
   token_endpoint_auth_method: "client_secret_basic",
   ...client,
 }));
-const jwks = JSON.parse(process.env.OIDC_JWKS);
+function freshKeys() {
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  return { keys: [{ ...privateKey.export({ format: "jwk" }), kid: "key-1", use: "sig", alg: "RS256" }] };
+}
+const jwks = process.env.OIDC_JWKS ? JSON.parse(process.env.OIDC_JWKS) : freshKeys();
 
 function account(id) {
   const email = id.includes("@") ? id : `${id}@example.com`;
