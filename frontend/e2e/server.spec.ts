@@ -127,7 +127,7 @@ test("sign up, verify, organise, board, search, sign out and in", async ({ page 
   await page.getByLabel("Sort").selectOption("title");
   await expect(page.locator(".task-row .task-title").first()).toHaveText("Book venue");
 
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
   await screenshot(page, "sign-in");
   await signIn(page, ada.email.toUpperCase(), ada.password);
@@ -248,7 +248,7 @@ test("an expired access token is refreshed silently", async ({ page }) => {
 test("forgot password by email", async ({ page }) => {
   const carol = person("carol");
   await signUp(page, carol);
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await page.getByRole("link", { name: "Forgot your password?" }).click();
   await page.getByLabel("Email").fill(carol.email);
   await page.getByRole("button", { name: "Send reset link" }).click();
@@ -374,7 +374,7 @@ test("two-factor: set up with the QR code, recovery codes, sign in with a code",
   await expect(page.getByText("Signing in with your password also needs a code")).toBeVisible();
 
   // Sign out; the password alone now leads to the code prompt.
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await page.goto("/login");
   await page.getByLabel("Username or email").fill(tess.username);
   await page.getByLabel("Password").fill(tess.password);
@@ -389,7 +389,7 @@ test("two-factor: set up with the QR code, recovery codes, sign in with a code",
   await expect(page.getByRole("heading", { name: "Inbox" })).toBeVisible();
 
   // A recovery code works too, once.
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await page.goto("/login");
   await page.getByLabel("Username or email").fill(tess.username);
   await page.getByLabel("Password").fill(tess.password);
@@ -400,8 +400,9 @@ test("two-factor: set up with the QR code, recovery codes, sign in with a code",
 
   // Turn it off with the password and a recovery code.
   await page.getByRole("link", { name: tess.username }).click();
-  await page.getByLabel("Password", { exact: true }).fill(tess.password);
-  await page.getByLabel("Code or recovery code").fill(recoveryCodes[1]);
+  const twoFactor = page.getByRole("region", { name: "Two-factor authentication" });
+  await twoFactor.getByLabel("Password").fill(tess.password);
+  await twoFactor.getByLabel("Code or recovery code").fill(recoveryCodes[1]);
   await page.getByRole("button", { name: "Turn off two-factor authentication" }).click();
   await expect(page.getByRole("button", { name: "Set up two-factor authentication" })).toBeVisible();
 });
