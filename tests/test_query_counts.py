@@ -29,6 +29,7 @@ EXPECTED = {
     "project": 2,  # auth, project with the caller's role
     "members": 4,  # auth, access, total, page (users joined in)
     "labels": 4,  # auth, access, total, page
+    "sections": 4,  # auth, access, total, page
     "project_activity": 4,  # auth, access, total, page (actors joined in)
     "tasks": 2,  # auth, the page (total, counts and labels as subqueries)
     "task": 2,  # auth, the task with the caller's role (counts and labels as subqueries)
@@ -37,6 +38,8 @@ EXPECTED = {
     "users": 3,  # auth, total, page
     "user": 2,  # auth, user
     "me": 1,  # auth
+    "notifications": 2,  # auth, the page (total as a subquery, actors joined in)
+    "unread_count": 2,  # auth, count
 }
 
 
@@ -63,6 +66,10 @@ class World:
         for _ in range(labels):
             label = await make_label(client, self.admin, pid, f"label{len(self.labels)}")
             self.labels.append(label["id"])
+            response = await client.post(
+                f"{API}/projects/{pid}/sections", json={"name": "s"}, headers=self.admin.headers
+            )
+            assert response.status_code == 201, response.text
         await make_project(client, self.admin, f"Other {len(self.labels)}")
         task: dict[str, Any] = {}
         targets = [self.first_task] if hasattr(self, "first_task") else []
@@ -86,6 +93,7 @@ class World:
             "project": f"/projects/{pid}",
             "members": f"/projects/{pid}/members?limit=100",
             "labels": f"/projects/{pid}/labels?limit=100",
+            "sections": f"/projects/{pid}/sections?limit=100",
             "project_activity": f"/projects/{pid}/activity?limit=100",
             "tasks": f"/tasks?project_id={pid}&limit=100",
             "task": f"/tasks/{tid}",
@@ -94,6 +102,8 @@ class World:
             "users": "/users?limit=100",
             "user": f"/users/{self.members[0].id}",
             "me": "/users/me",
+            "notifications": "/notifications?limit=100",
+            "unread_count": "/notifications/unread-count",
         }
 
     async def counts(self) -> dict[str, tuple[int, int]]:
@@ -103,7 +113,7 @@ class World:
             with count_statements(self.app) as statements:
                 response = await self.client.get(f"{API}{path}", headers=self.admin.headers)
             assert response.status_code == 200, (path, response.text)
-            items = len(response.json().get("items", [])) if name != "me" else 1
+            items = len(response.json().get("items", [])) if "items" in response.json() else 1
             counts[name] = (len(statements), items)
         return counts
 
@@ -118,8 +128,43 @@ async def test_every_list_and_detail_route_costs_a_fixed_number_of_statements(
     large = await world.counts()
 
     # The data did grow under every list ...
-    for name in ("projects", "members", "labels", "project_activity", "tasks", "comments"):
+    lists = ("projects", "members", "labels", "sections", "project_activity", "tasks", "comments")
+    for name in (*lists, "notifications"):
         assert large[name][1] > small[name][1], (name, small[name], large[name])
     # ... and no route's statement count moved with it, and each is the number pinned.
     assert {name: count for name, (count, _) in small.items()} == EXPECTED
     assert {name: count for name, (count, _) in large.items()} == EXPECTED
+
+
+# A comment: auth, the task with access, the comment, activity, auto-watch, the `commented`
+# fan-out (one INSERT … SELECT), the comment's mentions lookup only when it has an `@`.
+COMMENT_STATEMENTS = 6
+
+
+async def test_a_comment_costs_the_same_statements_for_2_or_50_watchers(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    owner = await quick_user(app)
+    project = await make_project(client, owner, "Watched")
+    watchers = [await quick_user(app) for _ in range(50)]
+    for watcher in watchers:
+        await add_member(client, project["id"], owner, watcher, "viewer")
+    few = await make_task(client, owner, project_id=project["id"])
+    many = await make_task(client, owner, project_id=project["id"])
+    for watcher in watchers[:2]:
+        await client.put(f"{API}/tasks/{few['id']}/watch", headers=watcher.headers)
+    for watcher in watchers:
+        await client.put(f"{API}/tasks/{many['id']}/watch", headers=watcher.headers)
+    counts = []
+    for task in (few, many):
+        with count_statements(app) as statements:
+            response = await client.post(
+                f"{API}/tasks/{task['id']}/comments",
+                json={"body": "a comment"},
+                headers=owner.headers,
+            )
+        assert response.status_code == 201, response.text
+        counts.append(len(statements))
+    assert counts == [COMMENT_STATEMENTS, COMMENT_STATEMENTS], counts
+    unread = await client.get(f"{API}/notifications/unread-count", headers=watchers[-1].headers)
+    assert unread.json() == {"count": 2}  # member_added, then the comment on `many`

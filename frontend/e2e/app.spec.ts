@@ -245,6 +245,67 @@ test.describe("with the fake API", () => {
     await expect(page.getByRole("dialog")).toHaveCount(0);
   });
 
+  test("filters, sort, view and the open task live in the URL: reload, Back and a link keep them", async ({ page }) => {
+    test.setTimeout(120_000);
+    await signUp(page, ada);
+    await createProject(page, "Home");
+    await quickAdd(page, ["Pay rent", "Water plants", "Pay phone bill"]);
+    const rows = page.locator(".task-row .task-title");
+
+    await page.getByLabel("Search tasks").fill("pay");
+    await expect(rows).toHaveCount(2);
+    await expect(page).toHaveURL(/[?&]search=pay\b/);
+    await page.getByLabel("Status").selectOption("all");
+    await page.getByLabel("Sort").selectOption("title");
+    await expect(rows.first()).toHaveText("Pay phone bill");
+    await page.getByRole("button", { name: "Pay rent", exact: true }).click();
+    const detail = page.getByRole("complementary", { name: "Task details" });
+    await expect(detail).toBeVisible();
+    await expect(page).toHaveURL(/[?&]task=\d+/);
+
+    await page.reload();
+    await expect(page.getByLabel("Search tasks")).toHaveValue("pay");
+    await expect(page.getByLabel("Status")).toHaveValue("all");
+    await expect(page.getByLabel("Sort")).toHaveValue("title");
+    await expect(rows).toHaveText(["Pay phone bill", "Pay rent"]);
+    await expect(detail.getByLabel("Title")).toHaveValue("Pay rent");
+
+    // Opening a task is a step in the history; the filters are not.
+    await page.goBack();
+    await expect(detail).toHaveCount(0);
+    await expect(page.getByLabel("Search tasks")).toHaveValue("pay");
+    await page.goForward();
+    await expect(detail).toBeVisible();
+
+    // The board keeps the search; List brings the list's filters back.
+    await page.getByRole("link", { name: "Board" }).click();
+    await expect(page).toHaveURL(/\/board\?.*search=pay/);
+    await expect(page.locator(".card")).toHaveCount(2);
+    await page.getByRole("link", { name: "List" }).click();
+    await expect(page.getByLabel("Sort")).toHaveValue("title");
+
+    // A link opened while signed out comes back after signing in, filters and all.
+    const link = page.url();
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.goto(link);
+    await expect(page).toHaveURL(/\/login\?next=/);
+    await page.getByLabel("Username or email").fill(ada.username);
+    await page.getByLabel("Password").fill(ada.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("heading", { name: "Home" })).toBeVisible();
+    expect(page.url()).toBe(link);
+    await expect(page.getByLabel("Search tasks")).toHaveValue("pay");
+    await expect(rows).toHaveText(["Pay phone bill", "Pay rent"]);
+
+    // An address that is not a page says so inside the app.
+    await page.goto("/projects/not-a-number");
+    await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
+    await page.goto("/nowhere");
+    await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
+    await page.getByRole("link", { name: "Go to your Inbox" }).click();
+    await expect(page.getByRole("heading", { name: "Inbox" })).toBeVisible();
+  });
+
   test("a second member sees changes live", async ({ browser, page }) => {
     await signUp(page, ada);
     await createProject(page, "Shared");

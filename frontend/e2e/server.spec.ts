@@ -31,6 +31,8 @@ async function verifyEmail(page: Page, email: string): Promise<void> {
 }
 
 test("sign up, verify, organise, board, search, sign out and in", async ({ page }) => {
+  // The longest walk: on a loaded machine it needs more than the default minute.
+  test.setTimeout(180_000);
   const ada = person("ada");
   await signUp(page, ada);
   await expect(page.getByText("Please verify your email")).toBeVisible();
@@ -125,6 +127,13 @@ test("sign up, verify, organise, board, search, sign out and in", async ({ page 
   await expect(page.locator(".task-row")).toContainText("Write announcement");
   await page.getByRole("button", { name: "Clear filters" }).click();
   await page.getByLabel("Sort").selectOption("title");
+  await expect(page.locator(".task-row .task-title").first()).toHaveText("Book venue");
+  // Filters and sort are in the URL: a reload keeps them.
+  await page.getByLabel("Status").selectOption("all");
+  await expect(page).toHaveURL(/[?&]status=all\b.*sort=title|sort=title.*status=all/);
+  await page.reload();
+  await expect(page.getByLabel("Sort")).toHaveValue("title");
+  await expect(page.getByLabel("Status")).toHaveValue("all");
   await expect(page.locator(".task-row .task-title").first()).toHaveText("Book venue");
 
   await page.getByRole("button", { name: "Sign out", exact: true }).click();

@@ -1,17 +1,12 @@
-// Providers and the top-level routes.
+// Providers around the router (the pages and their URLs are in routes.tsx).
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { RouterProvider } from "@tanstack/react-router";
+import { useState } from "react";
 import { ApiError } from "./api/client";
-import { AuthProvider, useAuth } from "./auth/AuthProvider";
-import { ForgotPasswordPage } from "./auth/ForgotPasswordPage";
-import { ResetPasswordPage } from "./auth/ResetPasswordPage";
-import { SignInPage } from "./auth/SignInPage";
-import { SignUpPage } from "./auth/SignUpPage";
-import { VerifyEmailPage } from "./auth/VerifyEmailPage";
-import { AppShell } from "./components/AppShell";
-import { navigate, useLocation } from "./lib/router";
+import { AuthProvider } from "./auth/AuthProvider";
 import { ConfirmProvider } from "./lib/confirm";
 import { ToastProvider } from "./lib/toast";
+import { makeRouter } from "./routes";
 import "./App.css";
 
 function makeQueryClient(): QueryClient {
@@ -26,49 +21,15 @@ function makeQueryClient(): QueryClient {
   });
 }
 
-const SIGNED_OUT_ONLY = ["/login", "/signup", "/forgot-password"];
-
-function Routes() {
-  const { status } = useAuth();
-  const location = useLocation();
-  const path = location.path;
-
-  const goSignIn =
-    status === "signedOut" && !SIGNED_OUT_ONLY.includes(path) && path !== "/reset-password" && path !== "/verify-email";
-  const goHome = status === "signedIn" && SIGNED_OUT_ONLY.includes(path);
-  useEffect(() => {
-    if (goSignIn) {
-      const next =
-        path === "/" ? "" : `?next=${encodeURIComponent(path + (location.search.size ? `?${location.search}` : ""))}`;
-      navigate(`/login${next}`, { replace: true });
-    } else if (goHome) navigate("/", { replace: true });
-  }, [goSignIn, goHome, path, location.search]);
-
-  if (path === "/reset-password") return <ResetPasswordPage />;
-  if (path === "/verify-email") return <VerifyEmailPage />;
-  if (status === "loading" || goSignIn || goHome) {
-    return (
-      <div className="splash" role="status" aria-live="polite">
-        Loading TaskFlow…
-      </div>
-    );
-  }
-  if (status === "signedOut") {
-    if (path === "/signup") return <SignUpPage />;
-    if (path === "/forgot-password") return <ForgotPasswordPage />;
-    return <SignInPage />;
-  }
-  return <AppShell />;
-}
-
 export function App() {
   const [queryClient] = useState(makeQueryClient);
+  const [router] = useState(makeRouter);
   return (
     <QueryClientProvider client={queryClient}>
       <ToastProvider>
         <ConfirmProvider>
           <AuthProvider>
-            <Routes />
+            <RouterProvider router={router} />
           </AuthProvider>
         </ConfirmProvider>
       </ToastProvider>

@@ -29,6 +29,7 @@ from taskflow.core.runtime import build_runtime
 from taskflow.health.router import metrics_router
 from taskflow.health.router import router as health_router
 from taskflow.notifications.router import router as notifications_router
+from taskflow.projects.router import invitations_router
 from taskflow.projects.router import router as projects_router
 from taskflow.realtime.hub import Hub
 from taskflow.realtime.router import router as realtime_router
@@ -57,6 +58,7 @@ def include_api(app: FastAPI) -> None:
         projects_router,
         users_router,
         notifications_router,
+        invitations_router,
         auth_router,
         two_factor_router,
         oidc_router,

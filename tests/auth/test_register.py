@@ -41,6 +41,7 @@ async def test_register_creates_an_unverified_user(client: AsyncClient) -> None:
         "is_active",
         "is_verified",
         "is_superuser",
+        "timezone",
         "created_at",
     }
     assert body["email"] == "ada@example.com"

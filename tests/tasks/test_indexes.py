@@ -79,6 +79,7 @@ async def test_each_sort_of_a_project_walks_an_index(app: FastAPI, sort: TaskSor
         (TaskFilters(label_id=7), "ix_task_labels_label_id"),
         (TaskFilters(assignee_id=7), "ix_tasks_assignee_id"),
         (TaskFilters(parent_id=7), "ix_tasks_parent_id"),
+        (TaskFilters(section_id=7), "ix_tasks_section_position"),
     ],
 )
 async def test_each_filter_is_index_backed_on_postgresql(

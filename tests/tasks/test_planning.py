@@ -23,9 +23,15 @@ TASK = TaskState(
     status="todo",
     priority=2,
     due_at=EARLIER,
+    due_all_day=False,
+    start_at=None,
+    recurrence=None,
+    recurrence_basis="due",
     assignee_id=5,
     position=3.0,
+    section_id=None,
     completed_at=None,
+    created_by=5,
 )
 
 
@@ -142,3 +148,22 @@ def test_the_verb_says_when_a_task_completes_or_reopens() -> None:
     assert update_verb("done", "in_progress") == "task.reopened"
     assert update_verb("todo", "in_progress") == "task.updated"
     assert update_verb("done", "done") == "task.updated"
+
+
+def test_a_task_moved_to_another_project_leaves_its_section() -> None:
+    in_section = replace(TASK, section_id=4)
+    plan = plan_update(in_section, {"project_id": 2}, replace=False)
+    assert plan.after["section_id"] is None
+    assert not plan.check_section
+    change = finish(plan, in_section, now=NOW, append_at=1.0)
+    assert change.changes["section_id"] == {"from": 4, "to": None}
+
+
+def test_a_section_given_with_a_move_is_checked_in_the_new_project() -> None:
+    plan = plan_update(
+        replace(TASK, section_id=4), {"project_id": 2, "section_id": 9}, replace=False
+    )
+    assert plan.after["section_id"] == 9
+    assert plan.check_section
+    same = plan_update(replace(TASK, section_id=4), {"section_id": 4}, replace=False)
+    assert not same.check_section

@@ -20,9 +20,11 @@ from tests.factories_domain import (
 )
 
 TASK_FIELDS = {
-    "id", "project_id", "parent_id", "title", "description", "status", "priority", "due_at",
-    "completed_at", "assignee_id", "labels", "position", "vote_count", "voted_by_me",
+    "id", "project_id", "parent_id", "section_id", "title", "description", "status", "priority",
+    "due_at", "due_all_day", "start_at", "recurrence", "recurrence_basis", "completed_at",
+    "assignee_id", "labels", "position", "vote_count", "voted_by_me",
     "comment_count", "created_by", "created_at", "updated_at", "version",
+    "mentions", "watching",  # SPEC §7
 }  # fmt: skip
 
 

@@ -69,7 +69,9 @@ async def test_comments_create_list_edit_delete(app: FastAPI, client: AsyncClien
     created = await client.post(url, json={"body": "First!"}, headers=team.viewer.headers)
     assert created.status_code == 201
     comment = created.json()
-    assert set(comment) == {"id", "task_id", "author", "body", "created_at", "updated_at"}
+    assert set(comment) == {
+        "id", "task_id", "author", "body", "created_at", "updated_at", "mentions"
+    }  # fmt: skip
     assert comment["author"] == {"id": team.viewer.id, "username": team.viewer.user.username}
     assert comment["task_id"] == task["id"]
     await client.post(url, json={"body": "Second"}, headers=team.editor.headers)

@@ -74,6 +74,11 @@ export const queryKeys = {
   task: (taskId: Id) => ["tasks", "detail", taskId] as const,
   comments: (taskId: Id) => ["tasks", "detail", taskId, "comments"] as const,
   taskActivity: (taskId: Id) => ["tasks", "detail", taskId, "activity"] as const,
+  notifications: ["notifications"] as const,
+  notificationList: (unread: boolean) => ["notifications", "list", unread] as const,
+  unreadCount: ["notifications", "unread-count"] as const,
+  notificationSettings: ["notification-settings"] as const,
+  invitations: (projectId: Id) => ["projects", projectId, "invitations"] as const,
 };
 
 export type LiveEvent = {
@@ -111,6 +116,12 @@ export function keysForEvent(event: LiveEvent): readonly (readonly unknown[])[] 
       break;
     case "project":
       keys.push(queryKeys.projects);
+      break;
+    case "notification":
+      keys.push(queryKeys.notifications);
+      break;
+    case "invitation":
+      if (project) keys.push(queryKeys.invitations(project));
       break;
     default:
       // An event we do not know yet: be safe and refetch what is on screen.

@@ -295,6 +295,54 @@ export interface paths {
         patch: operations["update_label_api_v1_labels__label_id__patch"];
         trace?: never;
     };
+    "/api/v1/projects/{project_id}/sections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Sections
+         * @description In their order: position, then id.
+         */
+        get: operations["list_sections_api_v1_projects__project_id__sections_get"];
+        put?: never;
+        /**
+         * Create Section
+         * @description Editors and up; appended after the last section unless `position` is given.
+         */
+        post: operations["create_section_api_v1_projects__project_id__sections_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sections/{section_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Section
+         * @description Its tasks stay in the project, in no section.
+         */
+        delete: operations["delete_section_api_v1_sections__section_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Section
+         * @description Rename or move (`position`); editors and up.
+         */
+        patch: operations["update_section_api_v1_sections__section_id__patch"];
+        trace?: never;
+    };
     "/api/v1/projects": {
         parameters: {
             query?: never;
@@ -407,6 +455,31 @@ export interface paths {
          * @description Change a member's role; the owner hands ownership over by setting `owner`.
          */
         patch: operations["update_member_api_v1_projects__project_id__members__user_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Invitations
+         * @description The pending invitations (admins and the owner), newest first.
+         */
+        get: operations["list_invitations_api_v1_projects__project_id__invitations_get"];
+        put?: never;
+        /**
+         * Invite
+         * @description Invite an email address (admins and the owner): it gets a link to join, valid for
+         *     7 days, once. 409 if that address is already a member's.
+         */
+        post: operations["invite_api_v1_projects__project_id__invitations_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/users/me": {
@@ -590,6 +663,47 @@ export interface paths {
          * @description Change some of the settings; the rest stay.
          */
         patch: operations["update_settings_api_v1_users_me_notification_settings_patch"];
+        trace?: never;
+    };
+    "/api/v1/invitations/{invitation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke Invitation
+         * @description Revoke an invitation: its link stops working.
+         */
+        delete: operations["revoke_invitation_api_v1_invitations__invitation_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invitations/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept Invitation
+         * @description Join the project the invitation is for, with its role (any account may accept). 400
+         *     for an unknown, revoked, used or expired token; 409 if already a member.
+         */
+        post: operations["accept_invitation_api_v1_invitations_accept_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/auth/register": {
@@ -1085,7 +1199,8 @@ export interface components {
         };
         /**
          * BulkMove
-         * @description Move every task (with its subtasks) to `project_id`.
+         * @description Move every task (with its subtasks) to `project_id`, into its section `section_id`
+         *     (default: no section).
          */
         BulkMove: {
             /**
@@ -1097,6 +1212,11 @@ export interface components {
             ids: number[];
             /** Project Id */
             project_id: number;
+            /**
+             * Section Id
+             * @description A section of `project_id`
+             */
+            section_id?: number | null;
         };
         /** BulkResult */
         BulkResult: {
@@ -1264,8 +1384,22 @@ export interface components {
             created_at?: string | null;
             /** Labels */
             labels?: components["schemas"]["ExportLabel"][];
+            /** Sections */
+            sections?: components["schemas"]["ExportSection"][];
             /** Tasks */
             tasks?: components["schemas"]["ExportTask"][];
+        };
+        /** ExportSection */
+        ExportSection: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /**
+             * Position
+             * @default 0
+             */
+            position?: number;
         };
         /** ExportTask */
         ExportTask: {
@@ -1273,6 +1407,8 @@ export interface components {
             id: number;
             /** Parent Id */
             parent_id?: number | null;
+            /** Section Id */
+            section_id?: number | null;
             /** Title */
             title: string;
             /**
@@ -1290,6 +1426,22 @@ export interface components {
             priority?: number;
             /** Due At */
             due_at?: string | null;
+            /**
+             * Due All Day
+             * @description Due on the local date of due_at, no time
+             * @default false
+             */
+            due_all_day?: boolean;
+            /** Start At */
+            start_at?: string | null;
+            /** Recurrence */
+            recurrence?: string | null;
+            /**
+             * Recurrence Basis
+             * @default due
+             * @enum {string}
+             */
+            recurrence_basis?: "due" | "completion";
             /** Completed At */
             completed_at?: string | null;
             /**
@@ -1321,6 +1473,51 @@ export interface components {
             detail: {
                 [key: string]: unknown;
             }[] | string;
+        };
+        /** InvitationAccept */
+        InvitationAccept: {
+            /** Token */
+            token: string;
+        };
+        /** InvitationCreate */
+        InvitationCreate: {
+            /**
+             * Email
+             * Format: email
+             */
+            email: string;
+            /**
+             * Role
+             * @default editor
+             * @enum {string}
+             */
+            role?: "admin" | "editor" | "viewer";
+        };
+        /** InvitationPublic */
+        InvitationPublic: {
+            /** Id */
+            id: number;
+            /** Email */
+            email: string;
+            role: components["schemas"]["Role"];
+            invited_by: components["schemas"]["InviterPublic"] | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+        };
+        /** InviterPublic */
+        InviterPublic: {
+            /** Id */
+            id: number;
+            /** Username */
+            username: string;
         };
         /** LabelCreate */
         LabelCreate: {
@@ -1497,6 +1694,17 @@ export interface components {
             /** Offset */
             offset: number;
         };
+        /** Page[InvitationPublic] */
+        Page_InvitationPublic_: {
+            /** Items */
+            items: components["schemas"]["InvitationPublic"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
         /** Page[LabelPublic] */
         Page_LabelPublic_: {
             /** Items */
@@ -1534,6 +1742,17 @@ export interface components {
         Page_ProjectPublic_: {
             /** Items */
             items: components["schemas"]["ProjectPublic"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
+        /** Page[SectionPublic] */
+        Page_SectionPublic_: {
+            /** Items */
+            items: components["schemas"]["SectionPublic"][];
             /** Total */
             total: number;
             /** Limit */
@@ -1680,6 +1899,39 @@ export interface components {
          * @enum {string}
          */
         Role: "viewer" | "editor" | "admin" | "owner";
+        /** SectionCreate */
+        SectionCreate: {
+            /** Name */
+            name: string;
+            /**
+             * Position
+             * @description Default: after the last one
+             */
+            position?: number | null;
+        };
+        /** SectionPublic */
+        SectionPublic: {
+            /** Id */
+            id: number;
+            /** Project Id */
+            project_id: number;
+            /** Name */
+            name: string;
+            /** Position */
+            position: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** SectionUpdate */
+        SectionUpdate: {
+            /** Name */
+            name?: string;
+            /** Position */
+            position?: number;
+        };
         /** SessionPage */
         SessionPage: {
             /** Items */
@@ -1744,12 +1996,36 @@ export interface components {
             priority?: number;
             /** Due At */
             due_at?: string | null;
+            /**
+             * Due All Day
+             * @description Due on the local date of due_at, no time
+             * @default false
+             */
+            due_all_day?: boolean;
+            /**
+             * Start At
+             * @description Not after due_at
+             */
+            start_at?: string | null;
+            /** Recurrence */
+            recurrence?: string | null;
+            /**
+             * Recurrence Basis
+             * @default due
+             * @enum {string}
+             */
+            recurrence_basis?: "due" | "completion";
             /** Assignee Id */
             assignee_id?: number | null;
             /** Label Ids */
             label_ids?: number[];
             /** Parent Id */
             parent_id?: number | null;
+            /**
+             * Section Id
+             * @description A section of the task's project, or null
+             */
+            section_id?: number | null;
             /**
              * Position
              * @description Default: after the last task
@@ -1764,6 +2040,8 @@ export interface components {
             project_id: number;
             /** Parent Id */
             parent_id: number | null;
+            /** Section Id */
+            section_id: number | null;
             /** Title */
             title: string;
             /** Description */
@@ -1773,6 +2051,17 @@ export interface components {
             priority: number;
             /** Due At */
             due_at: string | null;
+            /** Due All Day */
+            due_all_day: boolean;
+            /** Start At */
+            start_at: string | null;
+            /** Recurrence */
+            recurrence: string | null;
+            /**
+             * Recurrence Basis
+             * @enum {string}
+             */
+            recurrence_basis: "due" | "completion";
             /** Completed At */
             completed_at: string | null;
             /** Assignee Id */
@@ -1808,8 +2097,8 @@ export interface components {
         };
         /**
          * TaskReplace
-         * @description PUT: every editable field; omitted ones take their defaults (project/parent/position
-         *     change only when given).
+         * @description PUT: every editable field; omitted ones take their defaults (project/parent/section/
+         *     position change only when given).
          */
         TaskReplace: {
             /** Title */
@@ -1829,6 +2118,22 @@ export interface components {
             priority?: number;
             /** Due At */
             due_at?: string | null;
+            /**
+             * Due All Day
+             * @description Due on the local date of due_at, no time
+             * @default false
+             */
+            due_all_day?: boolean;
+            /** Start At */
+            start_at?: string | null;
+            /** Recurrence */
+            recurrence?: string | null;
+            /**
+             * Recurrence Basis
+             * @default due
+             * @enum {string}
+             */
+            recurrence_basis?: "due" | "completion";
             /** Assignee Id */
             assignee_id?: number | null;
             /** Label Ids */
@@ -1837,6 +2142,11 @@ export interface components {
             project_id?: number | null;
             /** Parent Id */
             parent_id?: number | null;
+            /**
+             * Section Id
+             * @description A section of the task's project, or null
+             */
+            section_id?: number | null;
             /** Position */
             position?: number | null;
         };
@@ -1847,9 +2157,11 @@ export interface components {
         TaskStatus: "todo" | "in_progress" | "done";
         /**
          * TaskUpdate
-         * @description PATCH: only the fields given change. null clears due_at, assignee_id and parent_id,
-         *     empties the description, leaves label_ids and project_id as they are, and puts a moved
-         *     task last; title, status and priority cannot be null.
+         * @description PATCH: only the fields given change. null clears due_at, start_at, recurrence (ending
+         *     the series), assignee_id, parent_id and section_id, empties the description, leaves
+         *     label_ids and project_id as they are, and puts a moved task last; title, status,
+         *     priority, due_all_day and recurrence_basis cannot be null. A task moved to another
+         *     project leaves its section unless a `section_id` of the new project is given.
          */
         TaskUpdate: {
             /** Title */
@@ -1864,6 +2176,20 @@ export interface components {
             priority?: number;
             /** Due At */
             due_at?: string | null;
+            /**
+             * Due All Day
+             * @description Due on the local date of due_at, no time
+             */
+            due_all_day?: boolean;
+            /** Start At */
+            start_at?: string | null;
+            /** Recurrence */
+            recurrence?: string | null;
+            /**
+             * Recurrence Basis
+             * @enum {string}
+             */
+            recurrence_basis?: "due" | "completion";
             /** Assignee Id */
             assignee_id?: number | null;
             /** Label Ids */
@@ -1872,6 +2198,11 @@ export interface components {
             project_id?: number | null;
             /** Parent Id */
             parent_id?: number | null;
+            /**
+             * Section Id
+             * @description A section of the task's project, or null
+             */
+            section_id?: number | null;
             /** Position */
             position?: number | null;
         };
@@ -1999,6 +2330,8 @@ export interface components {
             is_superuser: boolean;
             /** Two Factor Enabled */
             two_factor_enabled: boolean;
+            /** Timezone */
+            timezone: string;
             /**
              * Created At
              * Format: date-time
@@ -2016,6 +2349,14 @@ export interface components {
             username?: string | null;
             /** Full Name */
             full_name?: string | null;
+            /**
+             * Timezone
+             * @description An IANA time zone name, e.g. `Europe/Berlin` (an unknown one is 422)
+             * @example UTC
+             * @example Europe/Berlin
+             * @example America/New_York
+             */
+            timezone?: string;
             /** Current Password */
             current_password?: string | null;
         };
@@ -2116,10 +2457,17 @@ export interface operations {
                 /** @description Inclusive */
                 due_after?: string | null;
                 parent_id?: number | null;
+                section_id?: number | null;
                 /** @description Every word in the title or the description */
                 search?: string | null;
+                /** @description Inclusive */
+                start_before?: string | null;
+                /** @description Inclusive */
+                start_after?: string | null;
+                /** @description Only (not) recurring tasks */
+                recurring?: boolean | null;
                 /** @description `-` prefix: descending */
-                sort?: "position" | "-position" | "created_at" | "-created_at" | "due_at" | "-due_at" | "priority" | "-priority" | "votes" | "-votes" | "title" | "-title";
+                sort?: "position" | "-position" | "created_at" | "-created_at" | "due_at" | "-due_at" | "start_at" | "-start_at" | "priority" | "-priority" | "votes" | "-votes" | "title" | "-title";
                 limit?: number;
                 offset?: number;
             };
@@ -3922,6 +4270,373 @@ export interface operations {
             };
         };
     };
+    list_sections_api_v1_projects__project_id__sections_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_SectionPublic_"];
+                };
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_section_api_v1_projects__project_id__sections_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SectionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SectionPublic"];
+                };
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a taken name, the Inbox, a concurrent change) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_section_api_v1_sections__section_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                section_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a taken name, the Inbox, a concurrent change) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_section_api_v1_sections__section_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                section_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SectionUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SectionPublic"];
+                };
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a taken name, the Inbox, a concurrent change) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_projects_api_v1_projects_get: {
         parameters: {
             query?: {
@@ -4707,6 +5422,192 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MemberPublic"];
+                };
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a taken name, the Inbox, a concurrent change) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_invitations_api_v1_projects__project_id__invitations_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_InvitationPublic_"];
+                };
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    invite_api_v1_projects__project_id__invitations_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvitationCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationPublic"];
                 };
             };
             /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
@@ -5751,6 +6652,167 @@ export interface operations {
             };
             /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    revoke_invitation_api_v1_invitations__invitation_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                invitation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    accept_invitation_api_v1_invitations_accept_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvitationAccept"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectPublic"];
+                };
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a taken name, the Inbox, a concurrent change) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { requestPasswordReset } from "../api/auth";
 import { Field, FormError } from "../components/Field";
-import { Link } from "../lib/router";
+import { Link } from "@tanstack/react-router";
 import { AuthCard } from "./AuthCard";
 
 export function ForgotPasswordPage() {
@@ -21,7 +21,7 @@ export function ForgotPasswordPage() {
   }
 
   return (
-    <AuthCard title="Reset your password" footer={<Link href="/login">Back to sign in</Link>}>
+    <AuthCard title="Reset your password" footer={<Link to="/login">Back to sign in</Link>}>
       {sent ? (
         <p role="status">If an account uses that email, a link to reset the password is on its way.</p>
       ) : (

@@ -1,11 +1,12 @@
 import { useState, type FormEvent } from "react";
 import { confirmPasswordReset } from "../api/auth";
 import { Field, FormError } from "../components/Field";
-import { Link, navigate, useLocation } from "../lib/router";
+import { Link, useNavigate, useSearch } from "@tanstack/react-router";
 import { AuthCard } from "./AuthCard";
 
 export function ResetPasswordPage() {
-  const token = useLocation().search.get("token") ?? "";
+  const token = useSearch({ from: "/reset-password" }).token ?? "";
+  const navigate = useNavigate();
   const [error, setError] = useState<string | null>(null);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -19,7 +20,7 @@ export function ResetPasswordPage() {
     setError(null);
     try {
       await confirmPasswordReset(token, password);
-      navigate(`/login?notice=${encodeURIComponent("Password changed. Sign in with the new one.")}`, { replace: true });
+      void navigate({ to: "/login", search: { notice: "Password changed. Sign in with the new one." }, replace: true });
     } catch (e) {
       setError(
         (e as { status?: number }).status === 400
@@ -30,7 +31,7 @@ export function ResetPasswordPage() {
   }
 
   return (
-    <AuthCard title="Choose a new password" footer={<Link href="/forgot-password">Ask for a new link</Link>}>
+    <AuthCard title="Choose a new password" footer={<Link to="/forgot-password">Ask for a new link</Link>}>
       {!token ? (
         <p role="alert">This link has no token. Open the link from the email again.</p>
       ) : (

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { OtpRequiredError, useAuthProviders } from "../api/auth";
+import { Link, useSearch } from "@tanstack/react-router";
 import { Field, FormError } from "../components/Field";
-import { Link, navigate, useLocation } from "../lib/router";
 import { AuthCard } from "./AuthCard";
 import { useAuth } from "./AuthProvider";
 
@@ -19,20 +19,13 @@ const OIDC_ERRORS: Record<string, string> = {
 
 export function SignInPage() {
   const { signIn } = useAuth();
-  const location = useLocation();
+  const { notice, next, oidc_error: oidcError } = useSearch({ from: "/login" });
   const providers = useAuthProviders();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   // With 2FA on, the password step is kept and a code is asked for.
   const [credentials, setCredentials] = useState<{ login: string; password: string } | null>(null);
-  const notice = location.search.get("notice");
-  const oidcError = location.search.get("oidc_error");
   const oidc = providers.data?.oidc;
-
-  function done() {
-    const next = location.search.get("next");
-    navigate(next && next.startsWith("/") && !next.startsWith("//") ? next : "/", { replace: true });
-  }
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -42,8 +35,8 @@ export function SignInPage() {
     setBusy(true);
     setError(null);
     try {
+      // Signed in, the router's gate takes the visitor on to `?next=` (or home).
       await signIn(login, password);
-      done();
     } catch (e) {
       if (e instanceof OtpRequiredError) setCredentials({ login, password });
       else setError((e as Error).message);
@@ -59,7 +52,6 @@ export function SignInPage() {
     setError(null);
     try {
       await signIn(credentials.login, credentials.password, String(form.get("otp")).trim());
-      done();
     } catch (e) {
       setError((e as Error).message);
       setBusy(false);
@@ -104,7 +96,10 @@ export function SignInPage() {
       title="Sign in"
       footer={
         <>
-          New here? <Link href="/signup">Create an account</Link>
+          New here?{" "}
+          <Link to="/signup" search={next ? { next } : {}}>
+            Create an account
+          </Link>
         </>
       }
     >
@@ -134,7 +129,7 @@ export function SignInPage() {
         <button className={oidc ? "button" : "button primary"} type="submit" disabled={busy}>
           {busy ? "Signing in…" : "Sign in"}
         </button>
-        <Link href="/forgot-password" className="small-link">
+        <Link to="/forgot-password" className="small-link">
           Forgot your password?
         </Link>
       </form>

@@ -1,12 +1,15 @@
 import { useState, type FormEvent } from "react";
 import { register } from "../api/auth";
 import { Field, FormError } from "../components/Field";
-import { Link, navigate } from "../lib/router";
+import { Link, useSearch } from "@tanstack/react-router";
 import { AuthCard } from "./AuthCard";
 import { useAuth } from "./AuthProvider";
 
 export function SignUpPage() {
   const { signIn } = useAuth();
+  // An invitation link (or any page) that sent us here through sign-in survives sign-up:
+  // signed in, the router's gate goes on to `next`.
+  const { next } = useSearch({ from: "/signup" });
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -25,8 +28,8 @@ export function SignUpPage() {
         full_name: String(form.get("full_name")).trim(),
       });
       // Registration emails the verification link; the banner offers to send it again.
+      // Signed in, the router's gate takes the visitor home.
       await signIn(username, password);
-      navigate("/", { replace: true });
     } catch (e) {
       setError((e as Error).message);
       setBusy(false);
@@ -38,7 +41,10 @@ export function SignUpPage() {
       title="Create your account"
       footer={
         <>
-          Already have an account? <Link href="/login">Sign in</Link>
+          Already have an account?{" "}
+          <Link to="/login" search={next ? { next } : {}}>
+            Sign in
+          </Link>
         </>
       }
     >

@@ -1,11 +1,11 @@
 import { useEffect, useRef, useState } from "react";
 import { confirmVerification } from "../api/auth";
-import { Link, useLocation } from "../lib/router";
+import { Link, useSearch } from "@tanstack/react-router";
 import { AuthCard } from "./AuthCard";
 import { useAuth } from "./AuthProvider";
 
 export function VerifyEmailPage() {
-  const token = useLocation().search.get("token") ?? "";
+  const token = useSearch({ from: "/verify-email" }).token ?? "";
   const { status, user, setUser } = useAuth();
   const [state, setState] = useState<"working" | "done" | "failed">(token ? "working" : "failed");
   const sent = useRef(false);
@@ -28,13 +28,13 @@ export function VerifyEmailPage() {
       {state === "done" && (
         <p role="status">
           Your email is verified.{" "}
-          {status === "signedIn" ? <Link href="/">Go to your tasks</Link> : <Link href="/login">Sign in</Link>}
+          {status === "signedIn" ? <Link to="/">Go to your tasks</Link> : <Link to="/login">Sign in</Link>}
         </p>
       )}
       {state === "failed" && (
         <p role="alert">
           This link is invalid, used or expired. Sign in and ask for a new one from the banner or your account page.{" "}
-          <Link href="/">Continue</Link>
+          <Link to="/">Continue</Link>
         </p>
       )}
     </AuthCard>

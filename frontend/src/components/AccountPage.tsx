@@ -8,10 +8,11 @@ import { queryKeys } from "../api/queryKeys";
 import type { ExportDocument } from "../api/types";
 import { useAuth } from "../auth/AuthProvider";
 import { timeAgo } from "../lib/dates";
-import { navigate } from "../lib/router";
+import { useNavigate } from "@tanstack/react-router";
 import { useConfirm } from "../lib/confirm";
 import { useToast } from "../lib/toast";
 import { Field, FormError } from "./Field";
+import { NotificationSettingsSection } from "./NotificationSettingsSection";
 import { TwoFactorSection } from "./TwoFactorSection";
 import "./settings.css";
 
@@ -22,6 +23,7 @@ export function AccountPage() {
       <Profile />
       <Password />
       <TwoFactorSection />
+      <NotificationSettingsSection />
       <Sessions />
       <Export />
       <Import />
@@ -291,6 +293,7 @@ function Import() {
 
 function DeleteAccount() {
   const confirm = useConfirm();
+  const navigate = useNavigate();
   const { forget } = useAuth();
   const [error, setError] = useState<string | null>(null);
 
@@ -308,7 +311,7 @@ function DeleteAccount() {
     try {
       await deleteMe(password);
       forget();
-      navigate(`/login?notice=${encodeURIComponent("Your account was deleted.")}`, { replace: true });
+      void navigate({ to: "/login", search: { notice: "Your account was deleted." }, replace: true });
     } catch (e) {
       setError((e as Error).message);
     }

@@ -4,24 +4,23 @@ import { useProjects } from "../api/projects";
 import { parseId } from "../api/types";
 import { useAuth } from "../auth/AuthProvider";
 import { useLiveUpdates } from "../live/useLiveUpdates";
-import { Link, matchPath, navigate, useLocation } from "../lib/router";
+import { Link, Outlet, useNavigate, useParams, useRouterState } from "@tanstack/react-router";
 import { useShortcuts } from "../lib/shortcuts";
 import { useTheme } from "../lib/theme";
-import { AccountPage } from "./AccountPage";
 import { HelpDialog } from "./HelpDialog";
-import { MyTasksPage } from "./MyTasksPage";
-import { ProjectPage } from "./ProjectPage";
-import { ProjectSettings } from "./ProjectSettings";
+import { NotificationBell } from "./NotificationBell";
 import { Sidebar } from "./Sidebar";
 import { VerifyBanner } from "./VerifyBanner";
 import "./AppShell.css";
 
-function HomeRedirect() {
+/** `/`: the Inbox (or the first project). */
+export function HomeRedirect() {
   const projects = useProjects();
+  const navigate = useNavigate();
   const inbox = projects.data?.find((p) => p.is_inbox) ?? projects.data?.[0];
   useEffect(() => {
-    if (inbox) navigate(`/projects/${inbox.id}`, { replace: true });
-  }, [inbox]);
+    if (inbox) void navigate({ to: "/projects/$projectId", params: { projectId: String(inbox.id) }, replace: true });
+  }, [inbox, navigate]);
   if (projects.isError) return <p className="pad">Couldn't load your projects. Reload to try again.</p>;
   if (projects.data && !inbox) return <p className="pad">You have no projects yet. Create one in the sidebar.</p>;
   return (
@@ -36,34 +35,14 @@ const THEME_ICON = { system: "◐", light: "☀", dark: "☾" } as const;
 
 export function AppShell() {
   const { user, signOut } = useAuth();
-  const location = useLocation();
   const [theme, nextTheme] = useTheme();
   const [menuOpen, setMenuOpen] = useState(false);
   const [helpOpen, setHelpOpen] = useState(false);
   const live = useLiveUpdates(true);
   useShortcuts({ "?": () => setHelpOpen(true) });
 
-  const settings = matchPath("/projects/:id/settings", location.path);
-  const board = matchPath("/projects/:id/board", location.path);
-  const list = matchPath("/projects/:id", location.path);
-  const projectId = parseId((settings ?? board ?? list)?.id);
-
-  let page;
-  if (location.path === "/") page = <HomeRedirect />;
-  else if (location.path === "/account") page = <AccountPage />;
-  else if (location.path === "/my-tasks") page = <MyTasksPage />;
-  else if (projectId && settings) page = <ProjectSettings key={projectId} projectId={projectId} />;
-  else if (projectId && board) page = <ProjectPage key={projectId} projectId={projectId} view="board" />;
-  else if (projectId && list) page = <ProjectPage key={projectId} projectId={projectId} view="list" />;
-  else
-    page = (
-      <div className="pad">
-        <h1>Not found</h1>
-        <p>
-          Nothing lives at this address. <Link href="/">Go to your Inbox</Link>
-        </p>
-      </div>
-    );
+  const path = useRouterState({ select: (state) => state.location.pathname });
+  const projectId = parseId(useParams({ strict: false }).projectId);
 
   return (
     <div className={`shell${menuOpen ? " menu-open" : ""}`}>
@@ -81,7 +60,7 @@ export function AppShell() {
         >
           ☰
         </button>
-        <Link href="/" className="brand">
+        <Link to="/" className="brand">
           <span className="brand-mark" aria-hidden="true">
             ✓
           </span>
@@ -92,6 +71,7 @@ export function AppShell() {
           {live === "live" ? "Live" : live === "connecting" ? "Connecting…" : "Offline — reconnecting"}
         </span>
         <div className="topbar-actions">
+          <NotificationBell />
           <button
             type="button"
             className="icon-button"
@@ -109,11 +89,7 @@ export function AppShell() {
           >
             {THEME_ICON[theme]}
           </button>
-          <Link
-            href="/account"
-            className="account-link"
-            aria-current={location.path === "/account" ? "page" : undefined}
-          >
+          <Link to="/account" className="account-link" aria-current={path === "/account" ? "page" : undefined}>
             {user?.username}
           </Link>
           <button type="button" className="button small" onClick={() => void signOut()}>
@@ -124,15 +100,11 @@ export function AppShell() {
       {user && <VerifyBanner user={user} />}
       <div className="body">
         <div id="sidebar" className="sidebar-wrap">
-          <Sidebar
-            activeProjectId={projectId}
-            myTasks={location.path === "/my-tasks"}
-            onNavigate={() => setMenuOpen(false)}
-          />
+          <Sidebar activeProjectId={projectId} myTasks={path === "/my-tasks"} onNavigate={() => setMenuOpen(false)} />
         </div>
         {menuOpen && <div className="scrim" aria-hidden="true" onClick={() => setMenuOpen(false)} />}
         <main id="main" className="main" tabIndex={-1}>
-          {page}
+          <Outlet />
         </main>
       </div>
       <HelpDialog open={helpOpen} onClose={() => setHelpOpen(false)} />

@@ -1,15 +1,16 @@
 // "Assigned to me": the caller's tasks across every project, with search, filters and sort.
-import { useDeferredValue, useMemo, useRef, useState } from "react";
+import { useNavigate, useSearch } from "@tanstack/react-router";
+import { useCallback, useMemo, useRef, useState } from "react";
 import { useLabels } from "../api/labels";
 import { useMembers, useProject, useProjects } from "../api/projects";
 import { useTask, useTasks, useUpdateTask } from "../api/tasks";
-import { parseId, type Id, type Task } from "../api/types";
+import type { Id, Task } from "../api/types";
 import { dueRange } from "../lib/dates";
 import { nestSubtasks } from "../lib/nest";
-import { navigate, useLocation, withSearch } from "../lib/router";
+import { filtersFromSearch, searchFromFilters } from "../lib/taskSearch";
 import { useShortcuts } from "../lib/shortcuts";
 import { TaskDetail } from "./task/TaskDetail";
-import { DEFAULT_FILTERS, TaskFilters, isFiltered, statusesFor, type FilterState } from "./TaskFilters";
+import { TaskFilters, isFiltered, statusesFor, type FilterState } from "./TaskFilters";
 import { TaskList } from "./TaskList";
 import "./ProjectPage.css";
 
@@ -43,19 +44,26 @@ function AnyTaskDetail({
 }
 
 export function MyTasksPage() {
-  const location = useLocation();
+  const navigate = useNavigate();
+  const urlSearch = useSearch({ from: "/app/my-tasks" });
   const projects = useProjects();
   const update = useUpdateTask();
-  const [filters, setFilters] = useState<FilterState>({ ...DEFAULT_FILTERS, sort: "due_at" });
+  const filters = useMemo(() => filtersFromSearch(urlSearch, "due_at"), [urlSearch]);
   const [offset, setOffset] = useState(0);
   const [selected, setSelected] = useState(0);
-  const search = useDeferredValue(filters.search);
   const searchRef = useRef<HTMLInputElement>(null);
-  const openTaskId = parseId(location.search.get("task"));
+  const openTaskId = urlSearch.task;
+  const setFilters = useCallback(
+    (next: FilterState) => {
+      setOffset(0);
+      void navigate({ to: ".", search: (prev) => searchFromFilters(next, "due_at", prev.task), replace: true });
+    },
+    [navigate],
+  );
 
   const tasks = useTasks({
     assigneeId: "me",
-    search,
+    search: filters.search,
     status: statusesFor(filters.status),
     priority: filters.priority === "" ? undefined : Number(filters.priority),
     ...dueRange(filters.due),
@@ -67,7 +75,8 @@ export function MyTasksPage() {
   const roles = new Map((projects.data ?? []).map((p) => [p.id, p.role] as const));
   const canEditTask = (task: Task) => roles.get(task.project_id) !== "viewer";
 
-  const openTask = (task: Task | undefined) => navigate(withSearch(location, { task: task ? String(task.id) : null }));
+  const openTaskById = (task: Id | undefined) => void navigate({ to: ".", search: (prev) => ({ ...prev, task }) });
+  const openTask = (task: Task | undefined) => openTaskById(task?.id);
   useShortcuts({
     "/": () => searchRef.current?.focus(),
     Escape: () => openTaskId && openTask(undefined),
@@ -81,10 +90,7 @@ export function MyTasksPage() {
         </header>
         <TaskFilters
           value={filters}
-          onChange={(next) => {
-            setFilters(next);
-            setOffset(0);
-          }}
+          onChange={setFilters}
           labels={[]}
           members={[]}
           searchRef={searchRef}
@@ -113,7 +119,7 @@ export function MyTasksPage() {
           key={openTaskId}
           taskId={openTaskId}
           onClose={() => openTask(undefined)}
-          onOpenTask={(id) => navigate(withSearch(location, { task: String(id) }))}
+          onOpenTask={openTaskById}
         />
       )}
     </div>

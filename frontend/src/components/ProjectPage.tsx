@@ -1,23 +1,25 @@
 // A project's tasks, as a list or a board, with the detail panel for the open task.
-import { useDeferredValue, useMemo, useRef, useState } from "react";
+import { Link, useNavigate, useSearch } from "@tanstack/react-router";
+import { useCallback, useMemo, useRef, useState } from "react";
 import { useLabels } from "../api/labels";
 import { useMembers, useProject } from "../api/projects";
 import { useTasks, useUpdateTask } from "../api/tasks";
 import type { TaskFilters as QueryFilters } from "../api/queryKeys";
 import { parseId, roleAtLeast, type Id, type Task } from "../api/types";
 import { dueRange } from "../lib/dates";
-import { Link, navigate, useLocation, withSearch } from "../lib/router";
 import { useShortcuts } from "../lib/shortcuts";
 import { nestSubtasks } from "../lib/nest";
 import { Board, boardOrder } from "./Board";
 import { QuickAdd } from "./QuickAdd";
 import { TaskDetail } from "./task/TaskDetail";
-import { DEFAULT_FILTERS, TaskFilters, isFiltered, mayHideNewTask, statusesFor, type FilterState } from "./TaskFilters";
+import { filtersFromSearch, searchFromFilters } from "../lib/taskSearch";
+import { TaskFilters, isFiltered, mayHideNewTask, statusesFor, type FilterState } from "./TaskFilters";
 import { TaskList } from "./TaskList";
 import { MemberNames } from "./TaskMeta";
 import "./ProjectPage.css";
 
 export const PAGE_SIZE = 50;
+const TAB_ACTIVE = { exact: true, includeSearch: false } as const;
 
 export function toQueryFilters(projectId: Id, f: FilterState, view: "list" | "board"): QueryFilters {
   return {
@@ -33,20 +35,23 @@ export function toQueryFilters(projectId: Id, f: FilterState, view: "list" | "bo
 }
 
 export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" | "board" }) {
-  const location = useLocation();
+  const navigate = useNavigate();
+  // List and board share their URL state: `?task=` and the filters (typed in routes.tsx).
+  const urlSearch = useSearch({
+    from: view === "list" ? "/app/projects/$projectId/" : "/app/projects/$projectId/board",
+  });
   const project = useProject(projectId);
   const labels = useLabels(projectId);
   const members = useMembers(projectId);
   const update = useUpdateTask();
-  const [filters, setFilters] = useState<FilterState>(DEFAULT_FILTERS);
+  const filters = useMemo(() => filtersFromSearch(urlSearch, "position"), [urlSearch]);
   const [offset, setOffset] = useState(0);
   const [selected, setSelected] = useState(0);
-  const search = useDeferredValue(filters.search);
   const quickAddRef = useRef<HTMLInputElement>(null);
   const searchRef = useRef<HTMLInputElement>(null);
 
-  const openTaskId = parseId(location.search.get("task"));
-  const queryFilters = toQueryFilters(projectId, { ...filters, search }, view);
+  const openTaskId = urlSearch.task;
+  const queryFilters = toQueryFilters(projectId, filters, view);
   const tasks = useTasks(
     view === "list" ? { ...queryFilters, limit: PAGE_SIZE, offset } : { ...queryFilters, limit: 100, offset: 0 },
     !!project.data,
@@ -63,7 +68,16 @@ export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" |
     [members.data],
   );
 
-  const openTask = (task: Task | undefined) => navigate(withSearch(location, { task: task ? String(task.id) : null }));
+  const openTaskById = (task: Id | undefined) => void navigate({ to: ".", search: (prev) => ({ ...prev, task }) });
+  const openTask = (task: Task | undefined) => openTaskById(task?.id);
+  const setFilters = useCallback(
+    (next: FilterState) => {
+      setOffset(0);
+      // Filter changes replace the history entry: Back leaves the page, not the last keystroke.
+      void navigate({ to: ".", search: (prev) => searchFromFilters(next, "position", prev.task), replace: true });
+    },
+    [navigate],
+  );
   // Closing the panel puts the keyboard focus back on the task it showed.
   const closeTask = () => {
     const id = openTaskId;
@@ -95,7 +109,12 @@ export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" |
       const task = items[selected];
       if (task && canEdit) toggle(task);
     },
-    b: () => navigate(view === "list" ? `/projects/${projectId}/board` : `/projects/${projectId}`),
+    b: () =>
+      void navigate({
+        to: view === "list" ? "/projects/$projectId/board" : "/projects/$projectId",
+        params: { projectId: String(projectId) },
+        search: (prev) => prev,
+      }),
     Escape: () => openTaskId && closeTask(),
   });
 
@@ -104,7 +123,7 @@ export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" |
       <div className="pad">
         <h1>Project not found</h1>
         <p>
-          It may have been deleted, or you are no longer a member. <Link href="/">Go to your Inbox</Link>
+          It may have been deleted, or you are no longer a member. <Link to="/">Go to your Inbox</Link>
         </p>
       </div>
     );
@@ -123,17 +142,30 @@ export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" |
               {p?.archived && <span className="badge">Archived</span>}
             </h1>
             <nav className="tabs" aria-label="Project views">
-              <Link href={`/projects/${projectId}`} className="tab" aria-current={view === "list" ? "page" : undefined}>
+              <Link
+                to="/projects/$projectId"
+                params={{ projectId: String(projectId) }}
+                search={(prev) => prev}
+                className="tab"
+                activeOptions={TAB_ACTIVE}
+              >
                 List
               </Link>
               <Link
-                href={`/projects/${projectId}/board`}
+                to="/projects/$projectId/board"
+                params={{ projectId: String(projectId) }}
+                search={(prev) => prev}
                 className="tab"
-                aria-current={view === "board" ? "page" : undefined}
+                activeOptions={TAB_ACTIVE}
               >
                 Board
               </Link>
-              <Link href={`/projects/${projectId}/settings`} className="tab">
+              <Link
+                to="/projects/$projectId/settings"
+                params={{ projectId: String(projectId) }}
+                className="tab"
+                activeOptions={TAB_ACTIVE}
+              >
                 Settings
               </Link>
             </nav>
@@ -141,10 +173,7 @@ export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" |
           {p?.description && <p className="muted project-description">{p.description}</p>}
           <TaskFilters
             value={filters}
-            onChange={(next) => {
-              setFilters(next);
-              setOffset(0);
-            }}
+            onChange={setFilters}
             labels={labels.data ?? []}
             members={members.data ?? []}
             searchRef={searchRef}
@@ -189,7 +218,7 @@ export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" |
             labels={labels.data ?? []}
             members={members.data ?? []}
             onClose={closeTask}
-            onOpenTask={(id) => navigate(withSearch(location, { task: String(id) }))}
+            onOpenTask={openTaskById}
           />
         )}
       </div>

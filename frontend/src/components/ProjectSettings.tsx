@@ -12,10 +12,11 @@ import {
 } from "../api/projects";
 import { ROLES, roleAtLeast, type Project, type Role, type Id } from "../api/types";
 import { useAuth } from "../auth/AuthProvider";
-import { Link, navigate } from "../lib/router";
+import { Link, useNavigate } from "@tanstack/react-router";
 import { useConfirm } from "../lib/confirm";
 import { useToast } from "../lib/toast";
 import { Field } from "./Field";
+import { InvitationsSettings } from "./InvitationsSettings";
 import { PROJECT_COLORS } from "./Sidebar";
 import "./settings.css";
 import "./ProjectSettings.css";
@@ -31,18 +32,21 @@ export function ProjectSettings({ projectId }: { projectId: Id }) {
   if (project.isError)
     return (
       <p className="pad">
-        Project not found. <Link href="/">Go to your Inbox</Link>
+        Project not found. <Link to="/">Go to your Inbox</Link>
       </p>
     );
   const p = project.data;
   return (
     <div className="settings pad">
       <p>
-        <Link href={`/projects/${p.id}`}>← Back to {p.is_inbox ? "Inbox" : p.name}</Link>
+        <Link to="/projects/$projectId" params={{ projectId: String(p.id) }}>
+          ← Back to {p.is_inbox ? "Inbox" : p.name}
+        </Link>
       </p>
       <h1>{p.is_inbox ? "Inbox" : p.name} — settings</h1>
       <GeneralSettings project={p} />
       <MembersSettings project={p} />
+      <InvitationsSettings project={p} />
       <LabelsSettings project={p} />
     </div>
   );
@@ -50,6 +54,7 @@ export function ProjectSettings({ projectId }: { projectId: Id }) {
 
 function GeneralSettings({ project }: { project: Project }) {
   const confirm = useConfirm();
+  const navigate = useNavigate();
   const update = useUpdateProject(project.id);
   const remove = useDeleteProject();
   const toast = useToast();
@@ -91,7 +96,7 @@ function GeneralSettings({ project }: { project: Project }) {
     try {
       await remove.mutateAsync(project.id);
       toast("Project deleted.");
-      navigate("/", { replace: true });
+      void navigate({ to: "/", replace: true });
     } catch (e) {
       toast(`Couldn't delete: ${(e as Error).message}`, "error");
     }
@@ -142,6 +147,7 @@ function GeneralSettings({ project }: { project: Project }) {
 
 function MembersSettings({ project }: { project: Project }) {
   const confirm = useConfirm();
+  const navigate = useNavigate();
   const { user } = useAuth();
   const members = useMembers(project.id);
   const add = useAddMember(project.id);
@@ -193,7 +199,7 @@ function MembersSettings({ project }: { project: Project }) {
     if (!ok) return;
     try {
       await remove.mutateAsync(userId);
-      if (self) navigate("/", { replace: true });
+      if (self) void navigate({ to: "/", replace: true });
     } catch (e) {
       toast(`Couldn't remove: ${(e as Error).message}`, "error");
     }

@@ -2,9 +2,12 @@
 import { useState, type FormEvent } from "react";
 import { useCreateProject, useProjects } from "../api/projects";
 import type { Project, Id } from "../api/types";
-import { Link, navigate } from "../lib/router";
+import { Link, useNavigate } from "@tanstack/react-router";
 import { useToast } from "../lib/toast";
 import "./Sidebar.css";
+
+/** The router marks a link to the current page itself (aria-current); only an exact match counts. */
+const EXACT = { exact: true, includeSearch: false } as const;
 
 export const PROJECT_COLORS = [
   "#db4035",
@@ -23,7 +26,9 @@ function ProjectLink({ project, active, onNavigate }: { project: Project; active
   return (
     <li className="project-item">
       <Link
-        href={`/projects/${project.id}`}
+        to="/projects/$projectId"
+        params={{ projectId: String(project.id) }}
+        activeOptions={EXACT}
         className={`project-link${active ? " active" : ""}`}
         aria-current={active ? "page" : undefined}
         onClick={onNavigate}
@@ -32,7 +37,9 @@ function ProjectLink({ project, active, onNavigate }: { project: Project; active
         <span className="project-name">{project.is_inbox ? "Inbox" : project.name}</span>
       </Link>
       <Link
-        href={`/projects/${project.id}/settings`}
+        to="/projects/$projectId/settings"
+        params={{ projectId: String(project.id) }}
+        activeOptions={EXACT}
         className="project-settings-link"
         aria-label={`Rename, recolor or archive ${project.is_inbox ? "Inbox" : project.name}`}
         title="Project settings"
@@ -56,6 +63,7 @@ export function Sidebar({
   const projects = useProjects();
   const create = useCreateProject();
   const toast = useToast();
+  const navigate = useNavigate();
   const [adding, setAdding] = useState(false);
   const [color, setColor] = useState(PROJECT_COLORS[5]);
   const [showArchived, setShowArchived] = useState(false);
@@ -72,7 +80,7 @@ export function Sidebar({
       const project = await create.mutateAsync({ name, color });
       form.reset();
       setAdding(false);
-      navigate(`/projects/${project.id}`);
+      void navigate({ to: "/projects/$projectId", params: { projectId: String(project.id) } });
       onNavigate();
     } catch (e) {
       toast(`Couldn't create the project: ${(e as Error).message}`, "error");
@@ -84,7 +92,7 @@ export function Sidebar({
       <ul className="project-list views">
         <li>
           <Link
-            href="/my-tasks"
+            to="/my-tasks"
             className={`project-link${myTasks ? " active" : ""}`}
             aria-current={myTasks ? "page" : undefined}
             onClick={onNavigate}
@@ -96,7 +104,7 @@ export function Sidebar({
           </Link>
         </li>
         <li className="account-item">
-          <Link href="/account" className="project-link" onClick={onNavigate}>
+          <Link to="/account" className="project-link" onClick={onNavigate}>
             <span className="view-icon" aria-hidden="true">
               ☺
             </span>

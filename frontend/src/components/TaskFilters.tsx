@@ -1,32 +1,15 @@
 // Search, filters and sort above the task list and board.
-import { useState, type RefObject } from "react";
+import { useEffect, useEffectEvent, useState, type RefObject } from "react";
 import type { Label, Member, TaskStatus } from "../api/types";
 import { PRIORITIES } from "../api/types";
 import type { DueFilter } from "../lib/dates";
 import type { TaskSort } from "../api/queryKeys";
+import { DEFAULT_FILTERS, type FilterState, type StatusChoice } from "../lib/taskSearch";
 import "./TaskFilters.css";
 
-export type StatusChoice = "open" | "all" | TaskStatus;
+export { DEFAULT_FILTERS, type FilterState, type StatusChoice } from "../lib/taskSearch";
 
-export type FilterState = {
-  search: string;
-  status: StatusChoice;
-  priority: string;
-  labelId: string;
-  assigneeId: string;
-  due: DueFilter;
-  sort: TaskSort;
-};
-
-export const DEFAULT_FILTERS: FilterState = {
-  search: "",
-  status: "open",
-  priority: "",
-  labelId: "",
-  assigneeId: "",
-  due: "",
-  sort: "position",
-};
+const SEARCH_DELAY_MS = 200;
 
 export const SORTS: [TaskSort, string][] = [
   ["position", "Manual order"],
@@ -89,8 +72,27 @@ export function TaskFilters({
   showStatus,
   acrossProjects = false,
 }: Props) {
-  const set = <K extends keyof FilterState>(key: K, v: FilterState[K]) => onChange({ ...value, [key]: v });
+  const set = <K extends keyof FilterState>(key: K, v: FilterState[K]) =>
+    onChange({ ...value, [key]: v, search: text });
   const [open, setOpen] = useState(false);
+  // The search box types into local state; the URL (and so the query) follows a moment later.
+  // A change of the URL from elsewhere (back button, a link) replaces the text, but the echo of
+  // our own write does not (it could arrive after the next keystroke).
+  const [text, setText] = useState(value.search);
+  const [sent, setSent] = useState(value.search);
+  if (value.search !== sent) {
+    setSent(value.search);
+    setText(value.search);
+  }
+  const commitSearch = useEffectEvent((search: string) => {
+    setSent(search);
+    onChange({ ...value, search });
+  });
+  useEffect(() => {
+    if (text === value.search) return;
+    const timer = setTimeout(() => commitSearch(text), SEARCH_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [text, value.search]);
   const active =
     value.priority !== "" ||
     value.labelId !== "" ||
@@ -108,8 +110,8 @@ export function TaskFilters({
           ref={searchRef}
           type="search"
           placeholder="Search tasks  ( / )"
-          value={value.search}
-          onChange={(e) => set("search", e.target.value)}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
           onKeyDown={(e) => {
             if (e.key === "Escape") (e.target as HTMLInputElement).blur();
           }}
@@ -205,7 +207,7 @@ export function TaskFilters({
           <button
             type="button"
             className="link-button"
-            onClick={() => onChange({ ...DEFAULT_FILTERS, search: value.search, sort: value.sort })}
+            onClick={() => onChange({ ...DEFAULT_FILTERS, search: text, sort: value.sort })}
           >
             Clear filters
           </button>

@@ -35,20 +35,21 @@ _COLUMNS = (
 )
 
 
-def _page(*where: Any) -> Any:
+def _count(*where: Any) -> Any:
     return (
-        select(*_COLUMNS)
+        select(func.count()).select_from(Notification).where(Notification.user_id == _USER, *where)
+    )
+
+
+def _page(*where: Any) -> Any:
+    # The total rides on the page as an uncorrelated subquery: one round trip (as tasks).
+    return (
+        select(*_COLUMNS, _count(*where).correlate(None).scalar_subquery().label("total"))
         .outerjoin(User, User.id == Notification.actor_id)
         .where(Notification.user_id == _USER, *where)
         .order_by(Notification.id.desc())
         .limit(bindparam("limit", type_=Integer()))
         .offset(bindparam("offset", type_=Integer()))
-    )
-
-
-def _count(*where: Any) -> Any:
-    return (
-        select(func.count()).select_from(Notification).where(Notification.user_id == _USER, *where)
     )
 
 
@@ -80,11 +81,13 @@ async def list_notifications(
     """Newest first; only the unread ones with `unread`."""
     params = {"user_id": user_id, "limit": page.limit, "offset": page.offset}
     rows = await read_rows(session, _UNREAD_PAGE if unread else _ALL, params)
-    if page.offset == 0 and len(rows) < page.limit:
-        total = len(rows)  # the whole list is on this page: no count needed
-    else:
+    if rows:
+        total = int(rows[0]["total"])
+    elif page.offset:  # past the end: the count alone
         counted = await read_rows(session, _COUNT_UNREAD if unread else _COUNT_ALL, params)
         total = int(next(iter(counted[0].values())))
+    else:
+        total = 0
     return Page(
         items=[_public(row) for row in rows], total=total, limit=page.limit, offset=page.offset
     )

@@ -7,13 +7,16 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from taskflow.activity.schemas import ActivityPublic
-from taskflow.auth.dependencies import CurrentUser
+from taskflow.auth.dependencies import CurrentUser, SettingsDep
 from taskflow.core.dependencies import ReadSessionDep, SessionDep
 from taskflow.core.errors import error_responses
 from taskflow.core.pagination import Page, PaginationDep
 from taskflow.core.validation import PathId
-from taskflow.projects import queries, service
+from taskflow.projects import invitations, queries, service
 from taskflow.projects.schemas import (
+    InvitationAccept,
+    InvitationCreate,
+    InvitationPublic,
     MemberCreate,
     MemberPublic,
     MemberUpdate,
@@ -114,3 +117,46 @@ async def remove_member(
 ) -> None:
     """Remove a member (admins), or leave (your own membership); never the owner (409)."""
     await service.remove_member(session, user, project_id, user_id)
+
+
+@router.get("/{project_id}/invitations", responses=error_responses(403, 404))
+async def list_invitations(
+    session: ReadSessionDep, user: CurrentUser, project_id: PathId, page: PaginationDep
+) -> Page[InvitationPublic]:
+    """The pending invitations (admins and the owner), newest first."""
+    return await invitations.list_invitations(session, user, project_id, page)
+
+
+@router.post("/{project_id}/invitations", status_code=status.HTTP_201_CREATED, responses=_WRITE)
+async def invite(
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+    project_id: PathId,
+    data: InvitationCreate,
+) -> InvitationPublic:
+    """Invite an email address (admins and the owner): it gets a link to join, valid for
+    7 days, once. 409 if that address is already a member's."""
+    return await invitations.invite(session, settings, user, project_id, data)
+
+
+invitations_router = APIRouter(
+    prefix="/invitations", tags=["projects"], responses=error_responses(401)
+)
+
+
+@invitations_router.delete(
+    "/{invitation_id}", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(403, 404)
+)
+async def revoke_invitation(session: SessionDep, user: CurrentUser, invitation_id: PathId) -> None:
+    """Revoke an invitation: its link stops working."""
+    await invitations.revoke(session, user, invitation_id)
+
+
+@invitations_router.post("/accept", responses=error_responses(400, 409))
+async def accept_invitation(
+    session: SessionDep, user: CurrentUser, data: InvitationAccept
+) -> ProjectPublic:
+    """Join the project the invitation is for, with its role (any account may accept). 400
+    for an unknown, revoked, used or expired token; 409 if already a member."""
+    return await invitations.accept(session, user, data.token)

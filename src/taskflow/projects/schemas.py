@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, Strict
 
 from taskflow.core.validation import HexColor, JsonBool, RequestBody, Text
 from taskflow.projects.models import DEFAULT_COLOR, Role
+from taskflow.users.schemas import Email
 
 # Names: some text that is not whitespace, stored trimmed; bounds count the text as sent.
 ProjectName = Annotated[
@@ -69,3 +70,26 @@ class MemberCreate(RequestBody):
 
 class MemberUpdate(RequestBody):
     role: Literal["owner", "admin", "editor", "viewer"]
+
+
+class InvitationCreate(RequestBody):
+    email: Email
+    role: AssignableRole = "editor"
+
+
+class InviterPublic(BaseModel):
+    id: int
+    username: str
+
+
+class InvitationPublic(BaseModel):
+    id: int
+    email: str
+    role: Role
+    invited_by: InviterPublic | None
+    created_at: datetime
+    expires_at: datetime
+
+
+class InvitationAccept(RequestBody):
+    token: Annotated[str, Strict(), Field(min_length=1, max_length=200), Text()]

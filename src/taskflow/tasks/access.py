@@ -1,4 +1,4 @@
-"""A task (or a comment, a label) together with the caller's role in its project.
+"""A task (or a comment, a label, a section) together with the caller's role in its project.
 
 One query each, composed with `projects.permissions.with_access`; the answer (404 for
 non-members, 403 for too low a role or an archived project) is `permissions.check_row`.
@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from taskflow.db.reads import Reader
 from taskflow.projects.permissions import READ, AnyRow, Need, Role, fetch_checked, with_access
-from taskflow.tasks.models import Comment, Label, Task
+from taskflow.tasks.models import Comment, Label, Section, Task
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +22,11 @@ class TaskAccess:
 
 
 async def _require(
-    session: Reader, model: type[Task] | type[Label], id_: int, user_id: int, need: Need
+    session: Reader,
+    model: type[Task] | type[Label] | type[Section],
+    id_: int,
+    user_id: int,
+    need: Need,
 ) -> tuple[AnyRow, Role]:
     statement = with_access(select(model), model.project_id, user_id, need)
     not_found = f"{model.__name__} not found"
@@ -67,3 +71,16 @@ async def require_label(
 ) -> LabelAccess:
     row, role = await _require(session, Label, label_id, user_id, need)
     return LabelAccess(label=row[0], role=role)
+
+
+@dataclass(frozen=True, slots=True)
+class SectionAccess:
+    section: Section
+    role: Role
+
+
+async def require_section(
+    session: Reader, section_id: int, user_id: int, need: Need = READ
+) -> SectionAccess:
+    row, role = await _require(session, Section, section_id, user_id, need)
+    return SectionAccess(section=row[0], role=role)

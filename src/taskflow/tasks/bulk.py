@@ -12,9 +12,11 @@ from taskflow.activity.service import record
 from taskflow.core.errors import NotFound
 from taskflow.db import utcnow
 from taskflow.projects.permissions import EDIT, AnyRow, check_rows, member_ids, require_role
-from taskflow.tasks import queries
+from taskflow.tasks import notices, queries
 from taskflow.tasks.models import Task, TaskStatus, task_labels
+from taskflow.tasks.recurring import complete_recurring
 from taskflow.tasks.schemas import BulkAction, BulkDelete, BulkMove
+from taskflow.tasks.sections import check_section
 from taskflow.users.models import User
 
 
@@ -31,7 +33,8 @@ async def bulk(session: AsyncSession, user: User, data: BulkAction) -> int:
     if isinstance(data, BulkDelete):
         await _bulk_delete(session, user, rows)
     elif isinstance(data, BulkMove):  # its schema requires `project_id`
-        await _bulk_move(session, user, [found[task_id] for task_id in ids], data.project_id)
+        rows_in_order = [found[task_id] for task_id in ids]
+        await _bulk_move(session, user, rows_in_order, data.project_id, data.section_id)
     else:
         await _bulk_set_status(session, user, rows, completing=data.action == "complete")
     return len(ids)
@@ -56,6 +59,9 @@ async def _bulk_set_status(
     now = utcnow()
     status = TaskStatus.DONE.value if completing else TaskStatus.TODO.value
     changing = [row for row in rows if (row.status == TaskStatus.DONE) != completing]
+    if completing:  # a recurring task moves to its next occurrence instead
+        recurred = await complete_recurring(session, user, [row.id for row in changing], now)
+        changing = [row for row in changing if row.id not in recurred]
     if changing:
         await session.execute(
             update(Task)
@@ -77,15 +83,24 @@ async def _bulk_set_status(
             task_id=row.id,
             changes={"status": {"from": row.status, "to": status}},
         )
+        if completing:
+            await notices.completed(session, user, task_id=row.id, project_id=row.project_id,
+                                    title=row.title)  # fmt: skip
 
 
 async def _bulk_move(
-    session: AsyncSession, user: User, rows: Sequence[AnyRow], target: int
+    session: AsyncSession, user: User, rows: Sequence[AnyRow], target: int, section: int | None
 ) -> None:
-    """Appended to the target in the order given; subtasks follow their parents."""
+    """Appended to the target in the order given, into `section` (of the target, or none);
+    subtasks follow their parents (into no section). Tasks already in the target only change
+    section."""
     await require_role(session, target, user.id, EDIT)
+    await check_section(session, target, section)
     now = utcnow()
     moving = [row for row in rows if row.project_id != target]
+    staying = [row for row in rows if row.project_id == target and row.section_id != section]
+    if staying:
+        await _set_section(session, user, staying, section)
     position = await queries.next_position(session, target)
     if not moving:
         return
@@ -97,6 +112,7 @@ async def _bulk_move(
         .where(Task.id.in_(moving_ids))
         .values(
             project_id=target,
+            section_id=section,
             parent_id=case((Task.parent_id.in_(moving_ids), Task.parent_id), else_=None),
             position=case(new_positions, value=Task.id),
             version=Task.version + 1,
@@ -107,7 +123,9 @@ async def _bulk_move(
     await after_move(session, sorted(moving_ids), target)
     await move_subtasks(session, sorted(moving_ids), target)
     for row in moving:
-        change = {"project_id": {"from": row.project_id, "to": target}}
+        change: dict[str, object] = {"project_id": {"from": row.project_id, "to": target}}
+        if row.section_id != section:
+            change["section_id"] = {"from": row.section_id, "to": section}
         for verb, project_id in (("task.updated", target), ("task.moved", row.project_id)):
             record(
                 session,
@@ -119,14 +137,34 @@ async def _bulk_move(
             )
 
 
+async def _set_section(
+    session: AsyncSession, user: User, rows: Sequence[AnyRow], section: int | None
+) -> None:
+    await session.execute(
+        update(Task)
+        .where(Task.id.in_([row.id for row in rows]))
+        .values(section_id=section, version=Task.version + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    for row in rows:
+        record(
+            session,
+            verb="task.updated",
+            project_id=row.project_id,
+            actor_id=user.id,
+            task_id=row.id,
+            changes={"section_id": {"from": row.section_id, "to": section}},
+        )
+
+
 # Moves (update and bulk)
 
 
 async def move_subtasks(
     session: AsyncSession, parent_ids: Sequence[int], project_id: int
 ) -> list[int]:
-    """Subtasks follow their parents to `project_id`, appended in their order; their labels
-    stay behind, and an assignee who is not a member there is unassigned."""
+    """Subtasks follow their parents to `project_id`, appended in their order, in no section;
+    their labels stay behind, and an assignee who is not a member there is unassigned."""
     moved = await queries.subtasks_outside(session, parent_ids, project_id)
     if not moved:
         return moved
@@ -136,6 +174,7 @@ async def move_subtasks(
         .where(Task.id.in_(moved))
         .values(
             project_id=project_id,
+            section_id=None,
             position=case({task_id: base + n for n, task_id in enumerate(moved)}, value=Task.id),
             version=Task.version + 1,
             updated_at=utcnow(),

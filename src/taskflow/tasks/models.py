@@ -1,4 +1,4 @@
-"""The tasks, labels, task_labels, votes and comments tables.
+"""The tasks, sections, labels, task_labels, votes and comments tables.
 
 Every foreign key cascades in the database (ON DELETE CASCADE / SET NULL) and the ORM
 relationships say `passive_deletes=True`, so a delete is one statement whatever hangs below.
@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Column,
     Double,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    false,
     func,
     select,
     update,
@@ -67,14 +69,18 @@ class Task(IdMixin, Base):
     __table_args__ = (
         CheckConstraint("status IN ('todo', 'in_progress', 'done')", name="status"),
         CheckConstraint("priority BETWEEN 0 AND 4", name="priority"),
+        CheckConstraint("recurrence_basis IN ('due', 'completion')", name="recurrence_basis"),
         # One index per sort, each scoped by project (listings are per project or per the
         # caller's projects) and ending in id, the tie-breaker that keeps pages stable.
         Index("ix_tasks_project_position", "project_id", "position", "id"),
         Index("ix_tasks_project_created", "project_id", "created_at", "id"),
         Index("ix_tasks_project_due", "project_id", "due_at", "id"),
+        Index("ix_tasks_project_start", "project_id", "start_at", "id"),
         Index("ix_tasks_project_priority", "project_id", "priority", "id"),
         Index("ix_tasks_project_votes", "project_id", "vote_count", "id"),
         Index("ix_tasks_project_status", "project_id", "status"),
+        # section_id filter and the list's grouping: a section's tasks in their order.
+        Index("ix_tasks_section_position", "section_id", "position", "id"),
         # `search`: ILIKE '%word%' on title or description, answered by trigram indexes.
         _postgresql_only(
             Index(
@@ -99,11 +105,21 @@ class Task(IdMixin, Base):
     parent_id: Mapped[int | None] = mapped_column(
         BigIntId, ForeignKey("tasks.id", ondelete="CASCADE"), index=True, default=None
     )
+    # A section of the task's project, or none. Deleting the section empties it (SET NULL).
+    section_id: Mapped[int | None] = mapped_column(
+        BigIntId, ForeignKey("sections.id", ondelete="SET NULL"), default=None
+    )
     title: Mapped[str] = mapped_column(String(500))
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default=TaskStatus.TODO.value)
     priority: Mapped[int] = mapped_column(SmallInteger, default=0)
     due_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
+    # Due on the local date of due_at (the viewer's day), no time shown (docs/time.md).
+    due_all_day: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    start_at: Mapped[datetime | None] = mapped_column(default=None)
+    # An RFC 5545 RRULE body (tasks/recurrence.py), on the creator's wall clock.
+    recurrence: Mapped[str | None] = mapped_column(String(500), default=None)
+    recurrence_basis: Mapped[str] = mapped_column(String(16), default="due", server_default="due")
     completed_at: Mapped[datetime | None] = mapped_column(default=None)
     assignee_id: Mapped[int | None] = mapped_column(
         BigIntId, ForeignKey("users.id", ondelete="SET NULL"), index=True, default=None
@@ -127,6 +143,19 @@ class Task(IdMixin, Base):
     labels: Mapped[list[Label]] = relationship(
         secondary=task_labels, lazy="raise", passive_deletes=True, order_by="Label.name"
     )
+
+
+class Section(IdMixin, Base):
+    """A named group of a project's tasks (Todoist's sections, the board's columns)."""
+
+    __tablename__ = "sections"
+    __table_args__ = (Index("ix_sections_project_position", "project_id", "position", "id"),)
+
+    project_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("projects.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(120))
+    # Like a task's: a new section goes last (max + 1); a move takes a midpoint.
+    position: Mapped[float] = mapped_column(Double, default=0.0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Label(IdMixin, Base):
@@ -190,3 +219,13 @@ def _release_votes(_: Mapper[User], connection: Connection, user: User) -> None:
     connection.execute(
         update(Task).where(Task.id.in_(voted)).values(vote_count=Task.vote_count - 1)
     )
+
+
+_postgresql_only(
+    Index(
+        "ix_tasks_project_start_desc",
+        Task.project_id,
+        Task.start_at.desc().nulls_last(),
+        Task.id.desc(),
+    )
+)

@@ -141,15 +141,22 @@ async def task_updated(
     )  # fmt: skip
     done = TaskStatus.DONE.value
     if after["status"] == done and before["status"] != done:
-        await notify(
-            session,
-            type=NotificationType.TASK_COMPLETED,
-            recipients=watchers_of(task_id),
-            actor=actor,
-            project_id=project_id,
-            task_id=task_id,
-            data=_data(title),
-        )
+        await completed(session, actor, task_id=task_id, project_id=project_id, title=title)
+
+
+async def completed(
+    session: AsyncSession, actor: User, *, task_id: int, project_id: int, title: str
+) -> None:
+    """A task became done (one, or each of a bulk action's): its watchers hear it."""
+    await notify(
+        session,
+        type=NotificationType.TASK_COMPLETED,
+        recipients=watchers_of(task_id),
+        actor=actor,
+        project_id=project_id,
+        task_id=task_id,
+        data=_data(title),
+    )
 
 
 async def comment_written(

@@ -21,11 +21,9 @@ from sqlalchemy import (
     Integer,
     Row,
     Select,
-    String,
     bindparam,
     exists,
     func,
-    or_,
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -43,11 +41,10 @@ from taskflow.projects.permissions import (
     check_row,
     with_access,
 )
-from taskflow.tasks.models import Comment, Label, Task, TaskStatus, Vote, task_labels
+from taskflow.tasks.conditions import MAX_SEARCH_WORDS, like_pattern, search_conditions
+from taskflow.tasks.models import Comment, Label, Section, Task, TaskStatus, Vote, task_labels
 from taskflow.tasks.schemas import TaskPublic, TaskSort
 from taskflow.users.models import User
-
-MAX_SEARCH_WORDS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,17 +59,15 @@ class TaskFilters:
     due_before: datetime | None = None
     due_after: datetime | None = None
     parent_id: int | None = None
+    section_id: int | None = None
     search: str | None = None
+    start_before: datetime | None = None
+    start_after: datetime | None = None
+    recurring: bool | None = None
 
 
 def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
-
-
-def like_pattern(word: str) -> str:
-    """`%word%` with the word's own `%`, `_` and `\\` taken literally."""
-    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def filter_params(user_id: int, filters: TaskFilters) -> dict[str, Any]:
@@ -95,6 +90,15 @@ def filter_params(user_id: int, filters: TaskFilters) -> dict[str, Any]:
         params["due_after"] = _utc(filters.due_after)
     if filters.parent_id is not None:
         params["parent_id"] = filters.parent_id
+    if filters.section_id is not None:
+        params["section_id"] = filters.section_id
+    if filters.start_before is not None:
+        params["start_before"] = _utc(filters.start_before)
+    if filters.start_after is not None:
+        params["start_after"] = _utc(filters.start_after)
+    if filters.recurring is not None:
+        # A shape (IS NULL or IS NOT NULL), not a value: the statement binds nothing for it.
+        params["recurring" if filters.recurring else "not_recurring"] = True
     for index, word in enumerate((filters.search or "").split()[:MAX_SEARCH_WORDS]):
         params[f"word_{index}"] = like_pattern(word)
     return params
@@ -127,36 +131,18 @@ def filter_conditions(names: Collection[str]) -> list[ColumnElement[bool]]:
         conditions.append(Task.due_at >= bindparam("due_after"))
     if "parent_id" in names:
         conditions.append(Task.parent_id == bindparam("parent_id"))
+    if "section_id" in names:
+        conditions.append(Task.section_id == bindparam("section_id"))
+    if "start_before" in names:
+        conditions.append(Task.start_at <= bindparam("start_before"))
+    if "start_after" in names:
+        conditions.append(Task.start_at >= bindparam("start_after"))
+    if "recurring" in names:
+        conditions.append(Task.recurrence.is_not(None))
+    if "not_recurring" in names:
+        conditions.append(Task.recurrence.is_(None))
     words = sorted(name for name in names if name.startswith("word_"))
-    conditions.extend(_search_conditions(words, within_project="project_id" in names))
-    return conditions
-
-
-def _search_conditions(words: Sequence[str], *, within_project: bool) -> list[ColumnElement[bool]]:
-    """Every word (the bound `%word%` patterns named `words`), in the title or the
-    description, case-insensitive (SQLite's lower() folds ASCII only, so there non-ASCII
-    matching is case-exact).
-
-    Across all the caller's projects, trigram GIN indexes answer ILIKE on PostgreSQL. Within
-    one project they are the slow way: their posting lists grow with the whole installation
-    (8-10 ms per word at 1M tasks), while the project's own rows are few and already reached
-    by its index. So there the words are matched against `title || ' ' || description`,
-    which no index serves, and the planner filters the project's rows instead. Both forms
-    match the same tasks: a word holds no whitespace, so it never spans the joining space.
-    """
-    conditions: list[ColumnElement[bool]] = []
-    for word in words:
-        pattern = bindparam(word, type_=String())
-        if within_project:
-            text = Task.title + " " + Task.description
-            conditions.append(text.ilike(pattern, escape="\\"))
-        else:
-            conditions.append(
-                or_(
-                    Task.title.ilike(pattern, escape="\\"),
-                    Task.description.ilike(pattern, escape="\\"),
-                )
-            )
+    conditions.extend(search_conditions(words, within_project="project_id" in names))
     return conditions
 
 
@@ -168,13 +154,14 @@ def order_by(sort: TaskSort) -> list[Any]:
         "position": Task.position,
         "created_at": Task.created_at,
         "due_at": Task.due_at,
+        "start_at": Task.start_at,
         "priority": Task.priority,
         "votes": Task.vote_count,
         "title": func.lower(Task.title),
     }[key]
     primary = column.desc() if descending else column.asc()
-    if key == "due_at":
-        primary = primary.nulls_last()  # tasks without a due date last, either way
+    if key in ("due_at", "start_at"):
+        primary = primary.nulls_last()  # tasks without the date last, either way
     tie_breaker = Task.id.desc() if descending else Task.id.asc()
     return [primary, tie_breaker]
 
@@ -348,9 +335,11 @@ async def subtasks_outside(
 async def tasks_with_access(
     session: AsyncSession, user_id: int, task_ids: Collection[int], need: Need
 ) -> Sequence[AnyRow]:
-    """Tasks (id, project_id, parent_id, status, title) with the caller's access columns;
-    the caller's unseen ones are absent."""
-    statement = select(Task.id, Task.project_id, Task.parent_id, Task.status, Task.title)
+    """Tasks (id, project_id, parent_id, section_id, status, title) with the caller's access
+    columns; the caller's unseen ones are absent."""
+    statement = select(
+        Task.id, Task.project_id, Task.parent_id, Task.section_id, Task.status, Task.title
+    )
     return (
         await session.execute(
             with_access(statement, Task.project_id, user_id, need).where(Task.id.in_(task_ids))
@@ -365,6 +354,18 @@ async def labels_in(session: Reader, project_ids: Collection[int]) -> Sequence[L
     if not project_ids:
         return []
     statement = select(Label).where(Label.project_id.in_(project_ids)).order_by(Label.id)
+    return (await session.scalars(statement)).all()
+
+
+async def sections_in(session: Reader, project_ids: Collection[int]) -> Sequence[Section]:
+    """In each project's order."""
+    if not project_ids:
+        return []
+    statement = (
+        select(Section)
+        .where(Section.project_id.in_(project_ids))
+        .order_by(Section.project_id, Section.position, Section.id)
+    )
     return (await session.scalars(statement)).all()
 
 

@@ -1,4 +1,5 @@
-"""Routes: /tasks (with votes, comments, activity, bulk), /comments, project labels, /labels."""
+"""Routes: /tasks (with votes, comments, activity, bulk), /comments, project labels, /labels,
+project sections, /sections."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from taskflow.core.errors import error_responses
 from taskflow.core.pagination import Page, PaginationDep
 from taskflow.core.validation import MAX_ID, NotNull, PathId, SafeStr, UtcDateTime
 from taskflow.tasks import bulk as bulk_actions
-from taskflow.tasks import comments, labels, notices, queries, service, votes
+from taskflow.tasks import comments, labels, notices, queries, sections, service, votes
 from taskflow.tasks.models import TaskStatus
 from taskflow.tasks.schemas import (
     BulkAction,
@@ -24,6 +25,9 @@ from taskflow.tasks.schemas import (
     LabelCreate,
     LabelPublic,
     LabelUpdate,
+    SectionCreate,
+    SectionPublic,
+    SectionUpdate,
     TaskCreate,
     TaskPublic,
     TaskReplace,
@@ -88,10 +92,14 @@ async def list_tasks(
     due_before: Annotated[UtcDateTime | None, Query(description="Inclusive")] = None,
     due_after: Annotated[UtcDateTime | None, Query(description="Inclusive")] = None,
     parent_id: QueryId = None,
+    section_id: QueryId = None,
     search: Annotated[
         SafeStr | None,
         Query(max_length=200, description="Every word in the title or the description"),
     ] = None,
+    start_before: Annotated[UtcDateTime | None, Query(description="Inclusive")] = None,
+    start_after: Annotated[UtcDateTime | None, Query(description="Inclusive")] = None,
+    recurring: Annotated[bool | None, Query(description="Only (not) recurring tasks")] = None,
     sort: Annotated[TaskSort, Query(description="`-` prefix: descending")] = "position",
 ) -> Page[TaskPublic]:
     """Tasks of the caller's projects, filtered and sorted; ties broken by id."""
@@ -107,7 +115,11 @@ async def list_tasks(
         due_before=due_before,
         due_after=due_after,
         parent_id=parent_id,
+        section_id=section_id,
         search=search,
+        start_before=start_before,
+        start_after=start_after,
+        recurring=recurring,
     )
     return await queries.list_tasks(session, user.id, filters, sort, page)
 
@@ -293,3 +305,43 @@ async def update_label(
 async def delete_label(session: SessionDep, user: CurrentUser, label_id: PathId) -> None:
     """The label comes off every task."""
     await labels.delete_label(session, user, label_id)
+
+
+@router.get("/projects/{project_id}/sections", tags=["sections"], responses=_READ)
+async def list_sections(
+    session: ReadSessionDep, user: CurrentUser, project_id: PathId, page: PaginationDep
+) -> Page[SectionPublic]:
+    """In their order: position, then id."""
+    return await sections.list_sections(session, user, project_id, page)
+
+
+@router.post(
+    "/projects/{project_id}/sections",
+    tags=["sections"],
+    status_code=status.HTTP_201_CREATED,
+    responses=_WRITE,
+)
+async def create_section(
+    session: SessionDep, user: CurrentUser, project_id: PathId, data: SectionCreate
+) -> SectionPublic:
+    """Editors and up; appended after the last section unless `position` is given."""
+    return await sections.create_section(session, user, project_id, data)
+
+
+@router.patch("/sections/{section_id}", tags=["sections"], responses=_WRITE)
+async def update_section(
+    session: SessionDep, user: CurrentUser, section_id: PathId, data: SectionUpdate
+) -> SectionPublic:
+    """Rename or move (`position`); editors and up."""
+    return await sections.update_section(session, user, section_id, data)
+
+
+@router.delete(
+    "/sections/{section_id}",
+    tags=["sections"],
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=_WRITE,
+)
+async def delete_section(session: SessionDep, user: CurrentUser, section_id: PathId) -> None:
+    """Its tasks stay in the project, in no section."""
+    await sections.delete_section(session, user, section_id)

@@ -1,4 +1,4 @@
-"""Task, label, comment and bulk schemas for the API."""
+"""Task, section, label, comment and bulk schemas for the API."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, Strict
 from taskflow.core.validation import (
     HexColor,
     Id,
+    JsonBool,
     JsonFloat,
     JsonInt,
     NotNull,
@@ -19,6 +20,7 @@ from taskflow.core.validation import (
 )
 from taskflow.projects.models import DEFAULT_COLOR
 from taskflow.tasks.models import TaskStatus
+from taskflow.tasks.recurrence import MAX_RULE_LENGTH, RULE_PATTERN, RecurrenceBasis
 
 # Titles and label names: some text that is not whitespace, stored trimmed.
 Title = Annotated[
@@ -28,6 +30,22 @@ Description = Annotated[str, Strict(), Field(max_length=50_000), Text()]
 Priority = Annotated[JsonInt, Field(ge=0, le=4, description="0 (none) to 4 (urgent)")]
 Position = Annotated[JsonFloat, Field(ge=-1e15, le=1e15)]
 LabelIds = Annotated[list[Id], Field(max_length=100)]
+SectionName = Annotated[
+    str, Strict(), Field(min_length=1, max_length=120), Text(not_blank=True, strip=True)
+]
+SectionId = Annotated[Id | None, Field(description="A section of the task's project, or null")]
+Recurrence = Annotated[
+    str,
+    Strict(),
+    Field(
+        min_length=1,
+        max_length=MAX_RULE_LENGTH,
+        pattern=RULE_PATTERN,
+        description="An RFC 5545 RRULE body, e.g. `FREQ=WEEKLY;BYDAY=MO,WE` (docs/time.md)",
+        examples=["FREQ=DAILY", "FREQ=WEEKLY;BYDAY=MO,WE", "FREQ=MONTHLY;BYMONTHDAY=-1"],
+    ),
+]
+DueAllDay = Annotated[JsonBool, Field(description="Due on the local date of due_at, no time")]
 CommentBody = Annotated[str, Strict(), Field(min_length=1, max_length=10_000), Text()]
 LabelName = Annotated[
     str, Strict(), Field(min_length=1, max_length=50), Text(not_blank=True, strip=True)
@@ -41,42 +59,59 @@ class TaskCreate(RequestBody):
     status: TaskStatus = TaskStatus.TODO
     priority: Priority = 0
     due_at: UtcDateTime | None = None
+    due_all_day: DueAllDay = False
+    start_at: Annotated[UtcDateTime | None, Field(description="Not after due_at")] = None
+    recurrence: Recurrence | None = None
+    recurrence_basis: RecurrenceBasis = "due"
     assignee_id: Id | None = None
     label_ids: LabelIds = Field(default_factory=list)
     parent_id: Id | None = None
+    section_id: SectionId = None
     position: Position | None = Field(default=None, description="Default: after the last task")
 
 
 class TaskReplace(RequestBody):
-    """PUT: every editable field; omitted ones take their defaults (project/parent/position
-    change only when given)."""
+    """PUT: every editable field; omitted ones take their defaults (project/parent/section/
+    position change only when given)."""
 
     title: Title
     description: Description = ""
     status: TaskStatus = TaskStatus.TODO
     priority: Priority = 0
     due_at: UtcDateTime | None = None
+    due_all_day: DueAllDay = False
+    start_at: UtcDateTime | None = None
+    recurrence: Recurrence | None = None
+    recurrence_basis: RecurrenceBasis = "due"
     assignee_id: Id | None = None
     label_ids: LabelIds = Field(default_factory=list)
     project_id: Id | None = None
     parent_id: Id | None = None
+    section_id: SectionId = None
     position: Position | None = None
 
 
 class TaskUpdate(RequestBody):
-    """PATCH: only the fields given change. null clears due_at, assignee_id and parent_id,
-    empties the description, leaves label_ids and project_id as they are, and puts a moved
-    task last; title, status and priority cannot be null."""
+    """PATCH: only the fields given change. null clears due_at, start_at, recurrence (ending
+    the series), assignee_id, parent_id and section_id, empties the description, leaves
+    label_ids and project_id as they are, and puts a moved task last; title, status,
+    priority, due_all_day and recurrence_basis cannot be null. A task moved to another
+    project leaves its section unless a `section_id` of the new project is given."""
 
     title: Annotated[Title | None, NotNull()] = None
     description: Description | None = None
     status: Annotated[TaskStatus | None, NotNull()] = None
     priority: Annotated[Priority | None, NotNull()] = None
     due_at: UtcDateTime | None = None
+    due_all_day: Annotated[DueAllDay | None, NotNull()] = None
+    start_at: UtcDateTime | None = None
+    recurrence: Recurrence | None = None
+    recurrence_basis: Annotated[RecurrenceBasis | None, NotNull()] = None
     assignee_id: Id | None = None
     label_ids: LabelIds | None = None
     project_id: Id | None = None
     parent_id: Id | None = None
+    section_id: SectionId = None
     position: Position | None = None
 
 
@@ -95,11 +130,16 @@ class TaskPublic(BaseModel):
     id: int
     project_id: int
     parent_id: int | None
+    section_id: int | None
     title: str
     description: str
     status: TaskStatus
     priority: int
     due_at: datetime | None
+    due_all_day: bool
+    start_at: datetime | None
+    recurrence: str | None
+    recurrence_basis: RecurrenceBasis
     completed_at: datetime | None
     assignee_id: int | None
     labels: list[LabelRef]
@@ -122,6 +162,8 @@ TaskSort = Literal[
     "-created_at",
     "due_at",
     "-due_at",
+    "start_at",
+    "-start_at",
     "priority",
     "-priority",
     "votes",
@@ -147,11 +189,13 @@ class BulkDelete(RequestBody):
 
 
 class BulkMove(RequestBody):
-    """Move every task (with its subtasks) to `project_id`."""
+    """Move every task (with its subtasks) to `project_id`, into its section `section_id`
+    (default: no section)."""
 
     action: Literal["move"]
     ids: BulkIds
     project_id: Id
+    section_id: Id | None = Field(default=None, description="A section of `project_id`")
 
 
 BulkAction = Annotated[BulkStatusChange | BulkDelete | BulkMove, Field(discriminator="action")]
@@ -159,6 +203,29 @@ BulkAction = Annotated[BulkStatusChange | BulkDelete | BulkMove, Field(discrimin
 
 class BulkResult(BaseModel):
     updated: int
+
+
+# Sections
+
+
+class SectionCreate(RequestBody):
+    name: SectionName
+    position: Position | None = Field(default=None, description="Default: after the last one")
+
+
+class SectionUpdate(RequestBody):
+    name: Annotated[SectionName | None, NotNull()] = None
+    position: Annotated[Position | None, NotNull()] = None
+
+
+class SectionPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    project_id: int
+    name: str
+    position: float
+    created_at: datetime
 
 
 # Labels

@@ -25,8 +25,10 @@ from taskflow.tasks import notices, queries
 from taskflow.tasks.access import require_task
 from taskflow.tasks.bulk import move_subtasks
 from taskflow.tasks.models import Comment, Label, Task, TaskStatus, task_labels
-from taskflow.tasks.planning import TaskState, finish, plan_update, update_verb
+from taskflow.tasks.planning import TaskState, check_times, finish, plan_update, update_verb
+from taskflow.tasks.recurring import creator_timezone, reopen_subtasks
 from taskflow.tasks.schemas import TaskCreate, TaskPublic
+from taskflow.tasks.sections import check_section
 from taskflow.users.models import User
 
 _ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')
@@ -83,8 +85,13 @@ class TaskDraft:
     status: TaskStatus = TaskStatus.TODO
     priority: int = 0
     due_at: datetime | None = None
+    due_all_day: bool = False
+    start_at: datetime | None = None
+    recurrence: str | None = None  # checked by the caller (planning.check_times)
+    recurrence_basis: str = "due"
     assignee_id: int | None = None
     parent_id: int | None = None  # an existing task
+    section_id: int | None = None  # a section of the project
     parent: int | None = None  # or the index of a top-level task earlier in the batch
     completed_at: datetime | None = None  # if done; default: now
     created_at: datetime | None = None  # default: now
@@ -98,11 +105,16 @@ def _new_task(creator_id: int, draft: TaskDraft, now: datetime) -> Task:
     return Task(
         project_id=draft.project_id,
         parent_id=draft.parent_id,
+        section_id=draft.section_id,
         title=draft.title,
         description=draft.description,
         status=draft.status.value,
         priority=draft.priority,
         due_at=draft.due_at,
+        due_all_day=draft.due_all_day,
+        start_at=draft.start_at,
+        recurrence=draft.recurrence,
+        recurrence_basis=draft.recurrence_basis,
         completed_at=(draft.completed_at or now) if done else None,
         assignee_id=draft.assignee_id,
         position=draft.position,
@@ -153,6 +165,7 @@ async def create_task(session: AsyncSession, user: User, data: TaskCreate) -> Ta
         project_id = await inbox_id(session, user.id)
     await require_role(session, project_id, user.id, EDIT)
     await _check_parent(session, project_id, data.parent_id)
+    await check_section(session, project_id, data.section_id)
     await _check_assignee(session, project_id, data.assignee_id)
     await _check_labels(session, project_id, data.label_ids)
     position = data.position
@@ -160,6 +173,7 @@ async def create_task(session: AsyncSession, user: User, data: TaskCreate) -> Ta
         position = await queries.next_position(session, project_id)
     mentions = await notices.resolve_mentions(session, project_id, data.description)
     fields = data.model_dump(exclude={"project_id", "position"})
+    check_times({}, fields, timezone=user.timezone, now=utcnow())
     draft = TaskDraft(**fields, project_id=project_id, position=position, mentions=mentions)
     [task_id] = await create_many(session, user.id, [draft])
     record(
@@ -246,6 +260,8 @@ async def update_task(
         append_at = await queries.next_position(session, project_id)
     if plan.check_parent:
         await _check_parent(session, project_id, plan.after["parent_id"], task.id)
+    if plan.check_section:
+        await check_section(session, project_id, plan.after["section_id"])
     if plan.check_assignee:
         await _check_assignee(session, project_id, plan.after["assignee_id"])
     assignee_is_member = True
@@ -254,6 +270,9 @@ async def update_task(
     old_labels = await queries.label_ids_of(session, task.id) if plan.read_labels else []
     if plan.label_ids is not None:
         await _check_labels(session, project_id, plan.label_ids)
+    timezone = user.timezone
+    if plan.needs_timezone:
+        timezone = await creator_timezone(session, current.created_by, default=user.timezone)
     change = finish(
         plan,
         current,
@@ -261,6 +280,7 @@ async def update_task(
         append_at=append_at,
         assignee_is_member=assignee_is_member,
         old_labels=old_labels,
+        timezone=timezone,
     )
     if not change.changes:
         return await queries.task_view(session, user.id, task_id)
@@ -300,6 +320,16 @@ async def update_task(
         task_id=task_id,
         changes=change.changes,
     )
+    if change.recurred is not None:
+        record(
+            session,
+            verb="task.recurred",
+            project_id=project_id,
+            actor_id=user.id,
+            task_id=task_id,
+            changes=change.recurred,
+        )
+        await reopen_subtasks(session, [task_id], actor_id=user.id)
     if plan.moving:
         record(
             session,

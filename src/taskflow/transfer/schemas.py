@@ -1,7 +1,8 @@
 """The export document, version 1.
 
 References inside a document are the exporting database's ids (`id`, `parent_id`,
-`label_ids`); an import gives everything new ids and keeps the references.
+`label_ids`, `section_id`); an import gives everything new ids and keeps the references.
+`sections` and `section_id` came later: a document without them imports as before.
 """
 
 from __future__ import annotations
@@ -23,7 +24,17 @@ from taskflow.core.validation import (
 from taskflow.projects.schemas import Description as ProjectDescription
 from taskflow.projects.schemas import ProjectName
 from taskflow.tasks.models import TaskStatus
-from taskflow.tasks.schemas import CommentBody, Description, LabelName, Priority, Title
+from taskflow.tasks.recurrence import RecurrenceBasis
+from taskflow.tasks.schemas import (
+    CommentBody,
+    Description,
+    DueAllDay,
+    LabelName,
+    Priority,
+    Recurrence,
+    SectionName,
+    Title,
+)
 
 FORMAT: Literal["taskflow.export"] = "taskflow.export"
 VERSION: Literal[1] = 1
@@ -47,11 +58,16 @@ class ExportComment(_Strict):
 class ExportTask(_Strict):
     id: Id
     parent_id: Id | None = None
+    section_id: Id | None = None
     title: Title
     description: Description = ""
     status: TaskStatus = TaskStatus.TODO
     priority: Priority = 0
     due_at: UtcDateTime | None = None
+    due_all_day: DueAllDay = False
+    start_at: UtcDateTime | None = None
+    recurrence: Recurrence | None = None
+    recurrence_basis: RecurrenceBasis = "due"
     completed_at: UtcDateTime | None = None
     position: ExportPosition = 0.0
     label_ids: Annotated[list[Id], Field(max_length=100)] = Field(default_factory=list)
@@ -65,6 +81,12 @@ class ExportLabel(_Strict):
     color: HexColor
 
 
+class ExportSection(_Strict):
+    id: Id
+    name: SectionName
+    position: ExportPosition = 0.0
+
+
 class ExportProject(_Strict):
     id: Id
     name: ProjectName
@@ -74,6 +96,7 @@ class ExportProject(_Strict):
     archived: JsonBool = False
     created_at: UtcDateTime | None = None
     labels: Annotated[list[ExportLabel], Field(max_length=1_000)] = Field(default_factory=list)
+    sections: Annotated[list[ExportSection], Field(max_length=1_000)] = Field(default_factory=list)
     tasks: Annotated[list[ExportTask], Field(max_length=100_000)] = Field(default_factory=list)
 
 

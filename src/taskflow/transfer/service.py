@@ -15,6 +15,8 @@ from taskflow.projects import queries as projects_queries
 from taskflow.projects import service as projects_service
 from taskflow.projects.service import ProjectDraft
 from taskflow.tasks import queries as tasks_queries
+from taskflow.tasks import recurrence
+from taskflow.tasks import sections as tasks_sections
 from taskflow.tasks import service as tasks_service
 from taskflow.tasks.models import TaskStatus
 from taskflow.tasks.service import TaskDraft
@@ -23,6 +25,7 @@ from taskflow.transfer.schemas import (
     ExportDocument,
     ExportLabel,
     ExportProject,
+    ExportSection,
     ExportTask,
     ImportResult,
 )
@@ -31,11 +34,13 @@ from taskflow.users.models import User
 # What an export copies from a project and a task as they are.
 _PROJECT_FIELDS = ("id", "name", "description", "color", "is_inbox", "archived", "created_at")
 _TASK_FIELDS = (
-    "id", "parent_id", "title", "description", "priority", "due_at", "completed_at", "position",
+    "id", "parent_id", "section_id", "title", "description", "priority", "due_at",
+    "due_all_day", "start_at", "recurrence", "recurrence_basis", "completed_at", "position",
     "created_at",
 )  # fmt: skip
 # What an import takes from an exported task as it is (ids and references are remapped).
-_DRAFT_FIELDS = {"title", "description", "status", "priority", "due_at", "completed_at",
+_DRAFT_FIELDS = {"title", "description", "status", "priority", "due_at", "due_all_day",
+                 "start_at", "recurrence", "recurrence_basis", "completed_at",
                  "created_at"}  # fmt: skip
 
 
@@ -45,7 +50,12 @@ async def export_projects(session: Reader, user: User) -> ExportDocument:
     project_ids = [project.id for project in projects]
     labels: dict[int, list[ExportLabel]] = defaultdict(list)
     tasks: dict[int, list[ExportTask]] = defaultdict(list)
+    sections: dict[int, list[ExportSection]] = defaultdict(list)
     if project_ids:
+        for section in await tasks_queries.sections_in(session, project_ids):
+            sections[section.project_id].append(
+                ExportSection(id=section.id, name=section.name, position=section.position)
+            )
         for label in await tasks_queries.labels_in(session, project_ids):
             labels[label.project_id].append(
                 ExportLabel(id=label.id, name=label.name, color=label.color)
@@ -72,6 +82,7 @@ async def export_projects(session: Reader, user: User) -> ExportDocument:
             ExportProject(
                 **{name: getattr(project, name) for name in _PROJECT_FIELDS},
                 labels=labels[project.id],
+                sections=sections[project.id],
                 tasks=tasks[project.id],
             )
             for project in projects
@@ -85,6 +96,7 @@ def validate_document(document: ExportDocument) -> None:
         raise Unprocessable("projects: at most one Inbox")
     project_ids: set[int] = set()
     task_ids: set[int] = set()
+    section_ids: set[int] = set()
     for p_index, project in enumerate(document.projects):
         where = f"projects[{p_index}]"
         if project.id in project_ids:
@@ -95,6 +107,10 @@ def validate_document(document: ExportDocument) -> None:
             raise Unprocessable(f"{where}.labels: duplicate label id")
         if len({label.name for label in project.labels}) != len(project.labels):
             raise Unprocessable(f"{where}.labels: duplicate label name")
+        local_sections = {section.id for section in project.sections}
+        if len(local_sections) != len(project.sections) or local_sections & section_ids:
+            raise Unprocessable(f"{where}.sections: duplicate section id")
+        section_ids |= local_sections
         local = {task.id: task for task in project.tasks}
         for t_index, task in enumerate(project.tasks):
             at = f"{where}.tasks[{t_index}]"
@@ -107,9 +123,27 @@ def validate_document(document: ExportDocument) -> None:
                     raise Unprocessable(f"{at}.parent_id: no task {task.parent_id} in the project")
                 if parent.parent_id is not None:
                     raise Unprocessable(f"{at}.parent_id: subtasks are one level deep")
+            if task.section_id is not None and task.section_id not in local_sections:
+                raise Unprocessable(f"{at}.section_id: no section {task.section_id} in the project")
             unknown = set(task.label_ids) - label_ids
             if unknown:
                 raise Unprocessable(f"{at}.label_ids: no label {min(unknown)} in the project")
+            _validate_times(task, at)
+
+
+def _validate_times(task: ExportTask, at: str) -> None:
+    """The rules a task's times obey, as in the API; a rule's series may have ended (an old
+    export), so only its form is checked, not its future occurrences."""
+    if task.start_at is not None and task.due_at is not None and task.start_at > task.due_at:
+        raise Unprocessable(f"{at}.start_at: the start cannot be after due_at")
+    if task.recurrence is None:
+        return
+    if task.due_at is None:
+        raise Unprocessable(f"{at}.recurrence: a recurring task needs a due_at")
+    try:
+        task.recurrence = recurrence.parse(task.recurrence).body
+    except recurrence.InvalidRule as error:
+        raise Unprocessable(f"{at}.{error}") from None
 
 
 async def import_projects(
@@ -156,6 +190,19 @@ async def import_projects(
         for label in exported.labels
     }
 
+    # Sections: new ones, also in the Inbox (its own keep theirs).
+    exported_sections = [
+        (exported, section) for exported in document.projects for section in exported.sections
+    ]
+    new_section_ids = await tasks_sections.create_many(
+        session,
+        [(targets[exported.id], s.name, s.position) for exported, s in exported_sections],
+    )
+    section_map = {
+        section.id: new_id
+        for (_, section), new_id in zip(exported_sections, new_section_ids, strict=True)
+    }
+
     # Tasks: parents before subtasks; the Inbox's tasks go after what the Inbox holds.
     inbox_offset = await tasks_queries.next_position(session, inbox)
     drafts: list[TaskDraft] = []
@@ -171,6 +218,7 @@ async def import_projects(
                 project_id=targets[exported.id],
                 position=inbox_positions[id(task)] if exported.is_inbox else task.position,
                 parent=index[task.parent_id] if task.parent_id is not None else None,
+                section_id=section_map[task.section_id] if task.section_id is not None else None,
                 label_ids=[label_map[label_id] for label_id in task.label_ids],
                 comments=[(comment.body, comment.created_at) for comment in task.comments],
             )

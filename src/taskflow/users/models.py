@@ -34,6 +34,8 @@ class User(IdMixin, Base):
     # The lower-cased username carries the case-insensitive uniqueness (and the login lookup).
     username_key: Mapped[str] = mapped_column(String(32), unique=True)
     full_name: Mapped[str] = mapped_column(String(200), default="")
+    # An IANA name (core/clock.py): the user's local days.
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     hashed_password: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_verified: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -19,8 +19,9 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
+from taskflow.core.clock import MAX_TIMEZONE_LENGTH, zone
 from taskflow.core.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, password_problem
-from taskflow.core.validation import JsonBool, RequestBody, Text
+from taskflow.core.validation import JsonBool, NotNull, RequestBody, Text
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{3,32}$")
 MAX_FULL_NAME = 200
@@ -90,6 +91,30 @@ NewPassword = Annotated[
 ]
 # A password being checked, not set: any string within the stored limit.
 GivenPassword = Annotated[str, Strict(), Field(min_length=1, max_length=4 * 128), Text()]
+
+
+def _timezone(value: str) -> str:
+    try:
+        zone(value)
+    except ValueError:
+        raise PydanticCustomError(
+            "timezone", "Unknown time zone: an IANA name such as Europe/Berlin is expected"
+        ) from None
+    return value
+
+
+Timezone = Annotated[
+    str,
+    Strict(),
+    Field(
+        min_length=1,
+        max_length=MAX_TIMEZONE_LENGTH,
+        pattern=r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*$",
+        description="An IANA time zone name, e.g. `Europe/Berlin` (an unknown one is 422)",
+        examples=["UTC", "Europe/Berlin", "America/New_York"],
+    ),
+    AfterValidator(_timezone),
+]
 FullName = Annotated[str, Strict(), Field(max_length=MAX_FULL_NAME), Text(strip=True)]
 
 
@@ -122,6 +147,7 @@ class UserPublic(BaseModel):
     is_verified: bool
     is_superuser: bool
     two_factor_enabled: bool
+    timezone: str
     created_at: datetime
 
 
@@ -131,6 +157,7 @@ class UserUpdate(RequestBody):
     email: Email | None = None
     username: Username | None = None
     full_name: FullName | None = None
+    timezone: Annotated[Timezone | None, NotNull()] = None
     current_password: GivenPassword | None = None
 
 

@@ -21,7 +21,7 @@ from taskflow.db import utcnow
 from taskflow.db.reads import Reader
 from taskflow.users.models import User
 
-PROFILE_FIELDS = ("email", "username", "full_name")
+PROFILE_FIELDS = ("email", "username", "full_name", "timezone")
 ADMIN_FIELDS = (*PROFILE_FIELDS, "is_active", "is_superuser", "is_verified")
 
 
@@ -174,7 +174,7 @@ async def update_user(session: AsyncSession, user: User, changes: Mapping[str, A
     if new_username is not None:
         user.username = new_username
         user.username_key = new_username.lower()
-    for name in ("full_name", "is_active", "is_superuser", "is_verified"):
+    for name in ("full_name", "timezone", "is_active", "is_superuser", "is_verified"):
         if name in given:
             setattr(user, name, given[name])
     try:

@@ -8,6 +8,7 @@ import { useTextDraft } from "../../lib/textDraft";
 import { useToast } from "../../lib/toast";
 import { Markdown } from "../Markdown";
 import { EditConflict, EditNotice } from "./EditConflict";
+import { MentionChips, MentionInput } from "./MentionInput";
 import "./Comments.css";
 
 export function Comments({ task, isAdmin }: { task: Task; isAdmin: boolean }) {
@@ -41,13 +42,14 @@ export function Comments({ task, isAdmin }: { task: Task; isAdmin: boolean }) {
         <label htmlFor="new-comment" className="visually-hidden">
           Write a comment
         </label>
-        <textarea
+        <MentionInput
           id="new-comment"
+          projectId={task.project_id}
           rows={2}
           value={body}
           maxLength={10000}
-          placeholder="Write a comment (Markdown)…"
-          onChange={(e) => setBody(e.target.value)}
+          placeholder="Write a comment (Markdown, @ to mention)…"
+          onValueChange={setBody}
           onKeyDown={(e) => {
             if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) submit(e);
           }}
@@ -131,7 +133,10 @@ function CommentItem({ comment: c, taskId, isAdmin }: { comment: Comment; taskId
           )}
         </form>
       ) : (
-        <Markdown source={c.body} />
+        <>
+          <Markdown source={c.body} />
+          <MentionChips mentions={c.mentions} />
+        </>
       )}
       {Date.parse(c.updated_at) - Date.parse(c.created_at) > 1000 && !draft.editing && (
         <span className="muted small">(edited)</span>

@@ -1,5 +1,7 @@
 // The detail panel: every field of one task, its subtasks, comments, votes and history.
 import { useEffect, useRef } from "react";
+import { useWatch } from "../../api/notifications";
+import { MentionChips } from "./MentionInput";
 import { useDeleteTask, useTask, useVote } from "../../api/tasks";
 import { roleAtLeast, type Id, type Label, type Member, type Project, type Task } from "../../api/types";
 import { timeAgo } from "../../lib/dates";
@@ -70,6 +72,7 @@ function TaskFields({ task, project, labels, members, onClose, onOpenTask }: { t
   const confirm = useConfirm();
   const remove = useDeleteTask();
   const vote = useVote();
+  const watch = useWatch(task.id);
   const canEdit = roleAtLeast(project?.role, "editor");
   const isAdmin = roleAtLeast(project?.role, "admin");
 
@@ -116,6 +119,16 @@ function TaskFields({ task, project, labels, members, onClose, onOpenTask }: { t
         >
           ▲ {task.voted_by_me ? "Voted" : "Vote"} · {task.vote_count}
         </button>
+        <button
+          type="button"
+          className={`button small${task.watching ? " pressed" : ""}`}
+          aria-pressed={task.watching}
+          title="Watchers are notified of comments and completion"
+          disabled={watch.isPending}
+          onClick={() => watch.mutate(!task.watching)}
+        >
+          {task.watching ? "👁 Watching" : "👁 Watch"}
+        </button>
         {canEdit && (
           <button type="button" className="button small danger" onClick={deleteTask}>
             Delete task
@@ -124,6 +137,7 @@ function TaskFields({ task, project, labels, members, onClose, onOpenTask }: { t
       </div>
 
       <TaskDescription task={task} canEdit={canEdit} />
+      <MentionChips mentions={task.mentions} />
       {!task.parent_id && <Subtasks task={task} canEdit={canEdit} onOpenTask={onOpenTask} />}
       <Comments task={task} isAdmin={isAdmin} />
       <ActivityLog taskId={task.id} />

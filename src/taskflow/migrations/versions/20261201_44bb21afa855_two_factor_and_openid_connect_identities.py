@@ -2,7 +2,7 @@
 identities, users.two_factor_enabled and auth_sessions.signed_in_with (existing rows: off, "")
 
 Revision ID: 44bb21afa855
-Revises: 1e83c3937299
+Revises: ae3b3a98fc54
 Create Date: 2026-12-01 19:19:53.177493
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import taskflow.db
 
 revision: str = "44bb21afa855"
-down_revision: str | None = "1e83c3937299"
+down_revision: str | None = "ae3b3a98fc54"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
