@@ -43,13 +43,17 @@ web-check: install frontend/node_modules/.package-lock.json ## Web app: typechec
 	$(PY)/taskflow openapi > openapi.json
 	cd frontend && npm run generate:check
 
-e2e: install web ## Browser tests in Debian's Chromium (fake API, then a real server)
+e2e: install web tests/oidc/node_modules/.package-lock.json ## Browser tests in Debian's Chromium (fake API, then a real server)
 	cd frontend && TASKFLOW_E2E=1 npm run e2e
 
 run: install web ## Set up, migrate the SQLite default and serve on http://127.0.0.1:8000
 	$(PY)/taskflow serve
 
-test: install ## Lint, type-check, check the import contracts and run the whole test suite
+# The real OpenID Provider the OIDC tests run (npm's oidc-provider, tests/oidc/).
+tests/oidc/node_modules/.package-lock.json: tests/oidc/package-lock.json
+	cd tests/oidc && npm ci --no-audit --no-fund
+
+test: install tests/oidc/node_modules/.package-lock.json ## Lint, type-check, check the import contracts and run the whole test suite
 	$(PY)/ruff check src tests deploy
 	$(PY)/ruff format --check src tests deploy
 	$(PY)/mypy
@@ -57,7 +61,7 @@ test: install ## Lint, type-check, check the import contracts and run the whole 
 	$(PY)/lint-imports
 	$(PY)/pytest -n 2 -m "not faults" $(PYTEST_ARGS)
 
-faults: install ## Fault injection: private PostgreSQL/Redis/SMTP and workers stopped and restarted
+faults: install tests/oidc/node_modules/.package-lock.json ## Fault injection: private PostgreSQL/Redis/SMTP and workers stopped and restarted
 	$(PY)/pytest -n 2 -m faults $(PYTEST_ARGS)
 
 lint: install ## ruff lint + format check, mypy, import contracts (lint-imports)

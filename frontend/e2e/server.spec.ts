@@ -10,7 +10,8 @@ import {
   signIn,
   signUp,
 } from "./helpers";
-import { waitForLink } from "./server";
+import { createHmac } from "node:crypto";
+import { OIDC_NAME, waitForLink } from "./server";
 
 test.skip(process.env.TASKFLOW_E2E !== "1", "set TASKFLOW_E2E=1 to run against a real taskflow serve");
 test.use({ baseURL: process.env.TASKFLOW_E2E_BASE_URL });
@@ -141,7 +142,7 @@ test("sign up, verify, organise, board, search, sign out and in", async ({ page 
   await expect(page.getByLabel("Status")).toHaveValue("all");
   await expect(page.locator(".task-row .task-title").first()).toHaveText("Book venue");
 
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
   await screenshot(page, "sign-in");
   await signIn(page, ada.email.toUpperCase(), ada.password);
@@ -262,7 +263,7 @@ test("an expired access token is refreshed silently", async ({ page }) => {
 test("forgot password by email", async ({ page }) => {
   const carol = person("carol");
   await signUp(page, carol);
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await page.getByRole("link", { name: "Forgot your password?" }).click();
   await page.getByLabel("Email").fill(carol.email);
   await page.getByRole("button", { name: "Send reset link" }).click();
@@ -350,4 +351,98 @@ test.describe("with axe-core injected", () => {
     await noHorizontalOverflow(page);
     expect(await seriousA11yViolations(page)).toEqual([]);
   });
+});
+
+/** RFC 6238 TOTP (SHA-1, 6 digits, 30 s) of `step`, as an authenticator app computes it. */
+function totp(secret: string, step: number): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const char of secret.replace(/=+$/, "")) bits += alphabet.indexOf(char).toString(2).padStart(5, "0");
+  const key = Buffer.from(bits.match(/.{8}/g)!.map((byte) => parseInt(byte, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac("sha1", key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return value.toString().padStart(6, "0");
+}
+const currentStep = () => Math.floor(Date.now() / 30_000);
+
+test("two-factor: set up with the QR code, recovery codes, sign in with a code", async ({ page }) => {
+  const tess = person("tess");
+  await signUp(page, tess);
+  await page.getByRole("link", { name: tess.username }).click();
+  await page.getByRole("button", { name: "Set up two-factor authentication" }).click();
+  await expect(page.getByRole("img", { name: "QR code for your authenticator app" })).toBeVisible();
+  const secret = (await page.getByTestId("totp-secret").textContent())!.trim();
+  const step = currentStep();
+  await page.getByLabel("Code from the app").fill(totp(secret, step));
+  await page.getByRole("button", { name: "Turn on" }).click();
+  const codes = page.getByTestId("recovery-codes").locator("code");
+  await expect(codes).toHaveCount(10);
+  const recoveryCodes = (await codes.allTextContents()).map((code) => code.trim());
+  const recovery = recoveryCodes[0];
+  const downloading = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Download codes" }).click();
+  expect((await downloading).suggestedFilename()).toBe("taskflow-recovery-codes.txt");
+  await page.getByRole("button", { name: "I have saved them" }).click();
+  await expect(page.getByText("Signing in with your password also needs a code")).toBeVisible();
+
+  // Sign out; the password alone now leads to the code prompt.
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await page.goto("/login");
+  await page.getByLabel("Username or email").fill(tess.username);
+  await page.getByLabel("Password").fill(tess.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Two-factor authentication" })).toBeVisible();
+  // The code used to turn 2FA on is spent: a replay is refused.
+  await page.getByLabel("Code").fill(totp(secret, step));
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page.getByRole("alert")).toHaveText("Wrong or already used code.");
+  await page.getByLabel("Code").fill(totp(secret, step + 1)); // the next step's code is accepted
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page.getByRole("heading", { name: "Inbox" })).toBeVisible();
+
+  // A recovery code works too, once.
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await page.goto("/login");
+  await page.getByLabel("Username or email").fill(tess.username);
+  await page.getByLabel("Password").fill(tess.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByLabel("Code").fill(recovery);
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page.getByRole("heading", { name: "Inbox" })).toBeVisible();
+
+  // Turn it off with the password and a recovery code.
+  await page.getByRole("link", { name: tess.username }).click();
+  const twoFactor = page.getByRole("region", { name: "Two-factor authentication" });
+  await twoFactor.getByLabel("Password").fill(tess.password);
+  await twoFactor.getByLabel("Code or recovery code").fill(recoveryCodes[1]);
+  await page.getByRole("button", { name: "Turn off two-factor authentication" }).click();
+  await expect(page.getByRole("button", { name: "Set up two-factor authentication" })).toBeVisible();
+});
+
+test("sign in with the OpenID Connect provider and land in the app", async ({ page }) => {
+  const name = `sso-${run}`;
+  await page.goto("/login");
+  await page.getByRole("link", { name: `Sign in with ${OIDC_NAME}` }).click();
+  // The provider's own sign-in form (oidc-provider's development login).
+  await expect(page).toHaveURL(/127\.0\.0\.1:\d+\/interaction\//);
+  await page.locator('input[name="login"]').fill(name);
+  await page.locator('input[name="password"]').fill("anything");
+  await page.getByRole("button", { name: "Sign-in" }).click();
+  await expect(page.getByRole("heading", { name: "Inbox" })).toBeVisible();
+  await page.getByRole("link", { name }).click();
+  await expect(page.locator(".session")).toContainText(`signed in with ${OIDC_NAME}`);
+  await expect(page.getByRole("textbox", { name: "Email" })).toHaveValue(`${name}@example.com`);
+});
+
+test("a failed single sign-on comes back to the sign-in page with the reason", async ({ page }) => {
+  await page.goto("/login");
+  await page.getByRole("link", { name: `Sign in with ${OIDC_NAME}` }).click();
+  await page.locator('input[name="login"]').fill(`unverified-${run}`);
+  await page.locator('input[name="password"]').fill("anything");
+  await page.getByRole("button", { name: "Sign-in" }).click();
+  await expect(page).toHaveURL(/\/login\?oidc_error=email_unverified/);
+  await expect(page.getByRole("alert")).toHaveText("Your email address is not verified at the sign-in provider.");
 });

@@ -78,6 +78,68 @@ export async function waitForLink(mailbox: string, address: string, path: string
   throw new Error(`no mail to ${address} with a ${path} link`);
 }
 
+function freePort(): Promise<number> {
+  return new Promise((resolvePort) => {
+    const probe = createServer();
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+export const OIDC_NAME = "Test ID";
+
+/** The real OpenID Provider of the Python tests (tests/oidc: npm's oidc-provider), with
+ * TaskFlow's callback registered. Any login name signs in (its development login form). */
+async function startOidcProvider(root: string, baseUrl: string, dataDir: string) {
+  const dir = join(root, "tests", "oidc");
+  if (!existsSync(join(dir, "node_modules", "oidc-provider"))) {
+    throw new Error("tests/oidc is not installed: cd tests/oidc && npm ci (make test does it)");
+  }
+  const port = await freePort();
+  const secret = "taskflow-e2e-client-secret-0123456789";
+  const logFd = openSync(join(dataDir, "oidc-provider.log"), "a");
+  const child = spawn("node", ["server.mjs"], {
+    cwd: dir,
+    detached: true,
+    stdio: ["ignore", logFd, logFd],
+    env: {
+      ...process.env,
+      OIDC_PORT: String(port),
+      OIDC_CLIENTS: JSON.stringify([
+        { client_id: "taskflow", client_secret: secret, redirect_uris: [`${baseUrl}/api/v1/auth/oidc/callback`] },
+      ]),
+    },
+  });
+  const issuer = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${issuer}/.well-known/openid-configuration`)).ok) break;
+    } catch {
+      // not up yet
+    }
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error("the OpenID Provider did not start");
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    env: {
+      TASKFLOW_OIDC_ISSUER: issuer,
+      TASKFLOW_OIDC_CLIENT_ID: "taskflow",
+      TASKFLOW_OIDC_CLIENT_SECRET: secret,
+      TASKFLOW_OIDC_NAME: OIDC_NAME,
+    },
+    stop: () => {
+      try {
+        if (child.pid) process.kill(-child.pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+    },
+  };
+}
+
 export async function startServer(): Promise<{ baseUrl: string; mailbox: string; stop: () => Promise<void> }> {
   const root = resolve(process.env.TASKFLOW_E2E_ROOT ?? join(process.cwd(), ".."));
   const port = Number(process.env.TASKFLOW_E2E_PORT ?? 8765);
@@ -85,6 +147,7 @@ export async function startServer(): Promise<{ baseUrl: string; mailbox: string;
   const dataDir = mkdtempSync(join(tmpdir(), "taskflow-e2e-"));
   const mailbox = join(dataDir, "mail.jsonl");
   const smtp = await startSmtpSink(mailbox);
+  const oidc = await startOidcProvider(root, baseUrl, dataDir);
   // The project's environment (`make install` creates .venv), else uv on PATH.
   const serve = `serve --host 127.0.0.1 --port ${port}`;
   const command =
@@ -116,6 +179,7 @@ export async function startServer(): Promise<{ baseUrl: string; mailbox: string;
       TASKFLOW_REGISTER_MAX_PER_HOUR: "1000",
       // The webhook test's receiver listens on 127.0.0.1.
       TASKFLOW_WEBHOOK_ALLOW_PRIVATE: "true",
+      ...oidc.env,
     },
   });
   const deadline = Date.now() + 60_000;
@@ -144,6 +208,7 @@ export async function startServer(): Promise<{ baseUrl: string; mailbox: string;
         }
       }
       smtp.server.close();
+      oidc.stop();
     },
   };
 }

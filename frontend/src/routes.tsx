@@ -86,9 +86,10 @@ const rootRoute = createRootRoute({ component: Gate, notFoundComponent: NotFound
 export const loginRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/login",
-  validateSearch: (raw: Record<string, unknown>): { next?: string; notice?: string } => ({
+  validateSearch: (raw: Record<string, unknown>): { next?: string; notice?: string; oidc_error?: string } => ({
     next: str(raw.next),
     notice: str(raw.notice),
+    oidc_error: str(raw.oidc_error),
   }),
   component: SignInPage,
 });

@@ -75,6 +75,13 @@ class Settings(BaseSettings):
     smtp_tls: SmtpTls = "starttls"
     email_from: str = "TaskFlow <taskflow@localhost>"
 
+    # OpenID Connect sign-in (SPEC §11): on when the issuer, client id and secret are all set.
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = Field(default=None, max_length=255)
+    oidc_client_secret: SecretStr | None = None
+    oidc_name: str = Field(default="OpenID Connect", min_length=1, max_length=60)
+    oidc_auto_register: bool = True
+
     # Database pool (PostgreSQL); SQLite uses its own small pool. No overflow by default: an
     # overflow connection is closed as soon as it is returned to a full pool, so a steady
     # load above the pool size opened and closed connections all the time (a server
@@ -195,6 +202,39 @@ class Settings(BaseSettings):
     def _public_url(cls, value: str) -> str:
         return forms.http_url(value)
 
+    @field_validator("oidc_issuer")
+    @classmethod
+    def _oidc_issuer(cls, value: str | None) -> str | None:
+        return forms.http_url(value) if value else None
+
+    @field_validator("oidc_client_id", "oidc_name", mode="before")
+    @classmethod
+    def _strip(cls, value: object) -> object:
+        return value.strip() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _oidc_complete(self) -> Settings:
+        named = {
+            "TASKFLOW_OIDC_ISSUER": bool(self.oidc_issuer),
+            "TASKFLOW_OIDC_CLIENT_ID": bool(self.oidc_client_id),
+            "TASKFLOW_OIDC_CLIENT_SECRET": bool(
+                self.oidc_client_secret and self.oidc_client_secret.get_secret_value()
+            ),
+        }
+        if any(named.values()) and not all(named.values()):
+            missing = next(name for name, present in named.items() if not present)
+            given = next(name for name, present in named.items() if present)
+            raise ValueError(f"{missing} must be set too when {given} is (OpenID Connect sign-in)")
+        if (
+            self.env == "production"
+            and self.oidc_issuer
+            and not self.oidc_issuer.startswith("https://")
+        ):
+            raise ValueError(
+                "TASKFLOW_OIDC_ISSUER must be an https:// URL when TASKFLOW_ENV=production"
+            )
+        return self
+
     @model_validator(mode="after")
     def _production_needs_a_secret(self) -> Settings:
         if self.env == "production":
@@ -226,6 +266,10 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.resolved_database_url.startswith("sqlite")
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id and self.oidc_client_secret)
 
     @property
     def is_production(self) -> bool:

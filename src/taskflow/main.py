@@ -16,7 +16,9 @@ from taskflow import __version__
 from taskflow.attachments.router import router as attachments_router
 from taskflow.attachments.upload import UPLOAD_ENVELOPE_BYTES
 from taskflow.auth.api_token_router import router as api_token_router
+from taskflow.auth.oidc_router import router as oidc_router
 from taskflow.auth.router import router as auth_router
+from taskflow.auth.two_factor_router import router as two_factor_router
 from taskflow.config import Settings, load_settings
 from taskflow.core import metrics
 from taskflow.core.errors import error_responses, install_error_handlers
@@ -72,6 +74,8 @@ def include_api(app: FastAPI) -> None:
         feeds_router,
         webhooks_router,
         foreign_import_router,
+        two_factor_router,
+        oidc_router,
         transfer_router,
         import_router,
         realtime_router,
@@ -167,7 +171,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_credentials=True,
             allow_methods=["*"],
             allow_headers=["*"],
-            expose_headers=["ETag", "Location", "X-Request-ID", "Retry-After"],
+            expose_headers=["ETag", "Location", "X-Request-ID", "Retry-After", "X-TaskFlow-OTP"],
         )
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestContextMiddleware)

@@ -3,6 +3,7 @@
 from taskflow.activity.models import Activity
 from taskflow.attachments.models import Attachment, FilePurge
 from taskflow.auth.api_token_models import ApiToken
+from taskflow.auth.factor_models import OidcIdentity, RecoveryCode, TotpCredential
 from taskflow.auth.models import AuthSession, OneTimeToken, RefreshToken
 from taskflow.feeds.models import CalendarFeed
 from taskflow.notifications.models import Notification, NotificationSettings, TaskWatcher
@@ -32,15 +33,18 @@ __all__ = [
     "Label",
     "Notification",
     "NotificationSettings",
+    "OidcIdentity",
     "OneTimeToken",
     "Project",
     "ProjectMember",
+    "RecoveryCode",
     "RefreshToken",
     "Reminder",
     "SavedFilter",
     "Section",
     "Task",
     "TaskWatcher",
+    "TotpCredential",
     "User",
     "Vote",
     "Webhook",

@@ -21,3 +21,12 @@ async def test_providers_say_emails_are_sent_with_an_smtp_host(client: AsyncClie
     response = await client.get(PROVIDERS)
     assert response.status_code == 200
     assert response.json() == {"password": True, "oidc": None, "email_delivery": "smtp"}
+
+
+async def test_oidc_routes_are_not_found_when_no_provider_is_configured(
+    client: AsyncClient,
+) -> None:
+    for route in ("login", "callback?code=x&state=y"):
+        response = await client.get(f"/api/v1/auth/oidc/{route}")
+        assert response.status_code == 404
+        assert response.json() == {"detail": "OpenID Connect sign-in is not configured"}

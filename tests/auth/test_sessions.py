@@ -25,7 +25,15 @@ async def test_sessions_lists_live_logins_and_marks_the_current_one(
     assert {item["current"] for item in body["items"]} == {True, False}
     [current] = [item for item in body["items"] if item["current"]]
     assert current["id"] == user.tokens.session_id
-    assert set(current) == {"id", "created_at", "last_used_at", "user_agent", "ip", "current"}
+    assert set(current) == {
+        "id",
+        "created_at",
+        "last_used_at",
+        "user_agent",
+        "ip",
+        "current",
+        "signed_in_with",
+    }
     [phone] = [item for item in body["items"] if not item["current"]]
     assert phone["user_agent"] == "Phone"
     # Seen from the other login, the marks swap.

@@ -32,6 +32,7 @@ async def test_read_me_returns_the_public_user_and_no_hash(
         "is_active": True,
         "is_verified": True,
         "is_superuser": False,
+        "two_factor_enabled": False,
         "timezone": "UTC",
         "created_at": body["created_at"],
     }

@@ -5,15 +5,27 @@ import { COOKIE_HEADER, ApiError, api, authApi, unwrap } from "./client";
 import { queryKeys } from "./queryKeys";
 import type { Id, User, UserCreate } from "./types";
 
-/** Exchange a login and password for an access token (the refresh token arrives as the cookie). */
-export async function requestToken(login: string, password: string): Promise<string> {
+/** The account has two-factor authentication on: ask for a code and try again. */
+export class OtpRequiredError extends ApiError {
+  constructor() {
+    super(401, null, "Enter the code from your authenticator app.");
+  }
+}
+
+/** Exchange a login and password (and, with 2FA on, a code) for an access token (the refresh
+ * token arrives as the cookie). Throws OtpRequiredError when the server asks for a code. */
+export async function requestToken(login: string, password: string, otp?: string): Promise<string> {
   const result = await authApi.POST("/api/v1/auth/token", {
-    body: { username: login, password },
-    bodySerializer: (body) => new URLSearchParams(body as Record<string, string>),
+    body: otp ? { username: login, password, otp } : { username: login, password },
+    bodySerializer: (form) => new URLSearchParams(form as Record<string, string>),
     headers: { ...COOKIE_HEADER, "Content-Type": "application/x-www-form-urlencoded" },
   });
   if (!result.response.ok) {
     const status = result.response.status;
+    if (status === 401 && result.response.headers.get("X-TaskFlow-OTP") === "required") {
+      throw new OtpRequiredError();
+    }
+    if (status === 401 && otp) throw new ApiError(401, null, "Wrong or already used code.");
     if (status === 401) throw new ApiError(401, null, "Wrong username, email or password.");
     if (status === 429) {
       const retry = result.response.headers.get("Retry-After");

@@ -846,6 +846,9 @@ export interface paths {
          * Login
          * @description Log in with a username or email (any case) and password: a new session's token pair.
          *
+         *     With two-factor authentication on, `otp` is needed too: without it the answer is 401
+         *     `Two-factor code required` with the header `X-TaskFlow-OTP: required`; a wrong or already
+         *     used code is 401 `Invalid two-factor code` and counts as a failed login.
          *     With `X-Requested-With: taskflow` the refresh token is also set as an HttpOnly cookie.
          */
         post: operations["login_api_v1_auth_token_post"];
@@ -1052,7 +1055,8 @@ export interface paths {
         };
         /**
          * Sign In Providers
-         * @description How to sign in (a password; no OpenID Connect provider is configured yet), and whether
+         * @description How to sign in (a password, and the OpenID Connect provider's name when one is
+         *     configured: the "Sign in with <name>" button goes to `/auth/oidc/login`), and whether
          *     emails are sent (`smtp`) or, without TASKFLOW_SMTP_HOST, written to the server's log.
          */
         get: operations["sign_in_providers_api_v1_auth_providers_get"];
@@ -1304,6 +1308,119 @@ export interface paths {
          *     nothing; a malformed file is 422 naming the JSON path.
          */
         post: operations["import_trello_api_v1_import_trello_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/2fa/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Setup Two Factor
+         * @description A new secret and its `otpauth://` URI for an authenticator app; not active until
+         *     `/auth/2fa/enable` confirms a code. 409 when two-factor authentication is already on.
+         */
+        post: operations["setup_two_factor_api_v1_auth_2fa_setup_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/2fa/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enable Two Factor
+         * @description Turn two-factor authentication on with a current code: ten single-use recovery codes
+         *     (shown only now). Every other session of the user ends. 400 for a wrong code.
+         */
+        post: operations["enable_two_factor_api_v1_auth_2fa_enable_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/2fa/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Disable Two Factor
+         * @description Turn two-factor authentication off with the password and a current or recovery code.
+         *     Every other session of the user ends. 400 for a wrong password or code.
+         */
+        post: operations["disable_two_factor_api_v1_auth_2fa_disable_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/oidc/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Oidc Login
+         * @description Start signing in with the provider: 302 to its authorization endpoint (code flow with
+         *     PKCE, `state` and `nonce`, kept in a signed cookie for ten minutes). When the provider
+         *     cannot be reached: 302 to `/login?oidc_error=unavailable`. 404 when not configured.
+         */
+        get: operations["oidc_login_api_v1_auth_oidc_login_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/oidc/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Oidc Callback
+         * @description Where the provider sends the browser back. Checks `state` against the cookie, trades
+         *     the code (with the PKCE verifier) for tokens, checks the ID token (signature by the
+         *     provider's keys, issuer, audience, expiry, nonce), links or creates the account, starts a
+         *     session, sets the refresh cookie and 302s to `/`. Any failure 302s to
+         *     `/login?oidc_error=<code>`: `state` (missing, expired or not this browser's login),
+         *     `cancelled` (the user declined at the provider), `provider` (the provider reported an
+         *     error), `unavailable` (the provider could not be reached), `token` (the ID token failed
+         *     a check), `email_unverified`, `not_registered` (no account with this email and
+         *     TASKFLOW_OIDC_AUTO_REGISTER off), `disabled` (the account is deactivated).
+         */
+        get: operations["oidc_callback_api_v1_auth_oidc_callback_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1607,6 +1724,11 @@ export interface components {
         };
         /** Body_login_api_v1_auth_token_post */
         Body_login_api_v1_auth_token_post: {
+            /**
+             * Otp
+             * @description With two-factor authentication on: a current code from the authenticator app, or an unused recovery code
+             */
+            otp?: string | null;
             /** Grant Type */
             grant_type?: string | null;
             /** Username */
@@ -2613,6 +2735,14 @@ export interface components {
              */
             redis: "ok" | "unavailable" | "not configured";
         };
+        /** RecoveryCodes */
+        RecoveryCodes: {
+            /**
+             * Recovery Codes
+             * @description Ten single-use codes that stand in for the app's code; shown only now
+             */
+            recovery_codes: string[];
+        };
         /**
          * RefreshRequest
          * @description The refresh token; the web app sends none and relies on the `taskflow_refresh` cookie.
@@ -2728,6 +2858,11 @@ export interface components {
             ip: string;
             /** Current */
             current: boolean;
+            /**
+             * Signed In With
+             * @description The OpenID Connect provider this session signed in with; null for a password
+             */
+            signed_in_with: string | null;
         };
         /** TaskCreate */
         TaskCreate: {
@@ -2986,6 +3121,34 @@ export interface components {
              */
             expires_in: number;
         };
+        /** TwoFactorDisable */
+        TwoFactorDisable: {
+            /** Password */
+            password: string;
+            /** Code */
+            code: string;
+        };
+        /** TwoFactorEnable */
+        TwoFactorEnable: {
+            /** Code */
+            code: string;
+        };
+        /**
+         * TwoFactorSetup
+         * @description A new TOTP secret, not active until enabled with a code from it.
+         */
+        TwoFactorSetup: {
+            /**
+             * Secret
+             * @description Base32 secret, for typing into an authenticator app
+             */
+            secret: string;
+            /**
+             * Otpauth Uri
+             * @description `otpauth://totp/...` URI, for the QR code
+             */
+            otpauth_uri: string;
+        };
         /** UnreadCount */
         UnreadCount: {
             /** Count */
@@ -3066,6 +3229,8 @@ export interface components {
             is_verified: boolean;
             /** Is Superuser */
             is_superuser: boolean;
+            /** Two Factor Enabled */
+            two_factor_enabled: boolean;
             /** Timezone */
             timezone: string;
             /**
@@ -10466,6 +10631,382 @@ export interface operations {
             };
             /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    setup_two_factor_api_v1_auth_2fa_setup_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwoFactorSetup"];
+                };
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a taken name, the Inbox, a concurrent change) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    enable_two_factor_api_v1_auth_2fa_enable_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TwoFactorEnable"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a taken name, the Inbox, a concurrent change) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description Too many requests; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    disable_two_factor_api_v1_auth_2fa_disable_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TwoFactorDisable"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a taken name, the Inbox, a concurrent change) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description Too many requests; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    oidc_login_api_v1_auth_oidc_login_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Redirect (see the route's description) */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    oidc_callback_api_v1_auth_oidc_callback_get: {
+        parameters: {
+            query?: {
+                code?: string | null;
+                state?: string | null;
+                error?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Redirect (see the route's description) */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -12,7 +12,7 @@ type Status = "loading" | "signedIn" | "signedOut";
 type Auth = {
   status: Status;
   user: User | null;
-  signIn: (login: string, password: string) => Promise<void>;
+  signIn: (login: string, password: string, otp?: string) => Promise<void>;
   signOut: () => Promise<void>;
   /** After a token pair was issued elsewhere (password change). */
   adoptToken: (accessToken: string) => Promise<void>;
@@ -81,8 +81,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const signIn = useCallback(
-    async (login: string, password: string) => {
-      const accessToken = await requestToken(login, password);
+    async (login: string, password: string, otp?: string) => {
+      const accessToken = await requestToken(login, password, otp);
       qc.clear();
       await adoptToken(accessToken);
     },

@@ -1,4 +1,5 @@
-// The account: profile, password, sessions, export, and deleting the account.
+// The account: profile, password, two-factor authentication, sessions, export, and deleting
+// the account.
 import { useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { logoutEverywhere, revokeSession, useSessions } from "../api/auth";
@@ -22,6 +23,7 @@ import { useToast } from "../lib/toast";
 import { Field, FormError } from "./Field";
 import { ApiTokens, CalendarFeed, ImportFromOtherTools } from "./IntegrationsSettings";
 import { NotificationSettingsSection } from "./NotificationSettingsSection";
+import { TwoFactorSection } from "./TwoFactorSection";
 import "./settings.css";
 
 export function AccountPage() {
@@ -30,6 +32,7 @@ export function AccountPage() {
       <h1>Account</h1>
       <Profile />
       <Password />
+      <TwoFactorSection />
       <NotificationSettingsSection />
       <Sessions />
       <ApiTokens />
@@ -205,7 +208,8 @@ function Sessions() {
               <strong>{s.user_agent ? s.user_agent.slice(0, 80) : "Unknown device"}</strong>{" "}
               {s.current && <span className="badge">this device</span>}
               <div className="muted small">
-                {s.ip ?? "unknown address"} · signed in {timeAgo(s.created_at)}
+                {s.ip ?? "unknown address"} · signed in {s.signed_in_with ? `with ${s.signed_in_with} ` : ""}
+                {timeAgo(s.created_at)}
                 {s.last_used_at && ` · last used ${timeAgo(s.last_used_at)}`}
               </div>
             </div>

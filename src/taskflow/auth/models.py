@@ -24,6 +24,8 @@ class AuthSession(IdMixin, Base):
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
     user_agent: Mapped[str] = mapped_column(String(500), default="")
     ip: Mapped[str] = mapped_column(String(64), default="")
+    # How the session began: "" for a password, else the OpenID Connect provider's name.
+    signed_in_with: Mapped[str] = mapped_column(String(100), default="")
 
 
 class RefreshToken(IdMixin, Base):

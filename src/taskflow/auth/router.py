@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, Form, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from taskflow.auth import email_flows, service, sessions
@@ -17,6 +17,7 @@ from taskflow.auth.dependencies import (
 )
 from taskflow.auth.http import clear_refresh_cookie, refresh_token_from, token_response
 from taskflow.auth.schemas import (
+    OidcProviderPublic,
     PasswordResetConfirm,
     PasswordResetRequest,
     ProvidersPublic,
@@ -65,9 +66,20 @@ async def login(
     settings: SettingsDep,
     limiter: RateLimiterDep,
     client: ClientInfoDep,
+    otp: Annotated[
+        str | None,
+        Form(
+            max_length=64,
+            description="With two-factor authentication on: a current code from the "
+            "authenticator app, or an unused recovery code",
+        ),
+    ] = None,
 ) -> TokenPublic:
     """Log in with a username or email (any case) and password: a new session's token pair.
 
+    With two-factor authentication on, `otp` is needed too: without it the answer is 401
+    `Two-factor code required` with the header `X-TaskFlow-OTP: required`; a wrong or already
+    used code is 401 `Invalid two-factor code` and counts as a failed login.
     With `X-Requested-With: taskflow` the refresh token is also set as an HttpOnly cookie.
     """
     tokens = await service.login(
@@ -77,6 +89,7 @@ async def login(
         identifier=form.username,
         password=form.password,
         client=client,
+        otp=otp,
     )
     return token_response(request, response, tokens)
 
@@ -140,6 +153,7 @@ async def list_sessions(
             user_agent=item.user_agent,
             ip=item.ip,
             current=item.id == principal.session_id,
+            signed_in_with=item.signed_in_with or None,
         )
         for item in live
     ]
@@ -220,8 +234,11 @@ async def confirm_password_reset(
 
 @router.get("/providers", response_model=ProvidersPublic)
 async def sign_in_providers(settings: SettingsDep) -> ProvidersPublic:
-    """How to sign in (a password; no OpenID Connect provider is configured yet), and whether
+    """How to sign in (a password, and the OpenID Connect provider's name when one is
+    configured: the "Sign in with <name>" button goes to `/auth/oidc/login`), and whether
     emails are sent (`smtp`) or, without TASKFLOW_SMTP_HOST, written to the server's log."""
     return ProvidersPublic(
-        password=True, oidc=None, email_delivery="smtp" if settings.smtp_host else "log"
+        password=True,
+        oidc=OidcProviderPublic(name=settings.oidc_name) if settings.oidc_enabled else None,
+        email_delivery="smtp" if settings.smtp_host else "log",
     )

@@ -40,6 +40,9 @@ class SessionPublic(BaseModel):
     user_agent: str
     ip: str
     current: bool
+    signed_in_with: str | None = Field(
+        description="The OpenID Connect provider this session signed in with; null for a password"
+    )
 
 
 class SessionPage(BaseModel):

@@ -10,7 +10,7 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from taskflow.auth import accounts
+from taskflow.auth import accounts, two_factor
 from taskflow.auth.emails import verification_email
 from taskflow.auth.one_time_tokens import VERIFY, VERIFY_TOKEN_LIFETIME, issue_one_time_token
 from taskflow.auth.sessions import ClientInfo, IssuedTokens, start_session
@@ -34,6 +34,8 @@ MAX_PASSWORD_INPUT = 1024
 
 WRONG_CREDENTIALS = "Incorrect username or password"
 WRONG_PASSWORD = "Incorrect password"  # noqa: S105  (a message, not a password)
+OTP_REQUIRED = "Two-factor code required"
+OTP_HEADER = "X-TaskFlow-OTP"
 
 
 # --- registration and login ------------------------------------------------------------------
@@ -72,12 +74,15 @@ async def login(
     identifier: str,
     password: str,
     client: ClientInfo,
+    otp: str | None = None,
 ) -> IssuedTokens:
-    """Check a username-or-email and password; start a session.
+    """Check a username-or-email and password (and, with 2FA on, the `otp` code); start a
+    session.
 
     Every failure gets the same answer in the same time (unknown users are verified against a
     dummy hash). Failures are counted per account and client IP; past the limit even the right
-    password is refused until the window has passed.
+    password is refused until the window has passed. A missing or wrong second factor counts
+    as a failure too: only a complete login resets the count.
     """
     user = await users_service.find_by_login(session, identifier)
     subject = str(user.id) if user is not None else "unknown:" + identifier.strip().lower()
@@ -103,7 +108,6 @@ async def login(
             extra={"event": "login.failed", "target_user_id": _id(user), "ip": client.ip},
         )
         raise Unauthorized(WRONG_CREDENTIALS)
-    await limiter.reset(limit_key)
     if not user.is_active:
         logger.info(
             "login refused: account disabled (user %s, ip %s)",
@@ -112,9 +116,27 @@ async def login(
             extra={"event": "login.inactive", "target_user_id": user.id, "ip": client.ip},
         )
         raise Forbidden("This account is disabled")
+    if user.two_factor_enabled:
+        await _check_second_factor(session, settings, user, otp, client)
+    await limiter.reset(limit_key)
     if new_hash is not None:  # an older hash (bcrypt, weaker parameters): upgrade it now
         user.hashed_password = new_hash
     return await start_session(session, settings, user, user_agent=client.user_agent, ip=client.ip)
+
+
+async def _check_second_factor(
+    session: AsyncSession, settings: Settings, user: User, otp: str | None, client: ClientInfo
+) -> None:
+    if not otp or not otp.strip():
+        raise Unauthorized(OTP_REQUIRED, headers={OTP_HEADER: "required"})
+    if not await two_factor.verify_second_factor(session, settings, user, otp):
+        logger.info(
+            "login failed: wrong or reused two-factor code (user %s, ip %s)",
+            user.id,
+            client.ip,
+            extra={"event": "login.2fa_failed", "target_user_id": user.id, "ip": client.ip},
+        )
+        raise Unauthorized(two_factor.INVALID_CODE)
 
 
 def _id(user: User | None) -> int | None:

@@ -120,8 +120,12 @@ async def start_session(
     *,
     user_agent: str = "",
     ip: str = "",
+    signed_in_with: str = "",
 ) -> IssuedTokens:
-    """A new login: a session (refresh-token family), its first refresh token, an access token."""
+    """A new login: a session (refresh-token family), its first refresh token, an access token.
+
+    `signed_in_with` names the OpenID Connect provider for a single sign-on ("" for a password).
+    """
     now = utcnow()
     auth_session = AuthSession(
         user_id=user.id,
@@ -130,6 +134,7 @@ async def start_session(
         expires_at=now + timedelta(days=settings.refresh_token_expire_days),
         user_agent=user_agent[:500],
         ip=ip[:64],
+        signed_in_with=signed_in_with[:100],
     )
     session.add(auth_session)
     await session.flush()

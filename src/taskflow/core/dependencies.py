@@ -1,5 +1,5 @@
 """The request's unit of work as FastAPI dependencies: `SessionDep` for routes that write,
-`ReadSessionDep` for routes that only read."""
+`ReadSessionDep` for routes that only read, `GetThatWritesSessionDep` for a GET that writes."""
 
 from __future__ import annotations
 
@@ -23,8 +23,17 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
+async def _write_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """A writing transaction whatever the method: for the rare GET that must write (the
+    OpenID Connect callback, which a provider's redirect can only reach by GET)."""
+    uow: UnitOfWork = request.app.state.uow
+    async with uow.begin(read_only=False) as session:
+        yield session
+
+
 # scope="function": the commit happens before the response is sent, so a 2xx means "saved".
 SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]
+GetThatWritesSessionDep = Annotated[AsyncSession, Depends(_write_session, scope="function")]
 
 
 async def _read_session(session: SessionDep) -> ReadSession:

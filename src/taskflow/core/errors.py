@@ -46,8 +46,8 @@ class Unauthorized(DomainError):
     status_code = 401
     default_detail = "Not authenticated"
 
-    def __init__(self, detail: str | None = None) -> None:
-        super().__init__(detail, headers={"WWW-Authenticate": "Bearer"})
+    def __init__(self, detail: str | None = None, *, headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": "Bearer", **(headers or {})})
 
 
 class Forbidden(DomainError):

@@ -146,6 +146,7 @@ class UserPublic(BaseModel):
     is_active: bool
     is_verified: bool
     is_superuser: bool
+    two_factor_enabled: bool
     timezone: str
     created_at: datetime
 
