@@ -157,8 +157,9 @@ async def test_every_list_and_detail_route_costs_a_fixed_number_of_statements(
 
 
 # A comment: auth, the task with access, the comment, activity, auto-watch, the `commented`
-# fan-out (one INSERT … SELECT), the comment's mentions lookup only when it has an `@`.
-COMMENT_STATEMENTS = 6
+# fan-out (one INSERT … SELECT), the project's webhooks for the event (one indexed SELECT);
+# the comment's mentions lookup only when it has an `@`.
+COMMENT_STATEMENTS = 7
 
 
 async def test_a_comment_costs_the_same_statements_for_2_or_50_watchers(

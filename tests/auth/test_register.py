@@ -42,6 +42,7 @@ async def test_register_creates_an_unverified_user(client: AsyncClient) -> None:
         "is_verified",
         "is_superuser",
         "timezone",
+        "two_factor_enabled",
         "created_at",
     }
     assert body["email"] == "ada@example.com"

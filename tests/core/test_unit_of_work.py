@@ -25,7 +25,7 @@ from taskflow.tasks.schemas import TaskCreate
 from taskflow.users.models import User
 from tests.conftest import SmtpServer
 from tests.factories import UserWithTokens
-from tests.factories_domain import add_member, make_project, quick_user
+from tests.factories_domain import API, add_member, make_project, quick_user
 
 
 class _JobFailedOnPurpose(Exception):
@@ -69,6 +69,14 @@ async def team(app: FastAPI, client: AsyncClient) -> tuple[UserWithTokens, UserW
     owner = await quick_user(app)
     member = await quick_user(app)
     project = await make_project(client, owner, "Jobs")
+    # Being added would email the member (SPEC §7); these tests count only the job's email.
+    quiet = {"assigned": True, "mentioned": True, "commented": True, "reminder": True}
+    response = await client.patch(
+        f"{API}/users/me/notification-settings",
+        json={"email": {**quiet, "member_added": False}},
+        headers=member.headers,
+    )
+    assert response.status_code == 200, response.text
     await add_member(client, project["id"], owner, member, "editor")
     return owner, member, project["id"]
 

@@ -39,8 +39,11 @@ async def _ready(url: str, user: UserWithTokens) -> ClientConnection:
 
 
 async def _next_event(websocket: ClientConnection, timeout: float = 1.0) -> dict[str, Any]:
-    message: dict[str, Any] = json.loads(await asyncio.wait_for(websocket.recv(), timeout))
-    return message
+    """The next project event (a user's own `notification.created` messages are skipped)."""
+    while True:
+        message: dict[str, Any] = json.loads(await asyncio.wait_for(websocket.recv(), timeout))
+        if message.get("type") != "notification.created":
+            return message
 
 
 async def _close_code(websocket: ClientConnection, timeout: float = 8.0) -> int | None:

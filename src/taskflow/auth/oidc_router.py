@@ -30,6 +30,7 @@ from taskflow.auth.oidc_flow import (
 from taskflow.config import Settings
 from taskflow.core.dependencies import GetThatWritesSessionDep
 from taskflow.core.errors import NotFound, error_responses
+from taskflow.core.validation import NUL_FREE_PATTERN
 from taskflow.db import utcnow
 
 logger = logging.getLogger("taskflow.security")
@@ -38,7 +39,7 @@ router = APIRouter(prefix="/auth/oidc", tags=["auth"])
 
 CALLBACK_PATH = "/api/v1/auth/oidc/callback"
 SIGN_IN_PAGE = "/login"
-QueryText = Annotated[str | None, Query(max_length=4096)]
+QueryText = Annotated[str | None, Query(max_length=4096, pattern=NUL_FREE_PATTERN)]
 REDIRECT: dict[int | str, dict[str, Any]] = {
     status.HTTP_302_FOUND: {"description": "Redirect (see the route's description)"}
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
+from starlette.convertors import StringConvertor, register_url_convertor
 
 from taskflow.activity.schemas import ActivityPublic
 from taskflow.auth.dependencies import CurrentUser, SettingsDep
@@ -140,13 +141,24 @@ async def invite(
     return await invitations.invite(session, settings, user, project_id, data)
 
 
+class _InvitationIdConvertor(StringConvertor):
+    """A path segment that is not `accept`: so that DELETE /invitations/accept is 405 (POST
+    is its only method), not an `invitation_id` of "accept" (422)."""
+
+    regex = "(?!accept(?![^/]))[^/]+"
+
+
+register_url_convertor("invitation_id", _InvitationIdConvertor())
+
 invitations_router = APIRouter(
     prefix="/invitations", tags=["projects"], responses=error_responses(401)
 )
 
 
 @invitations_router.delete(
-    "/{invitation_id}", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(403, 404)
+    "/{invitation_id:invitation_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(403, 404),
 )
 async def revoke_invitation(session: SessionDep, user: CurrentUser, invitation_id: PathId) -> None:
     """Revoke an invitation: its link stops working."""

@@ -89,7 +89,7 @@ async def create_task(
     return _etag(response, task)
 
 
-@router.get("/tasks", tags=["tasks"])
+@router.get("/tasks", tags=["tasks"], responses=error_responses(404))
 async def list_tasks(
     session: ReadSessionDep,
     user: CurrentUser,
@@ -117,7 +117,7 @@ async def list_tasks(
         Query(
             max_length=1000,
             description="A filter-language expression (docs/quick-add-and-filters.md); "
-            "a malformed one is 422 naming the position",
+            "a malformed one is 422 naming the position; an empty one filters nothing",
         ),
     ] = None,
     filter_id: Annotated[
@@ -146,7 +146,7 @@ async def list_tasks(
         recurring=recurring,
     )
     expressions: list[Compiled] = []
-    if q is not None:
+    if q is not None and q.strip():  # an empty expression filters nothing
         expressions.append(compile_query(q, saved_filters.clock_of(user)))
     if filter_id is not None:
         expressions.append(await saved_filters.filter_query(session, user, filter_id))
