@@ -3818,7 +3818,7 @@ export interface operations {
                 start_after?: string | null;
                 /** @description Only (not) recurring tasks */
                 recurring?: boolean | null;
-                /** @description A filter-language expression (docs/quick-add-and-filters.md); a malformed one is 422 naming the position */
+                /** @description A filter-language expression (docs/quick-add-and-filters.md); a malformed one is 422 naming the position; an empty one filters nothing */
                 q?: string | null;
                 /** @description Apply one of the caller's saved filters */
                 filter_id?: number | null;
@@ -3853,6 +3853,15 @@ export interface operations {
             };
             /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
