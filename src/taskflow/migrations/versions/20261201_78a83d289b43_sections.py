@@ -13,9 +13,9 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy import text
 
 import taskflow.db
+from taskflow.migrations.sqlite_sequence import restore_sqlite_sequence, sqlite_sequence_of
 
 revision: str = "78a83d289b43"
 down_revision: str | None = "94b06b620748"
@@ -23,26 +23,8 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def _tasks_sequence() -> int | None:
-    bind = op.get_bind()
-    if bind.dialect.name != "sqlite":
-        return None
-    seq = bind.execute(text("SELECT seq FROM sqlite_sequence WHERE name = 'tasks'")).scalar()
-    return int(seq) if seq is not None else None
-
-
-def _restore_tasks_sequence(seq: int | None) -> None:
-    if seq is None:
-        return
-    bind = op.get_bind()
-    bind.execute(text("DELETE FROM sqlite_sequence WHERE name = 'tasks'"))
-    bind.execute(
-        text("INSERT INTO sqlite_sequence (name, seq) VALUES ('tasks', :seq)"), {"seq": seq}
-    )
-
-
 def upgrade() -> None:
-    seq = _tasks_sequence()
+    seq = sqlite_sequence_of("tasks")
     op.create_table(
         "sections",
         sa.Column(
@@ -89,18 +71,18 @@ def upgrade() -> None:
             ["id"],
             ondelete="SET NULL",
         )
-    _restore_tasks_sequence(seq)
+    restore_sqlite_sequence("tasks", seq)
 
 
 def downgrade() -> None:
-    seq = _tasks_sequence()
+    seq = sqlite_sequence_of("tasks")
     with op.batch_alter_table(
         "tasks", schema=None, table_kwargs={"sqlite_autoincrement": True}
     ) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_tasks_section_id_sections"), type_="foreignkey")
         batch_op.drop_index("ix_tasks_section_position")
         batch_op.drop_column("section_id")
-    _restore_tasks_sequence(seq)
+    restore_sqlite_sequence("tasks", seq)
 
     with op.batch_alter_table("sections", schema=None) as batch_op:
         batch_op.drop_index("ix_sections_project_position")

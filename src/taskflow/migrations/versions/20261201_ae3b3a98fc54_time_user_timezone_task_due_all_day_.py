@@ -13,9 +13,9 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy import text
 
 import taskflow.db
+from taskflow.migrations.sqlite_sequence import restore_sqlite_sequence, sqlite_sequence_of
 
 revision: str = "ae3b3a98fc54"
 down_revision: str | None = "78a83d289b43"
@@ -23,26 +23,8 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def _tasks_sequence() -> int | None:
-    bind = op.get_bind()
-    if bind.dialect.name != "sqlite":
-        return None
-    seq = bind.execute(text("SELECT seq FROM sqlite_sequence WHERE name = 'tasks'")).scalar()
-    return int(seq) if seq is not None else None
-
-
-def _restore_tasks_sequence(seq: int | None) -> None:
-    if seq is None:
-        return
-    bind = op.get_bind()
-    bind.execute(text("DELETE FROM sqlite_sequence WHERE name = 'tasks'"))
-    bind.execute(
-        text("INSERT INTO sqlite_sequence (name, seq) VALUES ('tasks', :seq)"), {"seq": seq}
-    )
-
-
 def upgrade() -> None:
-    seq = _tasks_sequence()
+    seq = sqlite_sequence_of("tasks")
     with op.batch_alter_table(
         "tasks", schema=None, table_kwargs={"sqlite_autoincrement": True}
     ) as batch_op:
@@ -64,7 +46,7 @@ def upgrade() -> None:
         batch_op.create_check_constraint(
             op.f("ck_tasks_recurrence_basis"), "recurrence_basis IN ('due', 'completion')"
         )
-    _restore_tasks_sequence(seq)
+    restore_sqlite_sequence("tasks", seq)
 
     if op.get_bind().dialect.name == "postgresql":
         # sort=-start_at keeps tasks without a start last (as -due_at does).
@@ -86,7 +68,7 @@ def downgrade() -> None:
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_column("timezone")
 
-    seq = _tasks_sequence()
+    seq = sqlite_sequence_of("tasks")
     with op.batch_alter_table(
         "tasks", schema=None, table_kwargs={"sqlite_autoincrement": True}
     ) as batch_op:
@@ -96,4 +78,4 @@ def downgrade() -> None:
         batch_op.drop_column("recurrence")
         batch_op.drop_column("start_at")
         batch_op.drop_column("due_all_day")
-    _restore_tasks_sequence(seq)
+    restore_sqlite_sequence("tasks", seq)
