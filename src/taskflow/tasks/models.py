@@ -35,6 +35,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from taskflow.db import Base, BigIntId, IdMixin, utcnow
+from taskflow.db.trash import Trashable
 from taskflow.users.models import User
 
 
@@ -59,13 +60,40 @@ task_labels = Table(
 )
 
 
+_LIVE = text("deleted_at IS NULL")
+_TRASHED = text("deleted_at IS NOT NULL")
+_TRASHED_WITH = text("trashed_with IS NOT NULL")
+
+
+def _live(name: str, *columns: Any) -> Index:
+    """An index of live rows only on PostgreSQL (the lists never read trashed ones, so their
+    plans do not pay for the trash); SQLite keeps it whole."""
+    return Index(name, *columns, postgresql_where=_LIVE)
+
+
+def _trash_indexes(table: str) -> tuple[Index, Index]:
+    """What the trash reads: the trashed rows by time (its list, the purge) and the rows a
+    deletion took with it (restore, purge). Partial: live rows cost nothing."""
+    return (
+        Index(
+            f"ix_{table}_trashed", "deleted_at", postgresql_where=_TRASHED, sqlite_where=_TRASHED
+        ),
+        Index(
+            f"ix_{table}_trashed_with",
+            "trashed_with",
+            postgresql_where=_TRASHED_WITH,
+            sqlite_where=_TRASHED_WITH,
+        ),
+    )
+
+
 def _postgresql_only(index: Index) -> Index:
     """An index that exists on PostgreSQL only (trigram, expression); see migrations/env.py."""
     index.info["postgresql_only"] = True
     return index.ddl_if(dialect="postgresql")
 
 
-class Task(IdMixin, Base):
+class Task(IdMixin, Trashable, Base):
     __tablename__ = "tasks"
     __table_args__ = (
         CheckConstraint("status IN ('todo', 'in_progress', 'done')", name="status"),
@@ -73,15 +101,16 @@ class Task(IdMixin, Base):
         CheckConstraint("recurrence_basis IN ('due', 'completion')", name="recurrence_basis"),
         # One index per sort, each scoped by project (listings are per project or per the
         # caller's projects) and ending in id, the tie-breaker that keeps pages stable.
-        Index("ix_tasks_project_position", "project_id", "position", "id"),
-        Index("ix_tasks_project_created", "project_id", "created_at", "id"),
-        Index("ix_tasks_project_due", "project_id", "due_at", "id"),
-        Index("ix_tasks_project_start", "project_id", "start_at", "id"),
-        Index("ix_tasks_project_priority", "project_id", "priority", "id"),
-        Index("ix_tasks_project_votes", "project_id", "vote_count", "id"),
+        _live("ix_tasks_project_position", "project_id", "position", "id"),
+        _live("ix_tasks_project_created", "project_id", "created_at", "id"),
+        _live("ix_tasks_project_due", "project_id", "due_at", "id"),
+        _live("ix_tasks_project_start", "project_id", "start_at", "id"),
+        _live("ix_tasks_project_priority", "project_id", "priority", "id"),
+        _live("ix_tasks_project_votes", "project_id", "vote_count", "id"),
         Index("ix_tasks_project_status", "project_id", "status"),
         # section_id filter and the list's grouping: a section's tasks in their order.
-        Index("ix_tasks_section_position", "section_id", "position", "id"),
+        _live("ix_tasks_section_position", "section_id", "position", "id"),
+        *_trash_indexes("tasks"),
         # `search`: ILIKE '%word%' on title or description, answered by trigram indexes.
         _postgresql_only(
             Index(
@@ -144,6 +173,10 @@ class Task(IdMixin, Base):
     # kept with the text so a list shows them without a query per task.
     mentions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=None)
 
+    # The task whose deletion put this one in the trash (itself, or its parent); null when live.
+    # Restore and purge take exactly the rows one deletion took.
+    trashed_with: Mapped[int | None] = mapped_column(BigIntId, default=None)
+
     labels: Mapped[list[Label]] = relationship(
         secondary=task_labels, lazy="raise", passive_deletes=True, order_by="Label.name"
     )
@@ -200,9 +233,9 @@ class Vote(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Comment(IdMixin, Base):
+class Comment(IdMixin, Trashable, Base):
     __tablename__ = "comments"
-    __table_args__ = (Index("ix_comments_task_id_id", "task_id", "id"),)
+    __table_args__ = (Index("ix_comments_task_id_id", "task_id", "id"), *_trash_indexes("comments"))
 
     task_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("tasks.id", ondelete="CASCADE"))
     author_id: Mapped[int] = mapped_column(
@@ -213,11 +246,19 @@ class Comment(IdMixin, Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The members the body mentions, `[{id, username}]`, as for tasks.
     mentions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=None)
+    # The task whose deletion took this comment to the trash; null when it was deleted alone.
+    trashed_with: Mapped[int | None] = mapped_column(BigIntId, default=None)
 
 
 # sort=title is case-insensitive: an expression index (PostgreSQL; SQLite sorts without it).
 _postgresql_only(
-    Index("ix_tasks_project_title_lower", Task.project_id, func.lower(Task.title), Task.id)
+    Index(
+        "ix_tasks_project_title_lower",
+        Task.project_id,
+        func.lower(Task.title),
+        Task.id,
+        postgresql_where=_LIVE,
+    )
 )
 # sort=-due_at keeps undated tasks last: DESC NULLS LAST is not ix_tasks_project_due backwards.
 _postgresql_only(
@@ -226,6 +267,7 @@ _postgresql_only(
         Task.project_id,
         Task.due_at.desc().nulls_last(),
         Task.id.desc(),
+        postgresql_where=_LIVE,
     )
 )
 
@@ -245,6 +287,7 @@ _postgresql_only(
         Task.project_id,
         Task.start_at.desc().nulls_last(),
         Task.id.desc(),
+        postgresql_where=_LIVE,
     )
 )
 
