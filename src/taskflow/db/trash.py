@@ -46,8 +46,8 @@ def trashable_froms(statement: Select[Any]) -> list[FromClause]:
     """The tables `statement` reads (its columns' tables and what it joins; not its
     subqueries', which say their own) that have a `deleted_at` column."""
     found: list[FromClause] = []
-    froms: list[Any] = [*statement.columns_clause_froms, *statement._from_obj]  # noqa: SLF001
-    froms.extend(join[0] for join in statement._setup_joins)  # noqa: SLF001
+    froms: list[Any] = [*statement.columns_clause_froms, *statement._from_obj]
+    froms.extend(join[0] for join in statement._setup_joins)
     for target in froms:
         from_ = inspect(target).selectable if not isinstance(target, FromClause) else target
         for table in _tables(from_):

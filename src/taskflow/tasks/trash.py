@@ -39,7 +39,7 @@ async def trash_tasks(
     now = utcnow()
     ids = set(task_ids)
     rows = await session.execute(select(Task.id, Task.parent_id).where(Task.id.in_(ids)))
-    parents = {task_id: parent_id for task_id, parent_id in rows}
+    parents = {row.id: row.parent_id for row in rows}
     for task_id in sorted(ids):
         if parents.get(task_id) in ids:
             continue
