@@ -3,6 +3,7 @@ import { useEffect, useRef, type ClipboardEvent } from "react";
 import { useWatch } from "../../api/notifications";
 import { MentionChips } from "./MentionInput";
 import { useDeleteTask, useTask, useVote } from "../../api/tasks";
+import { useTrashedToast } from "../../api/trash";
 import { roleAtLeast, type Id, type Label, type Member, type Project, type Task } from "../../api/types";
 import { timeAgo } from "../../lib/dates";
 import { useConfirm } from "../../lib/confirm";
@@ -72,6 +73,7 @@ function TaskFields({ task, project, labels, members, onClose, onOpenTask }: { t
   const toast = useToast();
   const confirm = useConfirm();
   const remove = useDeleteTask();
+  const trashed = useTrashedToast();
   const vote = useVote();
   const watch = useWatch(task.id);
   const canEdit = roleAtLeast(project?.role, "editor");
@@ -89,14 +91,14 @@ function TaskFields({ task, project, labels, members, onClose, onOpenTask }: { t
   async function deleteTask() {
     const ok = await confirm({
       title: `Delete “${task.title}”?`,
-      body: "Its subtasks and comments go with it.",
+      body: "It goes to the trash with its subtasks and comments; Undo or the Trash page brings it back.",
       confirmLabel: "Delete",
       danger: true,
     });
     if (!ok) return;
     try {
       await remove.mutateAsync(task.id);
-      toast(`Deleted “${task.title}”.`);
+      trashed("task", task.id, task.title);
       onClose();
     } catch (e) {
       toast(`Couldn't delete: ${(e as Error).message}`, "error");
