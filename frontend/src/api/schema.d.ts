@@ -109,6 +109,48 @@ export interface paths {
         patch: operations["update_filter_api_v1_filters__filter_id__patch"];
         trace?: never;
     };
+    "/api/v1/tasks/{task_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Versions
+         * @description The task's versions, newest first, each with the full snapshot of its editable fields.
+         */
+        get: operations["list_versions_api_v1_tasks__task_id__versions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{task_id}/revert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revert Task
+         * @description Set the chosen fields (all when omitted) as they were at `version`, as a new version
+         *     (activity `task.reverted`). A stale `If-Match` is 412; an unknown version 404; nothing
+         *     changes then.
+         */
+        post: operations["revert_task_api_v1_tasks__task_id__revert_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tasks": {
         parameters: {
             query?: never;
@@ -2665,6 +2707,17 @@ export interface components {
             /** Offset */
             offset: number;
         };
+        /** Page[TaskVersionPublic] */
+        Page_TaskVersionPublic_: {
+            /** Items */
+            items: components["schemas"]["TaskVersionPublic"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
         /** Page[TrashItemPublic] */
         Page_TrashItemPublic_: {
             /** Items */
@@ -3125,6 +3178,16 @@ export interface components {
             position?: number | null;
         };
         /**
+         * TaskRevert
+         * @description Set `fields` (all of them when omitted) as they were at `version`, as a new version.
+         */
+        TaskRevert: {
+            /** Version */
+            version: number;
+            /** Fields */
+            fields?: ("title" | "description" | "status" | "priority" | "due_at" | "due_all_day" | "start_at" | "recurrence" | "recurrence_basis" | "assignee_id" | "label_ids" | "section_id")[] | null;
+        };
+        /**
          * TaskStatus
          * @enum {string}
          */
@@ -3179,6 +3242,25 @@ export interface components {
             section_id?: number | null;
             /** Position */
             position?: number | null;
+        };
+        /** TaskVersionPublic */
+        TaskVersionPublic: {
+            /** Version */
+            version: number;
+            /** @description Null when that account is gone */
+            changed_by: components["schemas"]["AuthorPublic"] | null;
+            /**
+             * Changed At
+             * Format: date-time
+             */
+            changed_at: string;
+            /**
+             * Fields
+             * @description The editable fields after this version: title, description, status, priority, due_at, due_all_day, start_at, recurrence, recurrence_basis, assignee_id, label_ids, section_id
+             */
+            fields: {
+                [key: string]: unknown;
+            };
         };
         /**
          * TokenPublic
@@ -3870,6 +3952,197 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_versions_api_v1_tasks__task_id__versions_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                task_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_TaskVersionPublic_"];
+                };
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    revert_task_api_v1_tasks__task_id__revert_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The task's ETag, `"<version>"` (or `*`, or a list) */
+                "if-match"?: string;
+            };
+            path: {
+                task_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaskRevert"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The fields skipped because what they name is gone (comma-separated: assignee_id, label_ids, section_id) */
+                    "X-TaskFlow-Skipped"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskPublic"];
+                };
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a taken name, the Inbox, a concurrent change) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `If-Match` names a version that is no longer current; nothing changed */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };

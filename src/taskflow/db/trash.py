@@ -12,7 +12,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, Select, and_, inspect, true
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    Select,
+    and_,
+    column,
+    exists,
+    inspect,
+    table,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from taskflow.db.types import BigIntId
@@ -50,9 +60,9 @@ def trashable_froms(statement: Select[Any]) -> list[FromClause]:
     froms.extend(join[0] for join in statement._setup_joins)
     for target in froms:
         from_ = inspect(target).selectable if not isinstance(target, FromClause) else target
-        for table in _tables(from_):
-            if DELETED_AT in table.c and table not in found:
-                found.append(table)
+        for read in _tables(from_):
+            if DELETED_AT in read.c and read not in found:
+                found.append(read)
     return found
 
 
@@ -68,3 +78,10 @@ def only_live(statement: Select[Any]) -> Select[Any]:
     """`statement` narrowed to the live rows of every trashable table it reads."""
     tables = trashable_froms(statement)
     return statement.where(live(*tables)) if tables else statement
+
+
+def refers_to_live(reference: Any, table_name: str) -> ColumnElement[bool]:
+    """`reference` (a foreign key to `table_name`'s `id`, or null) names no trashed row: for a
+    domain that may not import the referenced one's models (notifications of tasks)."""
+    target = table(table_name, column("id"), column(DELETED_AT))
+    return ~exists().where(target.c.id == reference, target.c[DELETED_AT].is_not(None))

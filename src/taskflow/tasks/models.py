@@ -60,15 +60,8 @@ task_labels = Table(
 )
 
 
-_LIVE = text("deleted_at IS NULL")
 _TRASHED = text("deleted_at IS NOT NULL")
 _TRASHED_WITH = text("trashed_with IS NOT NULL")
-
-
-def _live(name: str, *columns: Any) -> Index:
-    """An index of live rows only on PostgreSQL (the lists never read trashed ones, so their
-    plans do not pay for the trash); SQLite keeps it whole."""
-    return Index(name, *columns, postgresql_where=_LIVE)
 
 
 def _trash_indexes(table: str) -> tuple[Index, Index]:
@@ -101,15 +94,15 @@ class Task(IdMixin, Trashable, Base):
         CheckConstraint("recurrence_basis IN ('due', 'completion')", name="recurrence_basis"),
         # One index per sort, each scoped by project (listings are per project or per the
         # caller's projects) and ending in id, the tie-breaker that keeps pages stable.
-        _live("ix_tasks_project_position", "project_id", "position", "id"),
-        _live("ix_tasks_project_created", "project_id", "created_at", "id"),
-        _live("ix_tasks_project_due", "project_id", "due_at", "id"),
-        _live("ix_tasks_project_start", "project_id", "start_at", "id"),
-        _live("ix_tasks_project_priority", "project_id", "priority", "id"),
-        _live("ix_tasks_project_votes", "project_id", "vote_count", "id"),
+        Index("ix_tasks_project_position", "project_id", "position", "id"),
+        Index("ix_tasks_project_created", "project_id", "created_at", "id"),
+        Index("ix_tasks_project_due", "project_id", "due_at", "id"),
+        Index("ix_tasks_project_start", "project_id", "start_at", "id"),
+        Index("ix_tasks_project_priority", "project_id", "priority", "id"),
+        Index("ix_tasks_project_votes", "project_id", "vote_count", "id"),
         Index("ix_tasks_project_status", "project_id", "status"),
         # section_id filter and the list's grouping: a section's tasks in their order.
-        _live("ix_tasks_section_position", "section_id", "position", "id"),
+        Index("ix_tasks_section_position", "section_id", "position", "id"),
         *_trash_indexes("tasks"),
         # `search`: ILIKE '%word%' on title or description, answered by trigram indexes.
         _postgresql_only(
@@ -257,7 +250,6 @@ _postgresql_only(
         Task.project_id,
         func.lower(Task.title),
         Task.id,
-        postgresql_where=_LIVE,
     )
 )
 # sort=-due_at keeps undated tasks last: DESC NULLS LAST is not ix_tasks_project_due backwards.
@@ -267,7 +259,6 @@ _postgresql_only(
         Task.project_id,
         Task.due_at.desc().nulls_last(),
         Task.id.desc(),
-        postgresql_where=_LIVE,
     )
 )
 
@@ -287,7 +278,6 @@ _postgresql_only(
         Task.project_id,
         Task.start_at.desc().nulls_last(),
         Task.id.desc(),
-        postgresql_where=_LIVE,
     )
 )
 
@@ -320,3 +310,21 @@ class Reminder(IdMixin, Base):
     fire_at: Mapped[datetime | None] = mapped_column(default=None)
     sent_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TaskVersion(Base):
+    """A task's editable fields as they were after one of its versions (SPEC §10): written
+    with the change, in its transaction (tasks/history.py). The full snapshot, not a diff:
+    a few hundred bytes a version, and any version reads (and reverts) in one row."""
+
+    __tablename__ = "task_versions"
+
+    task_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    changed_by: Mapped[int | None] = mapped_column(
+        BigIntId, ForeignKey("users.id", ondelete="SET NULL"), index=True, default=None
+    )
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -243,8 +243,10 @@ async def update_task(
     *,
     replace: bool = False,
     if_match: str | None = None,
+    verb: str | None = None,
 ) -> TaskPublic:
-    """PATCH (`given`: the fields sent) or PUT (`replace`: omitted editable fields reset).
+    """PATCH (`given`: the fields sent) or PUT (`replace`: omitted editable fields reset);
+    `verb` names the change in the activity log (a revert) instead of the usual one.
 
     Planned without the database (`planning.py`), then applied. The write is
     `UPDATE … WHERE version = :expected` when `If-Match` is sent, so of two concurrent
@@ -316,7 +318,7 @@ async def update_task(
 
     record(
         session,
-        verb=update_verb(current.status, plan.after["status"]),
+        verb=verb or update_verb(current.status, plan.after["status"]),
         project_id=project_id,
         actor_id=user.id,
         task_id=task_id,

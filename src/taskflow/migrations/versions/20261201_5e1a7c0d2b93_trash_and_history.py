@@ -1,5 +1,5 @@
 """trash: deleted_at/deleted_by on tasks, comments and projects, trashed_with on tasks and
-comments; the lists' indexes keep live rows only on PostgreSQL
+comments, each table's trashed rows in a partial index; task_versions (history)
 
 Revision ID: 5e1a7c0d2b93
 Revises: 44bb21afa855
@@ -21,29 +21,6 @@ depends_on: str | Sequence[str] | None = None
 _ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 _TRASHED = sa.text("deleted_at IS NOT NULL")
 _TRASHED_WITH = sa.text("trashed_with IS NOT NULL")
-_LIVE = sa.text("deleted_at IS NULL")
-
-# The lists' indexes (name, columns) that become partial (live rows) on PostgreSQL.
-_LIST_INDEXES: list[tuple[str, list[str | sa.TextClause]]] = [
-    ("ix_tasks_project_position", ["project_id", "position", "id"]),
-    ("ix_tasks_project_created", ["project_id", "created_at", "id"]),
-    ("ix_tasks_project_due", ["project_id", "due_at", "id"]),
-    ("ix_tasks_project_start", ["project_id", "start_at", "id"]),
-    ("ix_tasks_project_priority", ["project_id", "priority", "id"]),
-    ("ix_tasks_project_votes", ["project_id", "vote_count", "id"]),
-    ("ix_tasks_section_position", ["section_id", "position", "id"]),
-]
-_POSTGRESQL_LIST_INDEXES: list[tuple[str, list[str | sa.TextClause]]] = [
-    ("ix_tasks_project_title_lower", ["project_id", sa.text("lower(title)"), "id"]),
-    (
-        "ix_tasks_project_due_desc",
-        ["project_id", sa.text("due_at DESC NULLS LAST"), sa.text("id DESC")],
-    ),
-    (
-        "ix_tasks_project_start_desc",
-        ["project_id", sa.text("start_at DESC NULLS LAST"), sa.text("id DESC")],
-    ),
-]
 
 
 def _trash_columns(table: str, *, trashed_with: bool) -> None:
@@ -71,20 +48,38 @@ def _trash_columns(table: str, *, trashed_with: bool) -> None:
 
 
 def upgrade() -> None:
+    op.create_table(
+        "task_versions",
+        sa.Column("task_id", _ID, nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("changed_by", _ID, nullable=True),
+        sa.Column("changed_at", taskflow.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("fields", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["changed_by"],
+            ["users.id"],
+            name=op.f("fk_task_versions_changed_by_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["task_id"],
+            ["tasks.id"],
+            name=op.f("fk_task_versions_task_id_tasks"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("task_id", "version", name=op.f("pk_task_versions")),
+    )
+    op.create_index(
+        op.f("ix_task_versions_changed_by"), "task_versions", ["changed_by"], unique=False
+    )
     _trash_columns("tasks", trashed_with=True)
     _trash_columns("comments", trashed_with=True)
     _trash_columns("projects", trashed_with=False)
-    if op.get_bind().dialect.name == "postgresql":
-        for name, columns in _LIST_INDEXES + _POSTGRESQL_LIST_INDEXES:
-            op.drop_index(name, table_name="tasks")
-            op.create_index(name, "tasks", columns, postgresql_where=_LIVE)
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        for name, columns in _LIST_INDEXES + _POSTGRESQL_LIST_INDEXES:
-            op.drop_index(name, table_name="tasks")
-            op.create_index(name, "tasks", columns)
+    op.drop_index(op.f("ix_task_versions_changed_by"), table_name="task_versions")
+    op.drop_table("task_versions")
     for table in ("tasks", "comments", "projects"):
         if table != "projects":
             op.drop_index(f"ix_{table}_trashed_with", table_name=table)
