@@ -57,6 +57,46 @@ test("a deleted task comes back by Undo, by z, and from the Trash page", async (
   await expect(row(page, "Call the plumber")).toBeVisible();
 });
 
+test("a task's history shows old → new and restores a version, whole or one field", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signUp(page, person("hal"));
+  await quickAdd(page, ["Draft the plan"]);
+  await row(page, "Draft the plan").click();
+  const detail = detailOf(page);
+  // Two edits: a new title, then a priority.
+  const title = detail.getByLabel("Title", { exact: true });
+  await title.fill("Draft the final plan");
+  await title.press("Enter");
+  await expect(row(page, "Draft the final plan")).toBeVisible();
+  const saved = page.waitForResponse((r) => r.request().method() === "PATCH" && r.ok());
+  await detail.getByLabel("Priority").selectOption("4");
+  await saved;
+
+  // The activity panel says what changed, old → new.
+  await detail.getByRole("button", { name: "Show" }).first().click();
+  const activity = detail.getByRole("region", { name: "Activity" });
+  await expect(activity.locator("del", { hasText: "Draft the plan" })).toBeVisible();
+  await expect(activity.locator("ins", { hasText: "Draft the final plan" })).toBeVisible();
+
+  // History: the first version had the old title and no priority.
+  const history = detail.getByRole("region", { name: "History" });
+  await history.getByRole("button", { name: "Show" }).click();
+  const first = history.getByRole("button", { name: "Version 1", exact: true });
+  await first.click();
+  await expect(history.locator("ins", { hasText: "Draft the plan" })).toBeVisible();
+  // Only the title comes back: the priority stays.
+  await history.getByRole("button", { name: "Restore the title of version 1" }).click();
+  await expect(page.getByText("Restored the title of version 1.")).toBeVisible();
+  await expect(row(page, "Draft the plan")).toBeVisible();
+  await expect(detail.getByLabel("Priority")).toHaveValue("4");
+  // Then the whole first version: the priority goes back too.
+  await first.click();
+  await first.click();
+  await history.getByRole("button", { name: "Restore this version" }).click();
+  await expect(page.getByText("Restored version 1.")).toBeVisible();
+  await expect(detail.getByLabel("Priority")).toHaveValue("0");
+});
+
 test.describe("with axe-core injected", () => {
   // The app's CSP rightly blocks the injected checker (see server.spec.ts).
   test.use({ bypassCSP: true });

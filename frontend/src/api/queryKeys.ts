@@ -81,6 +81,7 @@ export const queryKeys = {
   invitations: (projectId: Id) => ["projects", projectId, "invitations"] as const,
   attachments: (taskId: Id) => ["tasks", "detail", taskId, "attachments"] as const,
   trash: ["trash"] as const,
+  taskVersions: (taskId: Id) => ["tasks", "detail", taskId, "versions"] as const,
 };
 
 export type LiveEvent = {

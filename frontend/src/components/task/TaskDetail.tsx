@@ -13,6 +13,7 @@ import { Attachments, pastedImages, useFileDrop, useUploads } from "./Attachment
 import { Comments } from "./Comments";
 import { Subtasks } from "./Subtasks";
 import { TaskDescription } from "./TaskDescription";
+import { TaskHistory } from "./TaskHistory";
 import { TaskProperties } from "./TaskProperties";
 import { TaskTitle } from "./TaskTitle";
 import "./TaskDetail.css";
@@ -161,6 +162,7 @@ function TaskFields({ task, project, labels, members, onClose, onOpenTask }: { t
       />
       <Comments task={task} isAdmin={isAdmin} onPaste={onPaste} />
       <ActivityLog taskId={task.id} members={members} labels={labels} />
+      <TaskHistory task={task} canEdit={canEdit && !project?.archived} members={members} labels={labels} />
       <p className="muted small">
         Created {timeAgo(task.created_at)}
         {task.completed_at && ` · completed ${timeAgo(task.completed_at)}`}
