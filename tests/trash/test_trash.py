@@ -315,3 +315,25 @@ async def test_restoring_reaches_another_members_socket(
                     verbs.append(message["type"])
                     assert message["actor_id"] == owner.id
         assert verbs == ["project.restored", "task.restored"]
+
+
+async def test_nothing_new_hangs_off_a_trashed_task(app: FastAPI, client: AsyncClient) -> None:
+    owner = await quick_user(app)
+    parent = await make_task(client, owner, title="parent")
+    other = await make_task(client, owner, title="other")
+    await client.delete(f"{API}/tasks/{parent['id']}", headers=owner.headers)
+    created = await client.post(
+        f"{API}/tasks", json={"title": "child", "parent_id": parent["id"]}, headers=owner.headers
+    )
+    assert created.status_code in (404, 422), created.text
+    moved = await client.patch(
+        f"{API}/tasks/{other['id']}", json={"parent_id": parent["id"]}, headers=owner.headers
+    )
+    assert moved.status_code == 422, moved.text
+    comment = await client.post(
+        f"{API}/tasks/{parent['id']}/comments", json={"body": "x"}, headers=owner.headers
+    )
+    assert comment.status_code == 404
+    vote = await client.put(f"{API}/tasks/{parent['id']}/vote", headers=owner.headers)
+    assert vote.status_code == 404
+    assert await _titles(client, owner, "search=") == ["other"]

@@ -328,9 +328,11 @@ async def count_labels_in(session: AsyncSession, project_id: int, label_ids: set
 
 
 async def parent_of(session: AsyncSession, task_id: int) -> tuple[int, int | None] | None:
-    """A task's project and parent, or None if there is no such task."""
+    """A task's project and parent, or None if there is no such task (or it is trashed)."""
     row = (
-        await session.execute(select(Task.project_id, Task.parent_id).where(Task.id == task_id))
+        await session.execute(
+            select(Task.project_id, Task.parent_id).where(Task.id == task_id, live(Task))
+        )
     ).first()
     return (row.project_id, row.parent_id) if row is not None else None
 
