@@ -10,6 +10,7 @@ the btree sorts are checked with EXPLAIN QUERY PLAN.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -17,8 +18,9 @@ from fastapi import FastAPI
 from sqlalchemy import Select, select, text
 
 from taskflow.db import Database
+from taskflow.projects.models import Project
 from taskflow.tasks.filter_sql import clock_for, compile_query, condition
-from taskflow.tasks.models import Task, TaskStatus
+from taskflow.tasks.models import Comment, Task, TaskStatus
 from taskflow.tasks.queries import TaskFilters, filter_conditions, filter_params, order_by
 from taskflow.tasks.schemas import TaskSort
 
@@ -132,3 +134,22 @@ async def test_filter_language_terms_are_index_backed_on_postgresql(
         assert "SCAN tasks" not in plan, plan
         return
     assert "Seq Scan on tasks" not in plan, plan
+
+
+@pytest.mark.parametrize(
+    ("model", "index"),
+    [
+        (Task, "ix_tasks_trashed"),
+        (Comment, "ix_comments_trashed"),
+        (Project, "ix_projects_trashed"),
+    ],
+)
+async def test_the_trash_is_found_by_its_own_partial_index(
+    app: FastAPI, model: type[Task] | type[Comment] | type[Project], index: str
+) -> None:
+    """The trash list and the retention job read trashed rows by time, through an index of
+    those rows only (live rows cost it nothing)."""
+    cutoff = datetime(2026, 1, 1, tzinfo=UTC)
+    statement = select(model.id).where(model.deleted_at.is_not(None), model.deleted_at < cutoff)
+    plan = await _plan(app, statement)
+    assert index in plan, plan

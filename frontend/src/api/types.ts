@@ -17,6 +17,7 @@ export type Role = Member["role"];
 export type Label = Schemas["LabelPublic"];
 export type Task = Schemas["TaskPublic"];
 export type Attachment = Schemas["AttachmentPublic"];
+export type TrashItem = Schemas["TrashItemPublic"];
 export type TaskStatus = Task["status"];
 export type TaskCreate = Schemas["TaskCreate"];
 export type TaskUpdate = Schemas["TaskUpdate"];

@@ -9,6 +9,7 @@ export const SHORTCUTS: [string, string][] = [
   ["Enter", "Open the selected task"],
   ["x", "Complete or reopen the selected task"],
   ["b", "Switch between list and board"],
+  ["z", "Undo the last delete (while its toast shows)"],
   ["Esc", "Close the task panel or this help"],
   ["?", "Show this help"],
 ];

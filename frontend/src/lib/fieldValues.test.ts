@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { changeRows, fieldLabel, formatFieldValue, textDiff } from "./fieldValues";
+import { changeRows, fieldLabel, formatFieldValue, sameValue, snapshotOf, textDiff } from "./fieldValues";
 
 const ctx = {
   members: [{ user: { id: 7, username: "ada" } }],
@@ -55,5 +55,38 @@ describe("fieldLabel", () => {
   it("names fields as people say them", () => {
     expect(fieldLabel("due_at")).toBe("due");
     expect(fieldLabel("something_new")).toBe("something new");
+  });
+});
+
+describe("snapshotOf and sameValue", () => {
+  const task = {
+    title: "Pay rent",
+    description: "",
+    status: "todo",
+    priority: 0,
+    due_at: "2027-01-01T09:00:00Z",
+    due_all_day: false,
+    start_at: null,
+    recurrence: null,
+    recurrence_basis: "due",
+    assignee_id: null,
+    section_id: null,
+    labels: [{ id: 5 }, { id: 2 }],
+  };
+
+  it("puts a task in a version's shape, labels as sorted ids", () => {
+    const snap = snapshotOf(task);
+    expect(snap.label_ids).toEqual([2, 5]);
+    expect(snap.title).toBe("Pay rent");
+    expect(Object.keys(snap)).toHaveLength(12);
+  });
+
+  it("compares instants by time, id lists as sets, and empties as equal", () => {
+    expect(sameValue("due_at", "2027-01-01T09:00:00Z", "2027-01-01T09:00:00+00:00")).toBe(true);
+    expect(sameValue("due_at", "2027-01-01T09:00:00Z", "2027-01-01T10:00:00Z")).toBe(false);
+    expect(sameValue("label_ids", [5, 2], [2, 5])).toBe(true);
+    expect(sameValue("label_ids", [5], [2, 5])).toBe(false);
+    expect(sameValue("description", "", null)).toBe(true);
+    expect(sameValue("priority", 0, 4)).toBe(false);
   });
 });

@@ -94,3 +94,46 @@ export function changeRows(changes: Record<string, unknown> | null): { field: st
         : [],
     );
 }
+
+/** The editable fields a version snapshot holds (SPEC §10), in the order the panel shows them. */
+export const VERSIONED_FIELDS = [
+  "title",
+  "description",
+  "status",
+  "priority",
+  "due_at",
+  "due_all_day",
+  "start_at",
+  "recurrence",
+  "recurrence_basis",
+  "assignee_id",
+  "label_ids",
+  "section_id",
+] as const;
+export type VersionedField = (typeof VERSIONED_FIELDS)[number];
+
+/** A task's current values in the shape of a version snapshot (labels as sorted ids). */
+export function snapshotOf(task: {
+  labels: { id: number }[];
+  [field: string]: unknown;
+}): Record<VersionedField, unknown> {
+  const out = {} as Record<VersionedField, unknown>;
+  for (const field of VERSIONED_FIELDS) {
+    out[field] = field === "label_ids" ? task.labels.map((l) => l.id).sort((a, b) => a - b) : task[field];
+  }
+  return out;
+}
+
+/** Whether two stored values differ: instants by time (formats vary), id lists as sets. */
+export function sameValue(field: string, a: unknown, b: unknown): boolean {
+  if ((a === null || a === undefined || a === "") && (b === null || b === undefined || b === "")) return true;
+  if ((field === "due_at" || field === "start_at") && typeof a === "string" && typeof b === "string") {
+    return new Date(a).getTime() === new Date(b).getTime();
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const sa = [...a].map(Number).sort((x, y) => x - y);
+    const sb = [...b].map(Number).sort((x, y) => x - y);
+    return sa.length === sb.length && sa.every((v, i) => v === sb[i]);
+  }
+  return a === b;
+}

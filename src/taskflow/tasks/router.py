@@ -27,6 +27,7 @@ from taskflow.tasks import (
 )
 from taskflow.tasks.filter_sql import Compiled, compile_query
 from taskflow.tasks.filters_router import router as filters_router
+from taskflow.tasks.history_router import router as history_router
 from taskflow.tasks.models import TaskStatus
 from taskflow.tasks.schemas import (
     BulkAction,
@@ -58,6 +59,7 @@ class _TaskIdConvertor(StringConvertor):
 
 register_url_convertor("task_id", _TaskIdConvertor())
 router.include_router(filters_router)
+router.include_router(history_router)
 
 # What the caller cannot see is 404; a role too low to change it, 403; a write can meet a
 # concurrent change (409); a stale If-Match is 412.
