@@ -80,6 +80,7 @@ export const queryKeys = {
   notificationSettings: ["notification-settings"] as const,
   invitations: (projectId: Id) => ["projects", projectId, "invitations"] as const,
   attachments: (taskId: Id) => ["tasks", "detail", taskId, "attachments"] as const,
+  quickPreview: (projectId: Id, text: string) => ["quick-add", projectId, text] as const,
 };
 
 export type LiveEvent = {

@@ -20,6 +20,7 @@ export type Attachment = Schemas["AttachmentPublic"];
 export type TaskStatus = Task["status"];
 export type TaskCreate = Schemas["TaskCreate"];
 export type TaskUpdate = Schemas["TaskUpdate"];
+export type QuickDraft = Schemas["QuickDraft"];
 export type Comment = Schemas["CommentPublic"];
 export type Activity = Schemas["ActivityPublic"];
 export type ExportDocument = Schemas["ExportDocument"];
