@@ -80,3 +80,16 @@ def test_a_recurrence_starts_on_its_date() -> None:
     # Without a recurrence, "from" is a word of the title.
     line = parse_line("Postcard from friday", 0, NOW)
     assert title_without(line.text, [(s, e) for s, e, _ in line.date_spans]) == "Postcard from"
+
+
+def test_impossible_dates_and_rules_are_not_read() -> None:
+    """Each stays in the title, and none costs a search through the years (a rule that never
+    occurs would have dateutil look 8,000 years ahead)."""
+    odd = ["every 0th", "every 32nd", "every feb 30", "every month on the 0th", "every 0 days",
+           "2027-02-30", "2027-13-01", "13/13/2027", "0/0", "1/1/0001", "dec 31 9999",
+           "feb 29 2027", "mar 0"]  # fmt: skip
+    for text in odd:
+        line = parse_line(f"Odd {text}", 0, NOW)
+        assert (line.due, line.recurrence) == (None, None), text
+    assert parse_line("Leap 2/29", 0, NOW).due == date(2028, 2, 29)
+    assert parse_line("Leap every feb 29", 0, NOW).due == date(2028, 2, 29)

@@ -15,11 +15,12 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskflow.activity.service import record
 from taskflow.core.clock import zone
-from taskflow.core.errors import Unprocessable
+from taskflow.core.errors import Conflict, Unprocessable
 from taskflow.db import utcnow
 from taskflow.projects.models import Project, ProjectMember
 from taskflow.projects.permissions import CURATE, EDIT, READ, Role, membership, require_role
@@ -214,7 +215,11 @@ async def create(
         wanted.setdefault(draft.project_id, []).extend(
             (name, _NEW_LABEL_COLOR) for name in draft.label_names
         )
-    labels = await _labels(session, user.id, wanted)
+    try:
+        async with session.begin_nested():
+            labels = await _labels(session, user.id, wanted)
+    except IntegrityError:  # another request created one of these labels meanwhile
+        raise Conflict("A label of that name was just created; send the text again") from None
     positions = {pid: await queries.next_position(session, pid) for pid in sorted(wanted)}
     tasks: list[TaskDraft] = []
     for draft in drafts:

@@ -29,6 +29,8 @@ _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
     "sep": 9, "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
+_YEARS = (1900, 2999)  # a date outside is a typo (and 9999-12-31 local may not fit in UTC)
+_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # at most, leap years included
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
             "seven": 7, "eight": 8, "nine": 9, "ten": 10, "other": 2}  # fmt: skip
 
@@ -140,8 +142,36 @@ def _relative(phrase: str, now: datetime) -> datetime | date | None:
     return _next_weekday(today, weekday, skip_today=False)
 
 
+def _digits(text: str, today: date) -> date | None:
+    """`2027-01-15`, or `1/20`, `3/4/2027` (month/day) and `13/2/2027` (day/month, as the
+    first number is over 12); without a year, the next such day. Impossible dates: None."""
+    if "-" in text:
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return None
+    parts = text.split("/")
+    first, second = int(parts[0]), int(parts[1])
+    month, day = (first, second) if first <= 12 else (second, first)
+    if len(parts) == 3:  # "27" is 2027
+        year = int(parts[2]) + (2000 if len(parts[2]) == 2 else 0)
+        try:
+            return date(year, month, day)
+        except ValueError:
+            return None
+    for year in range(today.year, today.year + 9):  # "2/29": the next leap year's
+        try:
+            if (result := date(year, month, day)) >= today:
+                return result
+        except ValueError:
+            continue
+    return None
+
+
 def _absolute(phrase: str, now: datetime) -> date | None:
     text = phrase.lower().replace(",", "")
+    if text[0].isdigit() and not re.search(r"[a-z]", text):
+        return _within_years(_digits(text, now.date()))
     settings = {
         "PREFER_DATES_FROM": "future",
         "RELATIVE_BASE": now.replace(tzinfo=None),
@@ -153,12 +183,11 @@ def _absolute(phrase: str, now: datetime) -> date | None:
         parsed = dateparser.parse(text, languages=["en"], settings=settings)
     except (ValueError, KeyError, TypeError, OverflowError):  # pragma: no cover - library
         return None
-    if parsed is None:
-        return None
-    result: date = parsed.date()
-    if re.fullmatch(r"\d{1,2}/\d{1,2}", text) and result < now.date():
-        result = result.replace(year=result.year + 1)  # "1/5" in December: next January
-    return result
+    return _within_years(parsed.date() if parsed is not None else None)
+
+
+def _within_years(day: date | None) -> date | None:
+    return day if day is not None and _YEARS[0] <= day.year <= _YEARS[1] else None
 
 
 def _at(day: datetime | date, at: time | None, now: datetime, *, roll: bool) -> datetime | date:
@@ -199,11 +228,15 @@ def find_date(line: str, now: datetime) -> Found | None:
 def _rule(groups: dict[str, str | None]) -> str | None:
     what = " ".join((groups["what"] or "").lower().split())
     interval = _count(groups["n"]) if groups["n"] else 1
+    if interval < 1:
+        return None
     suffix = f";INTERVAL={interval}" if interval > 1 else ""
     plain = {"day": "DAILY", "week": "WEEKLY", "month": "MONTHLY", "year": "YEARLY"}
     if what.rstrip("s") in plain:
         rule = f"FREQ={plain[what.rstrip('s')]}{suffix}"
         if what.startswith("month") and groups["on"]:
+            if not 1 <= int(groups["on"]) <= 31:
+                return None
             rule += f";BYMONTHDAY={int(groups['on'])}"
         elif what.startswith("month") and groups["on_last"]:
             rule += ";BYMONTHDAY=-1"
@@ -215,10 +248,18 @@ def _rule(groups: dict[str, str | None]) -> str | None:
     if what == "last day":
         return "FREQ=MONTHLY;BYMONTHDAY=-1"
     if match := re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)", what):
-        return f"FREQ=MONTHLY{suffix};BYMONTHDAY={int(match[1])}"
+        return (
+            f"FREQ=MONTHLY{suffix};BYMONTHDAY={int(match[1])}" if 1 <= int(match[1]) <= 31 else None
+        )
     match = re.fullmatch(r"([a-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?", what)
     if match and match[1][:3] in _MONTHS:
-        return f"FREQ=YEARLY;BYMONTH={_MONTHS[match[1][:3]]};BYMONTHDAY={int(match[2])}"
+        month, day = _MONTHS[match[1][:3]], int(match[2])
+        # An impossible day ("every feb 30") would have dateutil search 8,000 years.
+        return (
+            f"FREQ=YEARLY;BYMONTH={month};BYMONTHDAY={day}"
+            if 1 <= day <= _MONTH_DAYS[month - 1]
+            else None
+        )
     days = re.split(r", ?| and | & ", what)
     if all(day in _WEEKDAYS for day in days):
         byday = ",".join(_RRULE_DAYS[i] for i in sorted({_WEEKDAYS[day] for day in days}))

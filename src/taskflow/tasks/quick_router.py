@@ -20,7 +20,7 @@ router = APIRouter(tags=["tasks"], responses=error_responses(401))
     status_code=status.HTTP_201_CREATED,
     response_model=QuickTasks | QuickDrafts,
     responses={
-        **error_responses(403, 404),
+        **error_responses(403, 404, 409),
         200: {"model": QuickDrafts, "description": "dry_run: what would be created"},
         201: {"model": QuickTasks, "description": "The tasks created, one per line"},
     },
