@@ -158,7 +158,7 @@ function TaskFields({ task, project, labels, members, onClose, onOpenTask }: { t
         onFiles={(picked) => void files.upload(picked)}
       />
       <Comments task={task} isAdmin={isAdmin} onPaste={onPaste} />
-      <ActivityLog taskId={task.id} />
+      <ActivityLog taskId={task.id} members={members} labels={labels} />
       <p className="muted small">
         Created {timeAgo(task.created_at)}
         {task.completed_at && ` · completed ${timeAgo(task.completed_at)}`}
