@@ -82,6 +82,7 @@ export const queryKeys = {
   attachments: (taskId: Id) => ["tasks", "detail", taskId, "attachments"] as const,
   trash: ["trash"] as const,
   taskVersions: (taskId: Id) => ["tasks", "detail", taskId, "versions"] as const,
+  quickPreview: (projectId: Id, text: string) => ["quick-add", projectId, text] as const,
 };
 
 export type LiveEvent = {

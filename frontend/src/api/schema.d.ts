@@ -151,6 +151,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tasks/quick": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Quick Add
+         * @description One task per non-empty line, its date, recurrence, `p1`-`p4`, `#Project`, `@label` and
+         *     `+user` read from the words and taken out of the title; what does not resolve stays in
+         *     the title. The syntax: docs/quick-add-and-filters.md.
+         */
+        post: operations["quick_add_api_v1_tasks_quick_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tasks": {
         parameters: {
             query?: never;
@@ -2850,6 +2872,81 @@ export interface components {
              */
             email_delivery: "smtp" | "log";
         };
+        /** QuickAdd */
+        QuickAdd: {
+            /**
+             * Text
+             * @description One task per non-empty line (at most 50), e.g. `Pay rent tomorrow 5pm p1 #Home @bills` (docs/quick-add-and-filters.md)
+             */
+            text: string;
+            /**
+             * Project Id
+             * @description Where tasks without a `#Project` go (default: your Inbox)
+             */
+            project_id?: number | null;
+        };
+        /**
+         * QuickDraft
+         * @description What a line would create (`dry_run`): nothing is written.
+         */
+        QuickDraft: {
+            /**
+             * Title
+             * @description Empty when the line holds nothing else (a create is 422)
+             */
+            title: string;
+            /** Project Id */
+            project_id: number;
+            /** Due At */
+            due_at: string | null;
+            /** Due All Day */
+            due_all_day: boolean;
+            /** Recurrence */
+            recurrence: string | null;
+            /**
+             * Recurrence Basis
+             * @enum {string}
+             */
+            recurrence_basis: "due" | "completion";
+            /** Priority */
+            priority: number;
+            /** Label Ids */
+            label_ids: number[];
+            /**
+             * Label Names
+             * @description Every label, those to be created included
+             */
+            label_names: string[];
+            /** Assignee Id */
+            assignee_id: number | null;
+            /** Spans */
+            spans: components["schemas"]["QuickSpan"][];
+        };
+        /** QuickDrafts */
+        QuickDrafts: {
+            /** Items */
+            items: components["schemas"]["QuickDraft"][];
+        };
+        /** QuickSpan */
+        QuickSpan: {
+            /**
+             * Start
+             * @description Offset in `text`, in Unicode code points
+             */
+            start: number;
+            /** End */
+            end: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "date" | "recurrence" | "priority" | "project" | "label" | "assignee";
+        };
+        /** QuickTasks */
+        QuickTasks: {
+            /** Items */
+            items: components["schemas"]["TaskPublic"][];
+        };
         /** ReadyStatus */
         ReadyStatus: {
             /**
@@ -4143,6 +4240,114 @@ export interface operations {
             };
             /** @description `If-Match` names a version that is no longer current; nothing changed */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    quick_add_api_v1_tasks_quick_post: {
+        parameters: {
+            query?: {
+                /** @description Answer what would be created (200), with the spans read */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuickAdd"];
+            };
+        };
+        responses: {
+            /** @description dry_run: what would be created */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuickDrafts"];
+                };
+            };
+            /** @description The tasks created, one per line */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuickTasks"];
+                };
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a taken name, the Inbox, a concurrent change) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

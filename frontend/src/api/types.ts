@@ -21,6 +21,7 @@ export type TrashItem = Schemas["TrashItemPublic"];
 export type TaskStatus = Task["status"];
 export type TaskCreate = Schemas["TaskCreate"];
 export type TaskUpdate = Schemas["TaskUpdate"];
+export type QuickDraft = Schemas["QuickDraft"];
 export type Comment = Schemas["CommentPublic"];
 export type Activity = Schemas["ActivityPublic"];
 export type ExportDocument = Schemas["ExportDocument"];
