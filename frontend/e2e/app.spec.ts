@@ -21,6 +21,10 @@ test.describe("with the fake API", () => {
     await api.install(context);
   });
 
+  test.afterEach(() => {
+    expect(api.unhandled, "requests the fake API has no route for").toEqual([]);
+  });
+
   test("without a mail server the verify banner says the link is in the server's log", async ({ page }) => {
     api.emailDelivery = "log";
     await signUp(page, ada);
@@ -195,7 +199,7 @@ test.describe("with the fake API", () => {
     await page.getByRole("button", { name: "Add label" }).click();
     await expect(page.getByLabel("Label name")).toHaveValue("bug");
     await page.getByLabel("Add member (username or email)").fill("bob");
-    await page.getByLabel("Role", { exact: true }).selectOption("viewer");
+    await page.getByRole("region", { name: "Members" }).getByLabel("Role", { exact: true }).selectOption("viewer");
     await page.getByRole("button", { name: "Add", exact: true }).click();
     await expect(page.locator(".member", { hasText: "@bob" })).toBeVisible();
     await screenshot(page, "project-settings");
@@ -338,23 +342,12 @@ test.describe("with the fake API", () => {
     await expect(page.locator(".live-offline")).toBeVisible();
     // A change made while the tab was disconnected: no event will ever announce it.
     const inbox = api.projects.find((p) => p.is_inbox)!;
-    api.tasks.push({
+    api.addTask({
       id: 999,
       project_id: inbox.id,
-      parent_id: null,
       title: "Missed while offline",
-      description: "",
-      status: "todo",
-      priority: 0,
-      due_at: null,
-      completed_at: null,
-      assignee_id: null,
-      label_ids: [],
       position: 99_999,
       created_by: api.users[0].id,
-      created_at: new Date().toISOString(),
-      updated_at: new Date().toISOString(),
-      version: 1,
     });
     await expect(page.locator(".live-live")).toBeVisible();
     await expect(page.getByRole("button", { name: "Missed while offline", exact: true })).toBeVisible();
