@@ -93,9 +93,9 @@ test.describe("with the fake API", () => {
     // complete one inline: it leaves the open list, and shows under Done
     await page.getByLabel("Complete “Order snacks”").click();
     await expect(page.getByRole("button", { name: "Order snacks", exact: true })).toHaveCount(0);
-    await page.getByLabel("Status").selectOption("done");
+    await page.getByRole("search").getByLabel("Status").selectOption("done");
     await expect(page.getByRole("button", { name: "Order snacks", exact: true })).toBeVisible();
-    await page.getByLabel("Status").selectOption("open");
+    await page.getByRole("search").getByLabel("Status").selectOption("open");
     await screenshot(page, "task-list");
 
     // board: drag a card to another column
@@ -136,7 +136,7 @@ test.describe("with the fake API", () => {
 
     // search and filter in the list
     await page.getByRole("link", { name: "List" }).click();
-    await page.getByLabel("Status").selectOption("all");
+    await page.getByRole("search").getByLabel("Status").selectOption("all");
     await page.getByLabel("Search tasks").fill("venue");
     await expect(page.locator(".task-row")).toHaveCount(1);
     await page.getByLabel("Search tasks").fill("");
@@ -264,7 +264,7 @@ test.describe("with the fake API", () => {
     await page.getByLabel("Search tasks").fill("pay");
     await expect(rows).toHaveCount(2);
     await expect(page).toHaveURL(/[?&]search=pay\b/);
-    await page.getByLabel("Status").selectOption("all");
+    await page.getByRole("search").getByLabel("Status").selectOption("all");
     await page.getByLabel("Sort").selectOption("title");
     await expect(rows.first()).toHaveText("Pay phone bill");
     await page.getByRole("button", { name: "Pay rent", exact: true }).click();
@@ -274,7 +274,7 @@ test.describe("with the fake API", () => {
 
     await page.reload();
     await expect(page.getByLabel("Search tasks")).toHaveValue("pay");
-    await expect(page.getByLabel("Status")).toHaveValue("all");
+    await expect(page.getByRole("search").getByLabel("Status")).toHaveValue("all");
     await expect(page.getByLabel("Sort")).toHaveValue("title");
     await expect(rows).toHaveText(["Pay phone bill", "Pay rent"]);
     await expect(detail.getByLabel("Title")).toHaveValue("Pay rent");

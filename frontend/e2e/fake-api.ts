@@ -328,7 +328,8 @@ export class FakeApi {
     const auth = request.headers()["authorization"] ?? "";
     const session = this.sessions.get(auth.replace(/^Bearer /, ""));
     if (!session) return this.json(route, 401, { detail: "Not authenticated" }, { "www-authenticate": "Bearer" });
-    const me = this.users.find((u) => u.id === session.userId)!;
+    const me = this.users.find((u) => u.id === session.userId);
+    if (!me) return this.error(route, 401, "Not authenticated", { "www-authenticate": "Bearer" });
     const myProjectIds = this.members.filter((m) => m.user_id === me.id).map((m) => m.project_id);
     let m: RegExpExecArray | null;
 
@@ -371,6 +372,14 @@ export class FakeApi {
     }
     if ((m = /^\/auth\/sessions\/([^/]+)$/.exec(path)) && method === "DELETE") return route.fulfill({ status: 204 });
     if (path === "/auth/logout-all" && method === "POST") return route.fulfill({ status: 204 });
+    // Personal tokens, invitations and webhooks are walked against the real server
+    // (server.spec.ts, integrations.spec.ts): the fake lists none.
+    if (path === "/auth/api-tokens" && method === "GET")
+      return this.send(route, 200, "Page_ApiTokenPublic_", this.page([], url));
+    if (/^\/projects\/[^/]+\/invitations$/.test(path) && method === "GET")
+      return this.send(route, 200, "Page_InvitationPublic_", this.page([], url));
+    if (/^\/projects\/[^/]+\/webhooks$/.test(path) && method === "GET")
+      return this.send(route, 200, "Page_WebhookPublic_", this.page([], url));
     if ((m = /^\/labels\/([^/]+)$/.exec(path))) {
       const label = this.labels.find((l) => l.id === Number(m![1]));
       if (!label) return this.json(route, 404, { detail: "Label not found" });
