@@ -14,6 +14,10 @@ test.beforeEach(async ({ context }) => {
   await api.install(context);
 });
 
+test.afterEach(() => {
+  expect(api.unhandled, "requests the fake API has no route for").toEqual([]);
+});
+
 const detailOf = (page: Page) => page.getByRole("complementary", { name: "Task details" });
 const taskId = (title: string) => api.tasks.find((t) => t.title === title)!.id;
 

@@ -8,6 +8,7 @@ import { roleAtLeast, type Id, type Label, type Member, type Project, type Task 
 import { timeAgo } from "../../lib/dates";
 import { useConfirm } from "../../lib/confirm";
 import { useToast } from "../../lib/toast";
+import { ErrorBoundary } from "../ErrorBoundary";
 import { ActivityLog } from "./ActivityLog";
 import { Attachments, pastedImages, useFileDrop, useUploads } from "./Attachments";
 import { Comments } from "./Comments";
@@ -56,15 +57,17 @@ export function TaskDetail({ taskId, project, labels, members, onClose, onOpenTa
         </p>
       )}
       {task.data && (
-        <TaskFields
-          key={task.data.id}
-          task={task.data}
-          project={project}
-          labels={labels}
-          members={members}
-          onClose={onClose}
-          onOpenTask={onOpenTask}
-        />
+        <ErrorBoundary key={task.data.id} what="This task's details">
+          <TaskFields
+            key={task.data.id}
+            task={task.data}
+            project={project}
+            labels={labels}
+            members={members}
+            onClose={onClose}
+            onOpenTask={onOpenTask}
+          />
+        </ErrorBoundary>
       )}
     </aside>
   );
@@ -152,17 +155,25 @@ function TaskFields({ task, project, labels, members, onClose, onOpenTask }: { t
       <TaskDescription task={task} canEdit={canEdit} onPaste={onPaste} />
       <MentionChips mentions={task.mentions} />
       {!task.parent_id && <Subtasks task={task} canEdit={canEdit} onOpenTask={onOpenTask} />}
-      <Attachments
-        task={task}
-        canEdit={canEdit && !project?.archived}
-        isAdmin={isAdmin}
-        dragging={drop.dragging}
-        uploads={files.uploads}
-        onFiles={(picked) => void files.upload(picked)}
-      />
-      <Comments task={task} isAdmin={isAdmin} onPaste={onPaste} />
-      <ActivityLog taskId={task.id} members={members} labels={labels} />
-      <TaskHistory task={task} canEdit={canEdit && !project?.archived} members={members} labels={labels} />
+      <ErrorBoundary what="The attachments">
+        <Attachments
+          task={task}
+          canEdit={canEdit && !project?.archived}
+          isAdmin={isAdmin}
+          dragging={drop.dragging}
+          uploads={files.uploads}
+          onFiles={(picked) => void files.upload(picked)}
+        />
+      </ErrorBoundary>
+      <ErrorBoundary what="The comments">
+        <Comments task={task} isAdmin={isAdmin} onPaste={onPaste} />
+      </ErrorBoundary>
+      <ErrorBoundary what="The activity">
+        <ActivityLog taskId={task.id} members={members} labels={labels} />
+      </ErrorBoundary>
+      <ErrorBoundary what="The history">
+        <TaskHistory task={task} canEdit={canEdit && !project?.archived} members={members} labels={labels} />
+      </ErrorBoundary>
       <p className="muted small">
         Created {timeAgo(task.created_at)}
         {task.completed_at && ` · completed ${timeAgo(task.completed_at)}`}
