@@ -39,8 +39,9 @@ def servers(
         "TASKFLOW_WEBHOOK_TIMEOUT_SECONDS": "10",
     }
     with (
-        run_server(tmp_path / "a", settings) as a,
-        run_server(tmp_path / "b", settings) as b,
+        # Four processes start at once on a small machine: give them time.
+        run_server(tmp_path / "a", settings, live_timeout=180) as a,
+        run_server(tmp_path / "b", settings, live_timeout=180) as b,
         run_worker(tmp_path / "worker1", settings),
         run_worker(tmp_path / "worker2", settings),
     ):
