@@ -4,6 +4,8 @@
 - `verify`: checks `X-TaskFlow-Signature` with the secret (set it once known) and answers
   204 for a good signature, 401 for a bad one; every request is kept;
 - `fail`: answers 500 to the first `fail_times` requests, then 204;
+- `flaky`: answers 500 to the first `fail_times` requests of each delivery (by its
+  `X-TaskFlow-Delivery`), then 204;
 - `hang`: never answers (holds the connection until the server stops).
 """
 
@@ -69,13 +71,17 @@ class Receiver:
         if self.secret is not None:
             expected = "sha256=" + hmac.new(self.secret.encode(), body, hashlib.sha256).hexdigest()
             ok = hmac.compare_digest(expected, headers.get("x-taskflow-signature", ""))
+        delivery = headers.get("x-taskflow-delivery")
         with self._lock:
             self.received.append(Received(handler.path, headers, body, ok))
             count = len(self.received)
+            tries = sum(r.headers.get("x-taskflow-delivery") == delivery for r in self.received)
         if self.mode == "hang":
             self._stop.wait(120)
             return
-        if self.mode == "fail" and count <= self.fail_times:
+        if (self.mode == "fail" and count <= self.fail_times) or (
+            self.mode == "flaky" and tries <= self.fail_times
+        ):
             status = 500
         elif self.mode == "verify" and ok is False:
             status = 401

@@ -166,6 +166,40 @@ async def test_a_failing_receiver_is_retried_with_backoff_under_one_delivery_id(
     assert delivery["status_code"] == 204
 
 
+async def test_a_hanging_receiver_delays_neither_the_request_nor_other_receivers(
+    app: FastAPI, client: AsyncClient, receivers: list[Receiver]
+) -> None:
+    team = await make_team(app, client)
+    project_id = team.project["id"]
+    hanging = _receiver(receivers, "hang")
+    quick = _receiver(receivers)
+    hang_hook = await _hook(client, team.owner, project_id, hanging, ["*"])
+    await _hook(client, team.owner, project_id, quick, ["*"])
+    started = time.monotonic()
+    for n in range(5):
+        response = await client.post(
+            "/api/v1/tasks",
+            json={"title": f"t{n}", "project_id": project_id},
+            headers=team.owner.headers,
+        )
+        assert response.status_code == 201
+    assert time.monotonic() - started < 5.0
+    await _wait(quick, 5, timeout=5.0)
+    assert time.monotonic() - started < 1.5 + 5.0  # well before the hanging ones time out
+    assert all(r.signature_ok for r in quick.received)
+
+    async def timed_out() -> Any:
+        page = (
+            await client.get(
+                f"/api/v1/webhooks/{hang_hook['id']}/deliveries", headers=team.owner.headers
+            )
+        ).json()
+        errors = [item["error"] for item in page["items"]]
+        return errors if errors and all(e and "timed out" in e for e in errors[:1]) else None
+
+    assert await _eventually(timed_out)
+
+
 async def test_ping_and_redeliver_send_again_and_show_in_the_log(
     app: FastAPI, client: AsyncClient, receivers: list[Receiver]
 ) -> None:

@@ -26,6 +26,10 @@ from taskflow.core.runtime import Runtime, build_runtime
 
 logger = logging.getLogger(__name__)
 
+# Jobs one worker runs at once. Most wait on the network (SMTP, webhook receivers), not the
+# CPU, and each holds a database connection only for its short transactions (pool: 20).
+WORKER_CONCURRENCY = 20
+
 
 class _RedactJobs(logging.Filter):
     """SAQ logs whole jobs (arguments included); ours may carry credentials such as reset links."""
@@ -56,7 +60,7 @@ def _saq_function(spec: JobSpec) -> Any:
     return run
 
 
-def build_worker(settings: Settings, *, concurrency: int = 10) -> Worker[Any]:
+def build_worker(settings: Settings, *, concurrency: int = WORKER_CONCURRENCY) -> Worker[Any]:
     if not settings.redis_url:
         raise click.ClickException(
             "the worker needs TASKFLOW_REDIS_URL; without Redis, jobs run inside `taskflow serve`"

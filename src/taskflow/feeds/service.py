@@ -41,15 +41,17 @@ async def remove(session: AsyncSession, user: User) -> None:
 async def feed(session: Reader, settings: Settings, token: str, *, project_id: int | None) -> bytes:
     """The .ics of the feed owner's open tasks with a due date; 404 for an unknown token or
     an inactive owner."""
-    _, tasks = await feed_tasks(session, token, project_id=project_id)
+    user, tasks = await feed_tasks(session, token, project_id=project_id)
     host = urlsplit(settings.public_url).hostname or "taskflow"
-    return ics.render(tasks, public_url=settings.public_url, host=host, now=utcnow())
+    return ics.render(
+        tasks, public_url=settings.public_url, host=host, now=utcnow(), viewer_zone=user.timezone
+    )
 
 
 async def feed_tasks(
     session: Reader, token: str, *, project_id: int | None
-) -> tuple[User, Sequence[Task]]:
-    """The feed owner and their open tasks with a due date."""
+) -> tuple[User, Sequence[tuple[Task, str | None]]]:
+    """The feed owner and their open tasks with a due date (each with its creator's zone)."""
     user = (
         await session.execute(
             select(User)

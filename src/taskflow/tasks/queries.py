@@ -431,11 +431,14 @@ async def comments_in(session: Reader, project_ids: Collection[int]) -> Sequence
 
 async def open_tasks_due(
     session: Reader, user_id: int, *, project_id: int | None = None, limit: int = 10_000
-) -> Sequence[Task]:
+) -> Sequence[tuple[Task, str | None]]:
     """The open tasks with a due date in the user's projects (the calendar feed), soonest
-    first: one statement, on the `due_at` index."""
+    first, each with its creator's time zone (a series runs on the creator's wall clock;
+    None when the account is gone): one statement, on the `due_at` index."""
+    creator = User.__table__.alias("creator")
     statement = (
-        select(Task)
+        select(Task, creator.c.timezone)
+        .outerjoin(creator, creator.c.id == Task.created_by)
         .where(
             visible(Task.project_id, Task, user_id=user_id),
             Task.due_at.is_not(None),
@@ -446,7 +449,7 @@ async def open_tasks_due(
     )
     if project_id is not None:
         statement = statement.where(Task.project_id == project_id)
-    return (await session.scalars(statement)).all()
+    return [(row[0], row[1]) for row in await session.execute(statement)]
 
 
 async def export_rows(

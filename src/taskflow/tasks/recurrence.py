@@ -134,8 +134,9 @@ def _check_feasible(rule: Rule) -> None:
         raise InvalidRule("recurrence: no day matches the rule")
 
 
-def _until_utc(value: str, timezone: str) -> str:
-    """UNTIL as dateutil wants it beside a zoned DTSTART: a UTC time."""
+def until_utc(value: str, timezone: str) -> str:
+    """UNTIL as dateutil (and RFC 5545) wants it beside a zoned DTSTART: a UTC time; a local
+    date means the end of that day on the creator's wall clock."""
     if value.endswith("Z"):
         return value
     match = _LOCAL_UNTIL.match(value)
@@ -156,7 +157,7 @@ def _expander(rule: Rule, start: datetime, timezone: str) -> rrule:
     `next_occurrence`), and bounded by the horizon."""
     parts = {name: value for name, value in rule.parts.items() if name != "COUNT"}
     if "UNTIL" in parts:
-        parts["UNTIL"] = _until_utc(parts["UNTIL"], timezone)
+        parts["UNTIL"] = until_utc(parts["UNTIL"], timezone)
     text = ";".join(f"{name}={value}" for name, value in parts.items())
     dtstart = start.astimezone(zone(timezone))
     try:

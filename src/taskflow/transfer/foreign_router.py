@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 
@@ -24,13 +24,20 @@ DryRun = Annotated[
     Query(description="Answer 200 with what would be created, and write nothing (a preview)"),
 ]
 Upload = Annotated[UploadFile, File(description="The exported file")]
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"model": ImportPreview, "description": "With dry_run: the preview"},
+    413: {
+        "description": "The request is larger than TASKFLOW_MAX_IMPORT_BYTES (50 MiB by "
+        "default); nothing is read or written"
+    },
+}
 
 
 @router.post(
     "/todoist",
     status_code=status.HTTP_201_CREATED,
     response_model=ForeignImportResult | ImportPreview,
-    responses={200: {"model": ImportPreview, "description": "With dry_run: the preview"}},
+    responses=RESPONSES,
 )
 async def import_todoist(
     file: Upload,
@@ -55,7 +62,7 @@ async def import_todoist(
     "/trello",
     status_code=status.HTTP_201_CREATED,
     response_model=ForeignImportResult | ImportPreview,
-    responses={200: {"model": ImportPreview, "description": "With dry_run: the preview"}},
+    responses=RESPONSES,
 )
 async def import_trello(
     file: Upload,

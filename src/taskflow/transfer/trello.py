@@ -9,11 +9,11 @@ naming its JSON path (`$.cards[3].name`).
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import IO, Any
 
 from taskflow.tasks.models import TaskStatus
+from taskflow.transfer.json_stream import read_object
 from taskflow.transfer.plan import (
     MAX_TASKS,
     ImportError_,
@@ -32,16 +32,20 @@ COLORS = {
 DEFAULT_COLOR = "#8590a2"
 
 
+# Every action but a comment is dropped as it is read; one shared empty object stands in for
+# it, so that the comments keep their index (an error names `$.actions[n]`).
+_DROPPED: dict[str, Any] = {}
+
+
+def _keep(key: str, element: Any) -> Any:
+    if key == "actions" and isinstance(element, dict) and element.get("type") != "commentCard":
+        return _DROPPED
+    return element
+
+
 def _load(binary: IO[bytes]) -> dict[str, Any]:
-    try:
-        document = json.load(binary)
-    except UnicodeDecodeError:
-        raise ImportError_("$", "the file is not UTF-8 JSON") from None
-    except json.JSONDecodeError as error:
-        raise ImportError_("$", f"not JSON: {error.msg} at line {error.lineno}") from None
-    if not isinstance(document, dict):
-        raise ImportError_("$", "a Trello board export is a JSON object")
-    return document
+    """The export, streamed (json_stream): memory follows the cards, not the file."""
+    return read_object(binary, _keep)
 
 
 def _list(document: dict[str, Any], key: str) -> list[dict[str, Any]]:

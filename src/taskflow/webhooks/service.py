@@ -242,10 +242,24 @@ async def record_attempt(
 ) -> None:
     """Save an attempt's outcome; queue the next attempt, or give up; count the webhook's
     failures in a row and turn it off (emailing the project's admins) at 20."""
+    # Locks in one order, the webhook and then the delivery, as every writer of both does:
+    # turning a webhook off updates its other pending deliveries, which concurrent attempts
+    # (other workers) hold; locking a delivery first deadlocked against that.
+    webhook = (
+        await session.scalars(
+            select(Webhook)
+            .where(
+                Webhook.id
+                == select(WebhookDelivery.webhook_id)
+                .where(WebhookDelivery.id == delivery_id)
+                .scalar_subquery()
+            )
+            .with_for_update()
+        )
+    ).one_or_none()
     delivery = await session.get(WebhookDelivery, delivery_id, with_for_update=True)
     if delivery is None or delivery.state != "pending":
         return
-    webhook = await session.get(Webhook, delivery.webhook_id, with_for_update=True)
     delivery.attempt += 1
     delivery.status_code = outcome.status_code
     delivery.duration_ms = outcome.duration_ms
