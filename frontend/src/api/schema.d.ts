@@ -11155,14 +11155,12 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
+            /** @description The request is larger than TASKFLOW_MAX_IMPORT_BYTES (50 MiB by default); nothing is read or written */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
+                content?: never;
             };
             /** @description Invalid input */
             422: {
@@ -11236,14 +11234,12 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
+            /** @description The request is larger than TASKFLOW_MAX_IMPORT_BYTES (50 MiB by default); nothing is read or written */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
+                content?: never;
             };
             /** @description Invalid input */
             422: {
