@@ -35,10 +35,16 @@ def _board(cards: int, noise_actions: int, noise_bytes: int = 1000) -> bytes:
     return json.dumps(document, indent=1).encode()
 
 
-def test_elements_are_read_across_chunk_boundaries(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(json_stream, "CHUNK_CHARS", 7)  # every value straddles chunks
+class _Trickle(io.BytesIO):
+    """A file that hands out at most 7 bytes a read: every value straddles reads."""
+
+    def read(self, size: int | None = -1) -> bytes:
+        return super().read(7 if size is None or size < 0 else min(size, 7))
+
+
+def test_elements_are_read_across_chunk_boundaries() -> None:
     raw = b'\xef\xbb\xbf{"a": [1, 22, 333, {"k": "v\\u00e9 \xc3\xa9"}], "n": 12345, "s": "x"}'
-    document = json_stream.read_object(io.BytesIO(raw), lambda key, value: value)
+    document = json_stream.read_object(_Trickle(raw), lambda key, value: value)
     assert document == {"a": [1, 22, 333, {"k": "vé é"}], "n": 12345, "s": "x"}
 
 

@@ -2,120 +2,116 @@
 that memory follows the largest element, not the file (a board's export is mostly its
 `actions`, which the import drops but for comments).
 
-Each element is decoded by the standard library's JSON decoder from a window of the file
-that grows until the element fits (at most MAX_ELEMENT_CHARS). A malformed file is an
-ImportError_ naming the JSON path where it broke (`$.cards[3]`).
+The parsing is ijson's (yajl's C backend): this module only rebuilds the top-level values
+from its events, hands each array element to `keep` as soon as it is complete, and names
+the JSON path where a malformed file broke (`$.cards[3]`).
 """
 
 from __future__ import annotations
 
-import io
-import json
+import codecs
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
-from taskflow.transfer.plan import ImportError_
+import ijson
+from ijson.common import ObjectBuilder
 
-CHUNK_CHARS = 1 << 16
-MAX_ELEMENT_CHARS = 16 << 20
-_WHITESPACE = " \t\r\n"
-_decoder = json.JSONDecoder()
+from taskflow.transfer.plan import ImportError_
 
 # What to keep of one array element: the element itself, a smaller stand-in, or None (drop).
 Keep = Callable[[str, Any], Any]
+Event = tuple[str, str, Any]
 
 
-class _Window:
+class _Skipping:
+    """The file without a UTF-8 byte-order mark (Trello writes none; editors may add one)."""
+
     def __init__(self, binary: IO[bytes]) -> None:
-        self.text = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="strict")
-        self.buffer = ""
-        self.position = 0
-        self.at_end = False
+        self._binary = binary
+        self._head = binary.read(len(codecs.BOM_UTF8))
+        if self._head == codecs.BOM_UTF8:
+            self._head = b""
 
-    def _more(self, path: str) -> None:
+    def read(self, size: int = -1) -> bytes:
+        if size == 0:  # ijson asks for nothing first, to learn whether the file is binary
+            return b""
+        head, self._head = self._head, b""
+        if size < 0:
+            return head + self._binary.read()
+        return head + self._binary.read(max(size - len(head), 0))
+
+
+class _Events:
+    """ijson's events, with the path of the value being read kept for error messages."""
+
+    def __init__(self, binary: IO[bytes]) -> None:
+        self._events = ijson.parse(_Skipping(binary), use_float=True)
+        self.path = "$"
+
+    def next(self) -> Event:
         try:
-            chunk = self.text.read(CHUNK_CHARS)
+            return next(self._events)  # type: ignore[no-any-return]
+        except StopIteration:
+            raise ImportError_(self.path, "not JSON: the file ends too early") from None
+        except ijson.JSONError as error:
+            raise ImportError_(self.path, f"not JSON: {str(error).strip()}") from None
         except UnicodeDecodeError:
             raise ImportError_("$", "the file is not UTF-8 JSON") from None
-        if not chunk:
-            self.at_end = True
-            return
-        if len(self.buffer) - self.position + len(chunk) > MAX_ELEMENT_CHARS:
-            raise ImportError_(path, f"one value over {MAX_ELEMENT_CHARS >> 20} MB of text")
-        self.buffer = self.buffer[self.position :] + chunk
-        self.position = 0
 
-    def peek(self, path: str) -> str:
-        while True:
-            while self.position < len(self.buffer) and self.buffer[self.position] in _WHITESPACE:
-                self.position += 1
-            if self.position < len(self.buffer):
-                return self.buffer[self.position]
-            if self.at_end:
-                return ""
-            self._more(path)
+    def value(self, first: Event) -> Any:
+        """The whole value that starts with `first` (a scalar, or a map/array to its end)."""
+        _, event, value = first
+        if event not in ("start_map", "start_array"):
+            return value
+        builder = ObjectBuilder()
+        builder.event(event, value)
+        depth = 1
+        while depth:
+            _, event, value = self.next()
+            depth += event in ("start_map", "start_array")
+            depth -= event in ("end_map", "end_array")
+            builder.event(event, value)
+        return builder.value
 
-    def take(self, expected: str, path: str) -> None:
-        found = self.peek(path)
-        if found != expected:
-            what = repr(found) if found else "the end of the file"
-            raise ImportError_(path, f"not JSON: expected {expected!r}, found {what}")
-        self.position += 1
-
-    def value(self, path: str) -> Any:
-        self.peek(path)
-        while True:
-            try:
-                decoded, end = _decoder.raw_decode(self.buffer, self.position)
-            except json.JSONDecodeError as error:
-                incomplete = error.pos >= len(self.buffer) - 1 or error.msg.startswith(
-                    "Unterminated string"
-                )
-                if incomplete and not self.at_end:
-                    self._more(path)
-                    continue
-                raise ImportError_(path, f"not JSON: {error.msg}") from None
-            if end >= len(self.buffer) and not self.at_end:
-                self._more(path)  # a number may go on in the next chunk
-                continue
-            self.position = end
-            return decoded
+    def at_end(self) -> bool:
+        try:
+            self.next()
+        except ImportError_ as error:
+            return "ends too early" in str(error.detail)
+        return False
 
 
 def read_object(binary: IO[bytes], keep: Keep) -> dict[str, Any]:
     """The top-level object, its arrays filtered element by element through `keep` (an
     element it answers None for is left out)."""
-    window = _Window(binary)
-    if window.peek("$") != "{":
+    events = _Events(binary)
+    if events.next()[1] != "start_map":
         raise ImportError_("$", "a Trello board export is a JSON object")
-    window.take("{", "$")
     document: dict[str, Any] = {}
-    while window.peek("$") != "}":
-        if document:
-            window.take(",", "$")
-        key = window.value("$")
-        if not isinstance(key, str):
-            raise ImportError_("$", "not JSON: an object key must be a string")
-        window.take(":", f"$.{key}")
-        if window.peek(f"$.{key}") == "[":
-            document[key] = list(_elements(window, key, keep))
+    while True:
+        _, event, key = events.next()
+        if event == "end_map":
+            break
+        events.path = f"$.{key}"
+        first = events.next()
+        if first[1] == "start_array":
+            document[key] = list(_elements(events, key, keep))
         else:
-            document[key] = window.value(f"$.{key}")
-    window.take("}", "$")
-    if window.peek("$") != "":
+            document[key] = events.value(first)
+        events.path = "$"
+    if not events.at_end():
         raise ImportError_("$", "not JSON: extra data after the object")
     return document
 
 
-def _elements(window: _Window, key: str, keep: Keep) -> Iterator[Any]:
-    window.take("[", f"$.{key}")
+def _elements(events: _Events, key: str, keep: Keep) -> Iterator[Any]:
     index = 0
-    while window.peek(f"$.{key}[{index}]") != "]":
-        path = f"$.{key}[{index}]"
-        if index:
-            window.take(",", path)
-        kept = keep(key, window.value(path))
+    while True:
+        events.path = f"$.{key}[{index}]"
+        first = events.next()
+        if first[1] == "end_array":
+            return
+        kept = keep(key, events.value(first))
         if kept is not None:
             yield kept
         index += 1
-    window.take("]", f"$.{key}")
