@@ -22,7 +22,9 @@ async def fire_reminders(context: JobContext) -> None:
         async with context.uow.begin() as session:
             claimed = await fire_due(session, clock.now(), limit=batch)
         fired += claimed
-        if claimed < batch:
+        # Fewer than a batch can mean another worker holds the rest (SKIP LOCKED): stop only
+        # when nothing was left to claim.
+        if claimed == 0:
             break
     if fired:
         logger.info("reminders fired: %d", fired)
