@@ -106,10 +106,15 @@ class Settings(BaseSettings):
     prometheus_multiproc_dir: Path | None = Field(
         default=None, validation_alias=AliasChoices("PROMETHEUS_MULTIPROC_DIR")
     )
+    # Tests only (refused unless TASKFLOW_ENV=test): a file holding the instant the app's clock
+    # reads (core/clock.py), shared by the processes of a multi-process test.
+    test_clock_file: Path | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     activity_retention_days: int = Field(default=365, ge=1)
     # What is in the trash is purged for good this long after its deletion (SPEC §10).
     trash_retention_days: int = Field(default=30, ge=1, le=36_500)
+    # Reminders fired per transaction by the due scan (tasks/jobs.py, docs/time.md).
+    reminder_batch_size: int = Field(default=200, ge=1, le=1000)
     # Webhooks (docs/integrations.md): targets on loopback/private/link-local/metadata
     # addresses are refused unless this is set (tests, a receiver on the private network).
     webhook_allow_private: bool = False
@@ -234,6 +239,14 @@ class Settings(BaseSettings):
         ):
             raise ValueError(
                 "TASKFLOW_OIDC_ISSUER must be an https:// URL when TASKFLOW_ENV=production"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _test_clock_only_in_tests(self) -> Settings:
+        if self.test_clock_file is not None and self.env != "test":
+            raise ValueError(
+                "TASKFLOW_TEST_CLOCK_FILE is a test setting: it is refused unless TASKFLOW_ENV=test"
             )
         return self
 

@@ -4,6 +4,7 @@ firing exactly once (the atomic claim), late ones with `late: true`, none for do
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,7 +16,15 @@ from sqlalchemy import func, select
 from taskflow.core.jobs.registry import JobContext, get_job, periodic_jobs
 from taskflow.db import Database
 from taskflow.notifications.models import Notification
-from tests.factories_domain import API, make_task, quick_user
+from taskflow.tasks.reminders import fire_due
+from tests.factories_domain import (
+    API,
+    add_member,
+    count_statements,
+    make_project,
+    make_task,
+    quick_user,
+)
 
 DUE = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -198,3 +207,55 @@ async def test_concurrent_scans_fire_each_reminder_exactly_once(
         reminder_ids = [data["reminder_id"] for data in ids]
     assert count == 60
     assert len(set(reminder_ids)) == 60
+
+
+# One batch: the due scan, the claim, the tasks, who may still be told, one INSERT of all the
+# notifications (tasks/reminders.py:fire_due, notifications/service.py:notify_each).
+BATCH_STATEMENTS = 5
+
+
+async def test_a_batch_costs_the_same_statements_for_2_or_30_and_tells_members_only(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    owner = await quick_user(app)
+    member = await quick_user(app)
+    leaver = await quick_user(app)
+    project = await make_project(client, owner, "Reminded")
+    for user in (member, leaver):
+        await add_member(client, project["id"], owner, user, "viewer")
+    tasks = [
+        await make_task(client, owner, f"T{n}", project_id=project["id"], due_at=DUE.isoformat())
+        for n in range(10)
+    ]
+    early = DUE - timedelta(hours=1)
+    for user in (owner, member):
+        await _add(client, user, tasks[0]["id"], remind_at=early.isoformat())
+    for task in tasks:
+        for user in (owner, member, leaver):
+            await _add(client, user, task["id"], before_due_minutes=0)
+    # The leaver leaves: their reminders are claimed but tell no one (no leak).
+    removed = await client.delete(
+        f"{API}/projects/{project['id']}/members/{leaver.id}", headers=owner.headers
+    )
+    assert removed.status_code == 204
+
+    counts = []
+    for now, expected in ((early, 2), (DUE, 30)):
+        with count_statements(app) as statements:
+            async with app.state.uow.begin() as session:
+                assert await fire_due(session, now, limit=50) == expected
+        counts.append(len(statements))
+    assert counts == [BATCH_STATEMENTS, BATCH_STATEMENTS], counts
+
+    database: Database = app.state.database
+    async with database.sessionmaker() as session:
+        rows = list(
+            await session.execute(
+                select(Notification.user_id, Notification.task_id, Notification.data).where(
+                    Notification.type == "reminder"
+                )
+            )
+        )
+    assert Counter(user_id for user_id, _, _ in rows) == {owner.id: 11, member.id: 11}
+    assert {data["task_title"] for _, _, data in rows} == {f"T{n}" for n in range(10)}
+    assert all(data["title"] == data["task_title"] for _, _, data in rows)

@@ -9,8 +9,11 @@ language and recurrence (`tasks/recurrence.py`).
 
 from __future__ import annotations
 
+import os
+import time as wall
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from taskflow.db import utcnow
@@ -41,8 +44,61 @@ def is_timezone(name: str) -> bool:
     return True
 
 
+class _FileClock:
+    """The settable clock of multi-process tests (TASKFLOW_TEST_CLOCK_FILE, refused unless
+    TASKFLOW_ENV=test): the file holds an ISO 8601 instant; the clock reads that instant plus
+    the real time passed since the file was written, so it ticks on from where a test set it,
+    in every process that reads the same file; followed by ` frozen`, it stays there. No file
+    yet: the real time."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._seen: tuple[int, int] | None = None
+        self._set_to: datetime | None = None
+        self._frozen = False
+
+    def now(self) -> datetime:
+        try:
+            status = self.path.stat()
+        except FileNotFoundError:
+            return utcnow()
+        if self._seen != (status.st_mtime_ns, status.st_size):
+            text, _, frozen = self.path.read_text(encoding="utf-8").strip().partition(" ")
+            set_to = datetime.fromisoformat(text)
+            self._frozen = frozen == "frozen"
+            self._set_to = set_to if set_to.tzinfo else set_to.replace(tzinfo=UTC)
+            self._seen = (status.st_mtime_ns, status.st_size)
+        assert self._set_to is not None  # read just above
+        if self._frozen:
+            return self._set_to.astimezone(UTC)
+        elapsed = max(0.0, wall.time() - status.st_mtime_ns / 1e9)
+        return self._set_to.astimezone(UTC) + timedelta(seconds=elapsed)
+
+
+_file_clock: _FileClock | None = None
+
+
+def use_clock_file(path: Path | None) -> None:
+    """Read the time from `path` from now on (None: the real time again). Called when a
+    runtime is built, from the test-only setting `test_clock_file`."""
+    global _file_clock  # one clock per process, as the real one
+    _file_clock = _FileClock(path) if path is not None else None
+
+
+def set_clock_file(path: Path, at: datetime, *, frozen: bool = False) -> None:
+    """Set the file clock at `path` to `at` (tests), ticking on from there or `frozen`:
+    written whole, then renamed, so a reader never sees half an instant."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    text = at.astimezone(UTC).isoformat() + (" frozen" if frozen else "")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(path)
+
+
 def now() -> datetime:
-    """The current time (UTC): the app's clock. Tests move it with time-machine."""
+    """The current time (UTC): the app's clock. In-process tests move it with time-machine;
+    multi-process tests with the clock file (`use_clock_file`)."""
+    if _file_clock is not None:
+        return _file_clock.now()
     return utcnow()
 
 

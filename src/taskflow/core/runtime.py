@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 
 from taskflow.config import Settings
+from taskflow.core import clock
 from taskflow.core.events import EventBus, create_event_bus
 from taskflow.core.jobs.queue import JobQueue, RedisJobQueue, create_job_queue
 from taskflow.core.redis import create_redis
@@ -52,6 +53,7 @@ class Runtime:
 def build_runtime(settings: Settings, *, worker: bool = False) -> Runtime:
     """The runtime of an app process, or (`worker`) of `taskflow worker`: its jobs are run by
     SAQ, and what they queue goes to Redis (in this process only if Redis refuses it)."""
+    clock.use_clock_file(settings.test_clock_file)
     database = Database(settings)
     redis = create_redis(settings.redis_url) if settings.redis_url else None
     events = create_event_bus(redis)

@@ -10,7 +10,8 @@ settings want an email get one (grouped per task, or in the daily digest: `jobs.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -142,27 +143,116 @@ async def notify(
     rows = (await session.execute(statement)).all()
     actor_public = ActorPublic(id=actor.id, username=actor.username) if actor is not None else None
     for notification_id, user_id, email_pending in rows:
-        public = NotificationPublic(
-            id=notification_id,
-            type=type,
-            task_id=task_id,
-            project_id=project_id,
-            actor=actor_public,
-            data=payload,
-            read_at=None,
-            created_at=now,
-        )
-        emit(
+        _announce(
             session,
-            Event(
-                type=NOTIFICATION_CREATED,
-                user_id=user_id,
-                data=public.model_dump(mode="json"),
+            NotificationPublic(
+                id=notification_id,
+                type=type,
+                task_id=task_id,
+                project_id=project_id,
+                actor=actor_public,
+                data=payload,
+                read_at=None,
+                created_at=now,
             ),
+            user_id,
+            email_pending=email_pending,
         )
-        if email_pending:
-            defer_job(session, EMAIL_JOB, user_id=user_id, task_id=task_id)
     return [user_id for _, user_id, _ in rows]
+
+
+def _announce(
+    session: AsyncSession, public: NotificationPublic, user_id: int, *, email_pending: bool
+) -> None:
+    """After the commit: the `notification.created` event to its user, and its email job."""
+    emit(
+        session,
+        Event(type=NOTIFICATION_CREATED, user_id=user_id, data=public.model_dump(mode="json")),
+    )
+    if email_pending:
+        defer_job(session, EMAIL_JOB, user_id=user_id, task_id=public.task_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """One notification of `notify_each`: to `user_id`, about `task_id` in `project_id`."""
+
+    user_id: int
+    project_id: int
+    task_id: int | None
+    data: Mapping[str, Any]
+
+
+async def notify_each(
+    session: AsyncSession, *, type: NotificationType, notices: Sequence[Notice]
+) -> list[Notice]:
+    """System notifications (no actor), each with its own recipient, task and data (fired
+    reminders): two statements whatever their number — who of them is an active member of
+    the project at this moment (and wants an email), then one multi-row INSERT. The others
+    are dropped, as `notify` drops them. Returns the notices created."""
+    if not notices:
+        return []
+    eligible = {
+        (user_id, project_id): bool(email)
+        for user_id, project_id, email in await session.execute(
+            select(User.id, _members.c.project_id, _email_wanted(type))
+            .join(_members, _members.c.user_id == User.id)
+            .outerjoin(NotificationSettings, NotificationSettings.user_id == User.id)
+            .where(
+                User.id.in_({notice.user_id for notice in notices}),
+                _members.c.project_id.in_({notice.project_id for notice in notices}),
+                User.is_active,
+            )
+        )
+    }
+    chosen = [notice for notice in notices if (notice.user_id, notice.project_id) in eligible]
+    if not chosen:
+        return []
+    now = utcnow()
+    statement = (
+        insert(Notification)
+        .values(
+            [
+                {
+                    "user_id": notice.user_id,
+                    "type": type.value,
+                    "task_id": notice.task_id,
+                    "project_id": notice.project_id,
+                    "actor_id": None,
+                    "data": dict(notice.data),
+                    "created_at": now,
+                    "email_pending": eligible[notice.user_id, notice.project_id],
+                }
+                for notice in chosen
+            ]
+        )
+        .returning(
+            Notification.id,
+            Notification.user_id,
+            Notification.task_id,
+            Notification.project_id,
+            Notification.data,
+            Notification.email_pending,
+        )
+    )
+    # One multi-row VALUES statement; what each event says comes from its own returned row.
+    for row in await session.execute(statement):
+        _announce(
+            session,
+            NotificationPublic(
+                id=row.id,
+                type=type,
+                task_id=row.task_id,
+                project_id=row.project_id,
+                actor=None,
+                data=row.data,
+                read_at=None,
+                created_at=now,
+            ),
+            row.user_id,
+            email_pending=row.email_pending,
+        )
+    return chosen
 
 
 async def mark_read(

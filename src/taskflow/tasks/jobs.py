@@ -8,7 +8,7 @@ import logging
 
 from taskflow.core import clock
 from taskflow.core.jobs.registry import JobContext, job, periodic
-from taskflow.tasks.reminders import BATCH, fire_due
+from taskflow.tasks.reminders import fire_due
 
 logger = logging.getLogger(__name__)
 
@@ -17,11 +17,14 @@ logger = logging.getLogger(__name__)
 async def fire_reminders(context: JobContext) -> None:
     """Fire every due reminder."""
     fired = 0
+    batch = context.settings.reminder_batch_size
     while True:
         async with context.uow.begin() as session:
-            claimed = await fire_due(session, clock.now(), limit=BATCH)
+            claimed = await fire_due(session, clock.now(), limit=batch)
         fired += claimed
-        if claimed < BATCH:
+        # Fewer than a batch can mean another worker holds the rest (SKIP LOCKED): stop only
+        # when nothing was left to claim.
+        if claimed == 0:
             break
     if fired:
         logger.info("reminders fired: %d", fired)

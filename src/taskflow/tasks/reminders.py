@@ -25,7 +25,7 @@ from taskflow.core.pagination import Page, Pagination
 from taskflow.db.reads import Reader
 from taskflow.db.trash import live
 from taskflow.notifications.models import NotificationType
-from taskflow.notifications.service import notify
+from taskflow.notifications.service import Notice, notify_each
 from taskflow.projects.models import Project
 from taskflow.projects.permissions import READ
 from taskflow.tasks.access import require_task
@@ -208,23 +208,20 @@ async def fire_due(session: AsyncSession, now: datetime, *, limit: int = BATCH) 
             )
         )
     }
-    for reminder_id, user_id, task_id, fire_at in claimed:
+    notices = []
+    oldest_first = sorted(claimed, key=lambda row: (row.fire_at, row.id))
+    for reminder_id, user_id, task_id, fire_at in oldest_first:
         task = tasks[task_id]
         fire_at = fire_at or now  # selected with fire_at <= now: never null
         data: dict[str, Any] = {
             "reminder_id": reminder_id,
+            "task_title": task.title,  # as every notification about a task names it
             "title": task.title,
             "remind_at": fire_at.isoformat(),
             "due_at": task.due_at.isoformat() if task.due_at is not None else None,
             "late": now - fire_at > LATE_AFTER,
         }
-        await notify(
-            session,
-            type=NotificationType.REMINDER,
-            recipients=[user_id],
-            actor=None,
-            project_id=task.project_id,
-            task_id=task_id,
-            data=data,
-        )
+        notices.append(Notice(user_id, task.project_id, task_id, data))
+    # Ordered as claimed (oldest first): the notifications' ids keep the reminders' order.
+    await notify_each(session, type=NotificationType.REMINDER, notices=notices)
     return len(claimed)

@@ -1,0 +1,392 @@
+"""Issue 15 and 16 benchmarks: reminders firing, the Today view, the notifications inbox.
+
+    TASKFLOW_DATABASE_URL=postgresql://… TASKFLOW_REDIS_URL=redis://…/N \
+        python bench/time_bench.py fire --reminders 10000
+    TASKFLOW_DATABASE_URL=… python bench/time_bench.py views --tasks 10000 --notifications 10000
+
+The database is emptied and created from the models first, the Redis database flushed: use
+throwaway ones. Results are printed and written to bench/results/time-<part>-<size>.json.
+
+`fire`: 10,000 reminders of 10,000 tasks due at the same instant (09:00:00 of the test clock,
+TASKFLOW_TEST_CLOCK_FILE), two `taskflow worker` processes woken by queuing `reminders.fire`
+twice (what the once-a-minute cron does); the time until every reminder is sent, each exactly
+once (one notification per reminder), and the statements one batch costs, counted in this
+process for a batch of 20 and one of 200 (the same number: O(1) per batch).
+
+`views`: one `taskflow serve` process; a user with N tasks in one project (a tenth overdue, a
+tenth due today, a tenth done) and 10,000 notifications (half unread). The routes are asked in
+turn, one request at a time, in a shuffled order every round, so that the machine's noise
+falls on all of them alike: the task list of the project (the baseline the issues name), the
+Today view (`q=overdue | today`, open tasks, by due date), `GET /notifications`,
+`GET /notifications?unread=true` and `/notifications/unread-count`. p50 and p99 per route, and
+each p99 over the task list's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from redis.asyncio import Redis
+from sqlalchemy import event, text
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+import taskflow.jobs  # noqa: E402, F401  (registers the jobs)
+from taskflow.config import Settings  # noqa: E402
+from taskflow.core import clock  # noqa: E402
+from taskflow.core.jobs.queue import RedisJobQueue  # noqa: E402
+from taskflow.db import Database  # noqa: E402
+from taskflow.db.types import Base  # noqa: E402
+from taskflow.models import Reminder  # noqa: E402, F401  (every table in the metadata)
+from taskflow.tasks.reminders import fire_due  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results"
+STATE = ROOT / "bench" / ".state" / "time"
+VENV = ROOT / ".venv" / "bin"
+SECRET = "bench-secret-key-0123456789abcdef-0123456789"  # noqa: S105  (benchmark only)
+PASSWORD = "bench passphrase that is long"  # noqa: S105
+DUE = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+async def fresh_schema(database: Database) -> None:
+    async with database.engine.begin() as connection:
+        await connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+        await connection.run_sync(Base.metadata.drop_all)
+        await connection.run_sync(Base.metadata.create_all)
+
+
+async def seed_owner(database: Database, tasks: int) -> None:
+    """User 1 ('bench'), project 1 with them as owner, `tasks` tasks in it."""
+    async with database.engine.begin() as connection:
+        await connection.execute(
+            text(
+                "INSERT INTO users (id, email, username, username_key, full_name,"
+                " hashed_password, is_active, is_verified, is_superuser, two_factor_enabled,"
+                " timezone, created_at, updated_at, password_changed_at) VALUES (1,"
+                " 'bench@example.com', 'bench', 'bench', '', 'x', true, true, false, false,"
+                " 'Europe/Berlin', now(), now(), now())"
+            )
+        )
+        await connection.execute(
+            text(
+                "INSERT INTO projects (id, name, description, color, owner_id, is_inbox,"
+                " archived, created_at, updated_at) VALUES (1, 'Hot', '', '#000000', 1, false,"
+                " false, now(), now())"
+            )
+        )
+        await connection.execute(
+            text(
+                "INSERT INTO project_members (project_id, user_id, role, created_at)"
+                " VALUES (1, 1, 'owner', now())"
+            )
+        )
+        # A tenth overdue, a tenth due later today, 40% in the next weeks, the rest undated;
+        # a seventh done.
+        await connection.execute(
+            text(
+                "INSERT INTO tasks (project_id, title, description, status, priority, position,"
+                " vote_count, created_at, updated_at, version, due_at)"
+                " SELECT 1, 'task ' || n, '', CASE WHEN n % 7 = 0 THEN 'done' ELSE 'todo' END,"
+                " n % 5, n, 0, now(), now(), 1, CASE"
+                "  WHEN n % 10 = 0 THEN now() - (n % 30 + 1) * interval '1 day'"
+                "  WHEN n % 10 = 1 THEN date_trunc('day', now()) + interval '23 hours'"
+                "  WHEN n % 10 BETWEEN 2 AND 5 THEN now() + (n % 60 + 1) * interval '1 day'"
+                " END FROM generate_series(1, :tasks) AS n"
+            ).bindparams(tasks=tasks)
+        )
+        await connection.execute(text("SELECT setval('users_id_seq', 1)"))
+        await connection.execute(text("SELECT setval('projects_id_seq', 1)"))
+
+
+def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as out:
+        return subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def environment(extra: dict[str, str]) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TASKFLOW_")}
+    env.update(
+        TASKFLOW_DATABASE_URL=os.environ["TASKFLOW_DATABASE_URL"],
+        TASKFLOW_SECRET_KEY=SECRET,
+        TASKFLOW_DATA_DIR=str(STATE / "data"),
+        TASKFLOW_LOG_LEVEL="WARNING",
+        **extra,
+    )
+    return env
+
+
+# --- fire -------------------------------------------------------------------------------
+
+
+def count_statements(database: Database) -> tuple[list[str], Any]:
+    statements: list[str] = []
+
+    def before(*args: Any) -> None:
+        statements.append(args[2])
+
+    event.listen(database.engine.sync_engine, "before_cursor_execute", before)
+    return statements, before
+
+
+async def statements_per_batch(database: Database, size: int) -> int:
+    """Statements of one batch of `size` (in this process, on the seeded data)."""
+    async with database.engine.begin() as connection:
+        await connection.execute(
+            text(
+                "UPDATE reminders SET sent_at = NULL WHERE id IN"
+                " (SELECT id FROM reminders ORDER BY id LIMIT :n)"
+            ).bindparams(n=size)
+        )
+    statements, listener = count_statements(database)
+    try:
+        async with database.sessionmaker() as session:
+            fired = await fire_due(session, DUE + timedelta(seconds=1), limit=size)
+            await session.rollback()
+    finally:
+        event.remove(database.engine.sync_engine, "before_cursor_execute", listener)
+    assert fired == size, fired
+    async with database.engine.begin() as connection:
+        await connection.execute(text("UPDATE reminders SET sent_at = :at").bindparams(at=DUE))
+    return len(statements)
+
+
+async def fire(args: argparse.Namespace) -> dict[str, Any]:
+    url = os.environ["TASKFLOW_DATABASE_URL"]
+    redis_url = os.environ["TASKFLOW_REDIS_URL"]
+    STATE.mkdir(parents=True, exist_ok=True)
+    settings = Settings(env="test", database_url=url, secret_key=SECRET)
+    database = Database(settings)
+    await fresh_schema(database)
+    await seed_owner(database, args.reminders)
+    async with database.engine.begin() as connection:
+        # Reminder emails off: this measures the firing (the notifications), not SMTP.
+        await connection.execute(
+            text(
+                "INSERT INTO notification_settings (user_id, email_assigned, email_mentioned,"
+                " email_commented, email_reminder, email_member_added, digest)"
+                " VALUES (1, true, true, true, false, true, 'off')"
+            )
+        )
+        await connection.execute(text("UPDATE tasks SET status = 'todo'"))  # all fire
+        await connection.execute(
+            text(
+                "INSERT INTO reminders (task_id, user_id, remind_at, fire_at, created_at)"
+                " SELECT id, 1, :due, :due, now() FROM tasks"
+            ).bindparams(due=DUE)
+        )
+        await connection.execute(text("ANALYZE"))
+    redis = Redis.from_url(redis_url)
+    await redis.flushdb()
+    await redis.aclose()
+    clock_file = STATE / "clock"
+    clock.set_clock_file(clock_file, DUE + timedelta(seconds=1))
+    env = environment(
+        {
+            "TASKFLOW_ENV": "test",
+            "TASKFLOW_REDIS_URL": redis_url,
+            "TASKFLOW_TEST_CLOCK_FILE": str(clock_file),
+        }
+    )
+    workers = [
+        start([str(VENV / "taskflow"), "worker"], env, STATE / f"worker{n}.log") for n in (1, 2)
+    ]
+    try:
+        await asyncio.sleep(args.startup)  # both workers up (imports, Redis, the pool)
+        queue = RedisJobQueue(redis_url)
+        await queue.start()
+        started = time.perf_counter()
+        # What the cron does once a minute in each worker.
+        await queue.enqueue("reminders.fire")
+        await queue.enqueue("reminders.fire")
+        await queue.stop()
+        left = args.reminders
+        while left:
+            await asyncio.sleep(0.05)
+            async with database.engine.connect() as connection:
+                left = await connection.scalar(
+                    text("SELECT count(*) FROM reminders WHERE sent_at IS NULL")
+                )
+            if time.perf_counter() - started > 600:
+                raise TimeoutError(f"{left} reminders still unsent after 600 s")
+        elapsed = time.perf_counter() - started
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait(timeout=30)
+    async with database.engine.connect() as connection:
+        per_reminder = Counter(
+            row[0]
+            for row in await connection.execute(
+                text("SELECT data ->> 'reminder_id' FROM notifications WHERE type = 'reminder'")
+            )
+        )
+        late = await connection.scalar(
+            text("SELECT count(*) FROM notifications WHERE (data ->> 'late')::boolean")
+        )
+    result = {
+        "reminders": args.reminders,
+        "workers": 2,
+        "batch": settings.reminder_batch_size,
+        "seconds_to_fire_all": round(elapsed, 2),
+        "notifications": sum(per_reminder.values()),
+        "reminders_notified": len(per_reminder),
+        "reminders_notified_twice": sum(1 for n in per_reminder.values() if n > 1),
+        "late": late,
+        "statements_per_batch": {
+            "20": await statements_per_batch(database, 20),
+            "200": await statements_per_batch(database, 200),
+        },
+    }
+    await database.dispose()
+    return result
+
+
+# --- views ------------------------------------------------------------------------------
+
+
+async def views(args: argparse.Namespace) -> dict[str, Any]:
+    url = os.environ["TASKFLOW_DATABASE_URL"]
+    STATE.mkdir(parents=True, exist_ok=True)
+    settings = Settings(env="test", database_url=url, secret_key=SECRET)
+    database = Database(settings)
+    await fresh_schema(database)
+    await seed_owner(database, args.tasks)
+    async with database.engine.begin() as connection:
+        await connection.execute(
+            text(
+                "INSERT INTO notifications (user_id, type, task_id, project_id, actor_id, data,"
+                " created_at, email_pending, read_at)"
+                " SELECT 1, 'commented', 1 + n % :tasks, 1, 1,"
+                " jsonb_build_object('task_title', 'task ' || n), now() - n * interval '1 min',"
+                " false, CASE WHEN n % 2 = 0 THEN now() END"
+                " FROM generate_series(1, :n) AS n"
+            ).bindparams(n=args.notifications, tasks=args.tasks)
+        )
+        await connection.execute(text("ANALYZE"))
+    await database.dispose()
+    port = args.port
+    env = environment({"TASKFLOW_ENV": "production"})
+    server = start(
+        [str(VENV / "taskflow"), "serve", "--port", str(port)], env, STATE / "server.log"
+    )
+    base = f"http://127.0.0.1:{port}/api/v1"
+    routes = {
+        "task_list": "/tasks?project_id=1",
+        "today": "/tasks?q=overdue%20%7C%20today&status=todo&status=in_progress&sort=due_at",
+        "notifications": "/notifications",
+        "notifications_unread": "/notifications?unread=true",
+        "unread_count": "/notifications/unread-count",
+    }
+    timings: dict[str, list[float]] = {name: [] for name in routes}
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+            for _ in range(600):
+                try:
+                    live = await http.get(f"http://127.0.0.1:{port}/health/live")
+                    if live.status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                await asyncio.sleep(0.2)
+            await set_password(database_url=url)
+            token = await http.post("/auth/token", data={"username": "bench", "password": PASSWORD})
+            token.raise_for_status()
+            http.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+            sizes = {}
+            for name, path in routes.items():
+                response = await http.get(path)
+                response.raise_for_status()
+                body = response.json()
+                sizes[name] = body.get("total", body.get("count"))
+            rng = random.Random(15)
+            order = list(routes)
+            for round_number in range(args.warmup + args.requests):
+                rng.shuffle(order)
+                for name in order:
+                    began = time.perf_counter()
+                    response = await http.get(routes[name])
+                    took = (time.perf_counter() - began) * 1000
+                    assert response.status_code == 200, response.text
+                    if round_number >= args.warmup:
+                        timings[name].append(took)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    baseline = percentile(timings["task_list"], 0.99)
+    return {
+        "tasks": args.tasks,
+        "notifications": args.notifications,
+        "requests_per_route": args.requests,
+        "matching": sizes,
+        "routes": {
+            name: {
+                "p50_ms": round(statistics.median(values), 2),
+                "p99_ms": round(percentile(values, 0.99), 2),
+                "p99_over_task_list": round(percentile(values, 0.99) / baseline, 2),
+            }
+            for name, values in timings.items()
+        },
+    }
+
+
+async def set_password(database_url: str) -> None:
+    """The seeded user's password (one Argon2 hash, here rather than in SQL)."""
+    from taskflow.core.security import password_hash
+
+    settings = Settings(env="test", database_url=database_url, secret_key=SECRET)
+    database = Database(settings)
+    async with database.engine.begin() as connection:
+        await connection.execute(
+            text("UPDATE users SET hashed_password = :h WHERE id = 1").bindparams(
+                h=password_hash.hash(PASSWORD)
+            )
+        )
+    await database.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(dest="part", required=True)
+    fire_parser = sub.add_parser("fire")
+    fire_parser.add_argument("--reminders", type=int, default=10_000)
+    fire_parser.add_argument("--startup", type=float, default=20.0)
+    views_parser = sub.add_parser("views")
+    views_parser.add_argument("--tasks", type=int, default=10_000)
+    views_parser.add_argument("--notifications", type=int, default=10_000)
+    views_parser.add_argument("--requests", type=int, default=300)
+    views_parser.add_argument("--warmup", type=int, default=20)
+    views_parser.add_argument("--port", type=int, default=18115)
+    args = parser.parse_args()
+    if args.part == "fire":
+        result = asyncio.run(fire(args))
+        name = f"time-fire-{args.reminders}"
+    else:
+        result = asyncio.run(views(args))
+        name = f"time-views-{args.tasks}"
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
