@@ -70,8 +70,9 @@ test("an invitation by email is accepted by a new account, the link surviving si
   await signUp(page, owner);
   await createProject(page, "Choir");
   await page.getByRole("link", { name: "Settings" }).click();
-  await page.getByLabel("Invite by email").fill(newcomer.email);
-  await page.getByLabel("Role", { exact: true }).selectOption("editor");
+  const invitations = page.getByRole("region", { name: "Invitations" });
+  await invitations.getByLabel("Invite by email").fill(newcomer.email);
+  await invitations.getByLabel("Role").selectOption("editor");
   await page.getByRole("button", { name: "Send invitation" }).click();
   const pending = page.getByRole("list", { name: "Pending invitations" });
   await expect(pending).toContainText(newcomer.email);

@@ -82,14 +82,15 @@ test("a recurring task: the picker in words; completing it shows the next occurr
   await quickAdd(page, ["Water the plants"]);
   await page.getByRole("button", { name: "Water the plants", exact: true }).click();
   const detail = detailOf(page);
-  await expect(detail.getByLabel("Repeat")).toBeDisabled();
+  const repeat = detail.getByLabel("Repeat", { exact: true });
+  await expect(repeat).toBeDisabled();
   await detail.getByLabel("Due date").fill(localDay());
   await detail.getByLabel("Due time").fill("09:00");
   const words = detail.locator("#detail-repeat-words");
 
-  await detail.getByLabel("Repeat").selectOption("daily");
+  await repeat.selectOption("daily");
   await expect(words).toHaveText("Every day");
-  await detail.getByLabel("Repeat").selectOption("weekly");
+  await repeat.selectOption("weekly");
   await expect(detail.getByRole("group", { name: "Repeat on" })).toBeVisible();
   const pressed = detail.getByRole("group", { name: "Repeat on" }).locator('[aria-pressed="true"]');
   await expect(pressed).toHaveCount(1);
@@ -97,12 +98,12 @@ test("a recurring task: the picker in words; completing it shows the next occurr
   await expect(words).toContainText("Every 2 weeks on");
 
   // A custom rule is read back in words; an invalid one is refused with the server's reason.
-  await detail.getByLabel("Repeat").selectOption("custom");
+  await repeat.selectOption("custom");
   await detail.getByLabel("Custom rule (RRULE)").fill("FREQ=NOPE");
   await detail.getByRole("button", { name: "Apply" }).click();
   await expect(page.getByRole("alert").filter({ hasText: /Couldn't save/ })).toBeVisible();
   await expect(words).toContainText("Every 2 weeks on");
-  await detail.getByLabel("Repeat").selectOption("custom");
+  await repeat.selectOption("custom");
   await detail.getByLabel("Custom rule (RRULE)").fill("FREQ=DAILY;INTERVAL=3");
   await detail.getByRole("button", { name: "Apply" }).click();
   await expect(words).toHaveText("Every 3 days");

@@ -9,6 +9,7 @@ import {
   useSensor,
   useSensors,
   type DragEndEvent,
+  type KeyboardCoordinateGetter,
 } from "@dnd-kit/core";
 import type { Id, Task } from "../api/types";
 import { usePending } from "../lib/usePending";
@@ -33,10 +34,32 @@ type Props = {
   onOpen: (task: Task) => void;
 };
 
+/** The keyboard moves a picked-up task a whole day (the next or previous group) per arrow. */
+const nextDay: KeyboardCoordinateGetter = (event, { context: { collisionRect, droppableContainers } }) => {
+  if (!collisionRect || (event.code !== "ArrowDown" && event.code !== "ArrowUp")) return undefined;
+  event.preventDefault();
+  const centre = collisionRect.top + collisionRect.height / 2;
+  const rects = droppableContainers
+    .getEnabled()
+    .map((c) => c.rect.current)
+    .filter((r): r is NonNullable<typeof r> => !!r)
+    .sort((a, b) => a.top - b.top);
+  const inside = rects.findIndex((r) => centre >= r.top && centre < r.top + r.height);
+  const index =
+    inside === -1
+      ? event.code === "ArrowDown"
+        ? rects.findIndex((r) => r.top > centre)
+        : rects.findLastIndex((r) => r.top + r.height < centre)
+      : inside + (event.code === "ArrowDown" ? 1 : -1);
+  const target = rects[index];
+  if (!target) return undefined;
+  return { x: collisionRect.left, y: target.top + Math.min(target.height / 2, 40) - collisionRect.height / 2 };
+};
+
 export function DayPlanner({ groups, openTaskId, canEditTask, onMove, onToggle, onOpen }: Props) {
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
-    useSensor(KeyboardSensor),
+    useSensor(KeyboardSensor, { coordinateGetter: nextDay }),
   );
   const tasks = new Map(groups.flatMap((g) => g.tasks.map((t) => [t.id, t] as const)));
   const dayOf = new Map(groups.flatMap((g) => g.tasks.map((t) => [t.id, g.key] as const)));
