@@ -1,8 +1,20 @@
 // An in-memory stand-in for the TaskFlow API (SPEC §3), installed with page.route,
 // so the web app's screens can be walked in a real browser without a server.
+// Every response is typed with the generated API schema (src/api/schema.d.ts), so
+// `npm run typecheck` fails when the real API changes and the fake falls behind.
+// A route the fake does not know answers 404 and is recorded in `unhandled`; the
+// specs assert it stays empty, so a new call of the app cannot go unnoticed.
 import type { BrowserContext, Route, WebSocketRoute } from "@playwright/test";
+import type { components } from "../src/api/schema";
 
-type Row = Record<string, unknown> & { id: number };
+type S = components["schemas"];
+/** A task as stored: TaskPublic without the per-caller and counted fields. */
+export type StoredTask = Omit<
+  S["TaskPublic"],
+  "labels" | "vote_count" | "voted_by_me" | "comment_count" | "attachment_count" | "mentions" | "watching"
+> & { label_ids: number[] };
+type StoredProject = Omit<S["ProjectPublic"], "role">;
+type StoredActivity = S["ActivityPublic"] & { project_id: number };
 
 let counter = 0;
 // Integer ids like the API; the prefix only documents what the id is for.
@@ -12,17 +24,25 @@ const now = () => new Date().toISOString();
 const COMMON_PASSWORDS = ["password123", "qwertyuiop"];
 
 export class FakeApi {
-  users: Row[] = [];
+  users: S["UserPublic"][] = [];
   /** What GET /auth/providers says: "log" when the server has no mail server. */
   emailDelivery: "smtp" | "log" = "smtp";
   passwords = new Map<number, string>();
-  projects: Row[] = [];
-  members: { project_id: number; user_id: number; role: string; created_at: string }[] = [];
-  labels: (Row & { project_id: number })[] = [];
-  tasks: Row[] = [];
-  comments: Row[] = [];
+  projects: StoredProject[] = [];
+  members: { project_id: number; user_id: number; role: S["Role"]; created_at: string }[] = [];
+  labels: S["LabelPublic"][] = [];
+  tasks: StoredTask[] = [];
+  comments: S["CommentPublic"][] = [];
   votes = new Set<string>();
-  activity: Row[] = [];
+  /** "userId:taskId" of who watches what (the creator, assignee and commenters do). */
+  watchers = new Set<string>();
+  activity: StoredActivity[] = [];
+  notificationSettings: S["NotificationSettingsPublic"] = {
+    email: { assigned: true, mentioned: true, commented: true, reminder: true, member_added: true },
+    digest: "off",
+  };
+  /** "METHOD /path" of each request the fake had no route for (it answered 404). */
+  unhandled: string[] = [];
   sessions = new Map<string, { userId: number; sid: number }>(); // access token -> user
   refresh = new Map<string, { userId: number; sid: number }>(); // refresh cookie -> user
   sockets = new Map<WebSocketRoute, number>(); // socket -> user id
@@ -38,6 +58,15 @@ export class FakeApi {
 
   // ---- helpers -------------------------------------------------------------
 
+  /** Answers with `body`, which must be the named schema of the real API. */
+  private send<K extends keyof S>(route: Route, status: number, _schema: K, body: S[K], headers: Record<string, string> = {}) {
+    return this.json(route, status, body, headers);
+  }
+
+  private error(route: Route, status: number, detail: string, headers: Record<string, string> = {}) {
+    return this.json(route, status, { detail } satisfies S["ErrorBody"], headers);
+  }
+
   private json(route: Route, status: number, body?: unknown, headers: Record<string, string> = {}) {
     return route.fulfill({
       status,
@@ -46,15 +75,49 @@ export class FakeApi {
     });
   }
 
-  private page<T>(items: T[], url: URL) {
+  private page<T>(items: T[], url: URL): { items: T[]; total: number; limit: number; offset: number } {
     const limit = Number(url.searchParams.get("limit") ?? 20);
     const offset = Number(url.searchParams.get("offset") ?? 0);
     return { items: items.slice(offset, offset + limit), total: items.length, limit, offset };
   }
 
-  private publicUser(u: Row) {
-    const { ...rest } = u;
-    return rest;
+  /** Adds a task as the API would store it; the Part II fields get their defaults. */
+  addTask(fields: Pick<StoredTask, "project_id" | "title"> & Partial<StoredTask>): StoredTask {
+    const task: StoredTask = {
+      id: id("tsk"),
+      parent_id: null,
+      section_id: null,
+      description: "",
+      status: "todo",
+      priority: 0,
+      due_at: null,
+      due_all_day: false,
+      start_at: null,
+      recurrence: null,
+      recurrence_basis: "due",
+      completed_at: null,
+      assignee_id: null,
+      label_ids: [],
+      position: this.tasks.length * 1024 + 1024,
+      created_by: null,
+      created_at: now(),
+      updated_at: now(),
+      version: 1,
+      ...fields,
+    };
+    this.tasks.push(task);
+    if (task.created_by !== null) this.watchers.add(`${task.created_by}:${task.id}`);
+    return task;
+  }
+
+  /** `@username` mentions of the project's members in `text`. */
+  private mentions(text: string, projectId: number): S["MentionPublic"][] {
+    const names = new Set([...text.matchAll(/@([A-Za-z0-9_.-]+)/g)].map((x) => x[1].toLowerCase()));
+    return this.members
+      .filter((x) => x.project_id === projectId)
+      .map((x) => this.users.find((u) => u.id === x.user_id)!)
+      .filter((u) => names.has(u.username.toLowerCase()))
+      .map((u) => ({ id: u.id, username: u.username }));
   }
 
   private issue(userId: number, sid = id("sid")) {
@@ -74,22 +137,24 @@ export class FakeApi {
     return `taskflow_refresh=${value}; HttpOnly; SameSite=Strict; Path=/api/v1/auth`;
   }
 
-  private projectFor(userId: number, p: Row) {
+  private projectFor(userId: number, p: StoredProject): S["ProjectPublic"] | null {
     const m = this.members.find((x) => x.project_id === p.id && x.user_id === userId);
     return m ? { ...p, role: m.role } : null;
   }
 
-  private taskPublic(t: Row, userId: number) {
+  private taskPublic(t: StoredTask, userId: number): S["TaskPublic"] {
+    const { label_ids, ...rest } = t;
     return {
-      ...t,
+      ...rest,
       labels: this.labels
-        .filter((l) => (t.label_ids as number[]).includes(l.id))
+        .filter((l) => label_ids.includes(l.id))
         .map(({ id, name, color }) => ({ id, name, color })),
       vote_count: [...this.votes].filter((v) => v.endsWith(`:${t.id}`)).length,
       voted_by_me: this.votes.has(`${userId}:${t.id}`),
       comment_count: this.comments.filter((c) => c.task_id === t.id).length,
       attachment_count: 0,
-      label_ids: undefined,
+      mentions: this.mentions(t.description, t.project_id),
+      watching: this.watchers.has(`${userId}:${t.id}`),
     };
   }
 
@@ -100,7 +165,7 @@ export class FakeApi {
       verb,
       task_id: taskId,
       project_id: projectId,
-      changes: null,
+      changes: {},
       created_at: now(),
     });
     for (const [ws, userId] of this.sockets) {
@@ -114,13 +179,13 @@ export class FakeApi {
     return Number(this.tasks.find((t) => t.id === taskId)?.project_id);
   }
 
-  private actor(userId: number) {
+  private actor(userId: number): S["ActorPublic"] {
     const u = this.users.find((x) => x.id === userId)!;
     return { id: u.id, username: u.username };
   }
 
-  createUser(email: string, username: string, password: string, verified = false) {
-    const user = {
+  createUser(email: string, username: string, password: string, verified = false): S["UserPublic"] {
+    const user: S["UserPublic"] = {
       id: id("usr"),
       email,
       username,
@@ -128,11 +193,13 @@ export class FakeApi {
       is_active: true,
       is_verified: verified,
       is_superuser: false,
+      two_factor_enabled: false,
+      timezone: "UTC",
       created_at: now(),
     };
     this.users.push(user);
     this.passwords.set(user.id, password);
-    const inbox = {
+    const inbox: StoredProject = {
       id: id("prj"),
       name: "Inbox",
       description: "",
@@ -180,7 +247,11 @@ export class FakeApi {
 
     // -- unauthenticated auth routes
     if (method === "GET" && path === "/auth/providers") {
-      return this.json(route, 200, { password: true, oidc: null, email_delivery: this.emailDelivery });
+      return this.send(route, 200, "ProvidersPublic", {
+        password: true,
+        oidc: null,
+        email_delivery: this.emailDelivery,
+      });
     }
     if (method === "POST" && path === "/auth/register") {
       if (COMMON_PASSWORDS.includes(String(body.password)))
@@ -196,7 +267,8 @@ export class FakeApi {
       if (this.users.some((u) => u.username === body.username))
         return this.json(route, 409, { detail: "Username is taken" });
       if (this.users.some((u) => u.email === body.email)) return this.json(route, 409, { detail: "Email is taken" });
-      return this.json(route, 201, this.createUser(String(body.email), String(body.username), String(body.password)));
+      const user = this.createUser(String(body.email), String(body.username), String(body.password));
+      return this.send(route, 201, "UserPublic", user);
     }
     if (method === "POST" && path === "/auth/token") {
       if (!request.headers()["content-type"]?.startsWith("application/x-www-form-urlencoded")) {
@@ -213,7 +285,7 @@ export class FakeApi {
       return this.json(
         route,
         200,
-        { access_token: access, refresh_token: refresh, token_type: "bearer", expires_in: 900 },
+        { access_token: access, refresh_token: refresh, token_type: "bearer", expires_in: 900 } satisfies S["TokenPublic"],
         { "set-cookie": this.setCookie(refresh) },
       );
     }
@@ -226,7 +298,7 @@ export class FakeApi {
       return this.json(
         route,
         200,
-        { access_token: access, refresh_token: refresh, token_type: "bearer", expires_in: 900 },
+        { access_token: access, refresh_token: refresh, token_type: "bearer", expires_in: 900 } satisfies S["TokenPublic"],
         { "set-cookie": this.setCookie(refresh) },
       );
     }
@@ -249,22 +321,37 @@ export class FakeApi {
       const user = this.users.find((u) => `verify-${u.id}` === body.token);
       if (!user) return this.json(route, 400, { detail: "Invalid token" });
       user.is_verified = true;
-      return this.json(route, 200, user);
+      return this.send(route, 200, "UserPublic", user);
     }
 
     // -- everything else needs a bearer token
     const auth = request.headers()["authorization"] ?? "";
     const session = this.sessions.get(auth.replace(/^Bearer /, ""));
     if (!session) return this.json(route, 401, { detail: "Not authenticated" }, { "www-authenticate": "Bearer" });
-    const me = this.users.find((u) => u.id === session.userId)!;
+    const me = this.users.find((u) => u.id === session.userId);
+    if (!me) return this.error(route, 401, "Not authenticated", { "www-authenticate": "Bearer" });
     const myProjectIds = this.members.filter((m) => m.user_id === me.id).map((m) => m.project_id);
     let m: RegExpExecArray | null;
 
-    if (path === "/users/me" && method === "GET") return this.json(route, 200, this.publicUser(me));
+    if (path === "/users/me" && method === "GET") return this.send(route, 200, "UserPublic", me);
     if (path === "/users/me" && method === "PATCH") {
       Object.assign(me, body);
-      return this.json(route, 200, me);
+      return this.send(route, 200, "UserPublic", me);
     }
+    if (path === "/users/me/notification-settings") {
+      if (method === "PATCH") {
+        const update = body as S["NotificationSettingsUpdate"];
+        Object.assign(this.notificationSettings.email, update.email ?? {});
+        if (update.digest) this.notificationSettings.digest = update.digest;
+      }
+      return this.send(route, 200, "NotificationSettingsPublic", this.notificationSettings);
+    }
+    // Nobody notifies anybody in the fake: the bell stays empty.
+    if (path === "/notifications/unread-count" && method === "GET")
+      return this.send(route, 200, "UnreadCount", { count: 0 });
+    if (path === "/notifications" && method === "GET")
+      return this.json(route, 200, this.page<S["NotificationPublic"]>([], url));
+    if (path === "/notifications/read" && method === "POST") return route.fulfill({ status: 204 });
     if (path === "/auth/verify/request" && method === "POST") return route.fulfill({ status: 202 });
     if (path === "/users/me/password" && method === "POST") {
       if (this.passwords.get(me.id) !== body.current_password)
@@ -274,7 +361,7 @@ export class FakeApi {
       return this.json(
         route,
         200,
-        { access_token: access, refresh_token: refresh, token_type: "bearer", expires_in: 900 },
+        { access_token: access, refresh_token: refresh, token_type: "bearer", expires_in: 900 } satisfies S["TokenPublic"],
         { "set-cookie": this.setCookie(refresh) },
       );
     }
@@ -285,6 +372,14 @@ export class FakeApi {
     }
     if ((m = /^\/auth\/sessions\/([^/]+)$/.exec(path)) && method === "DELETE") return route.fulfill({ status: 204 });
     if (path === "/auth/logout-all" && method === "POST") return route.fulfill({ status: 204 });
+    // Personal tokens, invitations and webhooks are walked against the real server
+    // (server.spec.ts, integrations.spec.ts): the fake lists none.
+    if (path === "/auth/api-tokens" && method === "GET")
+      return this.send(route, 200, "Page_ApiTokenPublic_", this.page([], url));
+    if (/^\/projects\/[^/]+\/invitations$/.test(path) && method === "GET")
+      return this.send(route, 200, "Page_InvitationPublic_", this.page([], url));
+    if (/^\/projects\/[^/]+\/webhooks$/.test(path) && method === "GET")
+      return this.send(route, 200, "Page_WebhookPublic_", this.page([], url));
     if ((m = /^\/labels\/([^/]+)$/.exec(path))) {
       const label = this.labels.find((l) => l.id === Number(m![1]));
       if (!label) return this.json(route, 404, { detail: "Label not found" });
@@ -293,46 +388,40 @@ export class FakeApi {
         return route.fulfill({ status: 204 });
       }
       Object.assign(label, body);
-      return this.json(route, 200, label);
+      return this.send(route, 200, "LabelPublic", label);
     }
     if (path === "/auth/sessions" && method === "GET") {
-      return this.json(
-        route,
-        200,
-        this.page(
-          [
-            {
-              id: session.sid,
-              created_at: now(),
-              last_used_at: now(),
-              user_agent: "Chromium",
-              ip: "127.0.0.1",
-              current: true,
-            },
-          ],
-          url,
-        ),
-      );
+      const current: S["SessionPublic"] = {
+        id: session.sid,
+        created_at: now(),
+        last_used_at: now(),
+        user_agent: "Chromium",
+        ip: "127.0.0.1",
+        current: true,
+        signed_in_with: null,
+      };
+      return this.send(route, 200, "SessionPage", this.page([current], url));
     }
-    if (path === "/export" && method === "GET") return this.json(route, 200, { version: 1, projects: [] });
+    if (path === "/export" && method === "GET")
+      return this.send(route, 200, "ExportDocument", { version: 1, exported_at: now(), projects: [] });
 
     if (path === "/projects" && method === "GET") {
-      const items = this.projects.map((p) => this.projectFor(me.id, p)).filter(Boolean);
+      const items = this.projects.flatMap((p) => this.projectFor(me.id, p) ?? []);
       return this.json(route, 200, this.page(items, url));
     }
     if (path === "/projects" && method === "POST") {
-      const p = {
+      const p: StoredProject = {
         id: id("prj"),
-        name: body.name,
-        description: body.description ?? "",
-        color: body.color ?? "#808080",
+        name: String(body.name),
+        description: String(body.description ?? ""),
+        color: String(body.color ?? "#808080"),
         is_inbox: false,
         archived: false,
         created_at: now(),
       };
       this.projects.push(p);
       this.members.push({ project_id: p.id, user_id: me.id, role: "owner", created_at: now() });
-      return this.json(route, 201, { ...p, role: "owner" });
+      return this.send(route, 201, "ProjectPublic", { ...p, role: "owner" });
     }
     if ((m = /^\/projects\/([^/]+)$/.exec(path))) {
       const p = this.projects.find((x) => x.id === Number(m![1]) && myProjectIds.includes(x.id));
@@ -342,19 +431,19 @@ export class FakeApi {
         this.projects = this.projects.filter((x) => x !== p);
         return route.fulfill({ status: 204 });
       }
-      return this.json(route, 200, this.projectFor(me.id, p));
+      return this.send(route, 200, "ProjectPublic", this.projectFor(me.id, p)!);
     }
     if ((m = /^\/projects\/([^/]+)\/members$/.exec(path))) {
       const pid = Number(m[1]);
       if (method === "POST") {
         const user = this.users.find((u) => u.username === body.user || u.email === body.user);
         if (!user) return this.json(route, 404, { detail: "No such user" });
-        this.members.push({ project_id: pid, user_id: user.id, role: String(body.role), created_at: now() });
+        this.members.push({ project_id: pid, user_id: user.id, role: body.role as S["Role"], created_at: now() });
         this.emit("member.added", pid, null, me.id);
       }
       const items = this.members
         .filter((x) => x.project_id === pid)
-        .map((x) => {
+        .map((x): S["MemberPublic"] => {
           const u = this.users.find((y) => y.id === x.user_id)!;
           return {
             user: { id: u.id, username: u.username, email: u.email, full_name: u.full_name },
@@ -369,14 +458,15 @@ export class FakeApi {
     if ((m = /^\/projects\/([^/]+)\/labels$/.exec(path))) {
       const pid = Number(m[1]);
       if (method === "POST") {
-        const label = {
+        const label: S["LabelPublic"] = {
           id: id("lbl"),
           project_id: pid,
           name: String(body.name),
           color: (body.color as string) ?? "#808080",
+          created_at: now(),
         };
         this.labels.push(label);
-        return this.json(route, 201, label);
+        return this.send(route, 201, "LabelPublic", label);
       }
       return this.json(
         route,
@@ -392,6 +482,7 @@ export class FakeApi {
       let items = this.tasks.filter((t) => myProjectIds.includes(Number(t.project_id)));
       const q = url.searchParams;
       if (q.get("project_id")) items = items.filter((t) => t.project_id === Number(q.get("project_id")));
+      if (q.get("section_id")) items = items.filter((t) => t.section_id === Number(q.get("section_id")));
       if (q.get("parent_id")) items = items.filter((t) => t.parent_id === Number(q.get("parent_id")));
       const statuses = q.getAll("status");
       if (statuses.length) items = items.filter((t) => statuses.includes(String(t.status)));
@@ -400,7 +491,7 @@ export class FakeApi {
         items = items.filter((t) => t.assignee_id === who);
       }
       if (q.get("priority")) items = items.filter((t) => t.priority === Number(q.get("priority")));
-      if (q.get("label_id")) items = items.filter((t) => (t.label_ids as number[]).includes(Number(q.get("label_id"))));
+      if (q.get("label_id")) items = items.filter((t) => t.label_ids.includes(Number(q.get("label_id"))));
       if (q.get("search")) {
         const words = q.get("search")!.toLowerCase().split(/\s+/);
         items = items.filter((t) => words.every((w) => `${t.title} ${t.description ?? ""}`.toLowerCase().includes(w)));
@@ -408,8 +499,9 @@ export class FakeApi {
       const sort = q.get("sort") ?? "position";
       const key = sort.replace(/^-/, "");
       items = [...items].sort((a, b) => {
-        const av = key === "votes" ? 0 : (a[key] as number | string);
-        const bv = key === "votes" ? 0 : (b[key] as number | string);
+        const field = (t: StoredTask) => (key === "votes" ? 0 : ((t as Record<string, unknown>)[key] as number | string));
+        const av = field(a);
+        const bv = field(b);
         return (av < bv ? -1 : av > bv ? 1 : 0) * (sort.startsWith("-") ? -1 : 1);
       });
       return this.json(
@@ -421,6 +513,31 @@ export class FakeApi {
         ),
       );
     }
+    if (path === "/tasks/quick" && method === "POST") {
+      // No parsing here (the real server's is tested against it): one task per line, titled
+      // as typed, in the given project or the Inbox.
+      const lines = String(body.text ?? "")
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter(Boolean);
+      if (lines.length === 0) return this.json(route, 422, { detail: "text: there is no task in it" });
+      const projectId = Number(
+        (body.project_id as number) ?? this.projects.find((p) => p.is_inbox && myProjectIds.includes(p.id))!.id,
+      );
+      if (url.searchParams.get("dry_run") === "true") {
+        const items = lines.map((title) => ({
+          title, project_id: projectId, due_at: null, due_all_day: false, recurrence: null,
+          recurrence_basis: "due", priority: 0, label_ids: [], label_names: [], assignee_id: null, spans: [],
+        }));
+        return this.json(route, 200, { items });
+      }
+      const created = lines.map((title) => {
+        const t = this.addTask({ project_id: projectId, title, created_by: me.id });
+        this.emit("task.created", projectId, t.id, me.id);
+        return this.taskPublic(t, me.id);
+      });
+      return this.json(route, 201, { items: created });
+    }
     if (path === "/tasks" && method === "POST") {
       const parent = body.parent_id ? this.tasks.find((t) => t.id === Number(body.parent_id)) : undefined;
       const projectId = Number(
@@ -428,42 +545,27 @@ export class FakeApi {
           parent?.project_id ??
           this.projects.find((p) => p.is_inbox && myProjectIds.includes(p.id))!.id,
       );
-      const t = {
-        id: id("tsk"),
-        project_id: projectId,
-        parent_id: body.parent_id ?? null,
-        title: body.title,
-        description: body.description ?? "",
-        status: body.status ?? "todo",
-        priority: body.priority ?? 0,
-        due_at: body.due_at ?? null,
-        completed_at: null,
-        assignee_id: body.assignee_id ?? null,
-        label_ids: body.label_ids ?? [],
-        position: this.tasks.length * 1024 + 1024,
-        created_by: me.id,
-        created_at: now(),
-        updated_at: now(),
-        version: 1,
-      };
-      this.tasks.push(t);
+      const create = body as S["TaskCreate"];
+      const { project_id: _project, ...fields } = create;
+      const t = this.addTask({ ...fields, project_id: projectId, created_by: me.id } as StoredTask);
+      if (t.assignee_id !== null) this.watchers.add(`${t.assignee_id}:${t.id}`);
       this.emit("task.created", projectId, t.id, me.id);
-      return this.json(route, 201, this.taskPublic(t, me.id), { etag: '"1"' });
+      return this.send(route, 201, "TaskPublic", this.taskPublic(t, me.id), { etag: '"1"' });
     }
     if (path === "/tasks/bulk" && method === "POST") {
       const ids = (body.ids as number[]) ?? [];
       const found = ids.map((i) => this.tasks.find((t) => t.id === i && myProjectIds.includes(Number(t.project_id))));
       if (found.some((t) => !t)) return this.json(route, 404, { detail: "Task not found" });
-      for (const t of found as Row[]) {
+      for (const t of found as StoredTask[]) {
         const completing = body.action === "complete";
         if ((t.status === "done") === completing) continue;
         t.status = completing ? "done" : "todo";
         t.completed_at = completing ? now() : null;
-        t.version = Number(t.version) + 1;
+        t.version += 1;
         t.updated_at = now();
-        this.emit(completing ? "task.completed" : "task.reopened", Number(t.project_id), t.id, me.id);
+        this.emit(completing ? "task.completed" : "task.reopened", t.project_id, t.id, me.id);
       }
-      return this.json(route, 200, { updated: ids.length });
+      return this.send(route, 200, "BulkResult", { updated: ids.length });
     }
     if ((m = /^\/tasks\/([^/]+)$/.exec(path))) {
       const t = this.tasks.find((x) => x.id === Number(m![1]) && myProjectIds.includes(Number(x.project_id)));
@@ -481,38 +583,48 @@ export class FakeApi {
         }
         const moving = body.project_id !== undefined && body.project_id !== t.project_id;
         if (moving && t.parent_id !== null && body.parent_id === undefined) t.parent_id = null;
-        for (const [k, v] of Object.entries(body)) t[k] = v;
+        Object.assign(t, body as S["TaskUpdate"]);
+        if (t.assignee_id !== null) this.watchers.add(`${t.assignee_id}:${t.id}`);
         if (moving) for (const sub of this.tasks.filter((x) => x.parent_id === t.id)) sub.project_id = t.project_id;
         if (body.status) t.completed_at = body.status === "done" ? now() : null;
-        t.version = Number(t.version) + 1;
+        t.version += 1;
         t.updated_at = now();
-        this.emit(body.status === "done" ? "task.completed" : "task.updated", Number(t.project_id), t.id, me.id);
+        this.emit(body.status === "done" ? "task.completed" : "task.updated", t.project_id, t.id, me.id);
       }
       if (method === "DELETE") {
         this.tasks = this.tasks.filter((x) => x !== t);
-        this.emit("task.deleted", Number(t.project_id), t.id, me.id);
+        this.emit("task.deleted", t.project_id, t.id, me.id);
         return route.fulfill({ status: 204 });
       }
-      return this.json(route, 200, this.taskPublic(t, me.id), { etag: `"${t.version}"` });
+      return this.send(route, 200, "TaskPublic", this.taskPublic(t, me.id), { etag: `"${t.version}"` });
     }
     if ((m = /^\/tasks\/([^/]+)\/vote$/.exec(path))) {
       if (method === "PUT") this.votes.add(`${me.id}:${m[1]}`);
       else this.votes.delete(`${me.id}:${m[1]}`);
       return route.fulfill({ status: 204 });
     }
+    if ((m = /^\/tasks\/([^/]+)\/watch$/.exec(path))) {
+      if (method === "PUT") this.watchers.add(`${me.id}:${m[1]}`);
+      else this.watchers.delete(`${me.id}:${m[1]}`);
+      return route.fulfill({ status: 204 });
+    }
     if ((m = /^\/tasks\/([^/]+)\/comments$/.exec(path))) {
       if (method === "POST") {
-        const c = {
+        const taskId = Number(m[1]);
+        const text = String(body.body);
+        const c: S["CommentPublic"] = {
           id: id("cmt"),
-          task_id: Number(m[1]),
+          task_id: taskId,
           author: this.actor(me.id),
-          body: body.body,
+          body: text,
           created_at: now(),
           updated_at: now(),
+          mentions: this.mentions(text, this.projectOfTask(taskId)),
         };
         this.comments.push(c);
+        this.watchers.add(`${me.id}:${taskId}`);
         this.emit("comment.created", this.projectOfTask(c.task_id), c.task_id, me.id);
-        return this.json(route, 201, c);
+        return this.send(route, 201, "CommentPublic", c);
       }
       return this.json(
         route,
@@ -528,17 +640,18 @@ export class FakeApi {
       if (!c) return this.json(route, 404, { detail: "Comment not found" });
       if (method === "DELETE") {
         this.comments = this.comments.filter((x) => x !== c);
-        this.emit("comment.deleted", this.projectOfTask(Number(c.task_id)), Number(c.task_id), me.id);
+        this.emit("comment.deleted", this.projectOfTask(c.task_id), c.task_id, me.id);
         return route.fulfill({ status: 204 });
       }
-      c.body = body.body;
+      c.body = String(body.body);
+      c.mentions = this.mentions(c.body, this.projectOfTask(c.task_id));
       c.updated_at = new Date(Date.now() + 5000).toISOString();
-      this.emit("comment.updated", this.projectOfTask(Number(c.task_id)), Number(c.task_id), me.id);
-      return this.json(route, 200, c);
+      this.emit("comment.updated", this.projectOfTask(c.task_id), c.task_id, me.id);
+      return this.send(route, 200, "CommentPublic", c);
     }
     // Attachments are walked against the real server (attachments.spec.ts): none here.
     if (/^\/tasks\/[^/]+\/attachments$/.test(path) && method === "GET") {
-      return this.json(route, 200, this.page([], url));
+      return this.json(route, 200, this.page<S["AttachmentPublic"]>([], url));
     }
     // Reminders are walked against the real server (time.spec.ts): none here.
     if (/^\/tasks\/[^/]+\/reminders$/.test(path) && method === "GET") {
@@ -548,12 +661,13 @@ export class FakeApi {
       return this.json(
         route,
         200,
-        this.page(
-          this.activity.filter((a) => a.task_id === Number(m![1])),
+        this.page<S["ActivityPublic"]>(
+          this.activity.filter((a) => a.task_id === Number(m![1])).map(({ project_id: _p, ...a }) => a),
           url,
         ),
       );
     }
-    return this.json(route, 404, { detail: `fake API has no ${method} ${path}` });
+    this.unhandled.push(`${method} ${path}`);
+    return this.error(route, 404, `fake API has no ${method} ${path}`);
   }
 }

@@ -291,7 +291,7 @@ test("account: sessions, export, password, delete", async ({ page }) => {
   const download = await downloading;
   expect(download.suggestedFilename()).toMatch(/^taskflow-export-.*\.json$/);
   // Import it back: the Inbox task arrives again in the Inbox.
-  await page.getByLabel("Export file (JSON)").setInputFiles(await download.path());
+  await page.getByLabel("Export file (JSON, or zip with files)").setInputFiles(await download.path());
   await page.getByRole("button", { name: "Import", exact: true }).click();
   await expect(page.getByText(/Imported \d+ projects and 1 tasks/)).toBeVisible();
   await page.getByRole("link", { name: "Inbox", exact: true }).click();

@@ -2,7 +2,7 @@
 // tiny SMTP sink written in Node, access tokens that expire quickly.
 import { spawn, type ChildProcess } from "node:child_process";
 import { appendFileSync, existsSync, mkdtempSync, openSync, readFileSync } from "node:fs";
-import { createServer, type AddressInfo, type Server } from "node:net";
+import { connect, createServer, type AddressInfo, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -140,10 +140,26 @@ async function startOidcProvider(root: string, baseUrl: string, dataDir: string)
   };
 }
 
+/** Whether something already listens on 127.0.0.1:`port`. */
+function portInUse(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once("error", () => done(false));
+  });
+}
+
 export async function startServer(): Promise<{ baseUrl: string; mailbox: string; stop: () => Promise<void> }> {
   const root = resolve(process.env.TASKFLOW_E2E_ROOT ?? join(process.cwd(), ".."));
   const port = Number(process.env.TASKFLOW_E2E_PORT ?? 8765);
   const baseUrl = `http://127.0.0.1:${port}`;
+  // Another server left on the port would answer the readiness check and the tests
+  // would walk it (its build, its mailbox): refuse instead.
+  if (await portInUse(port))
+    throw new Error(`127.0.0.1:${port} is already in use: stop that server or set TASKFLOW_E2E_PORT`);
   const dataDir = mkdtempSync(join(tmpdir(), "taskflow-e2e-"));
   const mailbox = join(dataDir, "mail.jsonl");
   const smtp = await startSmtpSink(mailbox);

@@ -32,15 +32,15 @@ from taskflow.core.pagination import Page, Pagination
 from taskflow.db import BigIntId, json_rows
 from taskflow.db.driver import read_rows
 from taskflow.db.reads import Reader
+from taskflow.db.trash import live
 from taskflow.notifications.models import TaskWatcher
 from taskflow.projects.models import Project
 from taskflow.projects.permissions import (
-    CALLER_PROJECT_IDS,
     READ,
     AnyRow,
     Need,
     check_row,
-    visible_project_ids,
+    visible,
     with_access,
 )
 from taskflow.tasks import filter_sql
@@ -111,7 +111,7 @@ def filter_params(user_id: int, filters: TaskFilters) -> dict[str, Any]:
 def filter_conditions(names: Collection[str]) -> list[ColumnElement[bool]]:
     """The WHERE for the parameters `names` (from `filter_params`), values left bound: the
     first condition is always the caller's membership."""
-    conditions: list[ColumnElement[bool]] = [Task.project_id.in_(CALLER_PROJECT_IDS)]
+    conditions: list[ColumnElement[bool]] = [visible(Task.project_id, Task)]
     if "project_id" in names:
         conditions.append(Task.project_id == bindparam("project_id"))
     if "statuses" in names:
@@ -178,7 +178,7 @@ _TASK_COLUMNS = tuple(Task.__table__.c)
 _COMMENT_COUNT = (
     select(func.count())
     .select_from(Comment)
-    .where(Comment.task_id == Task.id)
+    .where(Comment.task_id == Task.id, live(Comment))
     .correlate(Task)
     .scalar_subquery()
     .label("comment_count")
@@ -305,7 +305,7 @@ async def list_tasks(
 async def next_position(session: AsyncSession, project_id: int) -> float:
     """After the last task of the project (one index probe)."""
     last = await session.scalar(
-        select(func.max(Task.position)).where(Task.project_id == project_id)
+        select(func.max(Task.position)).where(Task.project_id == project_id, live(Task))
     )
     return float(last or 0.0) + 1.0
 
@@ -328,15 +328,19 @@ async def count_labels_in(session: AsyncSession, project_id: int, label_ids: set
 
 
 async def parent_of(session: AsyncSession, task_id: int) -> tuple[int, int | None] | None:
-    """A task's project and parent, or None if there is no such task."""
+    """A task's project and parent, or None if there is no such task (or it is trashed)."""
     row = (
-        await session.execute(select(Task.project_id, Task.parent_id).where(Task.id == task_id))
+        await session.execute(
+            select(Task.project_id, Task.parent_id).where(Task.id == task_id, live(Task))
+        )
     ).first()
     return (row.project_id, row.parent_id) if row is not None else None
 
 
 async def has_subtasks(session: AsyncSession, task_id: int) -> bool:
-    child = await session.scalar(select(Task.id).where(Task.parent_id == task_id).limit(1))
+    child = await session.scalar(
+        select(Task.id).where(Task.parent_id == task_id, live(Task)).limit(1)
+    )
     return child is not None
 
 
@@ -347,7 +351,7 @@ async def subtasks_outside(
     return list(
         await session.scalars(
             select(Task.id)
-            .where(Task.parent_id.in_(parent_ids), Task.project_id != project_id)
+            .where(Task.parent_id.in_(parent_ids), Task.project_id != project_id, live(Task))
             .order_by(Task.position, Task.id)
         )
     )
@@ -394,7 +398,7 @@ async def tasks_in(session: Reader, project_ids: Collection[int]) -> Sequence[Ta
     """In each project's order."""
     statement = (
         select(Task)
-        .where(Task.project_id.in_(project_ids))
+        .where(Task.project_id.in_(project_ids), live(Task))
         .order_by(Task.project_id, Task.position, Task.id)
     )
     return (await session.scalars(statement)).all()
@@ -402,7 +406,7 @@ async def tasks_in(session: Reader, project_ids: Collection[int]) -> Sequence[Ta
 
 async def label_links_in(session: Reader, project_ids: Collection[int]) -> dict[int, list[int]]:
     """Each task's label ids, ascending."""
-    task_ids = select(Task.id).where(Task.project_id.in_(project_ids))
+    task_ids = select(Task.id).where(Task.project_id.in_(project_ids), live(Task))
     links: dict[int, list[int]] = {}
     for task_id, label_id in await session.execute(
         select(task_labels.c.task_id, task_labels.c.label_id)
@@ -415,11 +419,11 @@ async def label_links_in(session: Reader, project_ids: Collection[int]) -> dict[
 
 async def comments_in(session: Reader, project_ids: Collection[int]) -> Sequence[Row[Comment, str]]:
     """Every comment with its author's username, oldest first."""
-    task_ids = select(Task.id).where(Task.project_id.in_(project_ids))
+    task_ids = select(Task.id).where(Task.project_id.in_(project_ids), live(Task))
     statement = (
         select(Comment, User.username)
         .join(User, User.id == Comment.author_id)
-        .where(Comment.task_id.in_(task_ids))
+        .where(Comment.task_id.in_(task_ids), live(Comment))
         .order_by(Comment.id)
     )
     return (await session.execute(statement)).all()
@@ -433,7 +437,7 @@ async def open_tasks_due(
     statement = (
         select(Task)
         .where(
-            Task.project_id.in_(visible_project_ids(user_id)),
+            visible(Task.project_id, Task, user_id=user_id),
             Task.due_at.is_not(None),
             Task.status != TaskStatus.DONE.value,
         )
@@ -456,7 +460,7 @@ async def export_rows(
         .join(Project, Project.id == Task.project_id)
         .outerjoin(Section, Section.id == Task.section_id)
         .outerjoin(assignee, assignee.c.id == Task.assignee_id)
-        .where(Task.project_id.in_(visible_project_ids(user_id)))
+        .where(visible(Task.project_id, Task, user_id=user_id))
         .order_by(Task.project_id, Task.position, Task.id)
     )
     if project_id is not None:
@@ -468,7 +472,7 @@ async def export_label_names(
     session: Reader, user_id: int, *, project_id: int | None = None
 ) -> dict[int, list[str]]:
     """The label names of the tasks `export_rows` gives, by task, sorted."""
-    tasks = select(Task.id).where(Task.project_id.in_(visible_project_ids(user_id)))
+    tasks = select(Task.id).where(visible(Task.project_id, Task, user_id=user_id))
     if project_id is not None:
         tasks = tasks.where(Task.project_id == project_id)
     names: dict[int, list[str]] = {}

@@ -1,5 +1,5 @@
 // A textarea that completes `@` with the project's members, and the mention chips.
-import { useMemo, useRef, useState, type TextareaHTMLAttributes } from "react";
+import { useId, useMemo, useRef, useState, type TextareaHTMLAttributes } from "react";
 import { useMembers } from "../../api/projects";
 import type { Id } from "../../api/types";
 import "../NotificationBell.css";
@@ -17,6 +17,8 @@ export function MentionInput({ projectId, value, onValueChange, onKeyDown, ...re
   const ref = useRef<HTMLTextAreaElement>(null);
   const [query, setQuery] = useState<string | null>(null);
   const [active, setActive] = useState(0);
+  const listId = useId();
+  const optionId = (index: number) => `${listId}-option-${index}`;
 
   const matches = useMemo(() => {
     if (query === null) return [];
@@ -52,8 +54,12 @@ export function MentionInput({ projectId, value, onValueChange, onKeyDown, ...re
         {...rest}
         ref={ref}
         value={value}
+        // The APG combobox pattern as far as a textarea allows: HTML gives a textarea no
+        // role but textbox, and a textbox takes no aria-expanded; the open list is named
+        // by aria-controls and the highlighted member by aria-activedescendant.
         aria-autocomplete="list"
-        aria-expanded={matches.length > 0}
+        aria-controls={matches.length > 0 ? listId : undefined}
+        aria-activedescendant={matches.length > 0 ? optionId(active) : undefined}
         onChange={(event) => {
           onValueChange(event.target.value);
           track(event.target.value, event.target.selectionStart);
@@ -81,10 +87,11 @@ export function MentionInput({ projectId, value, onValueChange, onKeyDown, ...re
         onBlur={() => setTimeout(() => setQuery(null), 150)}
       />
       {matches.length > 0 && (
-        <ul className="mention-menu" role="listbox" aria-label="Mention a member">
+        <ul id={listId} className="mention-menu" role="listbox" aria-label="Mention a member">
           {matches.map((u, index) => (
             <li
               key={u.id}
+              id={optionId(index)}
               role="option"
               aria-selected={index === active}
               onMouseDown={(event) => {

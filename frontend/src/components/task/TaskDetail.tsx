@@ -3,16 +3,19 @@ import { useEffect, useRef, type ClipboardEvent } from "react";
 import { useWatch } from "../../api/notifications";
 import { MentionChips } from "./MentionInput";
 import { useDeleteTask, useTask, useVote } from "../../api/tasks";
+import { useTrashedToast } from "../../api/trash";
 import { roleAtLeast, type Id, type Label, type Member, type Project, type Task } from "../../api/types";
 import { timeAgo } from "../../lib/dates";
 import { useConfirm } from "../../lib/confirm";
 import { useToast } from "../../lib/toast";
+import { ErrorBoundary } from "../ErrorBoundary";
 import { ActivityLog } from "./ActivityLog";
 import { Reminders } from "./Reminders";
 import { Attachments, pastedImages, useFileDrop, useUploads } from "./Attachments";
 import { Comments } from "./Comments";
 import { Subtasks } from "./Subtasks";
 import { TaskDescription } from "./TaskDescription";
+import { TaskHistory } from "./TaskHistory";
 import { TaskProperties } from "./TaskProperties";
 import { TaskTitle } from "./TaskTitle";
 import "./TaskDetail.css";
@@ -55,15 +58,17 @@ export function TaskDetail({ taskId, project, labels, members, onClose, onOpenTa
         </p>
       )}
       {task.data && (
-        <TaskFields
-          key={task.data.id}
-          task={task.data}
-          project={project}
-          labels={labels}
-          members={members}
-          onClose={onClose}
-          onOpenTask={onOpenTask}
-        />
+        <ErrorBoundary key={task.data.id} what="This task's details">
+          <TaskFields
+            key={task.data.id}
+            task={task.data}
+            project={project}
+            labels={labels}
+            members={members}
+            onClose={onClose}
+            onOpenTask={onOpenTask}
+          />
+        </ErrorBoundary>
       )}
     </aside>
   );
@@ -73,6 +78,7 @@ function TaskFields({ task, project, labels, members, onClose, onOpenTask }: { t
   const toast = useToast();
   const confirm = useConfirm();
   const remove = useDeleteTask();
+  const trashed = useTrashedToast();
   const vote = useVote();
   const watch = useWatch(task.id);
   const canEdit = roleAtLeast(project?.role, "editor");
@@ -90,14 +96,14 @@ function TaskFields({ task, project, labels, members, onClose, onOpenTask }: { t
   async function deleteTask() {
     const ok = await confirm({
       title: `Delete “${task.title}”?`,
-      body: "Its subtasks and comments go with it.",
+      body: "It goes to the trash with its subtasks and comments; Undo or the Trash page brings it back.",
       confirmLabel: "Delete",
       danger: true,
     });
     if (!ok) return;
     try {
       await remove.mutateAsync(task.id);
-      toast(`Deleted “${task.title}”.`);
+      trashed("task", task.id, task.title);
       onClose();
     } catch (e) {
       toast(`Couldn't delete: ${(e as Error).message}`, "error");
@@ -151,16 +157,25 @@ function TaskFields({ task, project, labels, members, onClose, onOpenTask }: { t
       <MentionChips mentions={task.mentions} />
       <Reminders task={task} />
       {!task.parent_id && <Subtasks task={task} canEdit={canEdit} onOpenTask={onOpenTask} />}
-      <Attachments
-        task={task}
-        canEdit={canEdit && !project?.archived}
-        isAdmin={isAdmin}
-        dragging={drop.dragging}
-        uploads={files.uploads}
-        onFiles={(picked) => void files.upload(picked)}
-      />
-      <Comments task={task} isAdmin={isAdmin} onPaste={onPaste} />
-      <ActivityLog taskId={task.id} />
+      <ErrorBoundary what="The attachments">
+        <Attachments
+          task={task}
+          canEdit={canEdit && !project?.archived}
+          isAdmin={isAdmin}
+          dragging={drop.dragging}
+          uploads={files.uploads}
+          onFiles={(picked) => void files.upload(picked)}
+        />
+      </ErrorBoundary>
+      <ErrorBoundary what="The comments">
+        <Comments task={task} isAdmin={isAdmin} onPaste={onPaste} />
+      </ErrorBoundary>
+      <ErrorBoundary what="The activity">
+        <ActivityLog taskId={task.id} members={members} labels={labels} />
+      </ErrorBoundary>
+      <ErrorBoundary what="The history">
+        <TaskHistory task={task} canEdit={canEdit && !project?.archived} members={members} labels={labels} />
+      </ErrorBoundary>
       <p className="muted small">
         Created {timeAgo(task.created_at)}
         {task.completed_at && ` · completed ${timeAgo(task.completed_at)}`}
