@@ -653,6 +653,10 @@ export class FakeApi {
     if (/^\/tasks\/[^/]+\/attachments$/.test(path) && method === "GET") {
       return this.json(route, 200, this.page<S["AttachmentPublic"]>([], url));
     }
+    // Reminders are walked against the real server (time.spec.ts): none here.
+    if (/^\/tasks\/[^/]+\/reminders$/.test(path) && method === "GET") {
+      return this.json(route, 200, this.page([], url));
+    }
     if ((m = /^\/tasks\/([^/]+)\/activity$/.exec(path))) {
       return this.json(
         route,

@@ -6,6 +6,7 @@ import {
   createRootRoute,
   createRoute,
   createRouter,
+  lazyRouteComponent,
   useNavigate,
   useRouter,
   useRouterState,
@@ -139,6 +140,25 @@ export const myTasksRoute = createRoute({
   component: MyTasksPage,
 });
 
+// Today and Upcoming (SPEC §13): `?task=` opens a task beside the days.
+const openTaskSearch = (raw: Record<string, unknown>): { task?: number } => {
+  const task = typeof raw.task === "number" ? String(raw.task) : str(raw.task);
+  return { task: parseId(task) };
+};
+export const todayRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/today",
+  validateSearch: openTaskSearch,
+  // A chunk of its own (with dnd-kit), loaded when first opened.
+  component: lazyRouteComponent(() => import("./components/SchedulePages"), "TodayPage"),
+});
+export const upcomingRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/upcoming",
+  validateSearch: openTaskSearch,
+  component: lazyRouteComponent(() => import("./components/SchedulePages"), "UpcomingPage"),
+});
+
 export const projectRoute = createRoute({ getParentRoute: () => appRoute, path: "/projects/$projectId" });
 
 /** A project page's id from the URL, or the not-found page for one that is not an id. */
@@ -179,6 +199,8 @@ const routeTree = rootRoute.addChildren([
     trashRoute,
     inviteRoute,
     myTasksRoute,
+    todayRoute,
+    upcomingRoute,
     projectRoute.addChildren([projectListRoute, projectBoardRoute, projectSettingsRoute]),
   ]),
 ]);

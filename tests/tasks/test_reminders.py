@@ -183,6 +183,30 @@ async def test_a_due_reminder_fires_once_late_ones_say_so_done_tasks_stay_quiet(
     assert len(await _reminder_notifications(app, user.id)) == 3
 
 
+async def test_a_trashed_tasks_reminder_stays_quiet_until_it_is_restored(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    """In the trash, a task rings nothing; restored after its time, it fires then, late."""
+    user = await quick_user(app)
+    task = await make_task(client, user, due_at=DUE.isoformat())
+    reminder = await _add(client, user, task["id"], remind_at="2027-02-28T18:00:00Z")
+    deleted = await client.delete(f"{API}/tasks/{task['id']}", headers=user.headers)
+    assert deleted.status_code == 204
+
+    with time_machine.travel(datetime(2027, 2, 28, 18, 0, 20, tzinfo=UTC), tick=False):
+        await _fire(app)
+    assert await _reminder_notifications(app, user.id) == []
+
+    restored = await client.post(f"{API}/trash/task/{task['id']}/restore", headers=user.headers)
+    assert restored.status_code == 200
+    with time_machine.travel(datetime(2027, 3, 1, 9, 0, tzinfo=UTC), tick=False):
+        await _fire(app)
+        await _fire(app)
+    fired = await _reminder_notifications(app, user.id)
+    assert [row.data["reminder_id"] for row in fired] == [reminder["id"]]
+    assert fired[0].data["late"] is True
+
+
 async def test_concurrent_scans_fire_each_reminder_exactly_once(
     app: FastAPI, client: AsyncClient
 ) -> None:

@@ -5,6 +5,8 @@ import { ApiError, api, unwrap } from "./client";
 import { queryKeys, toTaskQuery, type TaskFilters } from "./queryKeys";
 import type { Id, Label, Page, Task, TaskCreate, TaskUpdate } from "./types";
 import { useToast } from "../lib/toast";
+import { zonedDue } from "../lib/zoned";
+import { useZone } from "../auth/useZone";
 import { latestVersion } from "./versions";
 import type { TextBase, TextOutcome } from "../lib/textDraft";
 
@@ -111,6 +113,7 @@ function completesParent(task: Task, changes: TaskUpdate): boolean {
 export function useUpdateTask() {
   const qc = useQueryClient();
   const toast = useToast();
+  const zone = useZone();
   return useMutation({
     // This tab's task edits run one after another, so each If-Match carries the version the
     // previous edit produced: a quick second edit never gets a 412 against our own first one.
@@ -163,9 +166,13 @@ export function useUpdateTask() {
       }
       void qc.invalidateQueries({ queryKey: queryKeys.task(task.id) });
     },
-    onSuccess: (updated) => {
+    onSuccess: (updated, { task, changes }) => {
       qc.setQueryData(queryKeys.task(updated.id), updated);
       patchCachedTask(qc, updated.id, updated);
+      // A recurring task is not left done: it moved on to its next occurrence (SPEC §6).
+      if (changes.status === "done" && updated.status !== "done" && updated.recurrence && updated.due_at) {
+        toast(`Completed “${task.title}”. Next: ${zonedDue(updated.due_at, updated.due_all_day, zone).text}.`);
+      }
     },
     onSettled: () => qc.invalidateQueries({ queryKey: queryKeys.taskLists }),
   });

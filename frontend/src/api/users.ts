@@ -6,7 +6,13 @@ export async function fetchMe(): Promise<User> {
   return unwrap(await api.GET("/api/v1/users/me"));
 }
 
-export type ProfileChange = { full_name?: string; username?: string; email?: string; current_password?: string };
+export type ProfileChange = {
+  full_name?: string;
+  username?: string;
+  email?: string;
+  current_password?: string;
+  timezone?: string;
+};
 
 export async function updateMe(body: ProfileChange): Promise<User> {
   return unwrap(await api.PATCH("/api/v1/users/me", { body }));

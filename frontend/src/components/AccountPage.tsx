@@ -1,6 +1,7 @@
 // The account: profile, password, two-factor authentication, sessions, export, and deleting
 // the account.
 import { useQueryClient } from "@tanstack/react-query";
+import { deviceZone } from "../lib/zoned";
 import { useState, type FormEvent } from "react";
 import { logoutEverywhere, revokeSession, useSessions } from "../api/auth";
 import {
@@ -26,6 +27,9 @@ import { NotificationSettingsSection } from "./NotificationSettingsSection";
 import { TwoFactorSection } from "./TwoFactorSection";
 import "./settings.css";
 
+/** The IANA zones the browser knows, for the time zone field's suggestions. */
+const ZONES: string[] = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
+
 export function AccountPage() {
   return (
     <div className="settings pad">
@@ -50,6 +54,7 @@ function Profile() {
   const toast = useToast();
   const [error, setError] = useState<string | null>(null);
   const [email, setEmail] = useState(user?.email ?? "");
+  const [zone, setZone] = useState(user?.timezone ?? "UTC");
   if (!user) return null;
   const emailChanged = email.trim().toLowerCase() !== user.email.toLowerCase();
 
@@ -63,6 +68,7 @@ function Profile() {
     const body: ProfileChange = {};
     if (fullName !== user.full_name) body.full_name = fullName;
     if (username !== user.username) body.username = username;
+    if (zone.trim() !== user.timezone) body.timezone = zone.trim();
     if (emailChanged) {
       body.email = email.trim();
       body.current_password = String(form.get("current_password"));
@@ -93,6 +99,29 @@ function Profile() {
           autoComplete="email"
           hint={user.is_verified ? "Verified." : "Not verified yet."}
         />
+        <Field
+          label="Time zone"
+          name="timezone"
+          value={zone}
+          onChange={(e) => setZone(e.target.value)}
+          list="time-zones"
+          required
+          spellCheck={false}
+          hint={
+            zone !== deviceZone() ? (
+              <button type="button" className="link-button" onClick={() => setZone(deviceZone())}>
+                Use this device's: {deviceZone()}
+              </button>
+            ) : (
+              "Today, due times and reminders follow it."
+            )
+          }
+        />
+        <datalist id="time-zones">
+          {ZONES.map((z) => (
+            <option key={z} value={z} />
+          ))}
+        </datalist>
         {emailChanged && (
           <Field
             label="Current password (to change the email)"

@@ -17,7 +17,7 @@ import "./ProjectPage.css";
 const PAGE_SIZE = 50;
 
 /** The detail panel for a task of any project: loads that project's labels and members. */
-function AnyTaskDetail({
+export function AnyTaskDetail({
   taskId,
   onClose,
   onOpenTask,

@@ -103,6 +103,22 @@ export function Sidebar({
             <span className="project-name">Assigned to me</span>
           </Link>
         </li>
+        <li>
+          <Link to="/today" className="project-link" activeProps={{ className: "active" }} onClick={onNavigate}>
+            <span className="view-icon" aria-hidden="true">
+              ☀
+            </span>
+            <span className="project-name">Today</span>
+          </Link>
+        </li>
+        <li>
+          <Link to="/upcoming" className="project-link" activeProps={{ className: "active" }} onClick={onNavigate}>
+            <span className="view-icon" aria-hidden="true">
+              ▦
+            </span>
+            <span className="project-name">Upcoming</span>
+          </Link>
+        </li>
         <li className="account-item">
           <Link to="/account" className="project-link" onClick={onNavigate}>
             <span className="view-icon" aria-hidden="true">

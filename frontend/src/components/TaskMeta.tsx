@@ -2,7 +2,9 @@
 import { createContext, useContext } from "react";
 import type { Id, Task } from "../api/types";
 import { PRIORITIES } from "../api/types";
-import { formatDue } from "../lib/dates";
+import { useZone } from "../auth/useZone";
+import { describeRule } from "../lib/recurrence";
+import { zonedDue } from "../lib/zoned";
 import "./TaskMeta.css";
 
 /** Names of the project's members by id, for showing who a task is assigned to. */
@@ -19,13 +21,31 @@ export function PriorityBadge({ priority }: { priority: number }) {
   );
 }
 
-export function DueBadge({ dueAt, done }: { dueAt: string | null; done: boolean }) {
+export function DueBadge({
+  dueAt,
+  done,
+  allDay = false,
+  recurrence = null,
+}: {
+  dueAt: string | null;
+  done: boolean;
+  allDay?: boolean;
+  recurrence?: string | null;
+}) {
+  const zone = useZone();
   if (!dueAt) return null;
-  const due = formatDue(dueAt);
+  const due = zonedDue(dueAt, allDay, zone);
   return (
     <span className={`badge due due-${done ? "done" : due.tone}`}>
       <span className="visually-hidden">Due </span>
       {due.text}
+      {recurrence && (
+        <span title={describeRule(recurrence)}>
+          {" "}
+          <span aria-hidden="true">↻</span>
+          <span className="visually-hidden">, repeats: {describeRule(recurrence)}</span>
+        </span>
+      )}
     </span>
   );
 }
@@ -69,7 +89,9 @@ export function TaskMeta({ task, parentTitle }: { task: Task; parentTitle?: stri
       </span>
     ),
     task.priority > 0 && <PriorityBadge key="p" priority={task.priority} />,
-    task.due_at && <DueBadge key="d" dueAt={task.due_at} done={done} />,
+    task.due_at && (
+      <DueBadge key="d" dueAt={task.due_at} done={done} allDay={task.due_all_day} recurrence={task.recurrence} />
+    ),
     ...task.labels.map((l) => <LabelChip key={l.id} name={l.name} color={l.color} />),
     assignee && (
       <span key="a" className="badge assignee">

@@ -10,6 +10,7 @@ import { useConfirm } from "../../lib/confirm";
 import { useToast } from "../../lib/toast";
 import { ErrorBoundary } from "../ErrorBoundary";
 import { ActivityLog } from "./ActivityLog";
+import { Reminders } from "./Reminders";
 import { Attachments, pastedImages, useFileDrop, useUploads } from "./Attachments";
 import { Comments } from "./Comments";
 import { Subtasks } from "./Subtasks";
@@ -154,6 +155,7 @@ function TaskFields({ task, project, labels, members, onClose, onOpenTask }: { t
 
       <TaskDescription task={task} canEdit={canEdit} onPaste={onPaste} />
       <MentionChips mentions={task.mentions} />
+      <Reminders task={task} />
       {!task.parent_id && <Subtasks task={task} canEdit={canEdit} onOpenTask={onOpenTask} />}
       <ErrorBoundary what="The attachments">
         <Attachments

@@ -1,10 +1,10 @@
-// The task's properties as a form grid: status, priority, due date, assignee, labels.
+// The task's properties as a form grid: status, priority, due date, start, repeat, assignee, labels.
 import { useUpdateTask } from "../../api/tasks";
 import { PRIORITIES, STATUSES, type Label, type Member, type Task, type TaskUpdate } from "../../api/types";
 import { useAuth } from "../../auth/AuthProvider";
-import { dueInDays, fromDateInput, toDateInput } from "../../lib/dates";
 import { usePending } from "../../lib/usePending";
 import { TaskPlacement } from "./TaskPlacement";
+import { TaskSchedule } from "./TaskSchedule";
 import "./TaskProperties.css";
 
 type Props = {
@@ -54,31 +54,7 @@ export function TaskProperties({ task, canEdit, isAdmin, labels, members, onMove
         ))}
       </select>
 
-      <label htmlFor="detail-due">Due date</label>
-      <div className="row">
-        <input
-          id="detail-due"
-          type="date"
-          value={toDateInput(task.due_at)}
-          disabled={!canEdit}
-          onChange={(e) => save({ due_at: e.target.value ? fromDateInput(e.target.value) : null })}
-        />
-        {canEdit && !task.due_at && (
-          <>
-            <button type="button" className="link-button" onClick={() => save({ due_at: dueInDays(0) })}>
-              Today
-            </button>
-            <button type="button" className="link-button" onClick={() => save({ due_at: dueInDays(1) })}>
-              Tomorrow
-            </button>
-          </>
-        )}
-        {task.due_at && canEdit && (
-          <button type="button" className="link-button" onClick={() => save({ due_at: null })}>
-            Clear
-          </button>
-        )}
-      </div>
+      <TaskSchedule task={task} canEdit={canEdit} save={save} />
 
       <label htmlFor="detail-assignee">Assignee</label>
       <select

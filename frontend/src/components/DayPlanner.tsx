@@ -1,0 +1,207 @@
+// Tasks grouped by local day, with drag to reschedule (dnd-kit: mouse, touch and keyboard)
+// onto another day. Used by the Today and Upcoming views.
+import {
+  DndContext,
+  KeyboardSensor,
+  PointerSensor,
+  useDraggable,
+  useDroppable,
+  useSensor,
+  useSensors,
+  type DragEndEvent,
+  type KeyboardCoordinateGetter,
+} from "@dnd-kit/core";
+import type { Id, Task } from "../api/types";
+import { usePending } from "../lib/usePending";
+import { TaskMeta } from "./TaskMeta";
+import "./DayPlanner.css";
+
+export type DayGroup = {
+  /** `YYYY-MM-DD`, or "overdue". */
+  key: string;
+  title: string;
+  tasks: Task[];
+  /** Whether tasks can be dropped here (a day; not the overdue pile). */
+  droppable: boolean;
+};
+
+type Props = {
+  groups: DayGroup[];
+  openTaskId: Id | undefined;
+  canEditTask: (task: Task) => boolean;
+  onMove: (task: Task, day: string) => void;
+  onToggle: (task: Task) => void;
+  onOpen: (task: Task) => void;
+};
+
+/** The keyboard moves a picked-up task a whole day (the next or previous group) per arrow. */
+const nextDay: KeyboardCoordinateGetter = (event, { context: { collisionRect, droppableContainers } }) => {
+  if (!collisionRect || (event.code !== "ArrowDown" && event.code !== "ArrowUp")) return undefined;
+  event.preventDefault();
+  const centre = collisionRect.top + collisionRect.height / 2;
+  const rects = droppableContainers
+    .getEnabled()
+    .map((c) => c.rect.current)
+    .filter((r): r is NonNullable<typeof r> => !!r)
+    .sort((a, b) => a.top - b.top);
+  const inside = rects.findIndex((r) => centre >= r.top && centre < r.top + r.height);
+  const index =
+    inside === -1
+      ? event.code === "ArrowDown"
+        ? rects.findIndex((r) => r.top > centre)
+        : rects.findLastIndex((r) => r.top + r.height < centre)
+      : inside + (event.code === "ArrowDown" ? 1 : -1);
+  const target = rects[index];
+  if (!target) return undefined;
+  return { x: collisionRect.left, y: target.top + Math.min(target.height / 2, 40) - collisionRect.height / 2 };
+};
+
+export function DayPlanner({ groups, openTaskId, canEditTask, onMove, onToggle, onOpen }: Props) {
+  const sensors = useSensors(
+    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: nextDay }),
+  );
+  const tasks = new Map(groups.flatMap((g) => g.tasks.map((t) => [t.id, t] as const)));
+  const dayOf = new Map(groups.flatMap((g) => g.tasks.map((t) => [t.id, g.key] as const)));
+
+  function onDragEnd({ active, over }: DragEndEvent) {
+    const task = tasks.get(Number(active.id));
+    const day = over ? String(over.id) : undefined;
+    if (!task || !day || dayOf.get(task.id) === day) return;
+    onMove(task, day);
+  }
+
+  return (
+    <DndContext
+      sensors={sensors}
+      onDragEnd={onDragEnd}
+      accessibility={{
+        screenReaderInstructions: {
+          draggable: "Press space to pick the task up, the arrow keys to move it to another day, space to drop it.",
+        },
+        announcements: {
+          onDragStart: ({ active }) => `Picked up “${tasks.get(Number(active.id))?.title ?? "task"}”.`,
+          onDragOver: ({ over }) => (over ? `Over ${groups.find((g) => g.key === over.id)?.title ?? "a day"}.` : ""),
+          onDragEnd: ({ over }) =>
+            over ? `Moved to ${groups.find((g) => g.key === over.id)?.title ?? "that day"}.` : "Not moved.",
+          onDragCancel: () => "Not moved.",
+        },
+      }}
+    >
+      <div className="day-groups">
+        {groups.map((group) => (
+          <DaySection
+            key={group.key}
+            group={group}
+            openTaskId={openTaskId}
+            canEditTask={canEditTask}
+            onToggle={onToggle}
+            onOpen={onOpen}
+          />
+        ))}
+      </div>
+    </DndContext>
+  );
+}
+
+function DaySection({
+  group,
+  openTaskId,
+  canEditTask,
+  onToggle,
+  onOpen,
+}: { group: DayGroup } & Omit<Props, "groups" | "onMove">) {
+  const { setNodeRef, isOver } = useDroppable({ id: group.key, disabled: !group.droppable });
+  const headingId = `day-${group.key}`;
+  return (
+    <section
+      ref={setNodeRef}
+      className={`day-group${isOver ? " over" : ""}${group.key === "overdue" ? " overdue" : ""}`}
+      aria-labelledby={headingId}
+      data-day={group.key}
+    >
+      <h2 id={headingId} className="day-title">
+        {group.title} <span className="muted small">{group.tasks.length || ""}</span>
+      </h2>
+      {group.tasks.length === 0 ? (
+        <p className="muted small day-empty">Nothing due{group.droppable ? " — drop a task here" : ""}.</p>
+      ) : (
+        <ul className="task-list">
+          {group.tasks.map((task) => (
+            <DayTask
+              key={task.id}
+              task={task}
+              open={task.id === openTaskId}
+              canEdit={canEditTask(task)}
+              onToggle={onToggle}
+              onOpen={onOpen}
+            />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function DayTask({
+  task,
+  open,
+  canEdit,
+  onToggle,
+  onOpen,
+}: {
+  task: Task;
+  open: boolean;
+  canEdit: boolean;
+  onToggle: (task: Task) => void;
+  onOpen: (task: Task) => void;
+}) {
+  const [done, setDone] = usePending(task.status === "done");
+  const { attributes, listeners, setNodeRef, transform, isDragging } = useDraggable({
+    id: task.id,
+    disabled: !canEdit,
+  });
+  const style = transform ? { transform: `translate3d(${transform.x}px, ${transform.y}px, 0)` } : undefined;
+  return (
+    <li
+      ref={setNodeRef}
+      style={style}
+      className={`task-row day-task${open ? " open" : ""}${done ? " done" : ""}${isDragging ? " dragging" : ""}`}
+      data-task-id={task.id}
+    >
+      {canEdit && (
+        <button
+          type="button"
+          className="drag-handle"
+          aria-label={`Reschedule “${task.title}”`}
+          {...attributes}
+          {...listeners}
+        >
+          ⠿
+        </button>
+      )}
+      <input
+        type="checkbox"
+        className={`complete priority-ring-${task.priority}`}
+        checked={done}
+        disabled={!canEdit}
+        onChange={() => {
+          setDone(!done);
+          onToggle(task);
+        }}
+        aria-label={`${done ? "Reopen" : "Complete"} “${task.title}”`}
+      />
+      <div className="task-main">
+        <button
+          type="button"
+          className="task-title"
+          onClick={() => onOpen(task)}
+          aria-current={open ? "true" : undefined}
+        >
+          {task.title}
+        </button>
+        <TaskMeta task={task} />
+      </div>
+    </li>
+  );
+}
