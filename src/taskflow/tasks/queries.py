@@ -1,5 +1,6 @@
 """Reading tasks: filters, sorts, the TaskPublic view in a fixed number of queries, and the
-reads the task rules (service, bulk, import and export) are built on.
+per-request reads the task rules (service, bulk) are built on; whole projects' contents (an
+export, an import): `project_reads.py`.
 
 A page of tasks is one query whatever its size: the rows, with the comment count, `voted_by_me`
 and the labels as correlated subqueries answered by indexes (`vote_count` is a column), and
@@ -19,7 +20,6 @@ from typing import Any, Literal
 from sqlalchemy import (
     ColumnElement,
     Integer,
-    Row,
     Select,
     bindparam,
     exists,
@@ -33,22 +33,19 @@ from taskflow.db import BigIntId, json_rows
 from taskflow.db.driver import read_rows
 from taskflow.db.reads import Reader
 from taskflow.notifications.models import TaskWatcher
-from taskflow.projects.models import Project
 from taskflow.projects.permissions import (
     CALLER_PROJECT_IDS,
     READ,
     AnyRow,
     Need,
     check_row,
-    visible_project_ids,
     with_access,
 )
 from taskflow.tasks import filter_sql
 from taskflow.tasks.conditions import MAX_SEARCH_WORDS, like_pattern, search_conditions
 from taskflow.tasks.filter_sql import Compiled, Shape
-from taskflow.tasks.models import Comment, Label, Section, Task, TaskStatus, Vote, task_labels
+from taskflow.tasks.models import Comment, Label, Task, TaskStatus, Vote, task_labels
 from taskflow.tasks.schemas import TaskPublic, TaskSort
-from taskflow.users.models import User
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,118 +363,3 @@ async def tasks_with_access(
             with_access(statement, Task.project_id, user_id, need).where(Task.id.in_(task_ids))
         )
     ).all()
-
-
-# Whole projects' contents (an export, an import's label lookup): one statement each.
-
-
-async def labels_in(session: Reader, project_ids: Collection[int]) -> Sequence[Label]:
-    if not project_ids:
-        return []
-    statement = select(Label).where(Label.project_id.in_(project_ids)).order_by(Label.id)
-    return (await session.scalars(statement)).all()
-
-
-async def sections_in(session: Reader, project_ids: Collection[int]) -> Sequence[Section]:
-    """In each project's order."""
-    if not project_ids:
-        return []
-    statement = (
-        select(Section)
-        .where(Section.project_id.in_(project_ids))
-        .order_by(Section.project_id, Section.position, Section.id)
-    )
-    return (await session.scalars(statement)).all()
-
-
-async def tasks_in(session: Reader, project_ids: Collection[int]) -> Sequence[Task]:
-    """In each project's order."""
-    statement = (
-        select(Task)
-        .where(Task.project_id.in_(project_ids))
-        .order_by(Task.project_id, Task.position, Task.id)
-    )
-    return (await session.scalars(statement)).all()
-
-
-async def label_links_in(session: Reader, project_ids: Collection[int]) -> dict[int, list[int]]:
-    """Each task's label ids, ascending."""
-    task_ids = select(Task.id).where(Task.project_id.in_(project_ids))
-    links: dict[int, list[int]] = {}
-    for task_id, label_id in await session.execute(
-        select(task_labels.c.task_id, task_labels.c.label_id)
-        .where(task_labels.c.task_id.in_(task_ids))
-        .order_by(task_labels.c.label_id)
-    ):
-        links.setdefault(task_id, []).append(label_id)
-    return links
-
-
-async def comments_in(session: Reader, project_ids: Collection[int]) -> Sequence[Row[Comment, str]]:
-    """Every comment with its author's username, oldest first."""
-    task_ids = select(Task.id).where(Task.project_id.in_(project_ids))
-    statement = (
-        select(Comment, User.username)
-        .join(User, User.id == Comment.author_id)
-        .where(Comment.task_id.in_(task_ids))
-        .order_by(Comment.id)
-    )
-    return (await session.execute(statement)).all()
-
-
-async def open_tasks_due(
-    session: Reader, user_id: int, *, project_id: int | None = None, limit: int = 10_000
-) -> Sequence[Task]:
-    """The open tasks with a due date in the user's projects (the calendar feed), soonest
-    first: one statement, on the `due_at` index."""
-    statement = (
-        select(Task)
-        .where(
-            Task.project_id.in_(visible_project_ids(user_id)),
-            Task.due_at.is_not(None),
-            Task.status != TaskStatus.DONE.value,
-        )
-        .order_by(Task.due_at, Task.id)
-        .limit(limit)
-    )
-    if project_id is not None:
-        statement = statement.where(Task.project_id == project_id)
-    return (await session.scalars(statement)).all()
-
-
-async def export_rows(
-    session: Reader, user_id: int, *, project_id: int | None = None
-) -> Sequence[Any]:
-    """Every task of the user's projects (or of one) for the CSV export, one row each with
-    its project's, section's and assignee's names and its labels: two statements."""
-    assignee = User.__table__.alias("assignee")
-    statement = (
-        select(Task, Project.name, Section.name, assignee.c.username)
-        .join(Project, Project.id == Task.project_id)
-        .outerjoin(Section, Section.id == Task.section_id)
-        .outerjoin(assignee, assignee.c.id == Task.assignee_id)
-        .where(Task.project_id.in_(visible_project_ids(user_id)))
-        .order_by(Task.project_id, Task.position, Task.id)
-    )
-    if project_id is not None:
-        statement = statement.where(Task.project_id == project_id)
-    return (await session.execute(statement)).all()
-
-
-async def export_label_names(
-    session: Reader, user_id: int, *, project_id: int | None = None
-) -> dict[int, list[str]]:
-    """The label names of the tasks `export_rows` gives, by task, sorted."""
-    tasks = select(Task.id).where(Task.project_id.in_(visible_project_ids(user_id)))
-    if project_id is not None:
-        tasks = tasks.where(Task.project_id == project_id)
-    names: dict[int, list[str]] = {}
-    rows = await session.execute(
-        select(task_labels.c.task_id, Label.name)
-        .join(Label, Label.id == task_labels.c.label_id)
-        .where(task_labels.c.task_id.in_(tasks))
-        .order_by(Label.name)
-    )
-    for task_id, name in rows:
-        names.setdefault(task_id, []).append(name)
-    return names

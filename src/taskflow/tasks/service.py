@@ -1,15 +1,14 @@
-"""Task rules: create (one, or many for an import), change (conditionally on the version),
-move, delete. Bulk actions: `bulk.py`; votes: `votes.py`; the reads: `queries.py`."""
+"""Task rules: create one task, change it (conditionally on the version), move, delete.
+Batches of new tasks: `drafts.py`; bulk actions: `bulk.py`; votes: `votes.py`; the reads:
+`queries.py`."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskflow.activity.schemas import ActivityPublic
@@ -24,7 +23,8 @@ from taskflow.projects.service import when_member_leaves
 from taskflow.tasks import notices, queries
 from taskflow.tasks.access import require_task
 from taskflow.tasks.bulk import move_subtasks
-from taskflow.tasks.models import Comment, Label, Task, TaskStatus, task_labels
+from taskflow.tasks.drafts import TaskDraft, add_labels, create_many
+from taskflow.tasks.models import Task, task_labels
 from taskflow.tasks.planning import TaskState, check_times, finish, plan_update, update_verb
 from taskflow.tasks.recurring import creator_timezone, reopen_subtasks
 from taskflow.tasks.reminders import follow_due_dates
@@ -64,95 +64,6 @@ async def _check_parent(
         raise Unprocessable("parent_id: subtasks cannot have subtasks (one level only)")
     if task_id is not None and await queries.has_subtasks(session, task_id):
         raise Unprocessable("parent_id: a task with subtasks cannot become a subtask")
-
-
-async def _add_labels(session: AsyncSession, links: Iterable[tuple[int, int]]) -> None:
-    rows = [{"task_id": task_id, "label_id": label_id} for task_id, label_id in set(links)]
-    if rows:
-        await session.execute(insert(task_labels), rows)
-
-
-# Create: one task (a request) or many (an import), one way.
-
-
-@dataclass(frozen=True, slots=True)
-class TaskDraft:
-    """A task to create. `create_many`'s caller has checked access and every reference."""
-
-    project_id: int
-    title: str
-    position: float
-    description: str = ""
-    status: TaskStatus = TaskStatus.TODO
-    priority: int = 0
-    due_at: datetime | None = None
-    due_all_day: bool = False
-    start_at: datetime | None = None
-    recurrence: str | None = None  # checked by the caller (planning.check_times)
-    recurrence_basis: str = "due"
-    assignee_id: int | None = None
-    parent_id: int | None = None  # an existing task
-    section_id: int | None = None  # a section of the project
-    parent: int | None = None  # or the index of a top-level task earlier in the batch
-    completed_at: datetime | None = None  # if done; default: now
-    created_at: datetime | None = None  # default: now
-    label_ids: Sequence[int] = ()
-    comments: Sequence[tuple[str, datetime | None]] = ()  # (body, created_at): the creator's
-    mentions: Sequence[dict[str, Any]] = ()  # [{id, username}]: members the description names
-
-
-def _new_task(creator_id: int, draft: TaskDraft, now: datetime) -> Task:
-    done = draft.status == TaskStatus.DONE
-    return Task(
-        project_id=draft.project_id,
-        parent_id=draft.parent_id,
-        section_id=draft.section_id,
-        title=draft.title,
-        description=draft.description,
-        status=draft.status.value,
-        priority=draft.priority,
-        due_at=draft.due_at,
-        due_all_day=draft.due_all_day,
-        start_at=draft.start_at,
-        recurrence=draft.recurrence,
-        recurrence_basis=draft.recurrence_basis,
-        completed_at=(draft.completed_at or now) if done else None,
-        assignee_id=draft.assignee_id,
-        position=draft.position,
-        created_by=creator_id,
-        created_at=draft.created_at or now,
-        updated_at=now,
-        version=1,
-        mentions=list(draft.mentions) or None,
-    )
-
-
-async def create_many(
-    session: AsyncSession, creator_id: int, drafts: Sequence[TaskDraft]
-) -> list[int]:
-    """Tasks, their label links and comments, in a fixed number of statements whatever their
-    number; their ids, in order. Activity is the caller's (an import logs per project)."""
-    now = utcnow()
-    pairs = [(draft, _new_task(creator_id, draft, now)) for draft in drafts]
-    # Parents first: a subtask of the batch needs its parent's id.
-    session.add_all(task for draft, task in pairs if draft.parent is None)
-    await session.flush()
-    for draft, task in pairs:
-        if draft.parent is not None:
-            task.parent_id = pairs[draft.parent][1].id
-            session.add(task)
-    await session.flush()
-    await _add_labels(
-        session, ((task.id, label) for draft, task in pairs for label in draft.label_ids)
-    )
-    session.add_all(
-        Comment(task_id=task.id, author_id=creator_id, body=body, created_at=created_at or now,
-                updated_at=now)
-        for draft, task in pairs
-        for body, created_at in draft.comments
-    )  # fmt: skip
-    await session.flush()
-    return [task.id for _, task in pairs]
 
 
 async def create_task(session: AsyncSession, user: User, data: TaskCreate) -> TaskPublic:
@@ -196,25 +107,6 @@ async def create_task(session: AsyncSession, user: User, data: TaskCreate) -> Ta
         mentions=mentions,
     )
     return await queries.task_view(session, user.id, task_id)
-
-
-async def ensure_labels(
-    session: AsyncSession, wanted: Mapping[int, Sequence[tuple[str, str]]]
-) -> dict[tuple[int, str], int]:
-    """Labels by (project, name), created (name, color) where the project has none of that
-    name: two statements whatever their number. The caller has checked access."""
-    project_ids = [project_id for project_id, labels in wanted.items() if labels]
-    found = {
-        (label.project_id, label.name): label
-        for label in await queries.labels_in(session, project_ids)
-    }
-    for project_id, labels in wanted.items():
-        for name, color in labels:
-            if (project_id, name) not in found:
-                found[project_id, name] = Label(project_id=project_id, name=name, color=color)
-                session.add(found[project_id, name])
-    await session.flush()
-    return {key: label.id for key, label in found.items()}
 
 
 # Update
@@ -300,7 +192,7 @@ async def update_task(
         raise PreconditionFailed() if expected is not None else NotFound("Task not found")
     if change.label_ids is not None:
         await session.execute(delete(task_labels).where(task_labels.c.task_id == task_id))
-        await _add_labels(session, ((task_id, label_id) for label_id in change.label_ids))
+        await add_labels(session, ((task_id, label_id) for label_id in change.label_ids))
     if plan.moving:
         await move_subtasks(session, [task_id], project_id)
     await notices.task_updated(
