@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskflow.db import utcnow
@@ -28,7 +28,7 @@ class TaskDraft:
 
     project_id: int
     title: str
-    position: float
+    position: float | None  # None: after the project's last task (computed in the INSERT)
     description: str = ""
     status: TaskStatus = TaskStatus.TODO
     priority: int = 0
@@ -49,29 +49,56 @@ class TaskDraft:
 
 
 def _new_task(creator_id: int, draft: TaskDraft, now: datetime) -> Task:
+    return Task(**_columns(creator_id, draft, now))
+
+
+def _columns(creator_id: int, draft: TaskDraft, now: datetime) -> dict[str, Any]:
     done = draft.status == TaskStatus.DONE
-    return Task(
-        project_id=draft.project_id,
-        parent_id=draft.parent_id,
-        section_id=draft.section_id,
-        title=draft.title,
-        description=draft.description,
-        status=draft.status.value,
-        priority=draft.priority,
-        due_at=draft.due_at,
-        due_all_day=draft.due_all_day,
-        start_at=draft.start_at,
-        recurrence=draft.recurrence,
-        recurrence_basis=draft.recurrence_basis,
-        completed_at=(draft.completed_at or now) if done else None,
-        assignee_id=draft.assignee_id,
-        position=draft.position,
-        created_by=creator_id,
-        created_at=draft.created_at or now,
-        updated_at=now,
-        version=1,
-        mentions=list(draft.mentions) or None,
-    )
+    return {
+        "project_id": draft.project_id,
+        "parent_id": draft.parent_id,
+        "section_id": draft.section_id,
+        "title": draft.title,
+        "description": draft.description,
+        "status": draft.status.value,
+        "priority": draft.priority,
+        "due_at": draft.due_at,
+        "due_all_day": draft.due_all_day,
+        "start_at": draft.start_at,
+        "recurrence": draft.recurrence,
+        "recurrence_basis": draft.recurrence_basis,
+        "completed_at": (draft.completed_at or now) if done else None,
+        "assignee_id": draft.assignee_id,
+        "position": draft.position if draft.position is not None else _after_last(draft.project_id),
+        "created_by": creator_id,
+        "created_at": draft.created_at or now,
+        "updated_at": now,
+        "version": 1,
+        "mentions": list(draft.mentions) or None,
+    }
+
+
+def _after_last(project_id: int) -> Any:
+    """The next position in the project, computed by the INSERT itself (one index probe), so
+    creating a task costs no round trip to read it first."""
+    last = select(func.max(Task.position)).where(Task.project_id == project_id)
+    return func.coalesce(last.scalar_subquery(), 0.0) + 1.0
+
+
+# Every column of the new row, as a read of it gives them (`queries.task_view`'s columns).
+_RETURNED = tuple(Task.__table__.c)
+
+
+async def create_one(session: AsyncSession, creator_id: int, draft: TaskDraft) -> dict[str, Any]:
+    """One task (a request's): a single INSERT that computes its position and returns the
+    row, then its label links if it has any. No ORM unit of work, no read after the write.
+    Comments and `parent` (batch-only) are not for this path."""
+    if draft.comments or draft.parent is not None:
+        raise ValueError("comments and batch parents go through create_many")
+    statement = insert(Task).values(_columns(creator_id, draft, utcnow())).returning(*_RETURNED)
+    row = dict((await session.execute(statement)).one()._mapping)
+    await add_labels(session, ((row["id"], label_id) for label_id in draft.label_ids))
+    return row
 
 
 async def create_many(

@@ -202,7 +202,9 @@ _WATCHING = (
     )
     .label("watching")
 )
-_VIEW = select(*_TASK_COLUMNS, _COMMENT_COUNT, _VOTED_BY_ME, _LABELS, _WATCHING)
+# The view's columns, `:user_id` bound at execution; also an UPDATE's RETURNING (`task_update`).
+VIEW_COLUMNS = (*_TASK_COLUMNS, _COMMENT_COUNT, _VOTED_BY_ME, _LABELS, _WATCHING)
+_VIEW = select(*VIEW_COLUMNS)
 _TASK = _VIEW.where(Task.id == bindparam("task_id", type_=BigIntId))
 _VISIBLE_TASK = with_access(
     _VIEW, Task.project_id, bindparam("user_id", type_=BigIntId), READ
@@ -225,6 +227,19 @@ async def task_view(session: Reader, user_id: int, task_id: int) -> TaskPublic:
     """One task as the API shows it (access already checked by the caller)."""
     rows = await read_rows(session, _TASK, {"user_id": user_id, "task_id": task_id})
     return TaskPublic.model_validate(_view(rows[0]))
+
+
+def view_of(row: Mapping[Any, Any]) -> TaskPublic:
+    """A row with `VIEW_COLUMNS` (an UPDATE's RETURNING) as the API shows it."""
+    return TaskPublic.model_validate(_view(row))
+
+
+def created_view(row: Mapping[str, Any], labels: Sequence[Mapping[str, Any]]) -> TaskPublic:
+    """A task just created, from the row its INSERT returned: no comments or votes yet, the
+    labels it was given, watched by its creator (`notices.task_created`). What `task_view`
+    would read, without the read."""
+    view = {**row, "comment_count": 0, "voted_by_me": False, "labels": labels, "watching": True}
+    return TaskPublic.model_validate(_view(view))
 
 
 async def visible_task_view(session: Reader, user_id: int, task_id: int) -> TaskPublic:
@@ -314,14 +329,16 @@ async def label_ids_of(session: AsyncSession, task_id: int) -> list[int]:
     return sorted(rows)
 
 
-async def count_labels_in(session: AsyncSession, project_id: int, label_ids: set[int]) -> int:
-    """How many of `label_ids` belong to the project."""
-    found = await session.scalar(
-        select(func.count())
-        .select_from(Label)
-        .where(Label.id.in_(label_ids), Label.project_id == project_id)
+async def labels_in_project(
+    session: AsyncSession, project_id: int, label_ids: Collection[int]
+) -> list[dict[str, Any]]:
+    """Those of `label_ids` that belong to the project, as a task shows them (id, name, color)."""
+    rows = await session.execute(
+        select(Label.id, Label.name, Label.color).where(
+            Label.id.in_(label_ids), Label.project_id == project_id
+        )
     )
-    return found or 0
+    return [dict(row._mapping) for row in rows]
 
 
 async def parent_of(session: AsyncSession, task_id: int) -> tuple[int, int | None] | None:

@@ -23,7 +23,7 @@ from taskflow.projects.service import when_member_leaves
 from taskflow.tasks import notices, queries
 from taskflow.tasks.access import require_task
 from taskflow.tasks.bulk import move_subtasks
-from taskflow.tasks.drafts import TaskDraft, add_labels, create_many
+from taskflow.tasks.drafts import TaskDraft, add_labels, create_one
 from taskflow.tasks.models import Task, task_labels
 from taskflow.tasks.planning import TaskState, check_times, finish, plan_update, update_verb
 from taskflow.tasks.recurring import creator_timezone, reopen_subtasks
@@ -32,6 +32,9 @@ from taskflow.tasks.schemas import TaskCreate, TaskPublic
 from taskflow.tasks.sections import check_section
 from taskflow.users.models import User
 
+# Changes after which the view is read again: `notices.task_updated` rewrites the mentions
+# and may add watchers (the caller among them) after the UPDATE.
+_REREAD_AFTER = frozenset({"description", "project_id", "assignee_id"})
 _ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')
 
 
@@ -43,10 +46,17 @@ async def _check_assignee(session: AsyncSession, project_id: int, assignee_id: i
         raise Unprocessable("assignee_id: the assignee must be a member of the project")
 
 
-async def _check_labels(session: AsyncSession, project_id: int, label_ids: Iterable[int]) -> None:
+async def _check_labels(
+    session: AsyncSession, project_id: int, label_ids: Iterable[int]
+) -> list[dict[str, Any]]:
+    """The labels (id, name, color), each of which must belong to the project."""
     wanted = set(label_ids)
-    if wanted and await queries.count_labels_in(session, project_id, wanted) != len(wanted):
+    if not wanted:
+        return []
+    labels = await queries.labels_in_project(session, project_id, wanted)
+    if len(labels) != len(wanted):
         raise Unprocessable("label_ids: every label must belong to the task's project")
+    return labels
 
 
 async def _check_parent(
@@ -79,15 +89,13 @@ async def create_task(session: AsyncSession, user: User, data: TaskCreate) -> Ta
     await _check_parent(session, project_id, data.parent_id)
     await check_section(session, project_id, data.section_id)
     await _check_assignee(session, project_id, data.assignee_id)
-    await _check_labels(session, project_id, data.label_ids)
-    position = data.position
-    if position is None:
-        position = await queries.next_position(session, project_id)
+    labels = await _check_labels(session, project_id, data.label_ids)
     mentions = await notices.resolve_mentions(session, project_id, data.description)
     fields = data.model_dump(exclude={"project_id", "position"})
     check_times({}, fields, timezone=user.timezone, now=utcnow())
-    draft = TaskDraft(**fields, project_id=project_id, position=position, mentions=mentions)
-    [task_id] = await create_many(session, user.id, [draft])
+    draft = TaskDraft(**fields, project_id=project_id, position=data.position, mentions=mentions)
+    row = await create_one(session, user.id, draft)
+    task_id: int = row["id"]
     record(
         session,
         verb="task.created",
@@ -106,7 +114,7 @@ async def create_task(session: AsyncSession, user: User, data: TaskCreate) -> Ta
         assignee_id=data.assignee_id,
         mentions=mentions,
     )
-    return await queries.task_view(session, user.id, task_id)
+    return queries.created_view(row, labels or [])
 
 
 # Update
@@ -178,16 +186,25 @@ async def update_task(
     if not change.changes:
         return await queries.task_view(session, user.id, task_id)
 
+    # What the UPDATE returns is the response when nothing written after it shows in the view
+    # (labels, mentions, watchers): one statement less. Not on SQLite, whose RETURNING
+    # cannot carry the view's correlated subqueries.
+    final = (
+        change.label_ids is None
+        and not _REREAD_AFTER.intersection(change.changes)
+        and session.get_bind().dialect.name == "postgresql"
+    )
     statement = (
         update(Task)
         .where(Task.id == task_id)
         .values(**change.values, version=Task.version + 1, updated_at=utcnow())
-        .returning(Task.version)
+        .returning(*(queries.VIEW_COLUMNS if final else (Task.version,)))
         .execution_options(synchronize_session=False)
     )
     if expected is not None:
         statement = statement.where(Task.version == expected)
-    if (await session.execute(statement)).scalar_one_or_none() is None:
+    updated = (await session.execute(statement, {"user_id": user.id} if final else None)).first()
+    if updated is None:
         # The task changed (or went) since we read it: nothing was written.
         raise PreconditionFailed() if expected is not None else NotFound("Task not found")
     if change.label_ids is not None:
@@ -234,6 +251,8 @@ async def update_task(
             task_id=task_id,
             changes={"project_id": change.changes["project_id"]},
         )
+    if final:
+        return queries.view_of(updated._mapping)
     return await queries.task_view(session, user.id, task_id)
 
 
