@@ -120,13 +120,16 @@ async def _measure(
                     app, paths[index % len(paths)], tokens[index % len(tokens)], body, method
                 )
 
-        wall, cpu = time.perf_counter(), time.process_time()
+        wall, cpu, start = time.perf_counter(), time.process_time(), os.times()
         await asyncio.gather(*(one(index) for index in range(args.requests)))
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        end = os.times()
     name = "baseline" if args.baseline else "taskflow"
     print(
         f"{name} {args.scenario} ({args.size}): {1000 * cpu / args.requests:.3f} ms CPU per "
-        f"request, {args.requests / wall:.0f} requests/s at concurrency {args.concurrency}"
+        f"request (user {1000 * (end.user - start.user) / args.requests:.3f}, kernel "
+        f"{1000 * (end.system - start.system) / args.requests:.3f}), "
+        f"{args.requests / wall:.0f} requests/s at concurrency {args.concurrency}"
     )
 
 
