@@ -4,6 +4,7 @@ Argon2id's parameters, and refresh tokens stored as digests only."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import resource
 from typing import Any
 
@@ -11,9 +12,12 @@ import pytest
 from argon2 import PasswordHasher, Type
 from fastapi import FastAPI
 from httpx import AsyncClient
+from sqlalchemy import select
 
+from taskflow.auth.models import RefreshToken
 from taskflow.core import argon2id, security
 from taskflow.core.argon2id import ReusingArgon2Hasher
+from taskflow.db import Database
 from tests.factories import login, make_user
 
 
@@ -87,3 +91,16 @@ async def test_a_hash_reuses_its_threads_block_instead_of_faulting_in_a_new_one(
     # The last thread to finish saw an empty queue; one that finished just before, while a
     # hash still waited that another thread then took, may keep its block until next time.
     assert argon2id.blocks_held() <= security.HASHING_THREADS - 1
+
+
+async def test_refresh_tokens_are_stored_as_their_sha256_only(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    await make_user(app, username="grace")
+    refresh_token = (await login(client, "grace")).json()["refresh_token"]
+    database: Database = app.state.database
+    async with database.sessionmaker() as session:
+        stored = (await session.scalars(select(RefreshToken.token_hash))).all()
+    assert hashlib.sha256(refresh_token.encode()).hexdigest() in stored
+    assert refresh_token not in stored
+    assert all(len(digest) == 64 and int(digest, 16) >= 0 for digest in stored)
