@@ -1,4 +1,5 @@
-"""Deleting a project or a user leaves no orphan rows behind."""
+"""Purging a project or a task from the trash, or deleting a user, leaves no orphan rows
+behind; until the purge, a deletion keeps every row (SPEC §10)."""
 
 from __future__ import annotations
 
@@ -53,7 +54,12 @@ async def test_deleting_a_project_leaves_no_orphans(app: FastAPI, client: AsyncC
     baseline = await _counts(app)
     project_id = await _fill_project(client, owner, voter)
     assert (await _counts(app))["votes"] == baseline["votes"] + 2
+    filled = await _counts(app)
     response = await client.delete(f"{API}/projects/{project_id}", headers=owner.headers)
+    assert response.status_code == 204
+    trashed = await _counts(app)
+    assert trashed == filled | {"activity": filled["activity"] + 1}  # all kept, in the trash
+    response = await client.delete(f"{API}/trash/project/{project_id}", headers=owner.headers)
     assert response.status_code == 204
     assert await _counts(app) == baseline
 
@@ -66,6 +72,10 @@ async def test_deleting_a_task_takes_its_rows_along(app: FastAPI, client: AsyncC
     parent = (await client.get(f"{API}/tasks?project_id={project_id}&sort=created_at",
                                headers=owner.headers)).json()["items"][0]  # fmt: skip
     await client.delete(f"{API}/tasks/{parent['id']}", headers=owner.headers)
+    trashed = await _counts(app)
+    assert trashed == before | {"activity": before["activity"] + 1}  # all kept, in the trash
+    response = await client.delete(f"{API}/trash/task/{parent['id']}", headers=owner.headers)
+    assert response.status_code == 204
     after = await _counts(app)
     assert after["tasks"] == before["tasks"] - 2
     assert after["comments"] == before["comments"] - 2

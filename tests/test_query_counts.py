@@ -42,6 +42,8 @@ EXPECTED = {
     "me": 1,  # auth
     "notifications": 2,  # auth, the page (total as a subquery, actors joined in)
     "unread_count": 2,  # auth, count
+    "trash": 3,  # auth, total, page (tasks, comments and projects in one union; users joined)
+    "versions": 4,  # auth, access, total, page (authors joined in)
 }
 
 
@@ -78,6 +80,16 @@ class World:
         for _ in range(tasks):
             task = await make_task(client, self.admin, project_id=pid, label_ids=self.labels)
             targets.append(task)
+            # The trash and the first task's history grow too.
+            trashed = await make_task(client, self.admin, project_id=pid, label_ids=self.labels)
+            await client.delete(f"{API}/tasks/{trashed['id']}", headers=self.admin.headers)
+            first = targets[0]["id"]
+            response = await client.patch(
+                f"{API}/tasks/{first}",
+                json={"priority": len(targets) % 5},
+                headers=self.admin.headers,
+            )
+            assert response.status_code == 200, response.text
         for index in range(tasks):  # the admin's reminders on the first task
             response = await client.post(
                 f"{API}/tasks/{targets[0]['id']}/reminders",
@@ -121,6 +133,8 @@ class World:
             "me": "/users/me",
             "notifications": "/notifications?limit=100",
             "unread_count": "/notifications/unread-count",
+            "trash": "/trash?limit=100",
+            "versions": f"/tasks/{tid}/versions?limit=100",
         }
 
     async def counts(self) -> dict[str, tuple[int, int]]:
@@ -147,7 +161,7 @@ async def test_every_list_and_detail_route_costs_a_fixed_number_of_statements(
     # The data did grow under every list ...
     lists = (
         "projects", "members", "labels", "sections", "project_activity", "tasks", "comments",
-        "reminders", "attachments",
+        "reminders", "attachments", "trash", "versions",
     )  # fmt: skip
     for name in (*lists, "notifications"):
         assert large[name][1] > small[name][1], (name, small[name], large[name])

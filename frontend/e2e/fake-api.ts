@@ -421,6 +421,37 @@ export class FakeApi {
         ),
       );
     }
+    if (path === "/tasks/quick" && method === "POST") {
+      // No parsing here (the real server's is tested against it): one task per line, titled
+      // as typed, in the given project or the Inbox.
+      const lines = String(body.text ?? "")
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter(Boolean);
+      if (lines.length === 0) return this.json(route, 422, { detail: "text: there is no task in it" });
+      const projectId = Number(
+        (body.project_id as number) ?? this.projects.find((p) => p.is_inbox && myProjectIds.includes(p.id))!.id,
+      );
+      if (url.searchParams.get("dry_run") === "true") {
+        const items = lines.map((title) => ({
+          title, project_id: projectId, due_at: null, due_all_day: false, recurrence: null,
+          recurrence_basis: "due", priority: 0, label_ids: [], label_names: [], assignee_id: null, spans: [],
+        }));
+        return this.json(route, 200, { items });
+      }
+      const created = lines.map((title) => {
+        const t = {
+          id: id("tsk"), project_id: projectId, parent_id: null, title, description: "", status: "todo",
+          priority: 0, due_at: null, completed_at: null, assignee_id: null, label_ids: [],
+          position: this.tasks.length * 1024 + 1024, created_by: me.id, created_at: now(),
+          updated_at: now(), version: 1,
+        };
+        this.tasks.push(t);
+        this.emit("task.created", projectId, t.id, me.id);
+        return this.taskPublic(t, me.id);
+      });
+      return this.json(route, 201, { items: created });
+    }
     if (path === "/tasks" && method === "POST") {
       const parent = body.parent_id ? this.tasks.find((t) => t.id === Number(body.parent_id)) : undefined;
       const projectId = Number(

@@ -230,7 +230,7 @@ test("14: people read human messages, not the server's or the browser's", async 
   await expect(error).toHaveText("This password is too common; choose a less guessable one.");
 
   await signUp(page, ada);
-  await page.route("**/api/v1/tasks", (route) => route.abort("internetdisconnected"));
+  await page.route("**/api/v1/tasks/quick*", (route) => route.abort("internetdisconnected"));
   await page.getByLabel("Add a task").fill("Offline");
   await page.getByLabel("Add a task").press("Enter");
   const toast = page.locator(".toast");

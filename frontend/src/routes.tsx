@@ -24,6 +24,7 @@ import { InvitePage } from "./components/InvitePage";
 import { MyTasksPage } from "./components/MyTasksPage";
 import { ProjectPage } from "./components/ProjectPage";
 import { ProjectSettings } from "./components/ProjectSettings";
+import { TrashPage } from "./components/TrashPage";
 import { taskSearchValidator } from "./lib/taskSearch";
 
 /** Pages for a signed-out visitor only; a signed-in one goes on to `next` (or home). */
@@ -122,6 +123,7 @@ export const verifyRoute = createRoute({
 const appRoute = createRoute({ getParentRoute: () => rootRoute, id: "app", component: AppShell });
 const homeRoute = createRoute({ getParentRoute: () => appRoute, path: "/", component: HomeRedirect });
 const accountRoute = createRoute({ getParentRoute: () => appRoute, path: "/account", component: AccountPage });
+const trashRoute = createRoute({ getParentRoute: () => appRoute, path: "/trash", component: TrashPage });
 // An invitation link (`{PUBLIC_URL}/invite?token=…`); signed out, the gate sends the visitor
 // to sign in (or sign up) and back here with the token.
 const inviteRoute = createRoute({
@@ -174,6 +176,7 @@ const routeTree = rootRoute.addChildren([
   appRoute.addChildren([
     homeRoute,
     accountRoute,
+    trashRoute,
     inviteRoute,
     myTasksRoute,
     projectRoute.addChildren([projectListRoute, projectBoardRoute, projectSettingsRoute]),

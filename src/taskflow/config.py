@@ -108,6 +108,8 @@ class Settings(BaseSettings):
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     activity_retention_days: int = Field(default=365, ge=1)
+    # What is in the trash is purged for good this long after its deletion (SPEC §10).
+    trash_retention_days: int = Field(default=30, ge=1, le=36_500)
     # Webhooks (docs/integrations.md): targets on loopback/private/link-local/metadata
     # addresses are refused unless this is set (tests, a receiver on the private network).
     webhook_allow_private: bool = False

@@ -6,4 +6,5 @@ import taskflow.auth.jobs
 import taskflow.core.email
 import taskflow.notifications.jobs
 import taskflow.tasks.jobs
+import taskflow.trash.jobs
 import taskflow.webhooks.jobs  # noqa: F401

@@ -43,6 +43,7 @@ from taskflow.tasks.router import router as tasks_router
 from taskflow.transfer.foreign_router import router as foreign_import_router
 from taskflow.transfer.router import import_router
 from taskflow.transfer.router import router as transfer_router
+from taskflow.trash.router import router as trash_router
 from taskflow.users.router import router as users_router
 from taskflow.webapp import WebApp
 from taskflow.webhooks.router import router as webhooks_router
@@ -80,6 +81,7 @@ def include_api(app: FastAPI) -> None:
         import_router,
         realtime_router,
         attachments_router,
+        trash_router,
     ):
         app.include_router(router, prefix=API_PREFIX, responses=responses)
     app.include_router(health_router, prefix=API_PREFIX, include_in_schema=False)

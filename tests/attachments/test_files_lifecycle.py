@@ -98,9 +98,10 @@ async def test_non_images_get_no_thumbnail(app: FastAPI, client: AsyncClient) ->
     assert missing.status_code == 404
 
 
-async def test_deleting_a_task_removes_its_files(
+async def test_deleting_a_task_keeps_its_files_until_it_is_purged(
     app: FastAPI, client: AsyncClient, settings: Settings
 ) -> None:
+    """The trash keeps attachments whole (SPEC §10): the files go only with the purge."""
     user = await quick_user(app)
     task = await make_task(client, user)
     kept = await make_task(client, user, "Kept")
@@ -110,6 +111,10 @@ async def test_deleting_a_task_removes_its_files(
     assert len(await stored_keys(settings)) == 3
     deleted = await client.delete(f"{API}/tasks/{task['id']}", headers=user.headers)
     assert deleted.status_code == 204
+    await run_purge(app)
+    assert len(await stored_keys(settings)) == 3
+    purged = await client.delete(f"{API}/trash/task/{task['id']}", headers=user.headers)
+    assert purged.status_code == 204
     await run_purge(app)
     assert len(await stored_keys(settings)) == 1
     remaining = await client.get(f"{API}/tasks/{kept['id']}/attachments", headers=user.headers)

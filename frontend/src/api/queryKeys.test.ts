@@ -43,6 +43,12 @@ describe("query keys", () => {
 });
 
 describe("keysForEvent", () => {
+  it("refreshes the trash when something is deleted, restored or purged, and only then", () => {
+    expect(keysForEvent({ type: "task.deleted", project_id: 1, task_id: 2 })).toContainEqual(queryKeys.trash);
+    expect(keysForEvent({ type: "project.restored", project_id: 1 })).toContainEqual(queryKeys.trash);
+    expect(keysForEvent({ type: "task.updated", project_id: 1, task_id: 2 })).not.toContainEqual(queryKeys.trash);
+  });
+
   it("refreshes task lists and the task on a task event", () => {
     const keys = keysForEvent({ type: "task.updated", project_id: 7, task_id: 9 });
     expect(keys).toContainEqual(queryKeys.taskLists);

@@ -80,6 +80,9 @@ export const queryKeys = {
   notificationSettings: ["notification-settings"] as const,
   invitations: (projectId: Id) => ["projects", projectId, "invitations"] as const,
   attachments: (taskId: Id) => ["tasks", "detail", taskId, "attachments"] as const,
+  trash: ["trash"] as const,
+  taskVersions: (taskId: Id) => ["tasks", "detail", taskId, "versions"] as const,
+  quickPreview: (projectId: Id, text: string) => ["quick-add", projectId, text] as const,
 };
 
 export type LiveEvent = {
@@ -129,5 +132,7 @@ export function keysForEvent(event: LiveEvent): readonly (readonly unknown[])[] 
       // An event we do not know yet: be safe and refetch what is on screen.
       keys.push(queryKeys.projects, queryKeys.tasks);
   }
+  // Whatever is deleted, restored or purged changes what the trash shows.
+  if (/\.(deleted|restored|purged)$/.test(event.type)) keys.push(queryKeys.trash);
   return keys;
 }

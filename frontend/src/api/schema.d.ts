@@ -109,6 +109,70 @@ export interface paths {
         patch: operations["update_filter_api_v1_filters__filter_id__patch"];
         trace?: never;
     };
+    "/api/v1/tasks/{task_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Versions
+         * @description The task's versions, newest first, each with the full snapshot of its editable fields.
+         */
+        get: operations["list_versions_api_v1_tasks__task_id__versions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{task_id}/revert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revert Task
+         * @description Set the chosen fields (all when omitted) as they were at `version`, as a new version
+         *     (activity `task.reverted`). A stale `If-Match` is 412; an unknown version 404; nothing
+         *     changes then.
+         */
+        post: operations["revert_task_api_v1_tasks__task_id__revert_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/quick": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Quick Add
+         * @description One task per non-empty line, its date, recurrence, `p1`-`p4`, `#Project`, `@label` and
+         *     `+user` read from the words and taken out of the title; what does not resolve stays in
+         *     the title. The syntax: docs/quick-add-and-filters.md.
+         */
+        post: operations["quick_add_api_v1_tasks_quick_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tasks": {
         parameters: {
             query?: never;
@@ -1559,6 +1623,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/trash": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Trash
+         * @description What the caller may restore, newest first: tasks (editors), comments (their author,
+         *     admins), projects (the owner), with when each is purged for good.
+         */
+        get: operations["list_trash_api_v1_trash_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trash/{type}/{id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore
+         * @description Back as it was, with its subtasks, comments, votes, labels and attachments, in one
+         *     transaction; 409 while its project (or parent task) is itself in the trash.
+         */
+        post: operations["restore_api_v1_trash__type___id__restore_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trash/{type}/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Purge
+         * @description Gone for good: tasks and comments by the project's admins, a project by its owner.
+         */
+        delete: operations["purge_api_v1_trash__type___id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1834,6 +1960,13 @@ export interface components {
         CommentWrite: {
             /** Body */
             body: string;
+        };
+        /** DeletedBy */
+        DeletedBy: {
+            /** Id */
+            id: number;
+            /** Username */
+            username: string;
         };
         /**
          * DeliveryPublic
@@ -2596,6 +2729,28 @@ export interface components {
             /** Offset */
             offset: number;
         };
+        /** Page[TaskVersionPublic] */
+        Page_TaskVersionPublic_: {
+            /** Items */
+            items: components["schemas"]["TaskVersionPublic"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
+        /** Page[TrashItemPublic] */
+        Page_TrashItemPublic_: {
+            /** Items */
+            items: components["schemas"]["TrashItemPublic"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
         /** Page[WebhookPublic] */
         Page_WebhookPublic_: {
             /** Items */
@@ -2716,6 +2871,81 @@ export interface components {
              * @enum {string}
              */
             email_delivery: "smtp" | "log";
+        };
+        /** QuickAdd */
+        QuickAdd: {
+            /**
+             * Text
+             * @description One task per non-empty line (at most 50), e.g. `Pay rent tomorrow 5pm p1 #Home @bills` (docs/quick-add-and-filters.md)
+             */
+            text: string;
+            /**
+             * Project Id
+             * @description Where tasks without a `#Project` go (default: your Inbox)
+             */
+            project_id?: number | null;
+        };
+        /**
+         * QuickDraft
+         * @description What a line would create (`dry_run`): nothing is written.
+         */
+        QuickDraft: {
+            /**
+             * Title
+             * @description Empty when the line holds nothing else (a create is 422)
+             */
+            title: string;
+            /** Project Id */
+            project_id: number;
+            /** Due At */
+            due_at: string | null;
+            /** Due All Day */
+            due_all_day: boolean;
+            /** Recurrence */
+            recurrence: string | null;
+            /**
+             * Recurrence Basis
+             * @enum {string}
+             */
+            recurrence_basis: "due" | "completion";
+            /** Priority */
+            priority: number;
+            /** Label Ids */
+            label_ids: number[];
+            /**
+             * Label Names
+             * @description Every label, those to be created included
+             */
+            label_names: string[];
+            /** Assignee Id */
+            assignee_id: number | null;
+            /** Spans */
+            spans: components["schemas"]["QuickSpan"][];
+        };
+        /** QuickDrafts */
+        QuickDrafts: {
+            /** Items */
+            items: components["schemas"]["QuickDraft"][];
+        };
+        /** QuickSpan */
+        QuickSpan: {
+            /**
+             * Start
+             * @description Offset in `text`, in Unicode code points
+             */
+            start: number;
+            /** End */
+            end: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "date" | "recurrence" | "priority" | "project" | "label" | "assignee";
+        };
+        /** QuickTasks */
+        QuickTasks: {
+            /** Items */
+            items: components["schemas"]["TaskPublic"][];
         };
         /** ReadyStatus */
         ReadyStatus: {
@@ -3045,6 +3275,16 @@ export interface components {
             position?: number | null;
         };
         /**
+         * TaskRevert
+         * @description Set `fields` (all of them when omitted) as they were at `version`, as a new version.
+         */
+        TaskRevert: {
+            /** Version */
+            version: number;
+            /** Fields */
+            fields?: ("title" | "description" | "status" | "priority" | "due_at" | "due_all_day" | "start_at" | "recurrence" | "recurrence_basis" | "assignee_id" | "label_ids" | "section_id")[] | null;
+        };
+        /**
          * TaskStatus
          * @enum {string}
          */
@@ -3100,6 +3340,25 @@ export interface components {
             /** Position */
             position?: number | null;
         };
+        /** TaskVersionPublic */
+        TaskVersionPublic: {
+            /** Version */
+            version: number;
+            /** @description Null when that account is gone */
+            changed_by: components["schemas"]["AuthorPublic"] | null;
+            /**
+             * Changed At
+             * Format: date-time
+             */
+            changed_at: string;
+            /**
+             * Fields
+             * @description The editable fields after this version: title, description, status, priority, due_at, due_all_day, start_at, recurrence, recurrence_basis, assignee_id, label_ids, section_id
+             */
+            fields: {
+                [key: string]: unknown;
+            };
+        };
         /**
          * TokenPublic
          * @description A fresh token pair, as OAuth 2.0 names its fields.
@@ -3121,6 +3380,37 @@ export interface components {
              */
             expires_in: number;
         };
+        /** TrashItemPublic */
+        TrashItemPublic: {
+            type: components["schemas"]["TrashType"];
+            /** Id */
+            id: number;
+            /**
+             * Title
+             * @description The task's title, the project's name, a comment's start
+             */
+            title: string;
+            /** Project Id */
+            project_id: number;
+            /** @description Null when that account is gone */
+            deleted_by: components["schemas"]["DeletedBy"] | null;
+            /**
+             * Deleted At
+             * Format: date-time
+             */
+            deleted_at: string;
+            /**
+             * Purge At
+             * Format: date-time
+             * @description When the retention job deletes it for good
+             */
+            purge_at: string;
+        };
+        /**
+         * TrashType
+         * @enum {string}
+         */
+        TrashType: "task" | "project" | "comment";
         /** TwoFactorDisable */
         TwoFactorDisable: {
             /** Password */
@@ -3274,7 +3564,7 @@ export interface components {
              * Events
              * @description Activity verbs (e.g. `task.created`), or `["*"]` for every event
              */
-            events: ("*" | "project.created" | "project.updated" | "project.deleted" | "project.imported" | "member.added" | "member.updated" | "member.removed" | "member.left" | "task.created" | "task.updated" | "task.completed" | "task.reopened" | "task.moved" | "task.deleted" | "task.restored" | "task.voted" | "task.unvoted" | "comment.created" | "comment.updated" | "comment.deleted" | "label.created" | "label.updated" | "label.deleted" | "section.created" | "section.updated" | "section.deleted")[];
+            events: ("*" | "project.created" | "project.updated" | "project.deleted" | "project.restored" | "project.imported" | "member.added" | "member.updated" | "member.removed" | "member.left" | "task.created" | "task.updated" | "task.completed" | "task.reopened" | "task.moved" | "task.deleted" | "task.restored" | "task.voted" | "task.unvoted" | "comment.created" | "comment.updated" | "comment.deleted" | "comment.restored" | "label.created" | "label.updated" | "label.deleted" | "section.created" | "section.updated" | "section.deleted")[];
             /**
              * Active
              * @default true
@@ -3344,7 +3634,7 @@ export interface components {
              * Events
              * @description Activity verbs (e.g. `task.created`), or `["*"]` for every event
              */
-            events?: ("*" | "project.created" | "project.updated" | "project.deleted" | "project.imported" | "member.added" | "member.updated" | "member.removed" | "member.left" | "task.created" | "task.updated" | "task.completed" | "task.reopened" | "task.moved" | "task.deleted" | "task.restored" | "task.voted" | "task.unvoted" | "comment.created" | "comment.updated" | "comment.deleted" | "label.created" | "label.updated" | "label.deleted" | "section.created" | "section.updated" | "section.deleted")[];
+            events?: ("*" | "project.created" | "project.updated" | "project.deleted" | "project.restored" | "project.imported" | "member.added" | "member.updated" | "member.removed" | "member.left" | "task.created" | "task.updated" | "task.completed" | "task.reopened" | "task.moved" | "task.deleted" | "task.restored" | "task.voted" | "task.unvoted" | "comment.created" | "comment.updated" | "comment.deleted" | "comment.restored" | "label.created" | "label.updated" | "label.deleted" | "section.created" | "section.updated" | "section.deleted")[];
             /** Active */
             active?: boolean;
         };
@@ -3759,6 +4049,305 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_versions_api_v1_tasks__task_id__versions_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                task_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_TaskVersionPublic_"];
+                };
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    revert_task_api_v1_tasks__task_id__revert_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The task's ETag, `"<version>"` (or `*`, or a list) */
+                "if-match"?: string;
+            };
+            path: {
+                task_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaskRevert"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The fields skipped because what they name is gone (comma-separated: assignee_id, label_ids, section_id) */
+                    "X-TaskFlow-Skipped"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskPublic"];
+                };
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a taken name, the Inbox, a concurrent change) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `If-Match` names a version that is no longer current; nothing changed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    quick_add_api_v1_tasks_quick_post: {
+        parameters: {
+            query?: {
+                /** @description Answer what would be created (200), with the spans read */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuickAdd"];
+            };
+        };
+        responses: {
+            /** @description dry_run: what would be created */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuickDrafts"];
+                };
+            };
+            /** @description The tasks created, one per line */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuickTasks"];
+                };
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a taken name, the Inbox, a concurrent change) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11576,6 +12165,253 @@ export interface operations {
             header?: never;
             path: {
                 attachment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_trash_api_v1_trash_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_TrashItemPublic_"];
+                };
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    restore_api_v1_trash__type___id__restore_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                type: components["schemas"]["TrashType"];
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskPublic"] | components["schemas"]["ProjectPublic"] | components["schemas"]["CommentPublic"];
+                };
+            };
+            /** @description Bad request: a malformed body (not UTF-8) or header, or a rule the request broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: no, an invalid or an expired token (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a taken name, the Inbox, a concurrent change) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than TASKFLOW_MAX_BODY_BYTES (an upload: than TASKFLOW_MAX_ATTACHMENT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInputBody"];
+                };
+            };
+            /** @description The database is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    purge_api_v1_trash__type___id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                type: components["schemas"]["TrashType"];
+                id: number;
             };
             cookie?: never;
         };

@@ -9,6 +9,7 @@ export const SHORTCUTS: [string, string][] = [
   ["Enter", "Open the selected task"],
   ["x", "Complete or reopen the selected task"],
   ["b", "Switch between list and board"],
+  ["z", "Undo the last delete (while its toast shows)"],
   ["Esc", "Close the task panel or this help"],
   ["?", "Show this help"],
 ];
@@ -36,6 +37,13 @@ export function HelpDialog({ open, onClose }: { open: boolean; onClose: () => vo
           ))}
         </tbody>
       </table>
+      <p className="muted">
+        In quick add, type the task as you would say it: <code>Pay rent tomorrow 5pm p1 #Home @bills</code>. Dates
+        (<code>next friday</code>, <code>in 3 days</code>, <code>dec 20</code>), repeats (
+        <code>every monday at 9am</code>, <code>every! 2 weeks</code>), <code>p1</code>–<code>p4</code>,{" "}
+        <code>#project</code>, <code>@label</code> and{" "}
+        <code>+user</code> are understood and highlighted.
+      </p>
       <div className="row end">
         <button type="button" className="button" onClick={onClose} autoFocus>
           Close

@@ -11,6 +11,7 @@ import {
   useUpdateProject,
 } from "../api/projects";
 import { ROLES, roleAtLeast, type Project, type Role, type Id } from "../api/types";
+import { useTrashedToast } from "../api/trash";
 import { useAuth } from "../auth/AuthProvider";
 import { Link, useNavigate } from "@tanstack/react-router";
 import { useConfirm } from "../lib/confirm";
@@ -59,6 +60,7 @@ function GeneralSettings({ project }: { project: Project }) {
   const navigate = useNavigate();
   const update = useUpdateProject(project.id);
   const remove = useDeleteProject();
+  const trashed = useTrashedToast();
   const toast = useToast();
   const canAdmin = roleAtLeast(project.role, "admin");
   const [color, setColor] = useState(project.color ?? PROJECT_COLORS[5]);
@@ -90,14 +92,16 @@ function GeneralSettings({ project }: { project: Project }) {
   async function deleteProject() {
     const ok = await confirm({
       title: `Delete “${project.name}”?`,
-      body: "All its tasks, labels and comments go with it. This cannot be undone.",
+      body: "It goes to the trash with all its tasks, labels and comments; you can restore it from there.",
       confirmLabel: "Delete project",
       danger: true,
     });
     if (!ok) return;
     try {
       await remove.mutateAsync(project.id);
-      toast("Project deleted.");
+      trashed("project", project.id, project.name, () =>
+        void navigate({ to: "/projects/$projectId", params: { projectId: String(project.id) } }),
+      );
       void navigate({ to: "/", replace: true });
     } catch (e) {
       toast(`Couldn't delete: ${(e as Error).message}`, "error");

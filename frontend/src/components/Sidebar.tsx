@@ -111,6 +111,19 @@ export function Sidebar({
             <span className="project-name">Account</span>
           </Link>
         </li>
+        <li>
+          <Link
+            to="/trash"
+            className="project-link"
+            activeProps={{ className: "project-link active", "aria-current": "page" }}
+            onClick={onNavigate}
+          >
+            <span className="view-icon" aria-hidden="true">
+              🗑
+            </span>
+            <span className="project-name">Trash</span>
+          </Link>
+        </li>
       </ul>
       <div className="sidebar-head">
         <h2>Projects</h2>

@@ -86,6 +86,8 @@ async def send_group(
     if user is None or not user.is_active or not unread:
         return 0
     notifications = await queries.by_ids(session, unread)
+    if not notifications:  # all about things in the trash
+        return 0
     name = user.full_name or user.username
     enqueue_email(
         session, instant_email(settings, to=user.email, name=name, notifications=notifications)
@@ -131,6 +133,8 @@ async def send_digest(
     if not user.is_active or not unread:
         return 0
     notifications = await queries.by_ids(session, unread)
+    if not notifications:  # all about things in the trash
+        return 0
     name = user.full_name or user.username
     enqueue_email(
         session, digest_email(settings, to=user.email, name=name, notifications=notifications)

@@ -15,12 +15,18 @@ from taskflow.core.pagination import Page, Pagination
 from taskflow.db import BigIntId
 from taskflow.db.driver import read_rows
 from taskflow.db.reads import Reader
+from taskflow.db.trash import refers_to_live
 from taskflow.notifications.models import Notification, NotificationType
 from taskflow.notifications.schemas import ActorPublic, NotificationPublic
 from taskflow.users.models import User
 
 _USER = bindparam("user_id", type_=BigIntId)
 _UNREAD = Notification.read_at.is_(None)
+# A notification about a task or project in the trash is out of sight with it (SPEC §10).
+_LIVE = (
+    refers_to_live(Notification.task_id, "tasks"),
+    refers_to_live(Notification.project_id, "projects"),
+)
 
 _COLUMNS = (
     Notification.id,
@@ -37,7 +43,9 @@ _COLUMNS = (
 
 def _count(*where: Any) -> Any:
     return (
-        select(func.count()).select_from(Notification).where(Notification.user_id == _USER, *where)
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == _USER, *_LIVE, *where)
     )
 
 
@@ -46,7 +54,7 @@ def _page(*where: Any) -> Any:
     return (
         select(*_COLUMNS, _count(*where).correlate(None).scalar_subquery().label("total"))
         .outerjoin(User, User.id == Notification.actor_id)
-        .where(Notification.user_id == _USER, *where)
+        .where(Notification.user_id == _USER, *_LIVE, *where)
         .order_by(Notification.id.desc())
         .limit(bindparam("limit", type_=Integer()))
         .offset(bindparam("offset", type_=Integer()))
@@ -103,7 +111,7 @@ async def by_ids(session: Reader, ids: list[int]) -> list[NotificationPublic]:
     statement = (
         select(*_COLUMNS)
         .outerjoin(User, User.id == Notification.actor_id)
-        .where(Notification.id.in_(ids))
+        .where(Notification.id.in_(ids), *_LIVE)
         .order_by(Notification.id)
     )
     return [_public(row) for row in await read_rows(session, statement)]

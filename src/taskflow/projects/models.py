@@ -9,6 +9,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from taskflow.db import Base, BigIntId, IdMixin, utcnow
+from taskflow.db.trash import Trashable
 from taskflow.users.models import User
 
 
@@ -34,7 +35,7 @@ DEFAULT_COLOR = "#808080"
 INBOX_NAME = "Inbox"
 
 
-class Project(IdMixin, Base):
+class Project(IdMixin, Trashable, Base):
     __tablename__ = "projects"
     __table_args__ = (
         # One Inbox per user, whatever races happen at registration.
@@ -44,6 +45,13 @@ class Project(IdMixin, Base):
             unique=True,
             sqlite_where=text("is_inbox"),
             postgresql_where=text("is_inbox"),
+        ),
+        # The trash's projects by time (its list, the purge); live ones cost nothing.
+        Index(
+            "ix_projects_trashed",
+            "deleted_at",
+            sqlite_where=text("deleted_at IS NOT NULL"),
+            postgresql_where=text("deleted_at IS NOT NULL"),
         ),
     )
 

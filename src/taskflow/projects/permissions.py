@@ -9,6 +9,10 @@ Every query that reaches a project's data composes `with_access` (joined to the 
 membership, with the role and, for changes, the archived flag as columns) or
 `visible_project_ids` (the same membership as a subquery, for listings), and every answer
 comes from `check`. A new rule (trash, say) is a change here, nowhere else.
+
+The trash (SPEC §10) is such a rule: a trashed project, and every trashed row a statement
+reads (tasks, comments: whatever has `deleted_at`, `db.trash.only_live`), are not there for
+anyone; only the trash's own reads ask for them (`trashed=True`).
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from taskflow.core.errors import Forbidden, NotFound
 from taskflow.core.unit_of_work import note_subscribers
 from taskflow.db import BigIntId
 from taskflow.db.reads import Reader
+from taskflow.db.trash import live, only_live
 from taskflow.projects.models import Project, ProjectMember
 from taskflow.projects.models import Role as Role  # other domains take roles from here
 
@@ -112,19 +117,29 @@ _SUBSCRIBED = exists().where(
 
 
 def with_access(
-    statement: AnySelect, project_id: ProjectRef, user_id: UserRef, need: Need
+    statement: AnySelect,
+    project_id: ProjectRef,
+    user_id: UserRef,
+    need: Need,
+    *,
+    trashed: bool = False,
 ) -> AnySelect:
     """`statement` narrowed to rows whose project (`project_id`) has `user_id` as a member,
     with their role as the column `role` and, when `need` changes content, the project's
-    archived flag as `project_archived`, and whether it has active webhooks (`fetch_checked`
-    notes it for the commit) as `project_subscribed` (reads do not pay that join)."""
+    archived flag as `project_archived` and whether it has active webhooks (`fetch_checked`
+    notes it for the commit) as `project_subscribed`; and to live rows: of the tables
+    `statement` reads and of the project (unless `trashed`: the trash's own reads)."""
+    if not trashed:
+        statement = only_live(statement)
     joined = statement.join(ProjectMember, membership(project_id, user_id)).add_columns(
         ProjectMember.role.label(ROLE)
     )
+    project_live = true() if trashed else live(_ACCESS_PROJECT)
+    joined = joined.join(
+        _ACCESS_PROJECT, and_(_ACCESS_PROJECT.id == ProjectMember.project_id, project_live)
+    )
     if need.changes_content:
-        joined = joined.join(
-            _ACCESS_PROJECT, _ACCESS_PROJECT.id == ProjectMember.project_id
-        ).add_columns(
+        joined = joined.add_columns(
             _ACCESS_PROJECT.archived.label(ARCHIVED),
             _ACCESS_PROJECT.id.label(ACCESS_PROJECT_ID),
             _SUBSCRIBED.label(SUBSCRIBED),
@@ -133,12 +148,25 @@ def with_access(
 
 
 def visible_project_ids(user_id: UserRef) -> Select[int]:
-    """The ids of the projects `user_id` is a member of (a subquery for listings)."""
-    return select(ProjectMember.project_id).where(ProjectMember.user_id == user_id)
+    """The ids of the live projects `user_id` is a member of (a subquery for listings)."""
+    return (
+        select(ProjectMember.project_id)
+        .join(Project, Project.id == ProjectMember.project_id)
+        .where(ProjectMember.user_id == user_id, live(Project))
+    )
 
 
 # The same, with the caller bound as `user_id` at execution (built once, for cached statements).
 CALLER_PROJECT_IDS = visible_project_ids(bindparam("user_id", type_=BigIntId))
+
+
+def visible(
+    project_id: Any, *trashable: Any, user_id: UserRef | None = None
+) -> ColumnElement[bool]:
+    """For listings: rows in the live projects of `user_id` (the bound caller by default)
+    that are themselves live (`trashable`: the models the rows come from)."""
+    projects = CALLER_PROJECT_IDS if user_id is None else visible_project_ids(user_id)
+    return and_(project_id.in_(projects), live(*trashable))
 
 
 def member_ids(project_id: int) -> Select[int]:

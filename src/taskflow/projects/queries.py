@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from taskflow.core.errors import NotFound, Unprocessable
 from taskflow.core.pagination import Page, Pagination
 from taskflow.db.reads import Reader
+from taskflow.db.trash import live
 from taskflow.projects.models import Project, ProjectMember, Role
 from taskflow.projects.permissions import (
     READ,
@@ -77,11 +78,11 @@ async def list_projects(
 
 
 async def owned_projects(session: Reader, user_id: int) -> Sequence[Project]:
-    """The projects the user owns, the Inbox first (an export)."""
+    """The live projects the user owns, the Inbox first (an export)."""
     return (
         await session.scalars(
             select(Project)
-            .where(Project.owner_id == user_id)
+            .where(Project.owner_id == user_id, live(Project))
             .order_by(Project.is_inbox.desc(), Project.id)
         )
     ).all()

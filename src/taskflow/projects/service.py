@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, TypeVar
 
-from sqlalchemy import delete, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskflow.activity.schemas import ActivityPublic
-from taskflow.activity.service import announce, diff, list_activity, record
+from taskflow.activity.service import diff, list_activity, record
 from taskflow.core.errors import Conflict
 from taskflow.core.pagination import Page, Pagination
 from taskflow.db import utcnow
@@ -155,15 +155,15 @@ async def update_project(
 
 
 async def delete_project(session: AsyncSession, user: User, project_id: int) -> None:
-    """Owner only, archived or not; tasks, labels, comments, votes and activity go with it
-    (database cascade)."""
+    """Owner only, archived or not: to the trash (SPEC §10) with everything in it, which the
+    permission fragment then hides (projects/trash.py restores or purges it)."""
     access = await require_role(session, project_id, user.id, OWN)
     if access.project.is_inbox:
         raise Conflict("The Inbox cannot be deleted")
-    await session.execute(delete(Project).where(Project.id == project_id))
-    session.expunge(access.project)
-    # No activity row can outlive its project; members still hear that it went.
-    announce(session, verb="project.deleted", project_id=project_id, actor_id=user.id)
+    access.project.deleted_at = utcnow()
+    access.project.deleted_by = user.id
+    await session.flush()
+    record(session, verb="project.deleted", project_id=project_id, actor_id=user.id)
 
 
 async def project_activity(

@@ -32,6 +32,8 @@ MEMBERSHIP_VERBS = frozenset({"member.added", "member.removed", "member.left", "
 JOINS = frozenset({"member.added"})
 LEAVES = frozenset({"member.removed", "member.left"})
 PROJECT_DELETED = "project.deleted"
+# A project back from the trash: its members (`data["user_ids"]`) hear it again.
+PROJECT_RESTORED = "project.restored"
 
 
 class Connection:
@@ -139,12 +141,16 @@ class Hub:
         project_id = event.project_id
         receivers = set(self._by_project.get(project_id, ()))
         member = event.data.get("user_id") if event.type in MEMBERSHIP_VERBS else None
-        members = self._by_user.get(member, ()) if isinstance(member, int) else ()
+        members: Iterable[Connection] = (
+            self._by_user.get(member, ()) if isinstance(member, int) else ()
+        )
+        if event.type == PROJECT_RESTORED:
+            members = self._users_connections(event.data.get("user_ids"))
         # The user added (or removed) hears about it themselves.
         receivers.update(members)
         for connection in receivers:
             connection.offer(payload)
-        if event.type in JOINS:
+        if event.type in JOINS or event.type == PROJECT_RESTORED:
             self._change_membership(members, project_id, joined=True)
         elif event.type in LEAVES:
             self._change_membership(members, project_id, joined=False)
@@ -152,6 +158,16 @@ class Hub:
             self._change_membership(receivers | self._reloading, project_id, joined=False)
         for connection in members:
             connection.membership_changed.set()
+
+    def _users_connections(self, user_ids: object) -> list[Connection]:
+        if not isinstance(user_ids, list):
+            return []
+        return [
+            connection
+            for user_id in user_ids
+            if isinstance(user_id, int)
+            for connection in self._by_user.get(user_id, ())
+        ]
 
     def _addressed(self, event: Event) -> list[Connection]:
         if event.session_id is not None:

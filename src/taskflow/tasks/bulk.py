@@ -17,6 +17,7 @@ from taskflow.tasks.models import Task, TaskStatus, task_labels
 from taskflow.tasks.recurring import complete_recurring
 from taskflow.tasks.schemas import BulkAction, BulkDelete, BulkMove
 from taskflow.tasks.sections import check_section
+from taskflow.tasks.trash import trash_tasks
 from taskflow.users.models import User
 
 
@@ -41,7 +42,7 @@ async def bulk(session: AsyncSession, user: User, data: BulkAction) -> int:
 
 
 async def _bulk_delete(session: AsyncSession, user: User, rows: Sequence[AnyRow]) -> None:
-    await session.execute(delete(Task).where(Task.id.in_([row.id for row in rows])))
+    await trash_tasks(session, user, [row.id for row in rows])
     for row in rows:
         record(
             session,

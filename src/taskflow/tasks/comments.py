@@ -3,19 +3,21 @@ nobody, while the project is archived."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskflow.activity.service import record
-from taskflow.core.errors import Forbidden
+from taskflow.core.errors import Conflict, Forbidden
 from taskflow.core.pagination import Page, Pagination
 from taskflow.db import utcnow
 from taskflow.db.reads import Reader
-from taskflow.projects.permissions import PARTICIPATE, Role
+from taskflow.db.trash import live
+from taskflow.projects.permissions import PARTICIPATE, Role, fetch_checked, with_access
 from taskflow.tasks import notices
 from taskflow.tasks.access import require_comment, require_task
-from taskflow.tasks.models import Comment
+from taskflow.tasks.models import Comment, Task
 from taskflow.tasks.schemas import AuthorPublic, CommentPublic
+from taskflow.tasks.trash import check_container
 from taskflow.users.models import User
 
 _EXCERPT = 200
@@ -39,13 +41,13 @@ async def list_comments(
     """Oldest first, as a conversation reads."""
     await require_task(session, task_id, user.id)
     total = await session.scalar(
-        select(func.count()).select_from(Comment).where(Comment.task_id == task_id)
+        select(func.count()).select_from(Comment).where(Comment.task_id == task_id, live(Comment))
     )
     rows = (
         await session.execute(
             select(Comment, User.id, User.username)
             .join(User, User.id == Comment.author_id)
-            .where(Comment.task_id == task_id)
+            .where(Comment.task_id == task_id, live(Comment))
             .order_by(Comment.id)
             .limit(page.limit)
             .offset(page.offset)
@@ -122,17 +124,67 @@ async def update_comment(
 
 
 async def delete_comment(session: AsyncSession, user: User, comment_id: int) -> None:
-    access = await require_comment(session, comment_id, user.id, PARTICIPATE)
-    comment = access.comment
-    if comment.author_id != user.id and not access.role.at_least(Role.ADMIN):
-        raise Forbidden("Only the author or a project admin deletes a comment")
-    await session.delete(comment)
+    """To the trash (SPEC §10): the author or an admin."""
+    comment, project_id = await _comment(session, user, comment_id, trashed=False)
+    comment.deleted_at = utcnow()
+    comment.deleted_by = user.id
     await session.flush()
     record(
         session,
         verb="comment.deleted",
-        project_id=access.project_id,
+        project_id=project_id,
         actor_id=user.id,
         task_id=comment.task_id,
         changes={"comment_id": comment.id},
     )
+
+
+async def _comment(
+    session: AsyncSession, user: User, comment_id: int, *, trashed: bool, purge: bool = False
+) -> tuple[Comment, int]:
+    """A live comment (or, `trashed`, one deleted on its own: one a task's deletion took comes
+    back with its task) and its project, if the caller is its author or an admin."""
+    statement = select(Comment, Task.project_id).join(Task, Task.id == Comment.task_id)
+    if trashed:
+        statement = statement.where(Comment.deleted_at.is_not(None), Comment.trashed_with.is_(None))
+    statement = with_access(statement, Task.project_id, user.id, PARTICIPATE, trashed=trashed)
+    row, role = await fetch_checked(
+        session,
+        statement.where(Comment.id == comment_id),
+        PARTICIPATE,
+        not_found="Comment not found",
+    )
+    if purge and not role.at_least(Role.ADMIN):
+        raise Forbidden("Only a project admin purges a comment for good")
+    if row[0].author_id != user.id and not role.at_least(Role.ADMIN):
+        raise Forbidden("Only the author or a project admin deletes a comment")
+    return row[0], row[1]
+
+
+async def restore_comment(session: AsyncSession, user: User, comment_id: int) -> CommentPublic:
+    """Who may delete may restore; 409 while its task or project is in the trash."""
+    comment, project_id = await _comment(session, user, comment_id, trashed=True)
+    task = (await session.execute(select(Task.deleted_at).where(Task.id == comment.task_id))).one()
+    await check_container(session, project_id, None)
+    if task.deleted_at is not None:
+        raise Conflict("Its task is in the trash; restore the task first")
+    comment.deleted_at = None
+    comment.deleted_by = None
+    await session.flush()
+    record(
+        session,
+        verb="comment.restored",
+        project_id=project_id,
+        actor_id=user.id,
+        task_id=comment.task_id,
+        changes={"comment_id": comment.id},
+    )
+    author = await session.get_one(User, comment.author_id)
+    return _public(comment, author.id, author.username)
+
+
+async def purge_comment(session: AsyncSession, user: User, comment_id: int) -> None:
+    """Gone for good: project admins."""
+    comment, _ = await _comment(session, user, comment_id, trashed=True, purge=True)
+    await session.execute(delete(Comment).where(Comment.id == comment.id))
+    session.expunge(comment)

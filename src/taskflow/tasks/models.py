@@ -35,6 +35,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from taskflow.db import Base, BigIntId, IdMixin, utcnow
+from taskflow.db.trash import Trashable
 from taskflow.users.models import User
 
 
@@ -59,13 +60,33 @@ task_labels = Table(
 )
 
 
+_TRASHED = text("deleted_at IS NOT NULL")
+_TRASHED_WITH = text("trashed_with IS NOT NULL")
+
+
+def _trash_indexes(table: str) -> tuple[Index, Index]:
+    """What the trash reads: the trashed rows by time (its list, the purge) and the rows a
+    deletion took with it (restore, purge). Partial: live rows cost nothing."""
+    return (
+        Index(
+            f"ix_{table}_trashed", "deleted_at", postgresql_where=_TRASHED, sqlite_where=_TRASHED
+        ),
+        Index(
+            f"ix_{table}_trashed_with",
+            "trashed_with",
+            postgresql_where=_TRASHED_WITH,
+            sqlite_where=_TRASHED_WITH,
+        ),
+    )
+
+
 def _postgresql_only(index: Index) -> Index:
     """An index that exists on PostgreSQL only (trigram, expression); see migrations/env.py."""
     index.info["postgresql_only"] = True
     return index.ddl_if(dialect="postgresql")
 
 
-class Task(IdMixin, Base):
+class Task(IdMixin, Trashable, Base):
     __tablename__ = "tasks"
     __table_args__ = (
         CheckConstraint("status IN ('todo', 'in_progress', 'done')", name="status"),
@@ -82,6 +103,7 @@ class Task(IdMixin, Base):
         Index("ix_tasks_project_status", "project_id", "status"),
         # section_id filter and the list's grouping: a section's tasks in their order.
         Index("ix_tasks_section_position", "section_id", "position", "id"),
+        *_trash_indexes("tasks"),
         # `search`: ILIKE '%word%' on title or description, answered by trigram indexes.
         _postgresql_only(
             Index(
@@ -144,6 +166,10 @@ class Task(IdMixin, Base):
     # kept with the text so a list shows them without a query per task.
     mentions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=None)
 
+    # The task whose deletion put this one in the trash (itself, or its parent); null when live.
+    # Restore and purge take exactly the rows one deletion took.
+    trashed_with: Mapped[int | None] = mapped_column(BigIntId, default=None)
+
     labels: Mapped[list[Label]] = relationship(
         secondary=task_labels, lazy="raise", passive_deletes=True, order_by="Label.name"
     )
@@ -200,9 +226,9 @@ class Vote(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Comment(IdMixin, Base):
+class Comment(IdMixin, Trashable, Base):
     __tablename__ = "comments"
-    __table_args__ = (Index("ix_comments_task_id_id", "task_id", "id"),)
+    __table_args__ = (Index("ix_comments_task_id_id", "task_id", "id"), *_trash_indexes("comments"))
 
     task_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("tasks.id", ondelete="CASCADE"))
     author_id: Mapped[int] = mapped_column(
@@ -213,11 +239,18 @@ class Comment(IdMixin, Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The members the body mentions, `[{id, username}]`, as for tasks.
     mentions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=None)
+    # The task whose deletion took this comment to the trash; null when it was deleted alone.
+    trashed_with: Mapped[int | None] = mapped_column(BigIntId, default=None)
 
 
 # sort=title is case-insensitive: an expression index (PostgreSQL; SQLite sorts without it).
 _postgresql_only(
-    Index("ix_tasks_project_title_lower", Task.project_id, func.lower(Task.title), Task.id)
+    Index(
+        "ix_tasks_project_title_lower",
+        Task.project_id,
+        func.lower(Task.title),
+        Task.id,
+    )
 )
 # sort=-due_at keeps undated tasks last: DESC NULLS LAST is not ix_tasks_project_due backwards.
 _postgresql_only(
@@ -277,3 +310,21 @@ class Reminder(IdMixin, Base):
     fire_at: Mapped[datetime | None] = mapped_column(default=None)
     sent_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TaskVersion(Base):
+    """A task's editable fields as they were after one of its versions (SPEC §10): written
+    with the change, in its transaction (tasks/history.py). The full snapshot, not a diff:
+    a few hundred bytes a version, and any version reads (and reverts) in one row."""
+
+    __tablename__ = "task_versions"
+
+    task_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    changed_by: Mapped[int | None] = mapped_column(
+        BigIntId, ForeignKey("users.id", ondelete="SET NULL"), index=True, default=None
+    )
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import Row, select
 
 from taskflow.db.reads import Reader
+from taskflow.db.trash import live
 from taskflow.projects.models import Project
-from taskflow.projects.permissions import visible_project_ids
+from taskflow.projects.permissions import visible
 from taskflow.tasks.models import Comment, Label, Section, Task, TaskStatus, task_labels
 from taskflow.users.models import User
 
@@ -38,7 +39,7 @@ async def tasks_in(session: Reader, project_ids: Collection[int]) -> Sequence[Ta
     """In each project's order."""
     statement = (
         select(Task)
-        .where(Task.project_id.in_(project_ids))
+        .where(Task.project_id.in_(project_ids), live(Task))
         .order_by(Task.project_id, Task.position, Task.id)
     )
     return (await session.scalars(statement)).all()
@@ -46,7 +47,7 @@ async def tasks_in(session: Reader, project_ids: Collection[int]) -> Sequence[Ta
 
 async def label_links_in(session: Reader, project_ids: Collection[int]) -> dict[int, list[int]]:
     """Each task's label ids, ascending."""
-    task_ids = select(Task.id).where(Task.project_id.in_(project_ids))
+    task_ids = select(Task.id).where(Task.project_id.in_(project_ids), live(Task))
     links: dict[int, list[int]] = {}
     for task_id, label_id in await session.execute(
         select(task_labels.c.task_id, task_labels.c.label_id)
@@ -59,11 +60,11 @@ async def label_links_in(session: Reader, project_ids: Collection[int]) -> dict[
 
 async def comments_in(session: Reader, project_ids: Collection[int]) -> Sequence[Row[Comment, str]]:
     """Every comment with its author's username, oldest first."""
-    task_ids = select(Task.id).where(Task.project_id.in_(project_ids))
+    task_ids = select(Task.id).where(Task.project_id.in_(project_ids), live(Task))
     statement = (
         select(Comment, User.username)
         .join(User, User.id == Comment.author_id)
-        .where(Comment.task_id.in_(task_ids))
+        .where(Comment.task_id.in_(task_ids), live(Comment))
         .order_by(Comment.id)
     )
     return (await session.execute(statement)).all()
@@ -77,7 +78,7 @@ async def open_tasks_due(
     statement = (
         select(Task)
         .where(
-            Task.project_id.in_(visible_project_ids(user_id)),
+            visible(Task.project_id, Task, user_id=user_id),
             Task.due_at.is_not(None),
             Task.status != TaskStatus.DONE.value,
         )
@@ -100,7 +101,7 @@ async def export_rows(
         .join(Project, Project.id == Task.project_id)
         .outerjoin(Section, Section.id == Task.section_id)
         .outerjoin(assignee, assignee.c.id == Task.assignee_id)
-        .where(Task.project_id.in_(visible_project_ids(user_id)))
+        .where(visible(Task.project_id, Task, user_id=user_id))
         .order_by(Task.project_id, Task.position, Task.id)
     )
     if project_id is not None:
@@ -112,7 +113,7 @@ async def export_label_names(
     session: Reader, user_id: int, *, project_id: int | None = None
 ) -> dict[int, list[str]]:
     """The label names of the tasks `export_rows` gives, by task, sorted."""
-    tasks = select(Task.id).where(Task.project_id.in_(visible_project_ids(user_id)))
+    tasks = select(Task.id).where(visible(Task.project_id, Task, user_id=user_id))
     if project_id is not None:
         tasks = tasks.where(Task.project_id == project_id)
     names: dict[int, list[str]] = {}

@@ -32,13 +32,14 @@ from taskflow.core.pagination import Page, Pagination
 from taskflow.db import BigIntId, json_rows
 from taskflow.db.driver import read_rows
 from taskflow.db.reads import Reader
+from taskflow.db.trash import live
 from taskflow.notifications.models import TaskWatcher
 from taskflow.projects.permissions import (
-    CALLER_PROJECT_IDS,
     READ,
     AnyRow,
     Need,
     check_row,
+    visible,
     with_access,
 )
 from taskflow.tasks import filter_sql
@@ -108,7 +109,7 @@ def filter_params(user_id: int, filters: TaskFilters) -> dict[str, Any]:
 def filter_conditions(names: Collection[str]) -> list[ColumnElement[bool]]:
     """The WHERE for the parameters `names` (from `filter_params`), values left bound: the
     first condition is always the caller's membership."""
-    conditions: list[ColumnElement[bool]] = [Task.project_id.in_(CALLER_PROJECT_IDS)]
+    conditions: list[ColumnElement[bool]] = [visible(Task.project_id, Task)]
     if "project_id" in names:
         conditions.append(Task.project_id == bindparam("project_id"))
     if "statuses" in names:
@@ -175,7 +176,7 @@ _TASK_COLUMNS = tuple(Task.__table__.c)
 _COMMENT_COUNT = (
     select(func.count())
     .select_from(Comment)
-    .where(Comment.task_id == Task.id)
+    .where(Comment.task_id == Task.id, live(Comment))
     .correlate(Task)
     .scalar_subquery()
     .label("comment_count")
@@ -317,7 +318,7 @@ async def list_tasks(
 async def next_position(session: AsyncSession, project_id: int) -> float:
     """After the last task of the project (one index probe)."""
     last = await session.scalar(
-        select(func.max(Task.position)).where(Task.project_id == project_id)
+        select(func.max(Task.position)).where(Task.project_id == project_id, live(Task))
     )
     return float(last or 0.0) + 1.0
 
@@ -342,15 +343,19 @@ async def labels_in_project(
 
 
 async def parent_of(session: AsyncSession, task_id: int) -> tuple[int, int | None] | None:
-    """A task's project and parent, or None if there is no such task."""
+    """A task's project and parent, or None if there is no such task (or it is trashed)."""
     row = (
-        await session.execute(select(Task.project_id, Task.parent_id).where(Task.id == task_id))
+        await session.execute(
+            select(Task.project_id, Task.parent_id).where(Task.id == task_id, live(Task))
+        )
     ).first()
     return (row.project_id, row.parent_id) if row is not None else None
 
 
 async def has_subtasks(session: AsyncSession, task_id: int) -> bool:
-    child = await session.scalar(select(Task.id).where(Task.parent_id == task_id).limit(1))
+    child = await session.scalar(
+        select(Task.id).where(Task.parent_id == task_id, live(Task)).limit(1)
+    )
     return child is not None
 
 
@@ -361,7 +366,7 @@ async def subtasks_outside(
     return list(
         await session.scalars(
             select(Task.id)
-            .where(Task.parent_id.in_(parent_ids), Task.project_id != project_id)
+            .where(Task.parent_id.in_(parent_ids), Task.project_id != project_id, live(Task))
             .order_by(Task.position, Task.id)
         )
     )

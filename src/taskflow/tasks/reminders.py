@@ -23,8 +23,10 @@ from taskflow.core import clock
 from taskflow.core.errors import NotFound, Unprocessable
 from taskflow.core.pagination import Page, Pagination
 from taskflow.db.reads import Reader
+from taskflow.db.trash import live
 from taskflow.notifications.models import NotificationType
 from taskflow.notifications.service import notify
+from taskflow.projects.models import Project
 from taskflow.projects.permissions import READ
 from taskflow.tasks.access import require_task
 from taskflow.tasks.models import Reminder, Task, TaskStatus
@@ -170,14 +172,17 @@ async def follow_due_dates(session: AsyncSession, due: Mapping[int, datetime | N
 
 async def fire_due(session: AsyncSession, now: datetime, *, limit: int = BATCH) -> int:
     """Fire up to `limit` due reminders of open tasks: claim them, notify their users. How
-    many this transaction claimed (another may have taken the rest)."""
+    many this transaction claimed (another may have taken the rest). A task in the trash (or
+    in a trashed project) rings nothing; restored, its reminder fires then, marked late."""
     candidates = (
         select(Reminder.id)
         .join(Task, Task.id == Reminder.task_id)
+        .join(Project, Project.id == Task.project_id)
         .where(
             Reminder.sent_at.is_(None),
             Reminder.fire_at <= now,
             Task.status != TaskStatus.DONE.value,
+            live(Task, Project),
         )
         .order_by(Reminder.fire_at)
         .limit(limit)

@@ -27,7 +27,9 @@ from taskflow.tasks import (
 )
 from taskflow.tasks.filter_sql import Compiled, compile_query
 from taskflow.tasks.filters_router import router as filters_router
+from taskflow.tasks.history_router import router as history_router
 from taskflow.tasks.models import TaskStatus
+from taskflow.tasks.quick_router import router as quick_router
 from taskflow.tasks.schemas import (
     BulkAction,
     BulkResult,
@@ -50,14 +52,16 @@ router = APIRouter(responses=error_responses(401))
 
 
 class _TaskIdConvertor(StringConvertor):
-    """A path segment that is not `bulk`: so that PUT /tasks/bulk is 405 (POST is its only
-    method), not a `task_id` of "bulk" (422). The value is still validated as an id."""
+    """A path segment that is not `bulk` nor `quick`: so that PUT /tasks/bulk is 405 (POST is
+    its only method), not a `task_id` of "bulk" (422). The value is still validated as an id."""
 
-    regex = "(?!bulk(?![^/]))[^/]+"
+    regex = "(?!(?:bulk|quick)(?![^/]))[^/]+"
 
 
 register_url_convertor("task_id", _TaskIdConvertor())
 router.include_router(filters_router)
+router.include_router(history_router)
+router.include_router(quick_router)
 
 # What the caller cannot see is 404; a role too low to change it, 403; a write can meet a
 # concurrent change (409); a stale If-Match is 412.

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from taskflow.core.errors import NotFound
 from taskflow.core.pagination import Page, Pagination
 from taskflow.db.reads import Reader
-from taskflow.projects.permissions import CALLER_PROJECT_IDS
+from taskflow.projects.permissions import visible
 from taskflow.tasks import filter_sql
 from taskflow.tasks.filter_sql import Clock, Compiled, Shape, compile_query
 from taskflow.tasks.models import SavedFilter, Task
@@ -84,7 +84,7 @@ def _count_statement(shapes: tuple[Shape, ...]) -> Select[Any]:
         func.count().filter(filter_sql.condition(shape)).label(f"count_{index}")
         for index, shape in enumerate(shapes)
     ]
-    return select(*counts).select_from(Task).where(Task.project_id.in_(CALLER_PROJECT_IDS))
+    return select(*counts).select_from(Task).where(visible(Task.project_id, Task))
 
 
 async def filter_query(session: Reader, user: User, filter_id: int) -> Compiled:

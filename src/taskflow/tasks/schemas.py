@@ -342,3 +342,53 @@ class ReminderPublic(BaseModel):
     before_due_minutes: int | None
     sent_at: datetime | None
     snoozed_until: datetime | None
+
+
+# History (SPEC §10)
+
+VERSIONED_FIELDS = (
+    "title",
+    "description",
+    "status",
+    "priority",
+    "due_at",
+    "due_all_day",
+    "start_at",
+    "recurrence",
+    "recurrence_basis",
+    "assignee_id",
+    "label_ids",
+    "section_id",
+)
+VersionedField = Literal[
+    "title",
+    "description",
+    "status",
+    "priority",
+    "due_at",
+    "due_all_day",
+    "start_at",
+    "recurrence",
+    "recurrence_basis",
+    "assignee_id",
+    "label_ids",
+    "section_id",
+]
+
+
+class TaskVersionPublic(BaseModel):
+    version: int
+    changed_by: AuthorPublic | None = Field(description="Null when that account is gone")
+    changed_at: datetime
+    fields: dict[str, object] = Field(
+        description="The editable fields after this version: " + ", ".join(VERSIONED_FIELDS)
+    )
+
+
+class TaskRevert(RequestBody):
+    """Set `fields` (all of them when omitted) as they were at `version`, as a new version."""
+
+    version: Annotated[int, Strict(), Field(ge=1, le=2**31 - 1)]
+    fields: Annotated[
+        list[VersionedField] | None, Field(min_length=1, max_length=len(VERSIONED_FIELDS))
+    ] = None

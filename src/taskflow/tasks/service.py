@@ -31,6 +31,7 @@ from taskflow.tasks.recurring import creator_timezone, reopen_subtasks
 from taskflow.tasks.reminders import follow_due_dates
 from taskflow.tasks.schemas import TaskCreate, TaskPublic
 from taskflow.tasks.sections import check_section
+from taskflow.tasks.trash import trash_tasks
 from taskflow.users.models import User
 
 # Changes after which the view is read again: `notices.task_updated` rewrites the mentions
@@ -168,8 +169,10 @@ async def update_task(
     *,
     replace: bool = False,
     if_match: str | None = None,
+    verb: str | None = None,
 ) -> TaskPublic:
-    """PATCH (`given`: the fields sent) or PUT (`replace`: omitted editable fields reset).
+    """PATCH (`given`: the fields sent) or PUT (`replace`: omitted editable fields reset);
+    `verb` names the change in the activity log (a revert) instead of the usual one.
 
     Planned without the database (`planning.py`), then applied. The write is
     `UPDATE … WHERE version = :expected` when `If-Match` is sent, so of two concurrent
@@ -244,7 +247,7 @@ async def update_task(
 
     record(
         session,
-        verb=update_verb(current.status, plan.after["status"]),
+        verb=verb or update_verb(current.status, plan.after["status"]),
         project_id=project_id,
         actor_id=user.id,
         task_id=task_id,
@@ -282,16 +285,11 @@ async def update_task(
 async def delete_task(
     session: AsyncSession, user: User, task_id: int, *, if_match: str | None = None
 ) -> None:
-    """Subtasks, comments, votes and label links go with it (database cascade)."""
+    """To the trash (SPEC §10) with its subtasks and comments (tasks/trash.py)."""
     task = (await require_task(session, task_id, user.id, EDIT)).task
     expected = expected_version(if_match, task.version)
-    statement = delete(Task).where(Task.id == task_id).returning(Task.id)
-    if expected is not None:
-        statement = statement.where(Task.version == expected)
-    deleted = await session.scalar(statement.execution_options(synchronize_session=False))
     session.expunge(task)
-    if deleted is None:  # changed or deleted since we read it
-        raise PreconditionFailed() if expected is not None else NotFound("Task not found")
+    await trash_tasks(session, user, [task_id], version=expected)
     record(
         session,
         verb="task.deleted",

@@ -1,20 +1,58 @@
-// A task's history, folded away until asked for.
+// A task's history, folded away until asked for: who did what, and for edits the old and new
+// value of each field (a word diff for descriptions), so a bad edit can be seen and undone.
 import { useState } from "react";
 import { useTaskActivity } from "../../api/tasks";
 import type { Id } from "../../api/types";
 import { timeAgo } from "../../lib/dates";
+import { changeRows, fieldLabel, formatFieldValue, textDiff, type FieldContext } from "../../lib/fieldValues";
 import "./ActivityLog.css";
 
-function describeActivity(verb: string, changes: Record<string, unknown> | null): string {
+function describeActivity(verb: string, changedFields: number): string {
   const what = verb
     .replace(/^task\./, "")
     .replace(/^comment\./, "comment ")
     .replace(/_/g, " ");
-  const fields = changes ? Object.keys(changes).filter((k) => k !== "version" && k !== "updated_at") : [];
-  return fields.length && verb === "task.updated" ? `changed ${fields.join(", ")}` : what;
+  return changedFields && verb === "task.updated" ? "changed" : what;
 }
 
-export function ActivityLog({ taskId }: { taskId: Id }) {
+function TextChange({ from, to }: { from: string; to: string }) {
+  return (
+    <p className="activity-diff" aria-label="changes to the text">
+      {textDiff(from, to).map((piece, i) =>
+        piece.kind === "added" ? (
+          <ins key={i}>{piece.text}</ins>
+        ) : piece.kind === "removed" ? (
+          <del key={i}>{piece.text}</del>
+        ) : (
+          <span key={i}>{piece.text}</span>
+        ),
+      )}
+    </p>
+  );
+}
+
+function ChangeList({ changes, ctx }: { changes: ReturnType<typeof changeRows>; ctx: FieldContext }) {
+  return (
+    <ul className="activity-changes">
+      {changes.map(({ field, from, to }) =>
+        field === "description" ? (
+          <li key={field}>
+            <span className="activity-field">{fieldLabel(field)}</span>
+            <TextChange from={typeof from === "string" ? from : ""} to={typeof to === "string" ? to : ""} />
+          </li>
+        ) : (
+          <li key={field}>
+            <span className="activity-field">{fieldLabel(field)}</span>{" "}
+            <del className="activity-old">{formatFieldValue(field, from, ctx)}</del> →{" "}
+            <ins className="activity-new">{formatFieldValue(field, to, ctx)}</ins>
+          </li>
+        ),
+      )}
+    </ul>
+  );
+}
+
+export function ActivityLog({ taskId, ...ctx }: { taskId: Id } & FieldContext) {
   const activity = useTaskActivity(taskId);
   const [open, setOpen] = useState(false);
   return (
@@ -29,12 +67,16 @@ export function ActivityLog({ taskId }: { taskId: Id }) {
         <ul className="activity">
           {activity.isPending && <li className="muted">Loading…</li>}
           {activity.data?.length === 0 && <li className="muted">Nothing yet.</li>}
-          {activity.data?.map((a) => (
-            <li key={a.id}>
-              <strong>{a.actor?.username ?? "someone"}</strong> {describeActivity(a.verb, a.changes)}{" "}
-              <span className="muted small">{timeAgo(a.created_at)}</span>
-            </li>
-          ))}
+          {activity.data?.map((a) => {
+            const changes = changeRows(a.changes);
+            return (
+              <li key={a.id}>
+                <strong>{a.actor?.username ?? "someone"}</strong> {describeActivity(a.verb, changes.length)}{" "}
+                <span className="muted small">{timeAgo(a.created_at)}</span>
+                {changes.length > 0 && <ChangeList changes={changes} ctx={ctx} />}
+              </li>
+            );
+          })}
         </ul>
       )}
     </section>

@@ -1,6 +1,7 @@
 // A task's comments: read, post, edit your own, delete (yours, or any as an admin).
 import { useState, type ClipboardEvent, type FormEvent } from "react";
 import { useAddComment, useComments, useCommitComment, useDeleteComment } from "../../api/comments";
+import { useTrashedToast } from "../../api/trash";
 import type { Comment, Task } from "../../api/types";
 import { useAuth } from "../../auth/AuthProvider";
 import { timeAgo } from "../../lib/dates";
@@ -71,6 +72,7 @@ function CommentItem({ comment: c, taskId, isAdmin }: { comment: Comment; taskId
   const { user } = useAuth();
   const toast = useToast();
   const remove = useDeleteComment(taskId);
+  const trashed = useTrashedToast();
   const commit = useCommitComment(taskId, c.id);
   // Comments have no version in the API: the edit's base is the text it started from.
   const draft = useTextDraft({ text: c.body, version: null }, commit, (e) =>
@@ -103,7 +105,12 @@ function CommentItem({ comment: c, taskId, isAdmin }: { comment: Comment; taskId
             type="button"
             className="link-button small"
             aria-label={`Delete comment by ${c.author.username}`}
-            onClick={() => remove.mutate(c.id, { onError: (e) => toast(`Couldn't delete: ${e.message}`, "error") })}
+            onClick={() =>
+              remove.mutate(c.id, {
+                onSuccess: () => trashed("comment", c.id, `comment by ${c.author.username}`),
+                onError: (e) => toast(`Couldn't delete: ${e.message}`, "error"),
+              })
+            }
           >
             Delete
           </button>

@@ -3,6 +3,7 @@ import { useEffect, useRef, type ClipboardEvent } from "react";
 import { useWatch } from "../../api/notifications";
 import { MentionChips } from "./MentionInput";
 import { useDeleteTask, useTask, useVote } from "../../api/tasks";
+import { useTrashedToast } from "../../api/trash";
 import { roleAtLeast, type Id, type Label, type Member, type Project, type Task } from "../../api/types";
 import { timeAgo } from "../../lib/dates";
 import { useConfirm } from "../../lib/confirm";
@@ -12,6 +13,7 @@ import { Attachments, pastedImages, useFileDrop, useUploads } from "./Attachment
 import { Comments } from "./Comments";
 import { Subtasks } from "./Subtasks";
 import { TaskDescription } from "./TaskDescription";
+import { TaskHistory } from "./TaskHistory";
 import { TaskProperties } from "./TaskProperties";
 import { TaskTitle } from "./TaskTitle";
 import "./TaskDetail.css";
@@ -72,6 +74,7 @@ function TaskFields({ task, project, labels, members, onClose, onOpenTask }: { t
   const toast = useToast();
   const confirm = useConfirm();
   const remove = useDeleteTask();
+  const trashed = useTrashedToast();
   const vote = useVote();
   const watch = useWatch(task.id);
   const canEdit = roleAtLeast(project?.role, "editor");
@@ -89,14 +92,14 @@ function TaskFields({ task, project, labels, members, onClose, onOpenTask }: { t
   async function deleteTask() {
     const ok = await confirm({
       title: `Delete “${task.title}”?`,
-      body: "Its subtasks and comments go with it.",
+      body: "It goes to the trash with its subtasks and comments; Undo or the Trash page brings it back.",
       confirmLabel: "Delete",
       danger: true,
     });
     if (!ok) return;
     try {
       await remove.mutateAsync(task.id);
-      toast(`Deleted “${task.title}”.`);
+      trashed("task", task.id, task.title);
       onClose();
     } catch (e) {
       toast(`Couldn't delete: ${(e as Error).message}`, "error");
@@ -158,7 +161,8 @@ function TaskFields({ task, project, labels, members, onClose, onOpenTask }: { t
         onFiles={(picked) => void files.upload(picked)}
       />
       <Comments task={task} isAdmin={isAdmin} onPaste={onPaste} />
-      <ActivityLog taskId={task.id} />
+      <ActivityLog taskId={task.id} members={members} labels={labels} />
+      <TaskHistory task={task} canEdit={canEdit && !project?.archived} members={members} labels={labels} />
       <p className="muted small">
         Created {timeAgo(task.created_at)}
         {task.completed_at && ` · completed ${timeAgo(task.completed_at)}`}

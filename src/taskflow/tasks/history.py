@@ -1,0 +1,187 @@
+"""A task's history (SPEC §10): a snapshot of its editable fields per version, its list, and
+reverting to one.
+
+Snapshots are written in one place whatever made the change (a PATCH, a bulk action, a job,
+an import): just before the commit of every unit of work whose events say a task changed, in
+its transaction, for each such task whose current version has none yet (one statement when
+there is nothing to write, three when there is).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import exists, func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from taskflow.activity.service import jsonable
+from taskflow.core.errors import NotFound
+from taskflow.core.events import Event
+from taskflow.core.pagination import Page, Pagination
+from taskflow.core.unit_of_work import on_events_before_commit
+from taskflow.db import utcnow
+from taskflow.db.reads import Reader
+from taskflow.projects.models import ProjectMember
+from taskflow.projects.permissions import EDIT, READ
+from taskflow.tasks.access import require_task
+from taskflow.tasks.models import Label, Section, Task, TaskVersion, task_labels
+from taskflow.tasks.schemas import (
+    VERSIONED_FIELDS,
+    AuthorPublic,
+    TaskPublic,
+    TaskRevert,
+    TaskUpdate,
+    TaskVersionPublic,
+)
+from taskflow.users.models import User
+
+# The verbs of changes to a task's editable fields (votes, comments and deletions are not).
+CHANGES = frozenset(
+    {
+        "task.created",
+        "task.updated",
+        "task.completed",
+        "task.reopened",
+        "task.moved",
+        "task.recurred",
+        "task.reverted",
+        "task.imported",
+    }
+)
+_COLUMNS = [getattr(Task, name) for name in VERSIONED_FIELDS if name != "label_ids"]
+
+
+@on_events_before_commit
+async def snapshot_versions(session: AsyncSession, events: list[Event]) -> None:
+    actors = {e.task_id: e.actor_id for e in events if e.task_id is not None and e.type in CHANGES}
+    if not actors:
+        return
+    unsaved = ~exists().where(TaskVersion.task_id == Task.id, TaskVersion.version == Task.version)
+    rows = (
+        await session.execute(
+            select(Task.id, Task.version, *_COLUMNS).where(Task.id.in_(actors), unsaved)
+        )
+    ).all()
+    if not rows:
+        return
+    labels: dict[int, list[int]] = {row.id: [] for row in rows}
+    for task_id, label_id in await session.execute(
+        select(task_labels.c.task_id, task_labels.c.label_id)
+        .where(task_labels.c.task_id.in_(labels))
+        .order_by(task_labels.c.label_id)
+    ):
+        labels[task_id].append(label_id)
+    now = utcnow()
+    await session.execute(
+        insert(TaskVersion),
+        [
+            {
+                "task_id": row.id,
+                "version": row.version,
+                "changed_by": actors[row.id],
+                "changed_at": now,
+                "fields": _fields(row._mapping, labels[row.id]),
+            }
+            for row in rows
+        ],
+    )
+
+
+def _fields(row: Any, label_ids: list[int]) -> dict[str, Any]:
+    fields = {name: jsonable(row[name]) for name in VERSIONED_FIELDS if name != "label_ids"}
+    fields["label_ids"] = label_ids
+    return fields
+
+
+async def list_versions(
+    session: Reader, user: User, task_id: int, page: Pagination
+) -> Page[TaskVersionPublic]:
+    """Newest first."""
+    await require_task(session, task_id, user.id, READ)
+    mine = TaskVersion.task_id == task_id
+    total = await session.scalar(select(func.count()).select_from(TaskVersion).where(mine))
+    rows = (
+        await session.execute(
+            select(TaskVersion, User.username)
+            .outerjoin(User, User.id == TaskVersion.changed_by)
+            .where(mine)
+            .order_by(TaskVersion.version.desc())
+            .limit(page.limit)
+            .offset(page.offset)
+        )
+    ).all()
+    items = [
+        TaskVersionPublic(
+            version=version.version,
+            changed_by=(
+                AuthorPublic(id=version.changed_by, username=username)
+                if version.changed_by is not None and username is not None
+                else None
+            ),
+            changed_at=version.changed_at,
+            fields=version.fields,
+        )
+        for version, username in rows
+    ]
+    return Page(items=items, total=total or 0, limit=page.limit, offset=page.offset)
+
+
+async def revert(
+    session: AsyncSession, user: User, task_id: int, data: TaskRevert, *, if_match: str | None
+) -> tuple[TaskPublic, list[str]]:
+    """The task with the chosen fields as they were at `data.version`, as a new version
+    (activity `task.reverted`); the fields whose references are gone are skipped and named."""
+    from taskflow.tasks.service import update_task
+
+    task = (await require_task(session, task_id, user.id, EDIT)).task
+    snapshot = await session.scalar(
+        select(TaskVersion.fields).where(
+            TaskVersion.task_id == task_id, TaskVersion.version == data.version
+        )
+    )
+    if snapshot is None:
+        raise NotFound("Version not found")
+    names: list[str] = list(data.fields or VERSIONED_FIELDS)
+    chosen: dict[str, Any] = {name: snapshot[name] for name in names if name in snapshot}
+    skipped = await _drop_gone_references(session, task.project_id, chosen)
+    given = TaskUpdate.model_validate_json(json.dumps(chosen)).model_dump(exclude_unset=True)
+    public = await update_task(
+        session, user, task_id, given, if_match=if_match, verb="task.reverted"
+    )
+    return public, skipped
+
+
+async def _drop_gone_references(
+    session: AsyncSession, project_id: int, chosen: dict[str, Any]
+) -> list[str]:
+    skipped: list[str] = []
+    assignee = chosen.get("assignee_id")
+    if assignee is not None:
+        member = await session.scalar(
+            select(ProjectMember.user_id).where(
+                ProjectMember.project_id == project_id, ProjectMember.user_id == assignee
+            )
+        )
+        if member is None:
+            del chosen["assignee_id"]
+            skipped.append("assignee_id")
+    section = chosen.get("section_id")
+    if section is not None:
+        found = await session.scalar(
+            select(Section.id).where(Section.id == section, Section.project_id == project_id)
+        )
+        if found is None:
+            del chosen["section_id"]
+            skipped.append("section_id")
+    label_ids = chosen.get("label_ids")
+    if label_ids:
+        found_labels = set(
+            await session.scalars(
+                select(Label.id).where(Label.id.in_(label_ids), Label.project_id == project_id)
+            )
+        )
+        if len(found_labels) < len(set(label_ids)):
+            chosen["label_ids"] = [label for label in label_ids if label in found_labels]
+            skipped.append("label_ids")
+    return skipped

@@ -1,0 +1,171 @@
+"""POST /tasks/quick (SPEC §9) through the API: lines become tasks in the user's time zone,
+names resolve or stay in the title, dry_run writes nothing, access and bad input."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import time_machine
+from fastapi import FastAPI
+from httpx import AsyncClient
+
+from taskflow.core.clock import zone
+from tests.factories_domain import (
+    API,
+    add_member,
+    count_statements,
+    inbox_id,
+    make_label,
+    make_project,
+    make_team,
+    quick_user,
+)
+
+BERLIN = zone("Europe/Berlin")
+# Wednesday 13 January 2027, 10:00 in Berlin.
+NOW = datetime(2027, 1, 13, 10, 0, tzinfo=BERLIN).astimezone(UTC)
+
+
+def _local(value: str) -> datetime:
+    return datetime.fromisoformat(value).astimezone(BERLIN).replace(tzinfo=None)
+
+
+async def _quick(
+    client: AsyncClient, user: Any, text: str, *, dry_run: bool = False, **body: Any
+) -> Any:
+    url = f"{API}/tasks/quick" + ("?dry_run=true" if dry_run else "")
+    return await client.post(url, json={"text": text, **body}, headers=user.headers)
+
+
+async def _task_count(client: AsyncClient, user: Any) -> int:
+    response = await client.get(f"{API}/tasks", headers=user.headers)
+    total: int = response.json()["total"]
+    return total
+
+
+async def test_quick_add_makes_a_task_of_each_line(app: FastAPI, client: AsyncClient) -> None:
+    with time_machine.travel(NOW, tick=False):
+        user = await quick_user(app)
+        await client.patch(f"{API}/users/me", json={"timezone": "Europe/Berlin"},
+                           headers=user.headers)  # fmt: skip
+        alice = await quick_user(app, username="alice_q")
+        home = await make_project(client, user, "Home")
+        side = await make_project(client, user, "Two words")
+        await add_member(client, home["id"], user, alice)
+        bills = await make_label(client, user, home["id"], "Bills")
+        text = (
+            "Pay rent tomorrow 5pm p1 #home @bills @paper +Alice_Q\n"
+            '\n  Water plants every monday at 9am #"two words"\n'
+            "Buy milk #nowhere +nobody p9 next friday"
+        )
+        response = await _quick(client, user, text)
+    assert response.status_code == 201, response.text
+    rent, plants, milk = response.json()["items"]
+    assert (rent["title"], rent["project_id"], rent["priority"]) == ("Pay rent", home["id"], 4)
+    assert _local(rent["due_at"]) == datetime(2027, 1, 14, 17, 0)
+    assert not rent["due_all_day"]
+    assert rent["assignee_id"] == alice.id
+    names = sorted(label["name"] for label in rent["labels"])
+    assert names == ["Bills", "paper"]  # an existing one in any case; a new one created
+    assert bills["id"] in [label["id"] for label in rent["labels"]]
+    assert (plants["title"], plants["project_id"]) == ("Water plants", side["id"])
+    assert plants["recurrence"] == "FREQ=WEEKLY;BYDAY=MO"
+    assert plants["recurrence_basis"] == "due"
+    assert _local(plants["due_at"]) == datetime(2027, 1, 18, 9, 0)
+    # What does not resolve stays: an unknown project, a non-member, an unknown priority.
+    assert milk["title"] == "Buy milk #nowhere +nobody p9"
+    assert milk["project_id"] == await inbox_id(client, user)
+    assert _local(milk["due_at"]) == datetime(2027, 1, 22, 0, 0)
+    assert milk["due_all_day"]
+    assert milk["priority"] == 0
+    assert milk["labels"] == []
+    assert milk["assignee_id"] is None
+    fetched = await client.get(f"{API}/tasks/{rent['id']}", headers=user.headers)
+    assert fetched.json()["title"] == "Pay rent"
+
+
+async def test_dry_run_answers_what_it_understood_and_writes_nothing(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    with time_machine.travel(NOW, tick=False):
+        user = await quick_user(app)
+        home = await make_project(client, user, "Home")
+        text = "Pay rent tomorrow p1 #Home @bills every! month on the 1st"
+        response = await _quick(client, user, text, dry_run=True)
+        assert response.status_code == 200, response.text
+        [item] = response.json()["items"]
+        assert item["title"] == "Pay rent"
+        assert (item["project_id"], item["priority"]) == (home["id"], 4)
+        assert item["label_ids"] == []
+        assert item["label_names"] == ["bills"]
+        assert item["recurrence"] == "FREQ=MONTHLY;BYMONTHDAY=1"
+        assert item["recurrence_basis"] == "completion"
+        assert item["due_all_day"]
+        assert item["due_at"].startswith("2027-02-01")  # the first 1st from tomorrow on
+        spans = [(text[s["start"] : s["end"]], s["kind"]) for s in item["spans"]]
+        assert spans == [
+            ("tomorrow", "date"),
+            ("p1", "priority"),
+            ("#Home", "project"),
+            ("@bills", "label"),
+            ("every! month on the 1st", "recurrence"),
+        ]
+        # Offsets count in the whole text, across lines; a line with no title is fine here.
+        two = await _quick(client, user, "a\ntomorrow p2", dry_run=True)
+        second = two.json()["items"][1]
+        assert second["title"] == ""
+        assert second["spans"][0] == {"start": 2, "end": 10, "kind": "date"}
+        assert await _task_count(client, user) == 0
+        labels = await client.get(f"{API}/projects/{home['id']}/labels", headers=user.headers)
+        assert labels.json()["total"] == 0
+        # A dry run costs the same statements whatever the number of lines.
+        with count_statements(app) as one:
+            await _quick(client, user, "x #Home @a +b p1 today", dry_run=True)
+        with count_statements(app) as many:
+            await _quick(client, user, "x #Home @a +b p1 today\n" * 20, dry_run=True)
+        assert len(many) == len(one)
+
+
+async def test_quick_add_respects_roles(app: FastAPI, client: AsyncClient) -> None:
+    team = await make_team(app, client, "Team")
+    text = "Plan #team @fresh p2"
+    outsider = await _quick(client, team.outsider, "x", project_id=team.project_id)
+    assert outsider.status_code == 404
+    # An outsider's #Team is just a word: the task goes to their Inbox, named as typed.
+    mine = await _quick(client, team.outsider, text)
+    assert mine.status_code == 201
+    assert mine.json()["items"][0]["title"] == "Plan #team"
+    viewer = await _quick(client, team.viewer, text)
+    assert viewer.status_code == 403
+    assert (await _quick(client, team.viewer, text, dry_run=True)).status_code == 200
+    # An editor may not create labels: @fresh stays in the title.
+    editor = await _quick(client, team.editor, text)
+    assert editor.status_code == 201, editor.text
+    assert editor.json()["items"][0]["title"] == "Plan @fresh"
+    assert editor.json()["items"][0]["labels"] == []
+    admin = await _quick(client, team.admin, text)
+    assert [label["name"] for label in admin.json()["items"][0]["labels"]] == ["fresh"]
+    assert (await _task_count(client, team.owner)) == 2
+
+
+async def test_bad_quick_add_is_422_and_writes_nothing(app: FastAPI, client: AsyncClient) -> None:
+    user = await quick_user(app)
+    bodies: list[Any] = [
+        {}, {"text": ""}, {"text": "  \n \n"}, {"text": 5}, {"text": "x", "extra": 1},
+        {"text": "x", "project_id": 0}, {"text": "x", "project_id": "1"}, {"text": "a\u0000"},
+        {"text": "x\n" * 51}, {"text": "x" * 20_001},
+        {"text": "fine\ntomorrow p1"},  # a line with nothing left for a title
+        {"text": "x" * 501},
+        {"text": "Backup every day", "project_id": 2**53},
+    ]  # fmt: skip
+    for body in bodies:
+        response = await client.post(f"{API}/tasks/quick", json=body, headers=user.headers)
+        assert response.status_code in (404, 422), (body, response.text)
+    assert (await _task_count(client, user)) == 0
+    labels = await client.get(f"{API}/labels", headers=user.headers)
+    assert labels.status_code in (200, 404)
+    anonymous = await client.post(f"{API}/tasks/quick", json={"text": "x"})
+    assert anonymous.status_code == 401
+    wrong_method = await client.put(f"{API}/tasks/quick", json={"text": "x"}, headers=user.headers)
+    assert wrong_method.status_code == 405
