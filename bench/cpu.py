@@ -1,6 +1,7 @@
 """CPU per request, in process: the quick A/B for a change to a hot path.
 
-    python bench/cpu.py list|detail|me|create|floor [--requests 3000] [--concurrency 8]
+    python bench/cpu.py list|detail|me|create|patch|comment|floor [--requests 3000]
+        [--concurrency 8]
         [--size 10k] [--baseline]
 
 Drives the ASGI app directly (no sockets, no wrk, plain asyncio loop) against the seeded
@@ -32,27 +33,45 @@ def _paths(scenario: str, state: dict[str, Any]) -> list[str]:
         "detail": [f"/api/v1/tasks/{task}" for task in state["hot_task_ids"][:200]],
         "me": ["/api/v1/users/me"],
         "create": ["/api/v1/tasks"],
+        "patch": [f"/api/v1/tasks/{task}" for task in state["write_task_ids"][:200]],
+        "comment": [f"/api/v1/tasks/{task}/comments" for task in state["write_task_ids"][:200]],
         "floor": ["/health/live"],
     }[scenario]
 
 
 def _body(scenario: str, state: dict[str, Any]) -> bytes | None:
-    """`create` POSTs a task into the seeded write project; the others are GETs."""
-    if scenario != "create":
-        return None
-    return json.dumps({"title": "Bench task", "project_id": state["write_project_id"]}).encode()
+    """`create` POSTs a task into the seeded write project, `patch` changes the title and
+    priority of its tasks (scenario 6, with If-Match), `comment` comments on them; the others
+    are GETs."""
+    if scenario == "create":
+        return json.dumps({"title": "Bench task", "project_id": state["write_project_id"]}).encode()
+    if scenario == "patch":
+        return b'{"title":"patched","priority":3}'
+    if scenario == "comment":
+        return b'{"body":"A comment from the benchmark"}'
+    return None
 
 
-async def request(app: Any, path_and_query: str, token: str, body: bytes | None = None) -> None:
+_METHODS = {"patch": "PATCH"}
+# The ETag each task answered last, for the next PATCH's If-Match (as bench/wrk/taskflow.lua).
+_versions: dict[str, bytes] = {}
+
+
+async def request(
+    app: Any, path_and_query: str, token: str, body: bytes | None = None, method: str = ""
+) -> None:
     path, _, query = path_and_query.partition("?")
+    method = method or ("GET" if body is None else "POST")
     headers = [(b"host", b"bench"), (b"authorization", f"Bearer {token}".encode())]
+    if method == "PATCH" and path in _versions:
+        headers.append((b"if-match", _versions[path]))
     if body is not None:
         headers += [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
         "http_version": "1.1",
-        "method": "GET" if body is None else "POST",
+        "method": method,
         "scheme": "http",
         "path": path,
         "raw_path": path.encode(),
@@ -77,43 +96,55 @@ async def request(app: Any, path_and_query: str, token: str, body: bytes | None 
     async def send(message: dict[str, Any]) -> None:
         if message["type"] == "http.response.start":
             statuses.append(message["status"])
+            for name, value in message.get("headers", ()):
+                if name.lower() == b"etag":
+                    _versions[path] = value
 
     await app(scope, receive, send)
-    if statuses != [200 if body is None else 201]:
+    if statuses != [201 if method == "POST" else 200]:
         raise RuntimeError(f"{path_and_query} answered {statuses}")
 
 
 async def _measure(
     app: Any, paths: list[str], tokens: list[str], body: bytes | None, args: argparse.Namespace
 ) -> None:
+    method = _METHODS.get(args.scenario, "")
     async with app.router.lifespan_context(app):
         for index in range(200):  # warm up: pools, caches, statements
-            await request(app, paths[index % len(paths)], tokens[index % len(tokens)], body)
+            await request(app, paths[index % len(paths)], tokens[index % len(tokens)], body, method)
         limit = asyncio.Semaphore(args.concurrency)
 
         async def one(index: int) -> None:
             async with limit:
-                await request(app, paths[index % len(paths)], tokens[index % len(tokens)], body)
+                await request(
+                    app, paths[index % len(paths)], tokens[index % len(tokens)], body, method
+                )
 
-        wall, cpu = time.perf_counter(), time.process_time()
+        wall, cpu, start = time.perf_counter(), time.process_time(), os.times()
         await asyncio.gather(*(one(index) for index in range(args.requests)))
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        end = os.times()
     name = "baseline" if args.baseline else "taskflow"
     print(
         f"{name} {args.scenario} ({args.size}): {1000 * cpu / args.requests:.3f} ms CPU per "
-        f"request, {args.requests / wall:.0f} requests/s at concurrency {args.concurrency}"
+        f"request (user {1000 * (end.user - start.user) / args.requests:.3f}, kernel "
+        f"{1000 * (end.system - start.system) / args.requests:.3f}), "
+        f"{args.requests / wall:.0f} requests/s at concurrency {args.concurrency}"
     )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("scenario", choices=["list", "detail", "me", "create", "floor"])
+    parser.add_argument(
+        "scenario", choices=["list", "detail", "me", "create", "patch", "comment", "floor"]
+    )
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--size", default="10k")
     parser.add_argument("--baseline", action="store_true")
     args = parser.parse_args()
-    state = json.loads((STATE / f"taskflow_bench_{args.size}.json").read_text())
+    database = DB.format(size=args.size).rsplit("/", 1)[-1]
+    state = json.loads((STATE / f"{database}.json").read_text())
     os.environ.update(environment(args.size))
     os.environ.setdefault("TASKFLOW_SECRET_KEY", SECRET)
     if args.baseline:

@@ -29,8 +29,11 @@ VENV = ROOT / ".venv" / "bin"
 RESULTS = BENCH / "results"
 STATE = BENCH / ".state"
 SECRET = "bench-secret-key-0123456789abcdef-0123456789"  # noqa: S105  (benchmark only)
-DB = "postgresql://postgres@127.0.0.1:5432/taskflow_bench_{size}"
-REDIS = "redis://127.0.0.1:6379/10"
+# On a shared machine, point these at your own database and Redis db ({size} is optional).
+DB = os.environ.get(
+    "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/taskflow_bench_{size}"
+)
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/10")
 PORTS = {"taskflow": 18101, "baseline": 18102, "taskflow2": 18103}
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 

@@ -170,10 +170,11 @@ async def test_every_list_and_detail_route_costs_a_fixed_number_of_statements(
     assert {name: count for name, (count, _) in large.items()} == EXPECTED
 
 
-# A comment: auth, the task with access, the comment, activity, auto-watch, the `commented`
-# fan-out (one INSERT … SELECT), the project's webhooks for the event (one indexed SELECT);
-# the comment's mentions lookup only when it has an `@`.
-COMMENT_STATEMENTS = 7
+# A comment: auth, the task with access (which also says whether the project has active
+# webhooks, so the outbox does not ask again), the comment, activity, auto-watch, the
+# `commented` fan-out (one INSERT … SELECT); the comment's mentions lookup only when it has
+# an `@`, the project's webhooks only when it has some.
+COMMENT_STATEMENTS = 6
 
 
 async def test_a_comment_costs_the_same_statements_for_2_or_50_watchers(
@@ -203,3 +204,59 @@ async def test_a_comment_costs_the_same_statements_for_2_or_50_watchers(
     assert counts == [COMMENT_STATEMENTS, COMMENT_STATEMENTS], counts
     unread = await client.get(f"{API}/notifications/unread-count", headers=watchers[-1].headers)
     assert unread.json() == {"count": 2}  # member_added, then the comment on `many`
+
+
+# The write path (docs/benchmarks.md, round 4). Creating a task: auth, the project with the
+# caller's role (and whether it has active webhooks), the INSERT that computes the position
+# and returns the row (the response: no read after the write), the creator's auto-watch, the
+# activity row. A PATCH of plain fields: auth, the task with access, the UPDATE … RETURNING
+# the view (on SQLite, whose RETURNING cannot carry the view's subqueries, the view is read
+# after it), the activity row. Then task history's before-commit snapshot (tasks/history.py):
+# the task, its labels, the version row (3 more each).
+CREATE_STATEMENTS = 8
+PATCH_STATEMENTS = {"postgresql": 7, "sqlite": 8}
+
+
+async def test_creating_and_changing_a_task_cost_pinned_statements(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    owner = await quick_user(app)
+    project = await make_project(client, owner, "Writes")
+    label = await make_label(client, owner, project["id"], "urgent")
+    await make_task(client, owner, project_id=project["id"])
+    with count_statements(app) as statements:
+        created = await client.post(
+            f"{API}/tasks",
+            json={"title": "new", "project_id": project["id"], "priority": 2},
+            headers=owner.headers,
+        )
+    assert created.status_code == 201, created.text
+    assert len(statements) == CREATE_STATEMENTS, statements
+    task = created.json()
+    assert (task["position"], task["watching"], task["labels"]) == (2.0, True, [])
+    assert (task["comment_count"], task["voted_by_me"], task["version"]) == (0, False, 1)
+    assert task == (await client.get(f"{API}/tasks/{task['id']}", headers=owner.headers)).json()
+
+    dialect = app.state.database.engine.dialect.name
+    with count_statements(app) as statements:
+        patched = await client.patch(
+            f"{API}/tasks/{task['id']}",
+            json={"title": "renamed", "priority": 3},
+            headers={**owner.headers, "If-Match": '"1"'},
+        )
+    assert patched.status_code == 200, patched.text
+    assert len(statements) == PATCH_STATEMENTS[dialect], statements
+    shown = (await client.get(f"{API}/tasks/{task['id']}", headers=owner.headers)).json()
+    assert patched.json() == shown
+    assert (shown["title"], shown["priority"], shown["version"]) == ("renamed", 3, 2)
+
+    # With labels, the created task shows them (read with the check that they belong).
+    labelled = await client.post(
+        f"{API}/tasks",
+        json={"title": "labelled", "project_id": project["id"], "label_ids": [label["id"]]},
+        headers=owner.headers,
+    )
+    assert labelled.status_code == 201, labelled.text
+    again = await client.get(f"{API}/tasks/{labelled.json()['id']}", headers=owner.headers)
+    assert labelled.json() == again.json()
+    assert [item["name"] for item in again.json()["labels"]] == ["urgent"]

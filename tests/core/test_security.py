@@ -3,16 +3,20 @@ Argon2id's parameters, and refresh tokens stored as digests only."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import resource
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher, Type
 from fastapi import FastAPI
 from httpx import AsyncClient
 from sqlalchemy import select
 
 from taskflow.auth.models import RefreshToken
-from taskflow.core import security
+from taskflow.core import argon2id, security
+from taskflow.core.argon2id import ReusingArgon2Hasher
 from taskflow.db import Database
 from tests.factories import login, make_user
 
@@ -42,10 +46,51 @@ async def test_an_unknown_user_costs_one_verification_as_a_wrong_password_does(
     assert verified == ["stored", "dummy"]  # one Argon2 verification each
 
 
-async def test_passwords_are_argon2id_with_owasp_parameters_four_at_a_time() -> None:
+async def test_passwords_are_argon2id_with_owasp_parameters_four_at_a_time_at_most() -> None:
     hashed = await security.hash_password("correct horse battery staple")
     assert hashed.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
-    assert security._hashing_limiter.total_tokens == 4
+    assert 1 <= security.HASHING_THREADS <= 4
+    assert security._hashing_threads._max_workers == security.HASHING_THREADS
+
+
+def test_the_reusing_hasher_makes_and_accepts_the_standard_strings() -> None:
+    ours = ReusingArgon2Hasher(time_cost=2, memory_cost=19_456, parallelism=1)
+    reference = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
+    salt = b"0123456789abcdef"
+    assert ours.hash("pässwörd", salt=salt) == reference.hash("pässwörd", salt=salt)
+    assert ours.verify("pässwörd", reference.hash("pässwörd"))
+    assert reference.verify(ours.hash("pässwörd"), "pässwörd")
+    assert not ours.verify("wrong", reference.hash("pässwörd"))
+    # Other parameters, other types: verified by what they say, or by argon2-cffi.
+    assert ours.verify("x", PasswordHasher(time_cost=1, memory_cost=64, parallelism=2).hash("x"))
+    argon2i = PasswordHasher(memory_cost=8, parallelism=1, type=Type.I).hash("x")
+    assert ours.verify("x", argon2i)
+    assert not ours.verify("y", argon2i)
+    assert not ours.verify("x", "$argon2id$v=19$m=8,t=1,p=1$!!!$???")
+    assert not ours.verify("x", "not a hash")
+
+
+async def test_a_hash_reuses_its_threads_block_instead_of_faulting_in_a_new_one() -> None:
+    """The kernel time of a login (docs/benchmarks.md): while hashes queue, a thread's next
+    hash faults in no new pages (a fresh 19 MiB block is 4,864 pages); once the queue has
+    drained, at most all threads but one hold a block."""
+
+    def faults_of_a_hash() -> int:
+        before = resource.getrusage(resource.RUSAGE_THREAD).ru_minflt
+        security.password_hash.hash("correct horse battery staple")
+        return resource.getrusage(resource.RUSAGE_THREAD).ru_minflt - before
+
+    count = 6 * security.HASHING_THREADS
+    faults = await asyncio.gather(
+        *(security._in_hashing_thread(faults_of_a_hash) for _ in range(count))
+    )
+    reused = [fault for fault in faults if fault < 200]
+    # The first hash of each thread allocates; the others, queued behind it, reuse.
+    assert len(reused) >= count - 2 * security.HASHING_THREADS, faults
+
+    # The last thread to finish saw an empty queue; one that finished just before, while a
+    # hash still waited that another thread then took, may keep its block until next time.
+    assert argon2id.blocks_held() <= security.HASHING_THREADS - 1
 
 
 async def test_refresh_tokens_are_stored_as_their_sha256_only(

@@ -2,42 +2,69 @@
 
 from __future__ import annotations
 
+import asyncio
 import ctypes
 import hashlib
+import os
 import secrets
 import sys
 import unicodedata
 import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
-import anyio
 import jwt
 from pwdlib import PasswordHash
-from pwdlib.hashers.argon2 import Argon2Hasher
 from pwdlib.hashers.bcrypt import BcryptHasher
+
+from taskflow.core.argon2id import ReusingArgon2Hasher, release_block
 
 ALGORITHM = "HS256"
 ACCESS_TOKEN_TYPE = "access"  # noqa: S105  (a claim value, not a secret)
 REQUIRED_CLAIMS = ("sub", "sid", "exp", "iat", "jti", "type")
+_T = TypeVar("_T")
 
 # Argon2id with OWASP's recommended parameters (19 MiB, 2 passes, 1 lane): about 50 ms here,
 # where argon2-cffi's defaults (64 MiB, 3 passes, 4 lanes) take ~700 ms on two cores and
 # 64 MiB per login in flight. Hashes made with other parameters are re-hashed at next login.
 # bcrypt only verifies hashes from older installs.
+# The 19 MiB block is each hashing thread's own, reused hash after hash (core/argon2id.py).
 password_hash = PasswordHash(
-    (Argon2Hasher(time_cost=2, memory_cost=19_456, parallelism=1), BcryptHasher())
+    (ReusingArgon2Hasher(time_cost=2, memory_cost=19_456, parallelism=1), BcryptHasher())
 )
-# Hashing is CPU-bound and memory-hungry: a few at a time, in worker threads.
-_hashing_limiter = anyio.CapacityLimiter(4)
+# Hashing is CPU-bound and memory-hungry: a few at a time, in threads of its own (at most one
+# per core, and 4). Each keeps its block while hashes queue (logins under load pay no kernel
+# time) and hands it back when it finds the queue empty, so an idle worker holds at most
+# HASHING_THREADS - 1 blocks (a thread that finished while a hash waited, then taken by another).
+HASHING_THREADS = max(1, min(4, os.cpu_count() or 1))
+_hashing_threads = ThreadPoolExecutor(HASHING_THREADS, thread_name_prefix="argon2id")
 
-# Argon2id's 19 MiB block is malloc'd and freed in a worker thread for every hash. glibc raises
-# its mmap threshold to the size of the first such block freed, so later blocks come from
-# per-thread heaps that are never handed back: a worker that served logins kept ~95 MB more
-# RSS for good (docs/benchmarks.md). A fixed 1 MiB threshold keeps large blocks mmap'd, so
-# each is returned to the system when the hash is done.
+
+def _hash_then_maybe_release(function: Callable[[], _T]) -> _T:
+    try:
+        return function()
+    finally:
+        # No hash waits (an idle thread would have taken it): let the block go. While hashes
+        # queue, every thread is busy and takes the next one with the block it has.
+        if _hashing_threads._work_queue.empty():
+            release_block()
+
+
+async def _in_hashing_thread(function: Callable[[], _T]) -> _T:
+    return await asyncio.get_running_loop().run_in_executor(
+        _hashing_threads, _hash_then_maybe_release, function
+    )
+
+
+# glibc raises its mmap threshold to the size of the first large block freed, after which such
+# blocks come from per-thread heaps that are never handed back: when argon2-cffi malloc'd
+# Argon2id's 19 MiB block per hash, a worker that served logins kept ~95 MB more RSS for good
+# (docs/benchmarks.md). A fixed 1 MiB threshold keeps large blocks mmap'd, returned to the
+# system when freed; Argon2id's block no longer goes through malloc per hash.
 _M_MMAP_THRESHOLD = -3
 
 
@@ -61,9 +88,8 @@ def normalize_password(password: str) -> str:
 
 
 async def hash_password(password: str) -> str:
-    return await anyio.to_thread.run_sync(
-        password_hash.hash, normalize_password(password), limiter=_hashing_limiter
-    )
+    normalized = normalize_password(password)
+    return await _in_hashing_thread(lambda: password_hash.hash(normalized))
 
 
 async def verify_password(password: str, hashed: str | None) -> tuple[bool, str | None]:
@@ -79,7 +105,7 @@ async def verify_password(password: str, hashed: str | None) -> tuple[bool, str 
         except Exception:  # an unreadable stored hash is a failed login, not a crash
             return False, None
 
-    return await anyio.to_thread.run_sync(verify, limiter=_hashing_limiter)
+    return await _in_hashing_thread(verify)
 
 
 def new_opaque_token() -> str:

@@ -54,6 +54,27 @@ def on_events_before_commit(hook: BeforeCommit) -> BeforeCommit:
     return hook
 
 
+_SUBSCRIBERS_KEY = "taskflow_projects_subscribed"
+
+
+def note_subscribers(session: AsyncSession, project_id: int, subscribed: bool) -> None:
+    """Record what a statement of this unit read anyway (an access check): whether
+    `project_id` has anything subscribed to its events (active webhooks). A before-commit hook
+    can then skip asking again for projects known to have nothing (`unsubscribed`)."""
+    session.info.setdefault(_SUBSCRIBERS_KEY, {})[project_id] = bool(subscribed)
+
+
+def unsubscribed(session: AsyncSession) -> set[int]:
+    """The projects this unit has seen without subscribers."""
+    known: dict[int, bool] = session.info.get(_SUBSCRIBERS_KEY, {})
+    return {project_id for project_id, subscribed in known.items() if not subscribed}
+
+
+def forget_subscribers(session: AsyncSession) -> None:
+    """Subscriptions change in this unit (a webhook created or turned on): ask again."""
+    session.info.pop(_SUBSCRIBERS_KEY, None)
+
+
 class JobSink(Protocol):
     """Where a unit of work queues its jobs (core.jobs.queue.JobQueue is one)."""
 

@@ -15,7 +15,7 @@ from taskflow.db import utcnow
 from taskflow.db.reads import Reader
 from taskflow.feeds import ics
 from taskflow.feeds.models import CalendarFeed
-from taskflow.tasks import queries as task_queries
+from taskflow.tasks import project_reads
 from taskflow.tasks.models import Task
 from taskflow.users.models import User
 
@@ -61,5 +61,5 @@ async def feed_tasks(
     ).scalar_one_or_none()
     if user is None:
         raise NotFound("Calendar feed not found")
-    tasks = await task_queries.open_tasks_due(session, user.id, project_id=project_id)
+    tasks = await project_reads.open_tasks_due(session, user.id, project_id=project_id)
     return user, tasks

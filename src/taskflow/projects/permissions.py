@@ -29,12 +29,17 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
+    column,
+    exists,
     select,
+    table,
     true,
 )
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from taskflow.core.errors import Forbidden, NotFound
+from taskflow.core.unit_of_work import note_subscribers
 from taskflow.db import BigIntId
 from taskflow.db.reads import Reader
 from taskflow.db.trash import live, only_live
@@ -49,6 +54,8 @@ ProjectRef = ColumnExpressionArgument[int] | int
 # The column names the fragment adds; `check_row` reads them.
 ROLE = "role"
 ARCHIVED = "project_archived"
+ACCESS_PROJECT_ID = "access_project_id"
+SUBSCRIBED = "project_subscribed"
 ARCHIVED_MESSAGE = "This project is archived (read-only); unarchive it first"
 
 
@@ -100,6 +107,13 @@ def membership(project_id: ProjectRef, user_id: UserRef) -> ColumnElement[bool]:
 
 
 _ACCESS_PROJECT = aliased(Project, name="access_project")
+# Whether the project has an active webhook, asked by the access check of every change so that
+# the outbox (webhooks.service.deliveries_for) need not ask again before the commit. The table
+# by name: projects cannot import the webhooks domain, which stands on them.
+_WEBHOOKS = table("webhooks", column("project_id"), column("active"))
+_SUBSCRIBED = exists().where(
+    _WEBHOOKS.c.project_id == _ACCESS_PROJECT.id, _WEBHOOKS.c.active.is_(true())
+)
 
 
 def with_access(
@@ -112,8 +126,9 @@ def with_access(
 ) -> AnySelect:
     """`statement` narrowed to rows whose project (`project_id`) has `user_id` as a member,
     with their role as the column `role` and, when `need` changes content, the project's
-    archived flag as `project_archived`; and to live rows: of the tables `statement` reads
-    and of the project (unless `trashed`: the trash's own reads)."""
+    archived flag as `project_archived` and whether it has active webhooks (`fetch_checked`
+    notes it for the commit) as `project_subscribed`; and to live rows: of the tables
+    `statement` reads and of the project (unless `trashed`: the trash's own reads)."""
     if not trashed:
         statement = only_live(statement)
     joined = statement.join(ProjectMember, membership(project_id, user_id)).add_columns(
@@ -124,7 +139,11 @@ def with_access(
         _ACCESS_PROJECT, and_(_ACCESS_PROJECT.id == ProjectMember.project_id, project_live)
     )
     if need.changes_content:
-        joined = joined.add_columns(_ACCESS_PROJECT.archived.label(ARCHIVED))
+        joined = joined.add_columns(
+            _ACCESS_PROJECT.archived.label(ARCHIVED),
+            _ACCESS_PROJECT.id.label(ACCESS_PROJECT_ID),
+            _SUBSCRIBED.label(SUBSCRIBED),
+        )
     return joined
 
 
@@ -170,6 +189,8 @@ async def fetch_checked(
     row = (await session.execute(statement)).first()
     role = check_row(row._mapping if row is not None else None, need, not_found=not_found)
     assert row is not None
+    if need.changes_content and isinstance(session, AsyncSession):
+        note_subscribers(session, row._mapping[ACCESS_PROJECT_ID], row._mapping[SUBSCRIBED])
     return row, role
 
 

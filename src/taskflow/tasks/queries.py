@@ -1,5 +1,6 @@
 """Reading tasks: filters, sorts, the TaskPublic view in a fixed number of queries, and the
-reads the task rules (service, bulk, import and export) are built on.
+per-request reads the task rules (service, bulk) are built on; whole projects' contents (an
+export, an import): `project_reads.py`.
 
 A page of tasks is one query whatever its size: the rows, with the comment count, `voted_by_me`
 and the labels as correlated subqueries answered by indexes (`vote_count` is a column), and
@@ -19,7 +20,6 @@ from typing import Any, Literal
 from sqlalchemy import (
     ColumnElement,
     Integer,
-    Row,
     Select,
     bindparam,
     exists,
@@ -34,7 +34,6 @@ from taskflow.db.driver import read_rows
 from taskflow.db.reads import Reader
 from taskflow.db.trash import live
 from taskflow.notifications.models import TaskWatcher
-from taskflow.projects.models import Project
 from taskflow.projects.permissions import (
     READ,
     AnyRow,
@@ -46,9 +45,8 @@ from taskflow.projects.permissions import (
 from taskflow.tasks import filter_sql
 from taskflow.tasks.conditions import MAX_SEARCH_WORDS, like_pattern, search_conditions
 from taskflow.tasks.filter_sql import Compiled, Shape
-from taskflow.tasks.models import Comment, Label, Section, Task, TaskStatus, Vote, task_labels
+from taskflow.tasks.models import Comment, Label, Task, TaskStatus, Vote, task_labels
 from taskflow.tasks.schemas import TaskPublic, TaskSort
-from taskflow.users.models import User
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +203,9 @@ _WATCHING = (
     )
     .label("watching")
 )
-_VIEW = select(*_TASK_COLUMNS, _COMMENT_COUNT, _VOTED_BY_ME, _LABELS, _WATCHING)
+# The view's columns, `:user_id` bound at execution; also an UPDATE's RETURNING (`task_update`).
+VIEW_COLUMNS = (*_TASK_COLUMNS, _COMMENT_COUNT, _VOTED_BY_ME, _LABELS, _WATCHING)
+_VIEW = select(*VIEW_COLUMNS)
 _TASK = _VIEW.where(Task.id == bindparam("task_id", type_=BigIntId))
 _VISIBLE_TASK = with_access(
     _VIEW, Task.project_id, bindparam("user_id", type_=BigIntId), READ
@@ -228,6 +228,19 @@ async def task_view(session: Reader, user_id: int, task_id: int) -> TaskPublic:
     """One task as the API shows it (access already checked by the caller)."""
     rows = await read_rows(session, _TASK, {"user_id": user_id, "task_id": task_id})
     return TaskPublic.model_validate(_view(rows[0]))
+
+
+def view_of(row: Mapping[Any, Any]) -> TaskPublic:
+    """A row with `VIEW_COLUMNS` (an UPDATE's RETURNING) as the API shows it."""
+    return TaskPublic.model_validate(_view(row))
+
+
+def created_view(row: Mapping[str, Any], labels: Sequence[Mapping[str, Any]]) -> TaskPublic:
+    """A task just created, from the row its INSERT returned: no comments or votes yet, the
+    labels it was given, watched by its creator (`notices.task_created`). What `task_view`
+    would read, without the read."""
+    view = {**row, "comment_count": 0, "voted_by_me": False, "labels": labels, "watching": True}
+    return TaskPublic.model_validate(_view(view))
 
 
 async def visible_task_view(session: Reader, user_id: int, task_id: int) -> TaskPublic:
@@ -317,14 +330,16 @@ async def label_ids_of(session: AsyncSession, task_id: int) -> list[int]:
     return sorted(rows)
 
 
-async def count_labels_in(session: AsyncSession, project_id: int, label_ids: set[int]) -> int:
-    """How many of `label_ids` belong to the project."""
-    found = await session.scalar(
-        select(func.count())
-        .select_from(Label)
-        .where(Label.id.in_(label_ids), Label.project_id == project_id)
+async def labels_in_project(
+    session: AsyncSession, project_id: int, label_ids: Collection[int]
+) -> list[dict[str, Any]]:
+    """Those of `label_ids` that belong to the project, as a task shows them (id, name, color)."""
+    rows = await session.execute(
+        select(Label.id, Label.name, Label.color).where(
+            Label.id.in_(label_ids), Label.project_id == project_id
+        )
     )
-    return found or 0
+    return [dict(row._mapping) for row in rows]
 
 
 async def parent_of(session: AsyncSession, task_id: int) -> tuple[int, int | None] | None:
@@ -370,121 +385,3 @@ async def tasks_with_access(
             with_access(statement, Task.project_id, user_id, need).where(Task.id.in_(task_ids))
         )
     ).all()
-
-
-# Whole projects' contents (an export, an import's label lookup): one statement each.
-
-
-async def labels_in(session: Reader, project_ids: Collection[int]) -> Sequence[Label]:
-    if not project_ids:
-        return []
-    statement = select(Label).where(Label.project_id.in_(project_ids)).order_by(Label.id)
-    return (await session.scalars(statement)).all()
-
-
-async def sections_in(session: Reader, project_ids: Collection[int]) -> Sequence[Section]:
-    """In each project's order."""
-    if not project_ids:
-        return []
-    statement = (
-        select(Section)
-        .where(Section.project_id.in_(project_ids))
-        .order_by(Section.project_id, Section.position, Section.id)
-    )
-    return (await session.scalars(statement)).all()
-
-
-async def tasks_in(session: Reader, project_ids: Collection[int]) -> Sequence[Task]:
-    """In each project's order."""
-    statement = (
-        select(Task)
-        .where(Task.project_id.in_(project_ids), live(Task))
-        .order_by(Task.project_id, Task.position, Task.id)
-    )
-    return (await session.scalars(statement)).all()
-
-
-async def label_links_in(session: Reader, project_ids: Collection[int]) -> dict[int, list[int]]:
-    """Each task's label ids, ascending."""
-    task_ids = select(Task.id).where(Task.project_id.in_(project_ids), live(Task))
-    links: dict[int, list[int]] = {}
-    for task_id, label_id in await session.execute(
-        select(task_labels.c.task_id, task_labels.c.label_id)
-        .where(task_labels.c.task_id.in_(task_ids))
-        .order_by(task_labels.c.label_id)
-    ):
-        links.setdefault(task_id, []).append(label_id)
-    return links
-
-
-async def comments_in(session: Reader, project_ids: Collection[int]) -> Sequence[Row[Comment, str]]:
-    """Every comment with its author's username, oldest first."""
-    task_ids = select(Task.id).where(Task.project_id.in_(project_ids), live(Task))
-    statement = (
-        select(Comment, User.username)
-        .join(User, User.id == Comment.author_id)
-        .where(Comment.task_id.in_(task_ids), live(Comment))
-        .order_by(Comment.id)
-    )
-    return (await session.execute(statement)).all()
-
-
-async def open_tasks_due(
-    session: Reader, user_id: int, *, project_id: int | None = None, limit: int = 10_000
-) -> Sequence[tuple[Task, str | None]]:
-    """The open tasks with a due date in the user's projects (the calendar feed), soonest
-    first, each with its creator's time zone (a series runs on the creator's wall clock;
-    None when the account is gone): one statement, on the `due_at` index."""
-    creator = User.__table__.alias("creator")
-    statement = (
-        select(Task, creator.c.timezone)
-        .outerjoin(creator, creator.c.id == Task.created_by)
-        .where(
-            visible(Task.project_id, Task, user_id=user_id),
-            Task.due_at.is_not(None),
-            Task.status != TaskStatus.DONE.value,
-        )
-        .order_by(Task.due_at, Task.id)
-        .limit(limit)
-    )
-    if project_id is not None:
-        statement = statement.where(Task.project_id == project_id)
-    return [(row[0], row[1]) for row in await session.execute(statement)]
-
-
-async def export_rows(
-    session: Reader, user_id: int, *, project_id: int | None = None
-) -> Sequence[Any]:
-    """Every task of the user's projects (or of one) for the CSV export, one row each with
-    its project's, section's and assignee's names and its labels: two statements."""
-    assignee = User.__table__.alias("assignee")
-    statement = (
-        select(Task, Project.name, Section.name, assignee.c.username)
-        .join(Project, Project.id == Task.project_id)
-        .outerjoin(Section, Section.id == Task.section_id)
-        .outerjoin(assignee, assignee.c.id == Task.assignee_id)
-        .where(visible(Task.project_id, Task, user_id=user_id))
-        .order_by(Task.project_id, Task.position, Task.id)
-    )
-    if project_id is not None:
-        statement = statement.where(Task.project_id == project_id)
-    return (await session.execute(statement)).all()
-
-
-async def export_label_names(
-    session: Reader, user_id: int, *, project_id: int | None = None
-) -> dict[int, list[str]]:
-    """The label names of the tasks `export_rows` gives, by task, sorted."""
-    tasks = select(Task.id).where(visible(Task.project_id, Task, user_id=user_id))
-    if project_id is not None:
-        tasks = tasks.where(Task.project_id == project_id)
-    names: dict[int, list[str]] = {}
-    rows = await session.execute(
-        select(task_labels.c.task_id, Label.name)
-        .join(Label, Label.id == task_labels.c.label_id)
-        .where(task_labels.c.task_id.in_(tasks))
-        .order_by(Label.name)
-    )
-    for task_id, name in rows:
-        names.setdefault(task_id, []).append(name)
-    return names

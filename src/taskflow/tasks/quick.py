@@ -25,12 +25,12 @@ from taskflow.db import utcnow
 from taskflow.projects.models import Project, ProjectMember
 from taskflow.projects.permissions import CURATE, EDIT, READ, Role, membership, require_role
 from taskflow.projects.queries import inbox_id
-from taskflow.tasks import notices, queries
+from taskflow.tasks import notices, project_reads, queries
+from taskflow.tasks.drafts import TaskDraft, create_many, ensure_labels
 from taskflow.tasks.planning import check_times
 from taskflow.tasks.quick_parse import ParsedLine, SpanKind, Token, parse_line, title_without
 from taskflow.tasks.quick_schemas import MAX_LINES, QuickDraft, QuickSpan
 from taskflow.tasks.schemas import TaskPublic
-from taskflow.tasks.service import TaskDraft, create_many, ensure_labels
 from taskflow.users.models import User
 
 _TITLE_MAX = 500
@@ -114,7 +114,7 @@ async def _resolve(
     if _names_of(lines, "label"):
         names.labels = {
             (label.project_id, label.name.lower()): label.id
-            for label in await queries.labels_in(session, targets)
+            for label in await project_reads.labels_in(session, targets)
         }
     names.members = await _members_named(session, targets, _names_of(lines, "assignee"))
     return names, default
@@ -253,7 +253,7 @@ async def _labels(
     with_labels = [pid for pid, names in wanted.items() if names]
     existing = {
         (label.project_id, label.name.lower()): label.name
-        for label in await queries.labels_in(session, with_labels)
+        for label in await project_reads.labels_in(session, with_labels)
     }
     # ensure_labels matches exact names: give it the stored spelling of an existing label.
     exact = {

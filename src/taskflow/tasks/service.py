@@ -1,22 +1,22 @@
-"""Task rules: create (one, or many for an import), change (conditionally on the version),
-move, delete. Bulk actions: `bulk.py`; votes: `votes.py`; the reads: `queries.py`."""
+"""Task rules: create one task, change it (conditionally on the version), move, delete.
+Batches of new tasks: `drafts.py`; bulk actions: `bulk.py`; votes: `votes.py`; the reads:
+`queries.py`."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any, cast
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import Integer, Table, Update, bindparam, delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskflow.activity.schemas import ActivityPublic
 from taskflow.activity.service import list_activity, record
 from taskflow.core.errors import NotFound, PreconditionFailed, Unprocessable
 from taskflow.core.pagination import Page, Pagination
-from taskflow.db import utcnow
+from taskflow.db import BigIntId, utcnow
 from taskflow.db.reads import Reader
 from taskflow.projects.permissions import EDIT, READ, is_member, require_role
 from taskflow.projects.queries import inbox_id
@@ -24,7 +24,8 @@ from taskflow.projects.service import when_member_leaves
 from taskflow.tasks import notices, queries
 from taskflow.tasks.access import require_task
 from taskflow.tasks.bulk import move_subtasks
-from taskflow.tasks.models import Comment, Label, Task, TaskStatus, task_labels
+from taskflow.tasks.drafts import TaskDraft, add_labels, create_one
+from taskflow.tasks.models import Task, task_labels
 from taskflow.tasks.planning import TaskState, check_times, finish, plan_update, update_verb
 from taskflow.tasks.recurring import creator_timezone, reopen_subtasks
 from taskflow.tasks.reminders import follow_due_dates
@@ -33,6 +34,9 @@ from taskflow.tasks.sections import check_section
 from taskflow.tasks.trash import trash_tasks
 from taskflow.users.models import User
 
+# Changes after which the view is read again: `notices.task_updated` rewrites the mentions
+# and may add watchers (the caller among them) after the UPDATE.
+_REREAD_AFTER = frozenset({"description", "project_id", "assignee_id"})
 _ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')
 
 
@@ -44,10 +48,17 @@ async def _check_assignee(session: AsyncSession, project_id: int, assignee_id: i
         raise Unprocessable("assignee_id: the assignee must be a member of the project")
 
 
-async def _check_labels(session: AsyncSession, project_id: int, label_ids: Iterable[int]) -> None:
+async def _check_labels(
+    session: AsyncSession, project_id: int, label_ids: Iterable[int]
+) -> list[dict[str, Any]]:
+    """The labels (id, name, color), each of which must belong to the project."""
     wanted = set(label_ids)
-    if wanted and await queries.count_labels_in(session, project_id, wanted) != len(wanted):
+    if not wanted:
+        return []
+    labels = await queries.labels_in_project(session, project_id, wanted)
+    if len(labels) != len(wanted):
         raise Unprocessable("label_ids: every label must belong to the task's project")
+    return labels
 
 
 async def _check_parent(
@@ -67,95 +78,6 @@ async def _check_parent(
         raise Unprocessable("parent_id: a task with subtasks cannot become a subtask")
 
 
-async def _add_labels(session: AsyncSession, links: Iterable[tuple[int, int]]) -> None:
-    rows = [{"task_id": task_id, "label_id": label_id} for task_id, label_id in set(links)]
-    if rows:
-        await session.execute(insert(task_labels), rows)
-
-
-# Create: one task (a request) or many (an import), one way.
-
-
-@dataclass(frozen=True, slots=True)
-class TaskDraft:
-    """A task to create. `create_many`'s caller has checked access and every reference."""
-
-    project_id: int
-    title: str
-    position: float
-    description: str = ""
-    status: TaskStatus = TaskStatus.TODO
-    priority: int = 0
-    due_at: datetime | None = None
-    due_all_day: bool = False
-    start_at: datetime | None = None
-    recurrence: str | None = None  # checked by the caller (planning.check_times)
-    recurrence_basis: str = "due"
-    assignee_id: int | None = None
-    parent_id: int | None = None  # an existing task
-    section_id: int | None = None  # a section of the project
-    parent: int | None = None  # or the index of a top-level task earlier in the batch
-    completed_at: datetime | None = None  # if done; default: now
-    created_at: datetime | None = None  # default: now
-    label_ids: Sequence[int] = ()
-    comments: Sequence[tuple[str, datetime | None]] = ()  # (body, created_at): the creator's
-    mentions: Sequence[dict[str, Any]] = ()  # [{id, username}]: members the description names
-
-
-def _new_task(creator_id: int, draft: TaskDraft, now: datetime) -> Task:
-    done = draft.status == TaskStatus.DONE
-    return Task(
-        project_id=draft.project_id,
-        parent_id=draft.parent_id,
-        section_id=draft.section_id,
-        title=draft.title,
-        description=draft.description,
-        status=draft.status.value,
-        priority=draft.priority,
-        due_at=draft.due_at,
-        due_all_day=draft.due_all_day,
-        start_at=draft.start_at,
-        recurrence=draft.recurrence,
-        recurrence_basis=draft.recurrence_basis,
-        completed_at=(draft.completed_at or now) if done else None,
-        assignee_id=draft.assignee_id,
-        position=draft.position,
-        created_by=creator_id,
-        created_at=draft.created_at or now,
-        updated_at=now,
-        version=1,
-        mentions=list(draft.mentions) or None,
-    )
-
-
-async def create_many(
-    session: AsyncSession, creator_id: int, drafts: Sequence[TaskDraft]
-) -> list[int]:
-    """Tasks, their label links and comments, in a fixed number of statements whatever their
-    number; their ids, in order. Activity is the caller's (an import logs per project)."""
-    now = utcnow()
-    pairs = [(draft, _new_task(creator_id, draft, now)) for draft in drafts]
-    # Parents first: a subtask of the batch needs its parent's id.
-    session.add_all(task for draft, task in pairs if draft.parent is None)
-    await session.flush()
-    for draft, task in pairs:
-        if draft.parent is not None:
-            task.parent_id = pairs[draft.parent][1].id
-            session.add(task)
-    await session.flush()
-    await _add_labels(
-        session, ((task.id, label) for draft, task in pairs for label in draft.label_ids)
-    )
-    session.add_all(
-        Comment(task_id=task.id, author_id=creator_id, body=body, created_at=created_at or now,
-                updated_at=now)
-        for draft, task in pairs
-        for body, created_at in draft.comments
-    )  # fmt: skip
-    await session.flush()
-    return [task.id for _, task in pairs]
-
-
 async def create_task(session: AsyncSession, user: User, data: TaskCreate) -> TaskPublic:
     if data.project_id is not None:
         project_id = data.project_id
@@ -169,15 +91,13 @@ async def create_task(session: AsyncSession, user: User, data: TaskCreate) -> Ta
     await _check_parent(session, project_id, data.parent_id)
     await check_section(session, project_id, data.section_id)
     await _check_assignee(session, project_id, data.assignee_id)
-    await _check_labels(session, project_id, data.label_ids)
-    position = data.position
-    if position is None:
-        position = await queries.next_position(session, project_id)
+    labels = await _check_labels(session, project_id, data.label_ids)
     mentions = await notices.resolve_mentions(session, project_id, data.description)
     fields = data.model_dump(exclude={"project_id", "position"})
     check_times({}, fields, timezone=user.timezone, now=utcnow())
-    draft = TaskDraft(**fields, project_id=project_id, position=position, mentions=mentions)
-    [task_id] = await create_many(session, user.id, [draft])
+    draft = TaskDraft(**fields, project_id=project_id, position=data.position, mentions=mentions)
+    row = await create_one(session, user.id, draft)
+    task_id: int = row["id"]
     record(
         session,
         verb="task.created",
@@ -196,29 +116,35 @@ async def create_task(session: AsyncSession, user: User, data: TaskCreate) -> Ta
         assignee_id=data.assignee_id,
         mentions=mentions,
     )
-    return await queries.task_view(session, user.id, task_id)
-
-
-async def ensure_labels(
-    session: AsyncSession, wanted: Mapping[int, Sequence[tuple[str, str]]]
-) -> dict[tuple[int, str], int]:
-    """Labels by (project, name), created (name, color) where the project has none of that
-    name: two statements whatever their number. The caller has checked access."""
-    project_ids = [project_id for project_id, labels in wanted.items() if labels]
-    found = {
-        (label.project_id, label.name): label
-        for label in await queries.labels_in(session, project_ids)
-    }
-    for project_id, labels in wanted.items():
-        for name, color in labels:
-            if (project_id, name) not in found:
-                found[project_id, name] = Label(project_id=project_id, name=name, color=color)
-                session.add(found[project_id, name])
-    await session.flush()
-    return {key: label.id for key, label in found.items()}
+    return queries.created_view(row, labels or [])
 
 
 # Update
+
+
+@lru_cache(maxsize=512)
+def _update_statement(columns: frozenset[str], conditional: bool, final: bool) -> Update:
+    """A PATCH's UPDATE for one shape (the columns written, `If-Match` or not, the view
+    returned or only the version), values bound at execution. Built once per shape on the
+    table, not the entity: no statement construction, cache key or ORM DML set-up per request
+    (the listing's statements are built the same way, docs/benchmarks.md)."""
+    tasks = cast(Table, Task.__table__)
+    values: dict[str, Any] = {
+        name: bindparam(f"v_{name}", type_=tasks.c[name].type) for name in sorted(columns)
+    }
+    statement = (
+        update(tasks)
+        .where(tasks.c.id == bindparam("task_id", type_=BigIntId))
+        .values(
+            **values,
+            version=tasks.c.version + 1,
+            updated_at=bindparam("v_updated_at", type_=tasks.c.updated_at.type),
+        )
+        .returning(*(queries.VIEW_COLUMNS if final else (tasks.c.version,)))
+    )
+    if conditional:
+        statement = statement.where(tasks.c.version == bindparam("expected", type_=Integer()))
+    return statement
 
 
 def expected_version(if_match: str | None, current: int) -> int | None:
@@ -289,21 +215,24 @@ async def update_task(
     if not change.changes:
         return await queries.task_view(session, user.id, task_id)
 
-    statement = (
-        update(Task)
-        .where(Task.id == task_id)
-        .values(**change.values, version=Task.version + 1, updated_at=utcnow())
-        .returning(Task.version)
-        .execution_options(synchronize_session=False)
+    # What the UPDATE returns is the response when nothing written after it shows in the view
+    # (labels, mentions, watchers): one statement less. Not on SQLite, whose RETURNING
+    # cannot carry the view's correlated subqueries.
+    final = (
+        change.label_ids is None
+        and not _REREAD_AFTER.intersection(change.changes)
+        and session.get_bind().dialect.name == "postgresql"
     )
-    if expected is not None:
-        statement = statement.where(Task.version == expected)
-    if (await session.execute(statement)).scalar_one_or_none() is None:
+    statement = _update_statement(frozenset(change.values), expected is not None, final)
+    params = {f"v_{name}": value for name, value in change.values.items()}
+    params.update(task_id=task_id, expected=expected, user_id=user.id, v_updated_at=utcnow())
+    updated = (await session.execute(statement, params)).first()
+    if updated is None:
         # The task changed (or went) since we read it: nothing was written.
         raise PreconditionFailed() if expected is not None else NotFound("Task not found")
     if change.label_ids is not None:
         await session.execute(delete(task_labels).where(task_labels.c.task_id == task_id))
-        await _add_labels(session, ((task_id, label_id) for label_id in change.label_ids))
+        await add_labels(session, ((task_id, label_id) for label_id in change.label_ids))
     if plan.moving:
         await move_subtasks(session, [task_id], project_id)
     await notices.task_updated(
@@ -345,6 +274,8 @@ async def update_task(
             task_id=task_id,
             changes={"project_id": change.changes["project_id"]},
         )
+    if final:
+        return queries.view_of(updated._mapping)
     return await queries.task_view(session, user.id, task_id)
 
 

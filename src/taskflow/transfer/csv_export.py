@@ -8,7 +8,7 @@ import io
 from taskflow.core.errors import NotFound
 from taskflow.db.reads import Reader
 from taskflow.projects.permissions import is_member
-from taskflow.tasks import queries as tasks_queries
+from taskflow.tasks import project_reads
 from taskflow.users.models import User
 
 COLUMNS = (
@@ -29,8 +29,8 @@ def _cell(value: object) -> str:
 async def export_csv(session: Reader, user: User, project_id: int | None) -> str:
     if project_id is not None and not await is_member(session, project_id, user.id):
         raise NotFound("Project not found")
-    rows = await tasks_queries.export_rows(session, user.id, project_id=project_id)
-    labels = await tasks_queries.export_label_names(session, user.id, project_id=project_id)
+    rows = await project_reads.export_rows(session, user.id, project_id=project_id)
+    labels = await project_reads.export_label_names(session, user.id, project_id=project_id)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)

@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from taskflow.activity.service import record
 from taskflow.projects import service as projects_service
 from taskflow.projects.service import ProjectDraft
+from taskflow.tasks import drafts as task_drafts
 from taskflow.tasks import sections as sections_service
-from taskflow.tasks import service as tasks_service
-from taskflow.tasks.service import TaskDraft
+from taskflow.tasks.drafts import TaskDraft
 from taskflow.transfer import todoist, trello
 from taskflow.transfer.plan import ImportPlan
 from taskflow.users.models import User
@@ -100,7 +100,7 @@ async def write(session: AsyncSession, user: User, plan: ImportPlan) -> ForeignI
             strict=True,
         )
     )
-    label_ids = await tasks_service.ensure_labels(session, {project.id: list(plan.labels.items())})
+    label_ids = await task_drafts.ensure_labels(session, {project.id: list(plan.labels.items())})
     drafts = [
         TaskDraft(
             project_id=project.id,
@@ -118,7 +118,7 @@ async def write(session: AsyncSession, user: User, plan: ImportPlan) -> ForeignI
         )
         for rank, task in enumerate(plan.tasks)
     ]
-    await tasks_service.create_many(session, user.id, drafts)
+    await task_drafts.create_many(session, user.id, drafts)
     record(
         session,
         verb="project.imported",

@@ -19,12 +19,12 @@ from taskflow.db.reads import Reader
 from taskflow.projects import queries as projects_queries
 from taskflow.projects import service as projects_service
 from taskflow.projects.service import ProjectDraft
+from taskflow.tasks import drafts as task_drafts
+from taskflow.tasks import project_reads, recurrence
 from taskflow.tasks import queries as tasks_queries
-from taskflow.tasks import recurrence
 from taskflow.tasks import sections as tasks_sections
-from taskflow.tasks import service as tasks_service
+from taskflow.tasks.drafts import TaskDraft
 from taskflow.tasks.models import TaskStatus
-from taskflow.tasks.service import TaskDraft
 from taskflow.transfer.archive import ImportArchive, archive_path, write_archive
 from taskflow.transfer.schemas import (
     ExportAttachment,
@@ -63,18 +63,18 @@ async def export_projects(
     tasks: dict[int, list[ExportTask]] = defaultdict(list)
     sections: dict[int, list[ExportSection]] = defaultdict(list)
     if project_ids:
-        for section in await tasks_queries.sections_in(session, project_ids):
+        for section in await project_reads.sections_in(session, project_ids):
             sections[section.project_id].append(
                 ExportSection(id=section.id, name=section.name, position=section.position)
             )
-        for label in await tasks_queries.labels_in(session, project_ids):
+        for label in await project_reads.labels_in(session, project_ids):
             labels[label.project_id].append(
                 ExportLabel(id=label.id, name=label.name, color=label.color)
             )
-        task_rows = await tasks_queries.tasks_in(session, project_ids)
-        links = await tasks_queries.label_links_in(session, project_ids)
+        task_rows = await project_reads.tasks_in(session, project_ids)
+        links = await project_reads.label_links_in(session, project_ids)
         comments: dict[int, list[ExportComment]] = defaultdict(list)
-        for comment, username in await tasks_queries.comments_in(session, project_ids):
+        for comment, username in await project_reads.comments_in(session, project_ids):
             comments[comment.task_id].append(
                 ExportComment(author=username, body=comment.body, created_at=comment.created_at)
             )
@@ -224,7 +224,7 @@ async def import_projects(
     targets.update({exported.id: inbox for exported in document.projects if exported.is_inbox})
 
     # Labels: the Inbox's existing labels are reused by name.
-    label_ids = await tasks_service.ensure_labels(
+    label_ids = await task_drafts.ensure_labels(
         session,
         {
             targets[exported.id]: [(label.name, label.color) for label in exported.labels]
@@ -271,7 +271,7 @@ async def import_projects(
             )
             for task in exported.tasks
         )
-    task_ids = await tasks_service.create_many(session, user.id, drafts)
+    task_ids = await task_drafts.create_many(session, user.id, drafts)
     restored = 0
     if archive is not None and storage is not None:
         exported_tasks = [task for exported in document.projects for task in exported.tasks]

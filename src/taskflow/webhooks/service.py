@@ -16,7 +16,12 @@ from taskflow.config import Settings
 from taskflow.core.email import enqueue_email
 from taskflow.core.errors import NotFound, Unprocessable
 from taskflow.core.events import Event
-from taskflow.core.unit_of_work import defer_job, on_events_before_commit
+from taskflow.core.unit_of_work import (
+    defer_job,
+    forget_subscribers,
+    on_events_before_commit,
+    unsubscribed,
+)
 from taskflow.db import utcnow
 from taskflow.db.reads import Reader
 from taskflow.projects.permissions import MANAGE_MEMBERS, require_role
@@ -58,6 +63,7 @@ async def create(
         failure_count=0,
     )
     session.add(webhook)
+    forget_subscribers(session)
     await session.flush()
     return webhook
 
@@ -97,6 +103,7 @@ async def update_webhook(
         if data.active and not webhook.active:
             webhook.failure_count = 0  # a fresh start
         webhook.active = data.active
+    forget_subscribers(session)
     await session.flush()
     return webhook
 
@@ -182,7 +189,8 @@ async def deliveries_for(session: AsyncSession, events: list[Event]) -> None:
     """The deliveries the unit of work's project events cause, saved with the change: one
     indexed query when no webhook listens (the common case), nothing more."""
     project_ids = {e.project_id for e in events if e.project_id is not None and "." in e.type}
-    if not project_ids:
+    if not project_ids or project_ids <= unsubscribed(session):
+        # None of them has an active webhook, as the change's own access check read: no query.
         return
     hooks = await queries.active_webhooks_in(session, project_ids)
     if not hooks:

@@ -1,0 +1,147 @@
+"""Creating tasks in a batch (an import, and the one task of a request): the drafts, their
+label links and comments, and the labels an import names, in a fixed number of statements."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from taskflow.db import utcnow
+from taskflow.tasks.models import Comment, Label, Task, TaskStatus, task_labels
+from taskflow.tasks.project_reads import labels_in
+
+
+async def add_labels(session: AsyncSession, links: Iterable[tuple[int, int]]) -> None:
+    rows = [{"task_id": task_id, "label_id": label_id} for task_id, label_id in set(links)]
+    if rows:
+        await session.execute(insert(task_labels), rows)
+
+
+@dataclass(frozen=True, slots=True)
+class TaskDraft:
+    """A task to create. `create_many`'s caller has checked access and every reference."""
+
+    project_id: int
+    title: str
+    position: float | None  # None: after the project's last task (computed in the INSERT)
+    description: str = ""
+    status: TaskStatus = TaskStatus.TODO
+    priority: int = 0
+    due_at: datetime | None = None
+    due_all_day: bool = False
+    start_at: datetime | None = None
+    recurrence: str | None = None  # checked by the caller (planning.check_times)
+    recurrence_basis: str = "due"
+    assignee_id: int | None = None
+    parent_id: int | None = None  # an existing task
+    section_id: int | None = None  # a section of the project
+    parent: int | None = None  # or the index of a top-level task earlier in the batch
+    completed_at: datetime | None = None  # if done; default: now
+    created_at: datetime | None = None  # default: now
+    label_ids: Sequence[int] = ()
+    comments: Sequence[tuple[str, datetime | None]] = ()  # (body, created_at): the creator's
+    mentions: Sequence[dict[str, Any]] = ()  # [{id, username}]: members the description names
+
+
+def _new_task(creator_id: int, draft: TaskDraft, now: datetime) -> Task:
+    return Task(**_columns(creator_id, draft, now))
+
+
+def _columns(creator_id: int, draft: TaskDraft, now: datetime) -> dict[str, Any]:
+    done = draft.status == TaskStatus.DONE
+    return {
+        "project_id": draft.project_id,
+        "parent_id": draft.parent_id,
+        "section_id": draft.section_id,
+        "title": draft.title,
+        "description": draft.description,
+        "status": draft.status.value,
+        "priority": draft.priority,
+        "due_at": draft.due_at,
+        "due_all_day": draft.due_all_day,
+        "start_at": draft.start_at,
+        "recurrence": draft.recurrence,
+        "recurrence_basis": draft.recurrence_basis,
+        "completed_at": (draft.completed_at or now) if done else None,
+        "assignee_id": draft.assignee_id,
+        "position": draft.position if draft.position is not None else _after_last(draft.project_id),
+        "created_by": creator_id,
+        "created_at": draft.created_at or now,
+        "updated_at": now,
+        "version": 1,
+        "mentions": list(draft.mentions) or None,
+    }
+
+
+def _after_last(project_id: int) -> Any:
+    """The next position in the project, computed by the INSERT itself (one index probe), so
+    creating a task costs no round trip to read it first."""
+    last = select(func.max(Task.position)).where(Task.project_id == project_id)
+    return func.coalesce(last.scalar_subquery(), 0.0) + 1.0
+
+
+# Every column of the new row, as a read of it gives them (`queries.task_view`'s columns).
+_RETURNED = tuple(Task.__table__.c)
+
+
+async def create_one(session: AsyncSession, creator_id: int, draft: TaskDraft) -> dict[str, Any]:
+    """One task (a request's): a single INSERT that computes its position and returns the
+    row, then its label links if it has any. No ORM unit of work, no read after the write.
+    Comments and `parent` (batch-only) are not for this path."""
+    if draft.comments or draft.parent is not None:
+        raise ValueError("comments and batch parents go through create_many")
+    statement = insert(Task).values(_columns(creator_id, draft, utcnow())).returning(*_RETURNED)
+    row = dict((await session.execute(statement)).one()._mapping)
+    await add_labels(session, ((row["id"], label_id) for label_id in draft.label_ids))
+    return row
+
+
+async def create_many(
+    session: AsyncSession, creator_id: int, drafts: Sequence[TaskDraft]
+) -> list[int]:
+    """Tasks, their label links and comments, in a fixed number of statements whatever their
+    number; their ids, in order. Activity is the caller's (an import logs per project)."""
+    now = utcnow()
+    pairs = [(draft, _new_task(creator_id, draft, now)) for draft in drafts]
+    # Parents first: a subtask of the batch needs its parent's id.
+    session.add_all(task for draft, task in pairs if draft.parent is None)
+    await session.flush()
+    for draft, task in pairs:
+        if draft.parent is not None:
+            task.parent_id = pairs[draft.parent][1].id
+            session.add(task)
+    await session.flush()
+    await add_labels(
+        session, ((task.id, label) for draft, task in pairs for label in draft.label_ids)
+    )
+    session.add_all(
+        Comment(task_id=task.id, author_id=creator_id, body=body, created_at=created_at or now,
+                updated_at=now)
+        for draft, task in pairs
+        for body, created_at in draft.comments
+    )  # fmt: skip
+    await session.flush()
+    return [task.id for _, task in pairs]
+
+
+async def ensure_labels(
+    session: AsyncSession, wanted: Mapping[int, Sequence[tuple[str, str]]]
+) -> dict[tuple[int, str], int]:
+    """Labels by (project, name), created (name, color) where the project has none of that
+    name: two statements whatever their number. The caller has checked access."""
+    project_ids = [project_id for project_id, labels in wanted.items() if labels]
+    found = {
+        (label.project_id, label.name): label for label in await labels_in(session, project_ids)
+    }
+    for project_id, labels in wanted.items():
+        for name, color in labels:
+            if (project_id, name) not in found:
+                found[project_id, name] = Label(project_id=project_id, name=name, color=color)
+                session.add(found[project_id, name])
+    await session.flush()
+    return {key: label.id for key, label in found.items()}
