@@ -248,6 +248,27 @@ def test_the_schema_declares_the_rules(app: FastAPI) -> None:
     assert re.fullmatch(due["pattern"], "2030-01-01T09:00:00") is None
 
 
+def _bounds_written_as_pydantic_names(node: object, path: str = "") -> Iterator[str]:
+    if isinstance(node, dict):
+        if node.get("type") in ("integer", "number") and {"ge", "gt", "le", "lt"} & node.keys():
+            yield path
+        for key, value in node.items():
+            yield from _bounds_written_as_pydantic_names(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _bounds_written_as_pydantic_names(value, f"{path}[{index}]")
+
+
+def test_every_numeric_bound_is_json_schemas_minimum_or_maximum(app: FastAPI) -> None:
+    """A bound written as pydantic's `ge`/`le` is invisible to clients and fuzzers (schemathesis
+    sent project_id 0 as valid and got 422): every one must be `minimum`/`maximum`."""
+    spec = app.openapi()
+    assert list(_bounds_written_as_pydantic_names(spec)) == []
+    task = spec["components"]["schemas"]["TaskCreate"]["properties"]
+    assert task["project_id"]["anyOf"][0]["minimum"] == 1
+    assert (task["priority"]["minimum"], task["priority"]["maximum"]) == (0, 4)
+
+
 @pytest.mark.parametrize(
     "body",
     [

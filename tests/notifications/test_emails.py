@@ -136,8 +136,12 @@ async def test_the_daily_digest_goes_once_after_0800_with_everything(
     await _comment(client, team.admin, first["id"], "on one")
     await app.state.jobs.drain()
     assert _to(smtp_server, team.editor) == []  # nothing instant with the digest on
-    tomorrow = datetime.now(UTC).date() + timedelta(days=1)
-    before_eight = datetime(tomorrow.year, tomorrow.month, tomorrow.day, 7, 59, tzinfo=UTC)
+    # The first 08:00 (UTC, the editor's zone) after now: today's before 08:00, else tomorrow's.
+    now = datetime.now(UTC)
+    eight = datetime(now.year, now.month, now.day, 8, tzinfo=UTC)
+    if eight <= now:
+        eight += timedelta(days=1)
+    before_eight = eight - timedelta(minutes=1)
     await _sweep(app, before_eight)
     assert _to(smtp_server, team.editor) == []
     await _sweep(app, before_eight + timedelta(minutes=2))

@@ -64,11 +64,15 @@ def json_integer(value: Any) -> Any:
     return value
 
 
+# The JSON Schema integer check, applied before pydantic's int. Bounds go *before* it in the
+# `Annotated` (`Annotated[int, Field(ge=…), BeforeValidator(json_integer)]`): placed after it,
+# pydantic writes them into the OpenAPI schema as `ge`/`le`, which no client or fuzzer reads,
+# instead of `minimum`/`maximum` (tests/test_request_schemas.py checks every schema for it).
 JsonInt = Annotated[int, BeforeValidator(json_integer)]
 JsonFloat = Annotated[float, Strict(), Field(allow_inf_nan=False)]
 JsonBool = Annotated[bool, Strict()]
 
-Id = Annotated[JsonInt, Field(ge=1, le=MAX_ID)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(json_integer)]
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 HexColor = Annotated[str, Strict(), Field(pattern=r"^#[0-9a-fA-F]{6}$")]
 

@@ -5,18 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, Strict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict
 
 from taskflow.core.validation import (
     HexColor,
     Id,
     JsonBool,
     JsonFloat,
-    JsonInt,
     NotNull,
     RequestBody,
     Text,
     UtcDateTime,
+    json_integer,
 )
 from taskflow.projects.models import DEFAULT_COLOR
 from taskflow.tasks.models import TaskStatus
@@ -27,7 +27,11 @@ Title = Annotated[
     str, Strict(), Field(min_length=1, max_length=500), Text(not_blank=True, strip=True)
 ]
 Description = Annotated[str, Strict(), Field(max_length=50_000), Text()]
-Priority = Annotated[JsonInt, Field(ge=0, le=4, description="0 (none) to 4 (urgent)")]
+Priority = Annotated[
+    int,
+    Field(ge=0, le=4, description="0 (none) to 4 (urgent)"),
+    BeforeValidator(json_integer),
+]
 Position = Annotated[JsonFloat, Field(ge=-1e15, le=1e15)]
 LabelIds = Annotated[list[Id], Field(max_length=100)]
 SectionName = Annotated[
@@ -327,12 +331,14 @@ class ReminderCreate(RequestBody):
 
     remind_at: UtcDateTime | None = None
     before_due_minutes: Annotated[
-        JsonInt | None, Field(ge=0, le=MAX_BEFORE_DUE_MINUTES, description="Needs a due_at")
+        Annotated[int, Field(ge=0, le=MAX_BEFORE_DUE_MINUTES), BeforeValidator(json_integer)]
+        | None,
+        Field(description="Needs a due_at"),
     ] = None
 
 
 class ReminderSnooze(RequestBody):
-    minutes: Annotated[JsonInt, Field(ge=5, le=10_080)]
+    minutes: Annotated[int, Field(ge=5, le=10_080), BeforeValidator(json_integer)]
 
 
 class ReminderPublic(BaseModel):
