@@ -369,7 +369,7 @@ test.describe("with the fake API", () => {
     await screenshot(page, "mobile-detail");
     // The panel scrolls: its last section can be reached on a phone.
     const detail = page.getByRole("complementary", { name: "Task details" });
-    await detail.getByRole("button", { name: "Show" }).click();
+    await detail.getByRole("button", { name: "Show activity" }).click();
     await expect(detail.getByRole("button", { name: "Hide" })).toBeInViewport();
     await page.getByRole("button", { name: "← Close" }).click();
     await page.getByRole("link", { name: "Board" }).click();

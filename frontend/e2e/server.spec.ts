@@ -86,7 +86,7 @@ test("sign up, verify, organise, board, search, sign out and in", async ({ page 
   await detail.getByLabel("New subtask").fill("Draft the text");
   await detail.getByLabel("New subtask").press("Enter");
   await expect(detail.getByRole("button", { name: "Draft the text" })).toBeVisible();
-  await detail.getByRole("button", { name: "Show" }).click();
+  await detail.getByRole("button", { name: "Show activity" }).click();
   await expect(detail.locator(".activity li").first()).toBeVisible();
   await detail.evaluate((el) => el.scrollTo(0, 0));
   await screenshot(page, "task-detail");

@@ -73,14 +73,14 @@ test("a task's history shows old → new and restores a version, whole or one fi
   await saved;
 
   // The activity panel says what changed, old → new.
-  await detail.getByRole("button", { name: "Show" }).first().click();
+  await detail.getByRole("button", { name: "Show activity" }).click();
   const activity = detail.getByRole("region", { name: "Activity" });
   await expect(activity.locator("del", { hasText: "Draft the plan" })).toBeVisible();
   await expect(activity.locator("ins", { hasText: "Draft the final plan" })).toBeVisible();
 
   // History: the first version had the old title and no priority.
   const history = detail.getByRole("region", { name: "History" });
-  await history.getByRole("button", { name: "Show" }).click();
+  await history.getByRole("button", { name: "Show history" }).click();
   const first = history.getByRole("button", { name: "Version 1", exact: true });
   await first.click();
   await expect(history.locator("ins", { hasText: "Draft the plan" })).toBeVisible();

@@ -59,7 +59,13 @@ export function ActivityLog({ taskId, ...ctx }: { taskId: Id } & FieldContext) {
     <section className="detail-section" aria-labelledby="activity-heading">
       <div className="section-head">
         <h3 id="activity-heading">Activity</h3>
-        <button type="button" className="link-button" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+        <button
+          type="button"
+          className="link-button"
+          aria-expanded={open}
+          aria-label={open ? "Hide activity" : "Show activity"}
+          onClick={() => setOpen((o) => !o)}
+        >
           {open ? "Hide" : "Show"}
         </button>
       </div>

@@ -120,7 +120,13 @@ export function TaskHistory({ task, canEdit, ...ctx }: { task: Task; canEdit: bo
     <section className="detail-section" aria-labelledby="history-heading">
       <div className="section-head">
         <h3 id="history-heading">History</h3>
-        <button type="button" className="link-button" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+        <button
+          type="button"
+          className="link-button"
+          aria-expanded={open}
+          aria-label={open ? "Hide history" : "Show history"}
+          onClick={() => setOpen((o) => !o)}
+        >
           {open ? "Hide" : "Show"}
         </button>
       </div>
