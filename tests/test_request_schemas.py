@@ -222,6 +222,14 @@ async def test_a_whole_number_written_as_a_float_is_an_integer(
     assert response.status_code == 201, response.text
     assert response.json()["priority"] == 2
     assert response.json()["due_at"] == "2030-01-01T07:00:00Z"
+    # A version to revert to, too (schemathesis sent 199.0 and got 422).
+    task_id = response.json()["id"]
+    reverted = await client.post(
+        f"{API}/tasks/{task_id}/revert",
+        json={"version": 1.0},
+        headers={**user.headers, "If-Match": '"1"'},
+    )
+    assert reverted.status_code == 200, reverted.text
 
 
 def test_the_schema_declares_the_rules(app: FastAPI) -> None:

@@ -394,7 +394,7 @@ class TaskVersionPublic(BaseModel):
 class TaskRevert(RequestBody):
     """Set `fields` (all of them when omitted) as they were at `version`, as a new version."""
 
-    version: Annotated[int, Strict(), Field(ge=1, le=2**31 - 1)]
+    version: Annotated[int, Field(ge=1, le=2**31 - 1), BeforeValidator(json_integer)]
     fields: Annotated[
         list[VersionedField] | None, Field(min_length=1, max_length=len(VERSIONED_FIELDS))
     ] = None

@@ -65,7 +65,7 @@ class ExportAttachment(_Strict):
 
     filename: Annotated[str, Strict(), Field(min_length=1, max_length=255), Text()]
     content_type: Annotated[str, Strict(), Field(max_length=127), Text()] = ""
-    size: Annotated[int, Strict(), Field(ge=0)]
+    size: Annotated[int, Field(ge=0), BeforeValidator(json_integer)]
     sha256: Sha256
     created_at: UtcDateTime | None = None
     uploader: Author | None = Field(default=None, description="Username (informative)")
