@@ -15,9 +15,10 @@ function describeActivity(verb: string, changedFields: number): string {
   return changedFields && verb === "task.updated" ? "changed" : what;
 }
 
-function TextChange({ from, to }: { from: string; to: string }) {
+/** A word diff of two texts: removed words struck through, added ones marked. */
+export function TextChange({ from, to, label = "changes to the text" }: { from: string; to: string; label?: string }) {
   return (
-    <p className="activity-diff" aria-label="changes to the text">
+    <p className="activity-diff" aria-label={label}>
       {textDiff(from, to).map((piece, i) =>
         piece.kind === "added" ? (
           <ins key={i}>{piece.text}</ins>

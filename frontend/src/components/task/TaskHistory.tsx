@@ -11,11 +11,11 @@ import {
   formatFieldValue,
   sameValue,
   snapshotOf,
-  textDiff,
   type FieldContext,
   type VersionedField,
 } from "../../lib/fieldValues";
 import { useToast } from "../../lib/toast";
+import { TextChange } from "./ActivityLog";
 import "./TaskHistory.css";
 
 const PAGE = 20;
@@ -48,17 +48,11 @@ function Differences({
           <li key={field}>
             <span className="history-field">{fieldLabel(field)}</span>{" "}
             {field === "description" ? (
-              <p className="activity-diff" aria-label="description now, with this version's text">
-                {textDiff(String(current.description ?? ""), String(version.fields.description ?? "")).map((p, i) =>
-                  p.kind === "added" ? (
-                    <ins key={i}>{p.text}</ins>
-                  ) : p.kind === "removed" ? (
-                    <del key={i}>{p.text}</del>
-                  ) : (
-                    <span key={i}>{p.text}</span>
-                  ),
-                )}
-              </p>
+              <TextChange
+                from={String(current.description ?? "")}
+                to={String(version.fields.description ?? "")}
+                label="description now, with this version's text"
+              />
             ) : (
               <>
                 <del>{formatFieldValue(field, current[field], ctx, Boolean(current.due_all_day))}</del> →{" "}
