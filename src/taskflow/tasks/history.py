@@ -89,7 +89,9 @@ async def snapshot_versions(session: AsyncSession, events: list[Event]) -> None:
 
 
 def _fields(row: Any, label_ids: list[int]) -> dict[str, Any]:
-    fields = {name: jsonable(row[name]) for name in VERSIONED_FIELDS if name != "label_ids"}
+    fields: dict[str, Any] = {
+        name: jsonable(row[name]) for name in VERSIONED_FIELDS if name != "label_ids"
+    }
     fields["label_ids"] = label_ids
     return fields
 
