@@ -149,12 +149,17 @@ test("drag a task to another day in Upcoming", async ({ page }) => {
   await page.mouse.up();
   await expect(target.locator(".task-row", { hasText: "Book flights" })).toContainText("10:15");
 
-  // The keyboard does it too: pick up, move down a day, drop.
+  // The keyboard does it too: pick up, move down a day, drop. Each step waits for what a
+  // person would see (the task lifted, the next day highlighted): dnd-kit measures the days
+  // only once the task is picked up, so an arrow pressed before that has nowhere to go.
   await page.getByRole("button", { name: "Reschedule “Pack bags”" }).focus();
   await page.keyboard.press("Space");
+  await expect(page.locator(".task-row.dragging", { hasText: "Pack bags" })).toHaveCount(1);
   await page.keyboard.press("ArrowDown");
+  await expect(day(page, localDay(2))).toHaveClass(/over/);
   await page.keyboard.press("Space");
   await expect(day(page, localDay(1)).getByText("Pack bags")).toHaveCount(0);
+  await expect(day(page, localDay(2))).toContainText("Pack bags");
 
   await page.reload();
   await expect(day(page, localDay(2)).locator(".task-row", { hasText: "Book flights" })).toContainText("10:15");
