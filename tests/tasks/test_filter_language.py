@@ -22,6 +22,7 @@ from taskflow.tasks.filter_language import (
     Term,
     parse,
 )
+from taskflow.tasks.filter_sql import clock_for, compile_query
 from tests.factories_domain import API, add_member, make_label, make_project, make_task, quick_user
 
 # (expression, the tree it parses to)
@@ -325,3 +326,49 @@ async def test_q_combines_with_the_other_filters_and_errors_are_422(
         f"{API}/tasks", params={"q": "#Work | !#Work"}, headers=stranger.headers
     )
     assert response.json()["total"] == 0
+
+
+# Wednesday 2 December 2026, 15:00 in Berlin (UTC+1): today is [1 Dec 23:00, 2 Dec 23:00) UTC.
+_NOW = datetime(2026, 12, 2, 14, 0, tzinfo=UTC)
+_MIDNIGHT = datetime(2026, 12, 1, 23, 0, tzinfo=UTC)
+_DAY = timedelta(days=1)
+_RANGES = ("today", "due_before", "due_after")
+
+
+@pytest.mark.parametrize(
+    ("text", "bound"),
+    [
+        # Every match is due before the end of today (overdue: before now).
+        ("overdue | today", ("due_before", _MIDNIGHT + _DAY)),
+        ("today & p1", ("today", _MIDNIGHT, _MIDNIGHT + _DAY)),
+        ("(today | tomorrow) & !done", ("today", _MIDNIGHT, _MIDNIGHT + 2 * _DAY)),
+        ("overdue & p1", ("due_before", _NOW)),
+        ("next 7 days & due before: 2026-12-04", ("today", _MIDNIGHT, _MIDNIGHT + 2 * _DAY)),
+        ("due after: 2027-01-01 | next 7 days", ("due_after", _MIDNIGHT)),
+        # A match may have no due date, or any: no bound is added.
+        ("overdue | no date", None),
+        ("today | p1", None),
+        ("!today", None),
+        ("p1 & #Work", None),
+    ],
+)
+def test_the_due_dates_every_match_has_are_stated_once_more_for_the_index(
+    text: str, bound: tuple[Any, ...] | None
+) -> None:
+    """`overdue | today` hides its due dates from PostgreSQL behind an OR; the compiled shape
+    states the range every match lies in at the top, where ix_tasks_project_due takes it
+    (the plan: tests/tasks/test_indexes.py). Redundant by construction: the random
+    expressions above select exactly what the reference does, on both backends."""
+    text = text.replace("!done", "!status: done")
+    compiled = compile_query(text, clock_for("Europe/Berlin", _NOW))
+    if bound is None:
+        added = compiled.shape[0] == "and" and compiled.shape[1][-1][1] in _RANGES
+        assert not added, compiled.shape
+        return
+    kind, *values = bound
+    top, (expression, added) = compiled.shape
+    assert top == "and"
+    assert added[:2] == ("term", kind)
+    assert [compiled.params[name] for name in added[2]] == values
+    # The expression itself is compiled as before, beside the bound.
+    assert expression[0] in ("and", "or", "term")

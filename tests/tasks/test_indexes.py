@@ -153,3 +153,23 @@ async def test_the_trash_is_found_by_its_own_partial_index(
     statement = select(model.id).where(model.deleted_at.is_not(None), model.deleted_at < cutoff)
     plan = await _plan(app, statement)
     assert index in plan, plan
+
+
+async def test_today_and_overdue_reach_the_project_due_index_through_their_or(
+    app: FastAPI,
+) -> None:
+    """Today's query (`overdue | today`): the range every match lies in (due before the end
+    of today, filter_sql's stated bound) is an index condition on ix_tasks_project_due, so a
+    user's Today reads their projects' due dates only, not every user's (docs/time.md)."""
+    compiled = compile_query("overdue | today", clock_for("Europe/Berlin"))
+    conditions = [*filter_conditions(["user_id"]), condition(compiled.shape)]
+    statement = select(Task.id).where(*conditions).params(user_id=1, **compiled.params)
+    plan = await _plan(app, statement)
+    if app.state.database.is_sqlite:
+        searches = [line for line in plan.splitlines() if "ix_tasks_project_due" in line]
+        assert searches and "project_id=?" in searches[0] and "due_at<?" in searches[0], plan
+        return
+    index_scans = [line for line in plan.splitlines() if "ix_tasks_project_due" in line]
+    assert index_scans, plan
+    conditions_line = plan.split(index_scans[0], 1)[1].splitlines()[1]
+    assert "Index Cond" in conditions_line and "due_at <" in conditions_line, plan

@@ -94,7 +94,61 @@ def bind(expression: Expression, clock: Clock, *, prefix: str = "q_") -> Compile
             return ("not", walk(node.item))
         return ("term", node.kind, tuple(parameter(v) for v in _values(node, clock)))
 
-    return Compiled(walk(expression), params)
+    shape = walk(expression)
+    # The due dates every match must have, stated once more at the top, where the index on
+    # (project_id, due_at) can take them: `overdue | today` becomes `due_at < end of today`
+    # AND the rest, which PostgreSQL cannot see through the OR by itself.
+    bounds = _due_bounds(expression, clock)
+    if bounds is not None:
+        low, high = bounds
+        if low is not None and high is not None:
+            shape = ("and", (shape, ("term", "today", (parameter(low), parameter(high)))))
+        elif high is not None:
+            shape = ("and", (shape, ("term", "due_before", (parameter(high),))))
+        elif low is not None:
+            shape = ("and", (shape, ("term", "due_after", (parameter(low),))))
+    return Compiled(shape, params)
+
+
+# [low, high) that every matching task's due_at lies in (it is then never NULL); None for no
+# bound on that side. `_due_bounds` gives None where a match may have any due_at or none.
+DueRange = tuple[datetime | None, datetime | None]
+
+
+def _due_bounds(node: Expression, clock: Clock) -> DueRange | None:
+    if isinstance(node, Term):
+        if node.kind in ("today", "tomorrow", "next_days"):
+            start, end = _values(node, clock)
+            return start, end
+        if node.kind == "overdue":
+            now, midnight = _values(node, clock)
+            return None, max(now, midnight)  # timed: before now; all-day: before today
+        if node.kind == "due_before":
+            return None, _values(node, clock)[0]
+        if node.kind == "due_after":
+            return _values(node, clock)[0], None
+        return None
+    if isinstance(node, Not):
+        return None
+    ranges = [_due_bounds(item, clock) for item in node.items]
+    if isinstance(node, And):
+        # Each match is in every bounded item's range: their intersection.
+        bounded = [r for r in ranges if r is not None]
+        if not bounded:
+            return None
+        lows = [low for low, _ in bounded if low is not None]
+        highs = [high for _, high in bounded if high is not None]
+        return (max(lows) if lows else None, min(highs) if highs else None)
+    # Or: each match is in some item's range; the hull, if every item has one.
+    if any(r is None for r in ranges):
+        return None
+    known = [r for r in ranges if r is not None]
+    open_low = any(low is None for low, _ in known)
+    open_high = any(high is None for _, high in known)
+    return (
+        None if open_low else min(low for low, _ in known if low is not None),
+        None if open_high else max(high for _, high in known if high is not None),
+    )
 
 
 def _values(term: Term, clock: Clock) -> list[Any]:

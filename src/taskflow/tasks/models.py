@@ -136,7 +136,10 @@ class Task(IdMixin, Trashable, Base):
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default=TaskStatus.TODO.value)
     priority: Mapped[int] = mapped_column(SmallInteger, default=0)
-    due_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
+    # No index of its own: every due query is within the caller's projects, which
+    # ix_tasks_project_due serves; a global one tempted PostgreSQL into scanning every user's
+    # due dates (docs/time.md, "Bench: Today").
+    due_at: Mapped[datetime | None] = mapped_column(default=None)
     # Due on the local date of due_at (the viewer's day), no time shown (docs/time.md).
     due_all_day: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     start_at: Mapped[datetime | None] = mapped_column(default=None)
