@@ -14,7 +14,9 @@ once (one notification per reminder), and the statements one batch costs, counte
 process for a batch of 20 and one of 200 (the same number: O(1) per batch).
 
 `views`: one `taskflow serve` process; a user with N tasks in one project (a tenth overdue, a
-tenth due today, a tenth done) and 10,000 notifications (half unread). The routes are asked in
+tenth due today, a tenth done) and 10,000 notifications (half unread). With `--user-tasks M`
+the user has M of the N tasks and 500 other users' projects hold the rest (issue 15's case:
+`--tasks 1000000 --user-tasks 2000`). The routes are asked in
 turn, one request at a time, in a shuffled order every round, so that the machine's noise
 falls on all of them alike: the task list of the project (the baseline the issues name), the
 Today view (`q=overdue | today`, open tasks, by due date), `GET /notifications`,
@@ -74,9 +76,13 @@ async def fresh_schema(database: Database) -> None:
         await connection.run_sync(Base.metadata.create_all)
 
 
-async def seed_owner(database: Database, tasks: int) -> None:
-    """User 1 ('bench'), project 1 with them as owner, `tasks` tasks in it."""
+async def seed_owner(database: Database, tasks: int, user_tasks: int | None = None) -> None:
+    """User 1 ('bench'), project 1 with them as owner, `user_tasks` tasks in it (all `tasks` when
+    None); the other tasks spread over 500 projects of 500 other users, the same mix of dates."""
+    own = tasks if user_tasks is None else min(user_tasks, tasks)
     async with database.engine.begin() as connection:
+        # Seeding 1M rows outlasts the app's statement timeout on a busy machine.
+        await connection.execute(text("SET LOCAL statement_timeout = 0"))
         await connection.execute(
             text(
                 "INSERT INTO users (id, email, username, username_key, full_name,"
@@ -101,20 +107,50 @@ async def seed_owner(database: Database, tasks: int) -> None:
         )
         # A tenth overdue, a tenth due later today, 40% in the next weeks, the rest undated;
         # a seventh done.
-        await connection.execute(
-            text(
-                "INSERT INTO tasks (project_id, title, description, status, priority, position,"
-                " vote_count, created_at, updated_at, version, due_at)"
-                " SELECT 1, 'task ' || n, '', CASE WHEN n % 7 = 0 THEN 'done' ELSE 'todo' END,"
-                " n % 5, n, 0, now(), now(), 1, CASE"
-                "  WHEN n % 10 = 0 THEN now() - (n % 30 + 1) * interval '1 day'"
-                "  WHEN n % 10 = 1 THEN date_trunc('day', now()) + interval '23 hours'"
-                "  WHEN n % 10 BETWEEN 2 AND 5 THEN now() + (n % 60 + 1) * interval '1 day'"
-                " END FROM generate_series(1, :tasks) AS n"
-            ).bindparams(tasks=tasks)
-        )
-        await connection.execute(text("SELECT setval('users_id_seq', 1)"))
-        await connection.execute(text("SELECT setval('projects_id_seq', 1)"))
+        others = tasks - own
+        if others:
+            await connection.execute(
+                text(
+                    "INSERT INTO users (id, email, username, username_key, full_name,"
+                    " hashed_password, is_active, is_verified, is_superuser, two_factor_enabled,"
+                    " timezone, created_at, updated_at, password_changed_at)"
+                    " SELECT n, 'u' || n || '@example.com', 'u' || n, 'u' || n, '', 'x', true,"
+                    " true, false, false, 'UTC', now(), now(), now()"
+                    " FROM generate_series(2, 501) AS n"
+                )
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO projects (id, name, description, color, owner_id, is_inbox,"
+                    " archived, created_at, updated_at) SELECT n, 'p' || n, '', '#000000', n,"
+                    " false, false, now(), now() FROM generate_series(2, 501) AS n"
+                )
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO project_members (project_id, user_id, role, created_at)"
+                    " SELECT n, n, 'owner', now() FROM generate_series(2, 501) AS n"
+                )
+            )
+        for project, first, count in ((1, 1, own), (None, own + 1, others)):
+            if not count:
+                continue
+            owner = "1" if project == 1 else "2 + n % 500"
+            await connection.execute(
+                text(
+                    "INSERT INTO tasks (project_id, title, description, status, priority,"
+                    " position, vote_count, created_at, updated_at, version, due_at)"
+                    f" SELECT {owner}, 'task ' || n, '',"
+                    " CASE WHEN n % 7 = 0 THEN 'done' ELSE 'todo' END,"
+                    " n % 5, n, 0, now(), now(), 1, CASE"
+                    "  WHEN n % 10 = 0 THEN now() - (n % 30 + 1) * interval '1 day'"
+                    "  WHEN n % 10 = 1 THEN date_trunc('day', now()) + interval '23 hours'"
+                    "  WHEN n % 10 BETWEEN 2 AND 5 THEN now() + (n % 60 + 1) * interval '1 day'"
+                    " END FROM generate_series(:first, :last) AS n"
+                ).bindparams(first=first, last=first + count - 1)
+            )
+        await connection.execute(text("SELECT setval('users_id_seq', 501)"))
+        await connection.execute(text("SELECT setval('projects_id_seq', 501)"))
 
 
 def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -198,7 +234,9 @@ async def fire(args: argparse.Namespace) -> dict[str, Any]:
     await redis.flushdb()
     await redis.aclose()
     clock_file = STATE / "clock"
-    clock.set_clock_file(clock_file, DUE + timedelta(seconds=1))
+    # Nothing is due while the workers start (their crons may run): the clock stands an hour
+    # before; it moves to the due instant, and ticks on, when the scan is queued.
+    clock.set_clock_file(clock_file, DUE - timedelta(hours=1), frozen=True)
     env = environment(
         {
             "TASKFLOW_ENV": "test",
@@ -214,6 +252,7 @@ async def fire(args: argparse.Namespace) -> dict[str, Any]:
         queue = RedisJobQueue(redis_url)
         await queue.start()
         started = time.perf_counter()
+        clock.set_clock_file(clock_file, DUE + timedelta(seconds=1))
         # What the cron does once a minute in each worker.
         await queue.enqueue("reminders.fire")
         await queue.enqueue("reminders.fire")
@@ -243,11 +282,17 @@ async def fire(args: argparse.Namespace) -> dict[str, Any]:
         late = await connection.scalar(
             text("SELECT count(*) FROM notifications WHERE (data ->> 'late')::boolean")
         )
+        # On the workers' clock (due + 1 s when queued): the first claim and the last.
+        first, last = (
+            await connection.execute(text("SELECT min(sent_at), max(sent_at) FROM reminders"))
+        ).one()
     result = {
         "reminders": args.reminders,
         "workers": 2,
         "batch": settings.reminder_batch_size,
         "seconds_to_fire_all": round(elapsed, 2),
+        "first_claim_after_queued_s": round((first - DUE).total_seconds() - 1, 2),
+        "first_to_last_claim_s": round((last - first).total_seconds(), 2),
         "notifications": sum(per_reminder.values()),
         "reminders_notified": len(per_reminder),
         "reminders_notified_twice": sum(1 for n in per_reminder.values() if n > 1),
@@ -270,7 +315,8 @@ async def views(args: argparse.Namespace) -> dict[str, Any]:
     settings = Settings(env="test", database_url=url, secret_key=SECRET)
     database = Database(settings)
     await fresh_schema(database)
-    await seed_owner(database, args.tasks)
+    await seed_owner(database, args.tasks, args.user_tasks)
+    own = args.tasks if args.user_tasks is None else min(args.user_tasks, args.tasks)
     async with database.engine.begin() as connection:
         await connection.execute(
             text(
@@ -280,7 +326,7 @@ async def views(args: argparse.Namespace) -> dict[str, Any]:
                 " jsonb_build_object('task_title', 'task ' || n), now() - n * interval '1 min',"
                 " false, CASE WHEN n % 2 = 0 THEN now() END"
                 " FROM generate_series(1, :n) AS n"
-            ).bindparams(n=args.notifications, tasks=args.tasks)
+            ).bindparams(n=args.notifications, tasks=own)
         )
         await connection.execute(text("ANALYZE"))
     await database.dispose()
@@ -335,6 +381,7 @@ async def views(args: argparse.Namespace) -> dict[str, Any]:
     baseline = percentile(timings["task_list"], 0.99)
     return {
         "tasks": args.tasks,
+        "user_tasks": own,
         "notifications": args.notifications,
         "requests_per_route": args.requests,
         "matching": sizes,
@@ -373,6 +420,12 @@ def main() -> None:
     views_parser = sub.add_parser("views")
     views_parser.add_argument("--tasks", type=int, default=10_000)
     views_parser.add_argument("--notifications", type=int, default=10_000)
+    views_parser.add_argument(
+        "--user-tasks",
+        type=int,
+        default=None,
+        help="tasks in the bench user's project (default: all); the rest belong to 500 others",
+    )
     views_parser.add_argument("--requests", type=int, default=300)
     views_parser.add_argument("--warmup", type=int, default=20)
     views_parser.add_argument("--port", type=int, default=18115)
@@ -383,6 +436,8 @@ def main() -> None:
     else:
         result = asyncio.run(views(args))
         name = f"time-views-{args.tasks}"
+        if args.user_tasks is not None:
+            name += f"-user-{args.user_tasks}"
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
