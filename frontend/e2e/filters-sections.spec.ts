@@ -4,10 +4,11 @@
 // filter with its count in the sidebar (open, rename, delete), and sections as list groups and
 // board columns with a task dragged between them (keyboard and mouse), kept across a reload.
 import { expect, test, type Page } from "@playwright/test";
-import { createProject, screenshot, signUp } from "./helpers";
+import { createProject, screenshot, seriousA11yViolations, signUp } from "./helpers";
 
 test.skip(process.env.TASKFLOW_E2E !== "1", "set TASKFLOW_E2E=1 to run against a real taskflow serve");
-test.use({ baseURL: process.env.TASKFLOW_E2E_BASE_URL });
+// axe-core is injected as an inline script, which the app's CSP (script-src 'self') would block.
+test.use({ baseURL: process.env.TASKFLOW_E2E_BASE_URL, bypassCSP: true });
 
 const run = Date.now().toString(36);
 
@@ -43,6 +44,7 @@ test("the filter box: the server's error in place, completion, a reload keeps it
   await expect(error).toContainText("at character 7: the expression ends too soon");
   await expect(list.getByRole("button", { name: "Buy milk", exact: true })).toBeVisible();
   await expect(page).not.toHaveURL(/[?&]q=/);
+  expect(await seriousA11yViolations(page)).toEqual([]);
 
   // Completion: the grammar's terms, then the caller's projects after #.
   await box.fill("");
@@ -85,6 +87,7 @@ test("the filter box: the server's error in place, completion, a reload keeps it
   await expect(page.getByRole("heading", { name: "Urgent errands" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Pay rent", exact: true })).toBeVisible();
   await expect(page.getByRole("button", { name: "Buy milk", exact: true })).toHaveCount(0);
+  expect(await seriousA11yViolations(page)).toEqual([]);
 
   // A second p1 task counts too (the sidebar follows the change live).
   await page.getByRole("link", { name: "Errands", exact: true }).click();
@@ -166,6 +169,7 @@ test("sections: groups in the list, columns on the board, a task dragged between
   await expect(flight.getByRole("button", { name: "Write copy", exact: true })).toBeVisible();
   await expect(flight.getByRole("button", { name: "Design logo", exact: true })).toBeVisible();
   await expect(none.getByRole("listitem").filter({ hasText: "No tasks" })).toBeVisible();
+  expect(await seriousA11yViolations(page)).toEqual([]);
 
   // The filter language knows sections too.
   const box = page.getByRole("combobox", { name: "Filter" });
