@@ -171,13 +171,25 @@ test("sections: groups in the list, columns on the board, a task dragged between
   await expect(none.getByRole("listitem").filter({ hasText: "No tasks" })).toBeVisible();
   expect(await seriousA11yViolations(page)).toEqual([]);
 
+  // The task's panel moves it too: back to no section.
+  await flight.getByRole("button", { name: "Write copy", exact: true }).click();
+  const sectionSelect = page.getByLabel("Section", { exact: true });
+  await expect(sectionSelect.locator("option:checked")).toHaveText("In flight");
+  await sectionSelect.selectOption({ label: "No section" });
+  await expect(none.getByRole("button", { name: "Write copy", exact: true })).toBeVisible();
+  await expect(flight.getByRole("button", { name: "Write copy", exact: true })).toHaveCount(0);
+  await page.getByRole("button", { name: "← Close" }).click();
+
   // The filter language knows sections too.
   const box = page.getByRole("combobox", { name: "Filter" });
   await box.pressSequentially("section: in");
   await page.getByRole("option", { name: "In flight" }).click();
   await expect(box).toHaveValue("section: In flight ");
   await expect(page).toHaveURL(/[?&]q=/);
-  await page.getByRole("button", { name: "Clear" }).click();
+  await expect(none.getByRole("button", { name: "Write copy", exact: true })).toHaveCount(0);
+  await expect(flight.getByRole("button", { name: "Design logo", exact: true })).toBeVisible();
+  await page.getByRole("button", { name: "Clear the filter" }).click();
+  await expect(page).not.toHaveURL(/[?&]q=/);
 
   // Deleting the section moves its tasks to no section.
   await page.getByRole("button", { name: "Delete section “In flight”" }).click();

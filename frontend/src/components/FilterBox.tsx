@@ -148,7 +148,7 @@ export function FilterBox({ value, onChange, names, inputRef, scope, saved }: Pr
     const name = String(new FormData(event.currentTarget).get("name") ?? "").trim();
     if (!name) return;
     try {
-      await create.mutateAsync({ name, query: scopedQuery(value, scope) });
+      await create.mutateAsync({ name, query: scopedQuery(value.trim(), scope) });
       setNaming(false);
       toast(`Saved the filter “${name}”. It is in the sidebar.`);
     } catch (e) {
@@ -159,7 +159,7 @@ export function FilterBox({ value, onChange, names, inputRef, scope, saved }: Pr
   async function updateSaved() {
     if (!saved) return;
     try {
-      await update.mutateAsync({ id: saved.id, query: value });
+      await update.mutateAsync({ id: saved.id, query: value.trim() });
       toast(`Updated the filter “${saved.name}”.`);
     } catch (e) {
       toast(`Couldn't update the filter: ${(e as Error).message}`, "error");
@@ -227,7 +227,7 @@ export function FilterBox({ value, onChange, names, inputRef, scope, saved }: Pr
           </button>
         )}
         {value.trim() !== "" && (
-          <button type="button" className="link-button" onClick={() => edit("", 0)}>
+          <button type="button" className="link-button" aria-label="Clear the filter" onClick={() => edit("", 0)}>
             Clear
           </button>
         )}
