@@ -36,7 +36,9 @@ export function useRenameSection(projectId: Id) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: async ({ id, name }: { id: Id; name: string }) =>
-      unwrap(await api.PATCH("/api/v1/sections/{section_id}", { params: { path: { section_id: id } }, body: { name } })),
+      unwrap(
+        await api.PATCH("/api/v1/sections/{section_id}", { params: { path: { section_id: id } }, body: { name } }),
+      ),
     onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.sections(projectId) }),
   });
 }

@@ -2,17 +2,20 @@
 // the server as the user types (its 422 is shown where it happened), completed from the
 // grammar's terms, projects (#), labels (@) and people (+, `assigned to:`). A valid expression
 // goes into the URL (`?q=`), so a reload or a link keeps it; "Save" keeps it in the sidebar.
-import { useEffect, useEffectEvent, useId, useRef, useState, type FormEvent, type KeyboardEvent, type RefObject } from "react";
+import {
+  useEffect,
+  useEffectEvent,
+  useId,
+  useRef,
+  useState,
+  type FormEvent,
+  type KeyboardEvent,
+  type RefObject,
+} from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { checkFilter, useCreateFilter, useUpdateFilter } from "../api/filters";
 import type { SavedFilter } from "../api/types";
-import {
-  applySuggestion,
-  filterSuggestions,
-  filterTokenAt,
-  type FilterError,
-  type Names,
-} from "../lib/filterQuery";
+import { applySuggestion, filterSuggestions, filterTokenAt, type FilterError, type Names } from "../lib/filterQuery";
 import { MAX_QUERY_LENGTH } from "../lib/taskSearch";
 import { useToast } from "../lib/toast";
 import "./FilterBox.css";

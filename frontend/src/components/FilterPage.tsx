@@ -85,7 +85,8 @@ export function FilterPage() {
     Escape: () => search.task && openTask(undefined),
   });
 
-  const title = savedFilter && savedFilter.query === q ? savedFilter.name : savedFilter ? `${savedFilter.name} (edited)` : "Filter";
+  const title =
+    savedFilter && savedFilter.query === q ? savedFilter.name : savedFilter ? `${savedFilter.name} (edited)` : "Filter";
   return (
     <div className={`project-page${search.task ? " with-detail" : ""}`}>
       <section className="project-content" aria-labelledby="filter-title">
@@ -102,7 +103,10 @@ export function FilterPage() {
               onChange={(e) =>
                 void navigate({
                   to: ".",
-                  search: (prev) => ({ ...prev, sort: e.target.value === "due_at" ? undefined : (e.target.value as TaskSort) }),
+                  search: (prev) => ({
+                    ...prev,
+                    sort: e.target.value === "due_at" ? undefined : (e.target.value as TaskSort),
+                  }),
                   replace: true,
                 })
               }

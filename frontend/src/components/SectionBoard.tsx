@@ -122,7 +122,10 @@ export default function SectionBoard({ projectId, query, sections, canEdit, open
           the list.
         </p>
       )}
-      <div className="board section-board" style={{ gridTemplateColumns: `repeat(${columns.length + (canEdit ? 1 : 0)}, minmax(15rem, 1fr))` }}>
+      <div
+        className="board section-board"
+        style={{ gridTemplateColumns: `repeat(${columns.length + (canEdit ? 1 : 0)}, minmax(15rem, 1fr))` }}
+      >
         {columns.map((column) => (
           <SectionColumn
             key={column.key}
@@ -212,7 +215,10 @@ function SectionCard({
   onOpen: (task: Task) => void;
   onFocusCard: (index: number) => void;
 }) {
-  const { attributes, listeners, setNodeRef, transform, isDragging } = useDraggable({ id: task.id, disabled: !canEdit });
+  const { attributes, listeners, setNodeRef, transform, isDragging } = useDraggable({
+    id: task.id,
+    disabled: !canEdit,
+  });
   const style = transform ? { transform: `translate3d(${transform.x}px, ${transform.y}px, 0)` } : undefined;
   return (
     <li

@@ -88,23 +88,23 @@ export function TaskList({
   if (rows.length === 0 && !groups?.length) {
     return (
       <>
-      <div className="list-state empty">
-        {filtered ? (
-          <p>No tasks match these filters.</p>
-        ) : (
-          <>
-            <p className="empty-title">All clear.</p>
-            <p className="muted">
-              {emptyHint ?? (
-                <>
-                  Add a task above — press <kbd>q</kbd> from anywhere.
-                </>
-              )}
-            </p>
-          </>
-        )}
-      </div>
-      {footer}
+        <div className="list-state empty">
+          {filtered ? (
+            <p>No tasks match these filters.</p>
+          ) : (
+            <>
+              <p className="empty-title">All clear.</p>
+              <p className="muted">
+                {emptyHint ?? (
+                  <>
+                    Add a task above — press <kbd>q</kbd> from anywhere.
+                  </>
+                )}
+              </p>
+            </>
+          )}
+        </div>
+        {footer}
       </>
     );
   }

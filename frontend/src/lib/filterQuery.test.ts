@@ -44,12 +44,9 @@ describe("filterTokenAt and filterSuggestions", () => {
     expect(offered(typed)).toEqual(expected);
   });
 
-  it.each([["today‸"], ["search: two words‸"], ["2026‸"], ["status: done‸"], ["‸"]])(
-    "%s offers nothing",
-    (typed) => {
-      expect(offered(typed)).toEqual([]);
-    },
-  );
+  it.each([["today‸"], ["search: two words‸"], ["2026‸"], ["status: done‸"], ["‸"]])("%s offers nothing", (typed) => {
+    expect(offered(typed)).toEqual([]);
+  });
 
   it.each([
     ["tod‸", "today ‸"],
@@ -72,7 +69,10 @@ describe("filterTokenAt and filterSuggestions", () => {
 
 describe("filterError", () => {
   it("reads the position and message of the server's 422", () => {
-    expect(filterError({ detail: "q: position 8: unexpected '&'" })).toEqual({ position: 8, message: "unexpected '&'" });
+    expect(filterError({ detail: "q: position 8: unexpected '&'" })).toEqual({
+      position: 8,
+      message: "unexpected '&'",
+    });
     expect(filterError({ detail: "query: position 0: the expression is empty" })).toEqual({
       position: 0,
       message: "the expression is empty",

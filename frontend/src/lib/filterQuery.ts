@@ -79,9 +79,11 @@ export function filterTokenAt(text: string, caret: number): FilterTrigger | null
   match = /^section\s*:\s*(.*)$/i.exec(term);
   if (match) return { kind: "section", query: match[1], start: caret - match[1].length, end };
   match = /^#("[^"]*|[^\s"]*)$/.exec(term);
-  if (match) return { kind: "project", query: match[1].replace(/^"/, ""), start, end: quotedEnd(text, caret, match[1], end) };
+  if (match)
+    return { kind: "project", query: match[1].replace(/^"/, ""), start, end: quotedEnd(text, caret, match[1], end) };
   match = /^@("[^"]*|[^\s"]*)$/.exec(term);
-  if (match) return { kind: "label", query: match[1].replace(/^"/, ""), start, end: quotedEnd(text, caret, match[1], end) };
+  if (match)
+    return { kind: "label", query: match[1].replace(/^"/, ""), start, end: quotedEnd(text, caret, match[1], end) };
   match = /^\+(\S*)$/.exec(term);
   if (match) return { kind: "person", query: match[1], start, end, viaPlus: true };
   if (/^[a-z][a-z0-9 ]*$/i.test(term)) return { kind: "keyword", query: term, start, end };
@@ -120,7 +122,10 @@ export function filterSuggestions(trigger: FilterTrigger, names: Names, limit = 
       return found.slice(0, limit).map((k) => ({ label: k.insert.trim(), insert: k.insert, hint: k.hint }));
     }
     case "project":
-      return matching(names.projects, trigger.query, limit).map((n) => ({ label: `#${n}`, insert: `#${quoteName(n)}` }));
+      return matching(names.projects, trigger.query, limit).map((n) => ({
+        label: `#${n}`,
+        insert: `#${quoteName(n)}`,
+      }));
     case "label":
       return matching(names.labels, trigger.query, limit).map((n) => ({ label: `@${n}`, insert: `@${quoteName(n)}` }));
     case "person": {

@@ -101,7 +101,14 @@ describe("filters ⇄ URL", () => {
 describe("filterPageValidator", () => {
   it("keeps the expression, the saved filter, the sort and the open task, nothing else", () => {
     expect(
-      filterPageValidator({ q: "today | overdue", saved: "3", task: 9, sort: "-priority", status: "done", group: "section" }),
+      filterPageValidator({
+        q: "today | overdue",
+        saved: "3",
+        task: 9,
+        sort: "-priority",
+        status: "done",
+        group: "section",
+      }),
     ).toEqual({ q: "today | overdue", saved: 3, task: 9, sort: "-priority" });
     expect(filterPageValidator({ saved: "abc", sort: "due_at" })).toEqual({});
   });
