@@ -380,6 +380,11 @@ export class FakeApi {
       return this.send(route, 200, "Page_InvitationPublic_", this.page([], url));
     if (/^\/projects\/[^/]+\/webhooks$/.test(path) && method === "GET")
       return this.send(route, 200, "Page_WebhookPublic_", this.page([], url));
+    // Saved filters and sections are walked against the real server (filters-sections.spec.ts):
+    // the fake lists none.
+    if (path === "/filters" && method === "GET") return this.send(route, 200, "Page_FilterPublic_", this.page([], url));
+    if (/^\/projects\/[^/]+\/sections$/.test(path) && method === "GET")
+      return this.send(route, 200, "Page_SectionPublic_", this.page([], url));
     if ((m = /^\/labels\/([^/]+)$/.exec(path))) {
       const label = this.labels.find((l) => l.id === Number(m![1]));
       if (!label) return this.json(route, 404, { detail: "Label not found" });

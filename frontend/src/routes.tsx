@@ -26,7 +26,7 @@ import { MyTasksPage } from "./components/MyTasksPage";
 import { ProjectPage } from "./components/ProjectPage";
 import { ProjectSettings } from "./components/ProjectSettings";
 import { TrashPage } from "./components/TrashPage";
-import { taskSearchValidator } from "./lib/taskSearch";
+import { filterPageValidator, taskSearchValidator } from "./lib/taskSearch";
 
 /** Pages for a signed-out visitor only; a signed-in one goes on to `next` (or home). */
 const SIGNED_OUT_ONLY = ["/login", "/signup", "/forgot-password"];
@@ -140,6 +140,15 @@ export const myTasksRoute = createRoute({
   component: MyTasksPage,
 });
 
+// The filter page (SPEC §9, §13): `?q=` an expression of the filter language, `&saved=` the
+// saved filter it came from. A chunk of its own.
+export const filterRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/filter",
+  validateSearch: filterPageValidator,
+  component: lazyRouteComponent(() => import("./components/FilterPage"), "FilterPage"),
+});
+
 // Today and Upcoming (SPEC §13): `?task=` opens a task beside the days.
 const openTaskSearch = (raw: Record<string, unknown>): { task?: number } => {
   const task = typeof raw.task === "number" ? String(raw.task) : str(raw.task);
@@ -199,6 +208,7 @@ const routeTree = rootRoute.addChildren([
     trashRoute,
     inviteRoute,
     myTasksRoute,
+    filterRoute,
     todayRoute,
     upcomingRoute,
     projectRoute.addChildren([projectListRoute, projectBoardRoute, projectSettingsRoute]),

@@ -63,9 +63,12 @@ export function errorMessage(error: unknown, fallback = "Something went wrong.")
 /** An API failure carrying the HTTP status, thrown from query/mutation functions. */
 export class ApiError extends Error {
   readonly status: number;
+  /** The response's JSON body, for the few places that read more than the sentence (the filter box's error position). */
+  readonly body: unknown;
   constructor(status: number, body: unknown, fallback?: string) {
     super(fallback && body == null ? fallback : humanMessage(status, body, fallback ?? `Request failed (${status}).`));
     this.status = status;
+    this.body = body;
   }
 }
 

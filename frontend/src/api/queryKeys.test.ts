@@ -10,6 +10,12 @@ describe("query keys", () => {
 
   it("drops empty values", () => {
     expect(normalizeFilters({ search: "  ", status: [], assigneeId: "", projectId: 7 })).toEqual({ projectId: 7 });
+    expect(normalizeFilters({ q: "   " })).toEqual({});
+  });
+
+  it("trims a filter expression so the same filter makes the same key", () => {
+    expect(queryKeys.taskList({ q: " today | p1 " })).toEqual(queryKeys.taskList({ q: "today | p1" }));
+    expect(toTaskQuery({ q: " today " }).q).toBe("today");
   });
 
   it("keeps priority 0 and offset 0", () => {
@@ -36,6 +42,7 @@ describe("query keys", () => {
       due_after: undefined,
       parent_id: undefined,
       search: undefined,
+      q: undefined,
       limit: undefined,
       offset: undefined,
     });
@@ -54,6 +61,16 @@ describe("keysForEvent", () => {
     expect(keys).toContainEqual(queryKeys.taskLists);
     expect(keys).toContainEqual(queryKeys.task(9));
     expect(keys).toContainEqual(queryKeys.projectActivity(7));
+    // A saved filter's count may have changed.
+    expect(keys).toContainEqual(queryKeys.savedFilters);
+  });
+
+  it("refreshes the project's sections, the lists and the counts on a section event", () => {
+    const keys = keysForEvent({ type: "section.deleted", project_id: 7 });
+    expect(keys).toContainEqual(queryKeys.sections(7));
+    expect(keys).toContainEqual(queryKeys.taskLists);
+    expect(keys).toContainEqual(queryKeys.savedFilters);
+    expect(keys).not.toContainEqual(queryKeys.projects);
   });
 
   it("refreshes members and projects on a member event", () => {

@@ -12,6 +12,8 @@ export type TaskFilters = {
   dueAfter?: string;
   parentId?: Id;
   search?: string;
+  /** A filter-language expression (`GET /tasks?q=`). */
+  q?: string;
   sort?: TaskSort;
   limit?: number;
   offset?: number;
@@ -27,9 +29,9 @@ export function normalizeFilters(filters: TaskFilters): TaskFilters {
       (out as Record<string, unknown>)[key] = [...value].sort();
       continue;
     }
-    if (key === "search" && typeof value === "string") {
+    if ((key === "search" || key === "q") && typeof value === "string") {
       const trimmed = value.trim();
-      if (trimmed) out.search = trimmed;
+      if (trimmed) out[key] = trimmed;
       continue;
     }
     (out as Record<string, unknown>)[key] = value;
@@ -53,6 +55,7 @@ export function toTaskQuery(filters: TaskFilters): TaskQuery {
     due_after: f.dueAfter,
     parent_id: f.parentId,
     search: f.search,
+    q: f.q,
     sort: f.sort,
     limit: f.limit,
     offset: f.offset,
@@ -67,6 +70,9 @@ export const queryKeys = {
   project: (projectId: Id) => ["projects", projectId] as const,
   members: (projectId: Id) => ["projects", projectId, "members"] as const,
   labels: (projectId: Id) => ["projects", projectId, "labels"] as const,
+  sections: (projectId: Id) => ["projects", projectId, "sections"] as const,
+  savedFilters: ["filters"] as const,
+  filterCheck: (q: string) => ["filter-check", q] as const,
   projectActivity: (projectId: Id) => ["projects", projectId, "activity"] as const,
   tasks: ["tasks"] as const,
   taskLists: ["tasks", "list"] as const,
@@ -102,7 +108,8 @@ export function keysForEvent(event: LiveEvent): readonly (readonly unknown[])[] 
   switch (domain) {
     case "task":
     case "vote":
-      keys.push(queryKeys.taskLists);
+      // A saved filter's count may change with any task.
+      keys.push(queryKeys.taskLists, queryKeys.savedFilters);
       if (task) keys.push(queryKeys.task(task));
       if (project) keys.push(queryKeys.projectActivity(project));
       break;
@@ -121,6 +128,11 @@ export function keysForEvent(event: LiveEvent): readonly (readonly unknown[])[] 
       break;
     case "project":
       keys.push(queryKeys.projects);
+      break;
+    case "section":
+      // Deleting a section moves its tasks to no section; a renamed one changes `section:` filters.
+      if (project) keys.push(queryKeys.sections(project));
+      keys.push(queryKeys.taskLists, queryKeys.savedFilters);
       break;
     case "notification":
       keys.push(queryKeys.notifications);

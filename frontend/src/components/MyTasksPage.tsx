@@ -10,6 +10,7 @@ import { nestSubtasks } from "../lib/nest";
 import { filtersFromSearch, searchFromFilters } from "../lib/taskSearch";
 import { useShortcuts } from "../lib/shortcuts";
 import { TaskDetail } from "./task/TaskDetail";
+import { FilterBox } from "./FilterBox";
 import { TaskFilters, isFiltered, statusesFor, type FilterState } from "./TaskFilters";
 import { TaskList } from "./TaskList";
 import "./ProjectPage.css";
@@ -60,10 +61,16 @@ export function MyTasksPage() {
     },
     [navigate],
   );
+  const setQ = useCallback((q: string) => setFilters({ ...filters, q }), [filters, setFilters]);
+  const names = useMemo(
+    () => ({ projects: (projects.data ?? []).map((p) => p.name), labels: [], people: [] }),
+    [projects.data],
+  );
 
   const tasks = useTasks({
     assigneeId: "me",
     search: filters.search,
+    q: filters.q,
     status: statusesFor(filters.status),
     priority: filters.priority === "" ? undefined : Number(filters.priority),
     ...dueRange(filters.due),
@@ -88,6 +95,7 @@ export function MyTasksPage() {
         <header className="project-header">
           <h1 id="my-tasks-title">Assigned to me</h1>
         </header>
+        <FilterBox value={filters.q} onChange={setQ} names={names} scope="assigned to: me" />
         <TaskFilters
           value={filters}
           onChange={setFilters}

@@ -1,8 +1,9 @@
 // A project's tasks, as a list or a board, with the detail panel for the open task.
 import { Link, useNavigate, useSearch } from "@tanstack/react-router";
-import { useCallback, useMemo, useRef, useState } from "react";
+import { Suspense, lazy, useCallback, useMemo, useRef, useState } from "react";
 import { useLabels } from "../api/labels";
-import { useMembers, useProject } from "../api/projects";
+import { useMembers, useProject, useProjects } from "../api/projects";
+import { useSections } from "../api/sections";
 import { useTasks, useUpdateTask } from "../api/tasks";
 import type { TaskFilters as QueryFilters } from "../api/queryKeys";
 import { parseId, roleAtLeast, type Id, type Task } from "../api/types";
@@ -10,6 +11,10 @@ import { dueRange } from "../lib/dates";
 import { useShortcuts } from "../lib/shortcuts";
 import { nestSubtasks } from "../lib/nest";
 import { Board, boardOrder } from "./Board";
+import { FilterBox } from "./FilterBox";
+import { AddSection, SectionHeading } from "./SectionControls";
+import { quoteName, type Names } from "../lib/filterQuery";
+import { groupRows, sectionColumns } from "../lib/sections";
 import { QuickAdd } from "./QuickAdd";
 import { TaskDetail } from "./task/TaskDetail";
 import { filtersFromSearch, searchFromFilters } from "../lib/taskSearch";
@@ -18,6 +23,9 @@ import { TaskList } from "./TaskList";
 import { MemberNames } from "./TaskMeta";
 import "./ProjectPage.css";
 
+// The board by section drags with dnd-kit: a chunk of its own, loaded when first shown.
+const SectionBoard = lazy(() => import("./SectionBoard"));
+
 export const PAGE_SIZE = 50;
 const TAB_ACTIVE = { exact: true, includeSearch: false } as const;
 
@@ -25,6 +33,7 @@ export function toQueryFilters(projectId: Id, f: FilterState, view: "list" | "bo
   return {
     projectId,
     search: f.search,
+    q: f.q,
     status: view === "list" ? statusesFor(f.status) : undefined,
     priority: f.priority === "" ? undefined : Number(f.priority),
     labelId: parseId(f.labelId),
@@ -43,6 +52,8 @@ export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" |
   const project = useProject(projectId);
   const labels = useLabels(projectId);
   const members = useMembers(projectId);
+  const sections = useSections(projectId);
+  const projects = useProjects();
   const update = useUpdateTask();
   const filters = useMemo(() => filtersFromSearch(urlSearch, "position"), [urlSearch]);
   const [offset, setOffset] = useState(0);
@@ -56,11 +67,34 @@ export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" |
     view === "list" ? { ...queryFilters, limit: PAGE_SIZE, offset } : { ...queryFilters, limit: 100, offset: 0 },
     !!project.data,
   );
-  const rows = useMemo(() => nestSubtasks(tasks.data?.items ?? []), [tasks.data]);
+  const bySection = view === "board" && urlSearch.group === "section";
+  // The list groups its rows by section when the project has any.
+  const groups = useMemo(() => {
+    const nested = nestSubtasks(tasks.data?.items ?? []);
+    return sections.data?.length ? groupRows(nested, sections.data) : undefined;
+  }, [tasks.data, sections.data]);
+  const rows = useMemo(
+    () => (groups ? groups.flatMap((g) => g.items) : nestSubtasks(tasks.data?.items ?? [])),
+    [groups, tasks.data],
+  );
   // The order j/k and x follow: the rows as shown, or the board column by column.
   const items = useMemo(
-    () => (view === "list" ? rows.map((r) => r.task) : boardOrder(tasks.data?.items ?? [])),
-    [view, rows, tasks.data],
+    () =>
+      view === "list"
+        ? rows.map((r) => r.task)
+        : bySection
+          ? sectionColumns(tasks.data?.items ?? [], sections.data ?? []).flatMap((c) => c.items)
+          : boardOrder(tasks.data?.items ?? []),
+    [view, rows, tasks.data, bySection, sections.data],
+  );
+  const names: Names = useMemo(
+    () => ({
+      projects: (projects.data ?? []).map((p) => p.name),
+      labels: (labels.data ?? []).map((l) => l.name),
+      people: (members.data ?? []).map((m) => m.user.username),
+      sections: (sections.data ?? []).map((s) => s.name),
+    }),
+    [projects.data, labels.data, members.data, sections.data],
   );
   const canEdit = roleAtLeast(project.data?.role, "editor");
   const memberNames = useMemo(
@@ -74,10 +108,17 @@ export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" |
     (next: FilterState) => {
       setOffset(0);
       // Filter changes replace the history entry: Back leaves the page, not the last keystroke.
-      void navigate({ to: ".", search: (prev) => searchFromFilters(next, "position", prev.task), replace: true });
+      void navigate({
+        to: ".",
+        search: (prev) => searchFromFilters(next, "position", prev.task, prev.group),
+        replace: true,
+      });
     },
     [navigate],
   );
+  const setQ = useCallback((q: string) => setFilters({ ...filters, q }), [filters, setFilters]);
+  const setGroup = (group: "section" | undefined) =>
+    void navigate({ to: ".", search: (prev) => ({ ...prev, group }), replace: true });
   // Closing the panel puts the keyboard focus back on the task it showed.
   const closeTask = () => {
     const id = openTaskId;
@@ -171,6 +212,12 @@ export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" |
             </nav>
           </header>
           {p?.description && <p className="muted project-description">{p.description}</p>}
+          <FilterBox
+            value={filters.q}
+            onChange={setQ}
+            names={names}
+            scope={p && !/"/.test(p.name) ? `#${quoteName(p.name)}` : undefined}
+          />
           <TaskFilters
             value={filters}
             onChange={setFilters}
@@ -199,15 +246,66 @@ export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" |
               offset={offset}
               pageSize={PAGE_SIZE}
               onOffset={setOffset}
+              groups={groups}
+              heading={(group, headingId) => (
+                <SectionHeading
+                  projectId={projectId}
+                  section={group.section}
+                  count={group.items.length}
+                  canEdit={canEdit}
+                  headingId={headingId}
+                />
+              )}
+              footer={canEdit ? <AddSection projectId={projectId} /> : undefined}
             />
           ) : (
-            <Board
-              query={tasks}
-              canEdit={canEdit}
-              openTaskId={openTaskId}
-              onOpen={openTask}
-              onFocusCard={setSelected}
-            />
+            <>
+              <div className="board-group" role="group" aria-label="Columns">
+                <button
+                  type="button"
+                  className="button small"
+                  aria-pressed={!bySection}
+                  onClick={() => setGroup(undefined)}
+                >
+                  By status
+                </button>
+                <button
+                  type="button"
+                  className="button small"
+                  aria-pressed={bySection}
+                  onClick={() => setGroup("section")}
+                >
+                  By section
+                </button>
+              </div>
+              {bySection ? (
+                <Suspense
+                  fallback={
+                    <div className="list-state" role="status">
+                      <span className="spinner" aria-hidden="true" /> Loading board…
+                    </div>
+                  }
+                >
+                  <SectionBoard
+                    projectId={projectId}
+                    query={tasks}
+                    sections={sections.data ?? []}
+                    canEdit={canEdit}
+                    openTaskId={openTaskId}
+                    onOpen={openTask}
+                    onFocusCard={setSelected}
+                  />
+                </Suspense>
+              ) : (
+                <Board
+                  query={tasks}
+                  canEdit={canEdit}
+                  openTaskId={openTaskId}
+                  onOpen={openTask}
+                  onFocusCard={setSelected}
+                />
+              )}
+            </>
           )}
         </section>
         {openTaskId && (

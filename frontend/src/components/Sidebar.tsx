@@ -4,6 +4,7 @@ import { useCreateProject, useProjects } from "../api/projects";
 import type { Project, Id } from "../api/types";
 import { Link, useNavigate } from "@tanstack/react-router";
 import { useToast } from "../lib/toast";
+import { SavedFilters } from "./SavedFilters";
 import "./Sidebar.css";
 
 /** The router marks a link to the current page itself (aria-current); only an exact match counts. */
@@ -141,6 +142,7 @@ export function Sidebar({
           </Link>
         </li>
       </ul>
+      <SavedFilters onNavigate={onNavigate} />
       <div className="sidebar-head">
         <h2>Projects</h2>
         <button

@@ -25,6 +25,7 @@ export const SORTS: [TaskSort, string][] = [
 export function isFiltered(f: FilterState): boolean {
   return (
     f.search.trim() !== "" ||
+    f.q.trim() !== "" ||
     f.status !== "open" ||
     f.priority !== "" ||
     f.labelId !== "" ||
@@ -37,6 +38,7 @@ export function isFiltered(f: FilterState): boolean {
 export function mayHideNewTask(f: FilterState): boolean {
   return (
     f.search.trim() !== "" ||
+    f.q.trim() !== "" ||
     f.priority !== "" ||
     f.labelId !== "" ||
     f.assigneeId !== "" ||
@@ -207,7 +209,7 @@ export function TaskFilters({
           <button
             type="button"
             className="link-button"
-            onClick={() => onChange({ ...DEFAULT_FILTERS, search: text, sort: value.sort })}
+            onClick={() => onChange({ ...DEFAULT_FILTERS, search: text, q: value.q, sort: value.sort })}
           >
             Clear filters
           </button>

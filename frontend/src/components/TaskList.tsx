@@ -1,8 +1,9 @@
 // The list view: loading and empty states, the rows, and paging through large projects.
 import type { UseQueryResult } from "@tanstack/react-query";
-import { useLayoutEffect, useRef } from "react";
-import type { Id, Page, Task } from "../api/types";
+import { useLayoutEffect, useRef, type ReactNode } from "react";
+import type { Id, Page, Section, Task } from "../api/types";
 import type { Nested } from "../lib/nest";
+import type { Group } from "../lib/sections";
 import { TaskRow } from "./TaskRow";
 import "./TaskList.css";
 
@@ -24,6 +25,11 @@ type Props = {
   offset: number;
   pageSize: number;
   onOffset: (offset: number) => void;
+  /** The rows by section (in the same order as `rows`), each under its heading. */
+  groups?: Group<Section, Nested<Task>>[];
+  heading?: (group: Group<Section, Nested<Task>>, headingId: string) => ReactNode;
+  /** Below the rows (e.g. "Add section"), shown even when there are none. */
+  footer?: ReactNode;
 };
 
 export function TaskList({
@@ -41,8 +47,11 @@ export function TaskList({
   offset,
   pageSize,
   onOffset,
+  groups,
+  heading,
+  footer,
 }: Props) {
-  const listRef = useRef<HTMLUListElement>(null);
+  const listRef = useRef<HTMLDivElement>(null);
   const focusedRow = useRef<{ index: number; taskId: Id } | null>(null);
   // A focused row that leaves the list (completed with `x` or its checkbox while only open
   // tasks show, deleted, moved) hands the focus to the row that takes its place, instead of
@@ -76,55 +85,84 @@ export function TaskList({
     );
   }
   const { total } = query.data;
-  if (rows.length === 0) {
+  if (rows.length === 0 && !groups?.length) {
     return (
-      <div className="list-state empty">
-        {filtered ? (
-          <p>No tasks match these filters.</p>
-        ) : (
-          <>
-            <p className="empty-title">All clear.</p>
-            <p className="muted">
-              {emptyHint ?? (
-                <>
-                  Add a task above — press <kbd>q</kbd> from anywhere.
-                </>
-              )}
-            </p>
-          </>
-        )}
-      </div>
+      <>
+        <div className="list-state empty">
+          {filtered ? (
+            <p>No tasks match these filters.</p>
+          ) : (
+            <>
+              <p className="empty-title">All clear.</p>
+              <p className="muted">
+                {emptyHint ?? (
+                  <>
+                    Add a task above — press <kbd>q</kbd> from anywhere.
+                  </>
+                )}
+              </p>
+            </>
+          )}
+        </div>
+        {footer}
+      </>
+    );
+  }
+  function renderRow({ task, depth }: Nested<Task>, index: number) {
+    return (
+      <TaskRow
+        key={task.id}
+        task={task}
+        depth={depth}
+        index={index}
+        selected={index === selected}
+        open={task.id === openTaskId}
+        canEdit={canEditTask ? canEditTask(task) : canEdit}
+        onToggle={onToggle}
+        onOpen={onOpen}
+        onFocus={onFocusRow}
+      />
     );
   }
   const from = offset + 1;
   const to = offset + rows.length;
   return (
     <>
-      <ul
+      <div
         ref={listRef}
         onFocus={(event) => {
           const row = (event.target as HTMLElement).closest<HTMLElement>("[data-task-index]");
           if (row) focusedRow.current = { index: Number(row.dataset.taskIndex), taskId: Number(row.dataset.taskId) };
         }}
-        className={`task-list${query.isPlaceholderData ? " stale" : ""}`}
-        aria-label="Tasks"
-        aria-busy={query.isFetching}
       >
-        {rows.map(({ task, depth }, index) => (
-          <TaskRow
-            key={task.id}
-            task={task}
-            depth={depth}
-            index={index}
-            selected={index === selected}
-            open={task.id === openTaskId}
-            canEdit={canEditTask ? canEditTask(task) : canEdit}
-            onToggle={onToggle}
-            onOpen={onOpen}
-            onFocus={onFocusRow}
-          />
-        ))}
-      </ul>
+        {groups ? (
+          groups.map((group) => {
+            const first = rows.indexOf(group.items[0]);
+            const headingId = `section-${group.key}`;
+            return (
+              <section key={group.key} className="list-section" aria-labelledby={headingId} data-section={group.key}>
+                {heading?.(group, headingId)}
+                <ul
+                  className={`task-list${query.isPlaceholderData ? " stale" : ""}`}
+                  aria-labelledby={headingId}
+                  aria-busy={query.isFetching}
+                >
+                  {group.items.map((row, i) => renderRow(row, first + i))}
+                </ul>
+              </section>
+            );
+          })
+        ) : (
+          <ul
+            className={`task-list${query.isPlaceholderData ? " stale" : ""}`}
+            aria-label="Tasks"
+            aria-busy={query.isFetching}
+          >
+            {rows.map((row, index) => renderRow(row, index))}
+          </ul>
+        )}
+      </div>
+      {footer}
       {total > pageSize || offset > 0 ? (
         <nav className="pager" aria-label="Pages">
           <button

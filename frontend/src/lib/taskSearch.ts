@@ -11,6 +11,8 @@ export type StatusChoice = "open" | "all" | TaskStatus;
 /** What the filter bar edits (strings, as the form controls hold them). */
 export type FilterState = {
   search: string;
+  /** The filter box: an expression of the filter language (`GET /tasks?q=`). */
+  q: string;
   status: StatusChoice;
   priority: string;
   labelId: string;
@@ -21,6 +23,7 @@ export type FilterState = {
 
 export const DEFAULT_FILTERS: FilterState = {
   search: "",
+  q: "",
   status: "open",
   priority: "",
   labelId: "",
@@ -33,13 +36,19 @@ export const DEFAULT_FILTERS: FilterState = {
 export type TaskSearch = {
   task?: number;
   search?: string;
+  q?: string;
   status?: StatusChoice;
   priority?: number;
   label?: number;
   assignee?: "me" | number;
   due?: Exclude<DueFilter, "">;
   sort?: TaskSort;
+  /** The board's columns: by status (the default) or by section. */
+  group?: "section";
 };
+
+/** The longest expression the API takes (`q`, ≤ 1,000 characters). */
+export const MAX_QUERY_LENGTH = 1000;
 
 const STATUS_CHOICES: readonly StatusChoice[] = ["open", "all", "todo", "in_progress", "done"];
 const DUE_CHOICES: readonly Exclude<DueFilter, "">[] = ["overdue", "today", "week", "later"];
@@ -71,6 +80,8 @@ export function taskSearchValidator(defaultSort: TaskSort) {
     // The router parses `?search=12` as a number: a search for digits is still a search.
     const search = typeof raw.search === "number" || typeof raw.search === "boolean" ? String(raw.search) : raw.search;
     if (typeof search === "string" && search !== "") out.search = search.slice(0, 500);
+    const q = typeof raw.q === "number" || typeof raw.q === "boolean" ? String(raw.q) : raw.q;
+    if (typeof q === "string" && q.trim() !== "") out.q = q.slice(0, MAX_QUERY_LENGTH);
     const status = oneOf(STATUS_CHOICES, raw.status);
     if (status && status !== "open") out.status = status;
     const priority = Number(raw.priority);
@@ -90,6 +101,7 @@ export function taskSearchValidator(defaultSort: TaskSort) {
     if (due) out.due = due;
     const sort = oneOf(SORT_CHOICES, raw.sort);
     if (sort && sort !== defaultSort) out.sort = sort;
+    if (raw.group === "section") out.group = "section";
     return out;
   };
 }
@@ -98,6 +110,7 @@ export function taskSearchValidator(defaultSort: TaskSort) {
 export function filtersFromSearch(search: TaskSearch, defaultSort: TaskSort): FilterState {
   return {
     search: search.search ?? "",
+    q: search.q ?? "",
     status: search.status ?? "open",
     priority: search.priority === undefined ? "" : String(search.priority),
     labelId: search.label === undefined ? "" : String(search.label),
@@ -107,12 +120,20 @@ export function filtersFromSearch(search: TaskSearch, defaultSort: TaskSort): Fi
   };
 }
 
-/** The URL's query string for a filter bar state (defaults left out), keeping the open task. */
-export function searchFromFilters(filters: FilterState, defaultSort: TaskSort, task?: number): TaskSearch {
+/** The URL's query string for a filter bar state (defaults left out), keeping the open task
+ * and the board's grouping. */
+export function searchFromFilters(
+  filters: FilterState,
+  defaultSort: TaskSort,
+  task?: number,
+  group?: TaskSearch["group"],
+): TaskSearch {
   const validate = taskSearchValidator(defaultSort);
   return validate({
     task,
+    group,
     search: filters.search,
+    q: filters.q,
     status: filters.status,
     priority: filters.priority,
     label: filters.labelId,
@@ -120,4 +141,18 @@ export function searchFromFilters(filters: FilterState, defaultSort: TaskSort, t
     due: filters.due,
     sort: filters.sort,
   });
+}
+
+/** The filter page's URL: the expression, the saved filter it came from, sort and open task. */
+export type FilterPageSearch = Pick<TaskSearch, "q" | "task" | "sort"> & { saved?: number };
+
+export function filterPageValidator(raw: Record<string, unknown>): FilterPageSearch {
+  const { q, task, sort } = taskSearchValidator("due_at")(raw);
+  const out: FilterPageSearch = {};
+  if (q) out.q = q;
+  if (task) out.task = task;
+  if (sort) out.sort = sort;
+  const saved = id(raw.saved);
+  if (saved) out.saved = saved;
+  return out;
 }

@@ -1,5 +1,6 @@
-// Where a task lives: its project and its parent task (rows of the properties grid).
+// Where a task lives: its project, its section and its parent task (rows of the properties grid).
 import { useProjects } from "../../api/projects";
+import { useSections } from "../../api/sections";
 import { useTask, useTasks, useUpdateTask } from "../../api/tasks";
 import { roleAtLeast, type Task, type TaskUpdate } from "../../api/types";
 import { useToast } from "../../lib/toast";
@@ -19,6 +20,7 @@ export function TaskPlacement({ task, canEdit, onMoved }: Props) {
   });
   const subtasks = useTasks({ parentId: task.id, sort: "position", limit: 100 }, task.parent_id === null);
   const parent = useTask(task.parent_id ?? undefined);
+  const sections = useSections(task.project_id);
   const hasSubtasks = (subtasks.data?.total ?? 0) > 0;
 
   const targets = (projects.data ?? []).filter(
@@ -53,6 +55,30 @@ export function TaskPlacement({ task, canEdit, onMoved }: Props) {
           </option>
         ))}
       </select>
+
+      {(sections.data?.length ?? 0) > 0 && (
+        <>
+          <label htmlFor="detail-section">Section</label>
+          <select
+            id="detail-section"
+            value={task.section_id ?? ""}
+            disabled={!canEdit}
+            onChange={(e) => {
+              const section = sections.data?.find((s) => s.id === Number(e.target.value));
+              move({ section_id: section?.id ?? null }, () =>
+                toast(section ? `Moved “${task.title}” to ${section.name}.` : `“${task.title}” is in no section now.`),
+              );
+            }}
+          >
+            <option value="">No section</option>
+            {sections.data?.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </>
+      )}
 
       <label htmlFor="detail-parent">Subtask of</label>
       <select
