@@ -265,7 +265,7 @@ _postgresql_only(
         Task.project_id,
         func.lower(Task.title),
         Task.id,
-         postgresql_where=_LIVE,
+        postgresql_where=_LIVE,
     )
 )
 # sort=-due_at keeps undated tasks last: DESC NULLS LAST is not ix_tasks_project_due backwards.
@@ -275,7 +275,7 @@ _postgresql_only(
         Task.project_id,
         Task.due_at.desc().nulls_last(),
         Task.id.desc(),
-         postgresql_where=_LIVE,
+        postgresql_where=_LIVE,
     )
 )
 
@@ -295,7 +295,7 @@ _postgresql_only(
         Task.project_id,
         Task.start_at.desc().nulls_last(),
         Task.id.desc(),
-         postgresql_where=_LIVE,
+        postgresql_where=_LIVE,
     )
 )
 

@@ -121,18 +121,26 @@ async def purge_task(session: AsyncSession, user: User, task_id: int) -> None:
 
 
 async def purge_trashed_before(session: AsyncSession, cutoff: datetime, *, batch: int) -> int:
-    """Delete up to `batch` tasks, then comments, trashed before `cutoff`; how many went."""
+    """Delete up to `batch` tasks, then comments, trashed before `cutoff`; how many went.
+
+    One DELETE per table, its rows chosen and locked by the same statement: a row being
+    restored right now is skipped (SKIP LOCKED: the purge never waits for a writer, nor makes
+    one wait), and one restored since it was chosen is not deleted (its `deleted_at` is
+    checked again on the locked row). SQLite has one writer at a time and no row locks."""
     removed = 0
     for model in (Task, Comment):
-        ids = list(
-            await session.scalars(
-                select(model.id)
-                .where(model.deleted_at.is_not(None), model.deleted_at < cutoff)
-                .order_by(model.deleted_at, model.id)
-                .limit(batch)
-            )
+        expired = and_(model.deleted_at.is_not(None), model.deleted_at < cutoff)
+        chosen = (
+            select(model.id)
+            .where(expired)
+            .order_by(model.deleted_at, model.id)
+            .limit(batch)
+            .with_for_update(skip_locked=True)
         )
-        if ids:
-            await session.execute(delete(model).where(model.id.in_(ids)))
-            removed += len(ids)
+        gone = await session.execute(
+            delete(model)
+            .where(model.id.in_(chosen.scalar_subquery()), expired)
+            .execution_options(synchronize_session=False)
+        )
+        removed += gone.rowcount  # type: ignore[attr-defined]
     return removed
