@@ -254,7 +254,8 @@ async def _index_definitions(app: FastAPI) -> dict[str, str]:
             rows = await connection.exec_driver_sql(
                 "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'tasks'"
             )
-        return {row[0]: str(row[1]) for row in rows}
+        listed: list[Any] = list(rows)
+        return {str(row[0]): str(row[1]) for row in listed}
 
 
 async def test_the_listing_indexes_hold_the_live_rows_only(app: FastAPI) -> None:
