@@ -337,3 +337,41 @@ async def test_nothing_new_hangs_off_a_trashed_task(app: FastAPI, client: AsyncC
     vote = await client.put(f"{API}/tasks/{parent['id']}/vote", headers=owner.headers)
     assert vote.status_code == 404
     assert await _titles(client, owner, "search=") == ["other"]
+
+
+async def test_the_retention_job_purges_comments_deleted_alone_not_those_gone_with_a_task(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    """A comment that went to the trash with its task goes, or comes back, with the task."""
+    owner = await quick_user(app)
+    live_task = await make_task(client, owner, title="live")
+    trashed_task = await make_task(client, owner, title="trashed")
+    comments = {}
+    for task, body in ((live_task, "alone"), (trashed_task, "with its task")):
+        created = await client.post(
+            f"{API}/tasks/{task['id']}/comments", json={"body": body}, headers=owner.headers
+        )
+        assert created.status_code == 201, created.text
+        comments[body] = created.json()["id"]
+    alone = await client.delete(f"{API}/comments/{comments['alone']}", headers=owner.headers)
+    assert alone.status_code == 204
+    gone = await client.delete(f"{API}/tasks/{trashed_task['id']}", headers=owner.headers)
+    assert gone.status_code == 204
+    database: Database = app.state.database
+    async with database.sessionmaker() as session, session.begin():
+        # Both comments past the retention; the task they may have gone with is not.
+        await session.execute(
+            update(Comment)
+            .where(Comment.id.in_(comments.values()))
+            .values(deleted_at=utcnow() - timedelta(days=31))
+        )
+
+    await get_job("trash.purge").function(
+        JobContext(settings=app.state.settings, uow=app.state.uow)
+    )
+
+    async with database.sessionmaker() as session:
+        left = set(await session.scalars(select(Comment.body)))
+    assert left == {"with its task"}
+    restore = f"{API}/trash/task/{trashed_task['id']}/restore"
+    assert (await client.post(restore, headers=owner.headers)).json()["comment_count"] == 1

@@ -62,6 +62,15 @@ task_labels = Table(
 
 _TRASHED = text("deleted_at IS NOT NULL")
 _TRASHED_WITH = text("trashed_with IS NOT NULL")
+# The live rows: every listing's WHERE says `tasks.deleted_at IS NULL` (db/trash.py `live`),
+# which is what lets both databases use an index with this predicate.
+_LIVE = text("deleted_at IS NULL")
+
+
+def _live_index(name: str, *columns: Any, **kwargs: Any) -> Index:
+    """An index of the live rows only (SPEC §10): the trash, however large, neither grows it
+    nor slows the listings that walk it."""
+    return Index(name, *columns, postgresql_where=_LIVE, sqlite_where=_LIVE, **kwargs)
 
 
 def _trash_indexes(table: str) -> tuple[Index, Index]:
@@ -93,15 +102,19 @@ class Task(IdMixin, Trashable, Base):
         CheckConstraint("priority BETWEEN 0 AND 4", name="priority"),
         CheckConstraint("recurrence_basis IN ('due', 'completion')", name="recurrence_basis"),
         # One index per sort, each scoped by project (listings are per project or per the
-        # caller's projects) and ending in id, the tie-breaker that keeps pages stable.
-        Index("ix_tasks_project_position", "project_id", "position", "id"),
-        Index("ix_tasks_project_created", "project_id", "created_at", "id"),
-        Index("ix_tasks_project_due", "project_id", "due_at", "id"),
-        Index("ix_tasks_project_start", "project_id", "start_at", "id"),
-        Index("ix_tasks_project_priority", "project_id", "priority", "id"),
-        Index("ix_tasks_project_votes", "project_id", "vote_count", "id"),
+        # caller's projects) and ending in id, the tie-breaker that keeps pages stable. Of
+        # the live rows only: listings never show the trash.
+        _live_index("ix_tasks_project_position", "project_id", "position", "id"),
+        _live_index("ix_tasks_project_created", "project_id", "created_at", "id"),
+        _live_index("ix_tasks_project_due", "project_id", "due_at", "id"),
+        _live_index("ix_tasks_project_start", "project_id", "start_at", "id"),
+        _live_index("ix_tasks_project_priority", "project_id", "priority", "id"),
+        _live_index("ix_tasks_project_votes", "project_id", "vote_count", "id"),
+        # Whole (trashed rows too): a project's purge cascades to all its tasks by
+        # project_id, and this is the index that finds them.
         Index("ix_tasks_project_status", "project_id", "status"),
-        # section_id filter and the list's grouping: a section's tasks in their order.
+        # section_id filter and the list's grouping: a section's tasks in their order. Whole:
+        # deleting a section empties it (SET NULL) in the trash as well.
         Index("ix_tasks_section_position", "section_id", "position", "id"),
         *_trash_indexes("tasks"),
         # `search`: ILIKE '%word%' on title or description, answered by trigram indexes.
@@ -111,6 +124,7 @@ class Task(IdMixin, Trashable, Base):
                 "title",
                 postgresql_using="gin",
                 postgresql_ops={"title": "gin_trgm_ops"},
+                postgresql_where=_LIVE,
             )
         ),
         _postgresql_only(
@@ -119,6 +133,7 @@ class Task(IdMixin, Trashable, Base):
                 "description",
                 postgresql_using="gin",
                 postgresql_ops={"description": "gin_trgm_ops"},
+                postgresql_where=_LIVE,
             )
         ),
     )
@@ -253,6 +268,7 @@ _postgresql_only(
         Task.project_id,
         func.lower(Task.title),
         Task.id,
+        postgresql_where=_LIVE,
     )
 )
 # sort=-due_at keeps undated tasks last: DESC NULLS LAST is not ix_tasks_project_due backwards.
@@ -262,6 +278,7 @@ _postgresql_only(
         Task.project_id,
         Task.due_at.desc().nulls_last(),
         Task.id.desc(),
+        postgresql_where=_LIVE,
     )
 )
 
@@ -281,6 +298,7 @@ _postgresql_only(
         Task.project_id,
         Task.start_at.desc().nulls_last(),
         Task.id.desc(),
+        postgresql_where=_LIVE,
     )
 )
 

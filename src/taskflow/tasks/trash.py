@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import ARRAY, BigInteger, and_, any_, cast, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskflow.activity.service import record
@@ -66,9 +66,16 @@ async def trash_tasks(
 
 
 async def _trashed_task(session: AsyncSession, user: User, task_id: int, need: Need) -> Task:
-    """A task its own deletion put in the trash (404 otherwise), checked against `need`."""
-    statement = with_access(select(Task), Task.project_id, user.id, need, trashed=True).where(
-        Task.id == task_id, Task.trashed_with == task_id
+    """A task its own deletion put in the trash (404 otherwise), checked against `need`.
+
+    Its row is locked first, before any of its subtasks: the retention purge takes the rows it
+    deletes with SKIP LOCKED and cascades from the parent to its subtasks, so a restore (or a
+    purge by hand) that took a subtask first could deadlock with it. One the purge holds is
+    waited for and then, gone, is a 404."""
+    statement = (
+        with_access(select(Task), Task.project_id, user.id, need, trashed=True)
+        .where(Task.id == task_id, Task.trashed_with == task_id)
+        .with_for_update(of=Task)
     )
     row, _ = await fetch_checked(session, statement, need, not_found="Task not found in the trash")
     task: Task = row[0]
@@ -121,18 +128,37 @@ async def purge_task(session: AsyncSession, user: User, task_id: int) -> None:
 
 
 async def purge_trashed_before(session: AsyncSession, cutoff: datetime, *, batch: int) -> int:
-    """Delete up to `batch` tasks, then comments, trashed before `cutoff`; how many went."""
+    """Delete up to `batch` tasks, then comments, trashed before `cutoff`; how many went.
+
+    One DELETE per table, its rows chosen and locked by the same statement: a row being
+    restored right now is skipped (SKIP LOCKED: the purge never waits for a writer, nor makes
+    one wait), and one restored since it was chosen is not deleted (the lock reads the row
+    again and checks `deleted_at` on it). SQLite has one writer at a time and no row locks."""
+    postgresql = session.get_bind().dialect.name == "postgresql"
     removed = 0
     for model in (Task, Comment):
-        ids = list(
-            await session.scalars(
-                select(model.id)
-                .where(model.deleted_at.is_not(None), model.deleted_at < cutoff)
-                .order_by(model.deleted_at, model.id)
-                .limit(batch)
-            )
+        expired = and_(model.deleted_at.is_not(None), model.deleted_at < cutoff)
+        if model is Comment:
+            # Comments deleted on their own: one that went with its task goes (or comes back)
+            # with it, never apart from it.
+            expired = and_(expired, Comment.trashed_with.is_(None))
+        chosen = (
+            select(model.id)
+            .where(expired)
+            .order_by(model.deleted_at)  # oldest first, in ix_*_trashed's order: no sort
+            .limit(batch)
+            .with_for_update(skip_locked=True)
         )
-        if ids:
-            await session.execute(delete(model).where(model.id.in_(ids)))
-            removed += len(ids)
+        if postgresql:
+            # The ids as one array, computed once, then the rows by primary key. With
+            # `IN (subquery)` the planner may run the locking subquery again for every trashed
+            # row when its estimates are stale, which the purge's own deletes make them.
+            ids = select(func.array_agg(chosen.subquery().c.id)).scalar_subquery()
+            target = model.id == any_(cast(ids, ARRAY(BigInteger)))
+        else:
+            target = model.id.in_(chosen.scalar_subquery())
+        gone = await session.execute(
+            delete(model).where(target).execution_options(synchronize_session=False)
+        )
+        removed += gone.rowcount  # type: ignore[attr-defined]
     return removed

@@ -3,7 +3,7 @@
 for Today at 1M tasks (docs/time.md, "Bench: Today")
 
 Revision ID: 7a742d82b345
-Revises: 5e1a7c0d2b93
+Revises: d259f14f8762
 Create Date: 2026-12-02 02:47:08.164740
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "7a742d82b345"
-down_revision: str | None = "5e1a7c0d2b93"
+down_revision: str | None = "d259f14f8762"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
