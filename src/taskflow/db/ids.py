@@ -18,11 +18,12 @@ a 10,000-row import there.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     Integer,
     String,
+    Table,
     column,
     func,
     insert,
@@ -81,24 +82,18 @@ async def _reserve_sqlite(session: AsyncSession, model: type[Base], count: int) 
     return list(range(last - count + 1, last + 1))
 
 
-# PostgreSQL's protocol takes at most 32,767 parameters a statement.
-_PG_MAX_PARAMETERS = 32_000
-_PG_MAX_ROWS = 1_000
-
-
-async def insert_rows(session: AsyncSession, model: type[Base], rows: list[dict[str, Any]]) -> None:
-    """Rows (same keys each) into `model`'s table in bulk, nothing returned: on SQLite one
-    executemany (one prepared statement stepped per row, inside the driver); on PostgreSQL
-    multi-row `INSERT … VALUES` of up to 1,000 rows each (asyncpg's executemany would send a
-    statement per row)."""
+async def insert_rows(
+    session: AsyncSession, target: type[Base] | Table, rows: list[dict[str, Any]]
+) -> None:
+    """Rows (the same keys in each) into a model's table, or a plain table, in bulk: on SQLite
+    one executemany (one prepared statement, stepped per row inside the driver); on
+    PostgreSQL multi-row `INSERT … VALUES` of up to 1,000 rows each (SQLAlchemy's
+    "insertmanyvalues", which it uses for an executemany with RETURNING; without, asyncpg
+    would run the statement once per row)."""
     if not rows:
         return
-    statement = insert(model)
-    if session.get_bind().dialect.name != "postgresql":
-        # render_nulls: a None is written as NULL, not left out of that row's INSERT (which
-        # would split the batch into one statement per run of rows with the same Nones).
-        await session.execute(statement, rows, execution_options={"render_nulls": True})
-        return
-    size = max(1, min(_PG_MAX_ROWS, _PG_MAX_PARAMETERS // len(rows[0])))
-    for start in range(0, len(rows), size):
-        await session.execute(statement.values(rows[start : start + size]))
+    table = target if isinstance(target, Table) else cast(Table, target.__table__)
+    statement: Any = insert(table)
+    if session.get_bind().dialect.name == "postgresql":
+        statement = statement.returning(*table.primary_key.columns)
+    await session.execute(statement, rows)

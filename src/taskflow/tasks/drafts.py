@@ -19,8 +19,7 @@ from taskflow.tasks.project_reads import labels_in
 
 async def add_labels(session: AsyncSession, links: Iterable[tuple[int, int]]) -> None:
     rows = [{"task_id": task_id, "label_id": label_id} for task_id, label_id in set(links)]
-    if rows:
-        await session.execute(insert(task_labels), rows)
+    await insert_rows(session, task_labels, rows)
 
 
 @dataclass(frozen=True, slots=True)
