@@ -9,10 +9,12 @@ process, that busy is put back, not counted as an attempt, and the other receive
 deliveries keep flowing
 (test_a_hanging_receiver_delays_neither_the_request_nor_other_receivers, bench/webhooks.py).
 
-A put-back delivery carries its receiver, so that it is put back again, while the receiver
-is still busy, without reading the database. It comes back after BUSY_DELAY_SECONDS while
-the receiver is merely busy; while the receiver is stuck (its oldest request in flight has
-run STUCK_SECONDS or more) the delay doubles each time, up to MAX_BUSY_DELAY_SECONDS.
+A receiver that is merely busy (all its slots in use, none for STUCK_SECONDS yet) frees a
+slot within moments: the delivery waits for it here, up to WAIT_FOR_SLOT_SECONDS, before it
+is put back (BUSY_DELAY_SECONDS later). One to a stuck receiver (its oldest request in
+flight has run STUCK_SECONDS or more) is put back at once, the delay doubling each time up
+to MAX_BUSY_DELAY_SECONDS. A put-back delivery carries its receiver, so that it is put back
+again, while the receiver is still busy, without reading the database.
 Before, a hanging receiver's whole backlog came back every second, each with a read: at
 1,200 events a minute that churn became most of the worker's work (bench/webhooks.py,
 docs/benchmarks.md).
@@ -20,6 +22,7 @@ docs/benchmarks.md).
 
 from __future__ import annotations
 
+import asyncio
 import time
 from urllib.parse import urlsplit
 
@@ -31,7 +34,9 @@ PER_RECEIVER_SLOTS = 4
 DELIVERY_SLOTS = 12
 BUSY_DELAY_SECONDS = 1.0
 MAX_BUSY_DELAY_SECONDS = 16.0
-STUCK_SECONDS = 2.0
+STUCK_SECONDS = 5.0
+WAIT_FOR_SLOT_SECONDS = 2.0
+_SLOT_POLL_SECONDS = 0.02
 
 # Per receiver, its deliveries being sent by this process: delivery id -> start (monotonic).
 _in_flight: dict[str, dict[int, float]] = {}
@@ -54,11 +59,26 @@ def _busy(receiver: str) -> bool:
     return len(_in_flight.get(receiver, ())) >= PER_RECEIVER_SLOTS or sending >= DELIVERY_SLOTS
 
 
+def _stuck(receiver: str, now: float) -> bool:
+    started = _in_flight.get(receiver)
+    return started is not None and now - min(started.values(), default=now) >= STUCK_SECONDS
+
+
+async def _slot_freed(receiver: str) -> bool:
+    """Wait (briefly) for a slot of a receiver that is busy but answering."""
+    deadline = time.monotonic() + WAIT_FOR_SLOT_SECONDS
+    while _busy(receiver):
+        now = time.monotonic()
+        if now >= deadline or _stuck(receiver, now):
+            return False
+        await asyncio.sleep(_SLOT_POLL_SECONDS)
+    return True
+
+
 def busy_delay(receiver: str, waited: int, now: float) -> float:
     """How long a delivery to a busy `receiver`, put back `waited` times already, waits: 1 s,
     or while the receiver is stuck 1, 2, 4, 8, 16, 16, ... s."""
-    started = _in_flight.get(receiver)
-    if not started or now - min(started.values()) < STUCK_SECONDS:
+    if not _stuck(receiver, now):
         return BUSY_DELAY_SECONDS
     return min(BUSY_DELAY_SECONDS * (1 << min(waited, 10)), MAX_BUSY_DELAY_SECONDS)
 
@@ -80,8 +100,8 @@ async def deliver(
     """Retries here are for TaskFlow's own failures (the database); a receiver's failure is
     an attempt, saved, with its own schedule (service.record_attempt). `receiver` and
     `waited`: set when the delivery was put back because its receiver was busy."""
-    if receiver is not None and _busy(receiver):
-        await _put_back(context, delivery_id, receiver, waited)  # still busy: no read
+    if receiver is not None and _busy(receiver) and _stuck(receiver, time.monotonic()):
+        await _put_back(context, delivery_id, receiver, waited)  # still stuck: no read
         return
     settings = context.settings
     async with context.uow.begin(read_only=True) as session:
@@ -92,7 +112,7 @@ async def deliver(
         body = service.body_of(delivery)
         url, secret, event = webhook.url, webhook.secret, delivery.event
     receiver = receiver_of(url)  # the webhook's URL now (it may have changed meanwhile)
-    if _busy(receiver):
+    if _busy(receiver) and not await _slot_freed(receiver):
         await _put_back(context, delivery_id, receiver, waited)
         return
     _in_flight.setdefault(receiver, {})[delivery_id] = time.monotonic()
