@@ -3,7 +3,7 @@
 import { createServer, type Server } from "node:http";
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
-import { createProject, signUp } from "./helpers";
+import { createProject, quickAdd, signUp } from "./helpers";
 
 test.skip(process.env.TASKFLOW_E2E !== "1", "set TASKFLOW_E2E=1 to run against a real taskflow serve");
 test.use({ baseURL: process.env.TASKFLOW_E2E_BASE_URL });
@@ -44,12 +44,14 @@ test("an API token: created, shown once, used like curl, revoked", async ({ page
   expect((await request.get("/api/v1/users/me", { headers: auth })).status()).toBe(401);
 });
 
-test("a webhook: added, pinged, its delivery log, redelivered", async ({ page }) => {
+test("a webhook: added, pinged, its delivery log, redelivered, a change delivered", async ({ page }) => {
   const received: string[] = [];
   const receiver: Server = createServer((req, res) => {
-    received.push(String(req.headers["x-taskflow-event"]));
+    const event = String(req.headers["x-taskflow-event"]);
+    received.push(event);
     req.resume();
-    req.on("end", () => res.writeHead(204).end());
+    // A ping gets an empty 204; an event gets a body, which the log keeps as the response.
+    req.on("end", () => (event === "ping" ? res.writeHead(204).end() : res.writeHead(200).end(`thanks for ${event}`)));
   });
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
   const address = receiver.address();
@@ -72,6 +74,21 @@ test("a webhook: added, pinged, its delivery log, redelivered", async ({ page })
     await expect(log.locator("tbody tr")).toHaveCount(2);
     await expect.poll(() => received.length).toBe(2);
     expect(received).toEqual(["ping", "ping"]);
+
+    // A change in the project (task.created is subscribed by default) is delivered and
+    // logged with what was sent and what the receiver answered.
+    await page.getByRole("link", { name: "Hooked", exact: true }).click();
+    await quickAdd(page, ["Hooked task"]);
+    await expect.poll(() => received.length).toBe(3);
+    expect(received[2]).toBe("task.created");
+    await page.getByRole("link", { name: "Settings" }).click();
+    await hooks.getByRole("button", { name: "Deliveries" }).click();
+    // (A ping's body names its events too: the row is found by its summary, the event.)
+    const created = log.locator("tbody tr").filter({ has: page.locator("summary", { hasText: /^task\.created/ }) });
+    await expect(created).toContainText("✓ 200");
+    await created.locator("summary").click(); // opens the row's details
+    await expect(created).toContainText('"title": "Hooked task"');
+    await expect(created).toContainText("thanks for task.created");
   } finally {
     receiver.close();
   }
@@ -87,7 +104,7 @@ test("an import from Todoist: preview first, then the project", async ({ page })
   await section.getByLabel("Name of the new project (optional)").fill("Imported plans");
   await section.getByRole("button", { name: "Preview" }).click();
   const preview = section.getByLabel("Import preview");
-  await expect(preview).toContainText("6 tasks, 1 sections");
+  await expect(preview).toContainText("6 tasks, 1 section, 0 labels, 1 comment");
   await expect(preview).toContainText("Write the plan");
   await expect(page.getByRole("link", { name: "Imported plans" })).toHaveCount(0);
   await preview.getByRole("button", { name: "Import 6 tasks" }).click();

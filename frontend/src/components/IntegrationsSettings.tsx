@@ -73,7 +73,13 @@ export function ApiTokens() {
   }
 
   async function revoke(id: number, name: string) {
-    if (!(await confirm({ title: `Revoke “${name}”?`, body: "Scripts using it stop working at once.", confirmLabel: "Revoke" })))
+    if (
+      !(await confirm({
+        title: `Revoke “${name}”?`,
+        body: "Scripts using it stop working at once.",
+        confirmLabel: "Revoke",
+      }))
+    )
       return;
     try {
       await revokeApiToken(id);
@@ -119,9 +125,11 @@ export function ApiTokens() {
         {tokens.data?.map((t) => (
           <li key={t.id} className="session">
             <div>
-              <strong>{t.name}</strong> <span className="badge">{t.scopes.includes("write") ? "read, write" : "read"}</span>
+              <strong>{t.name}</strong>{" "}
+              <span className="badge">{t.scopes.includes("write") ? "read, write" : "read"}</span>
               <div className="muted small">
-                created {timeAgo(t.created_at)} · {t.last_used_at ? `last used ${timeAgo(t.last_used_at)}` : "never used"}
+                created {timeAgo(t.created_at)} ·{" "}
+                {t.last_used_at ? `last used ${timeAgo(t.last_used_at)}` : "never used"}
                 {t.expires_at && ` · expires ${new Date(t.expires_at).toLocaleDateString()}`}
               </div>
             </div>
@@ -141,7 +149,10 @@ export function CalendarFeed() {
   const [url, setUrl] = useState<string | null>(null);
 
   async function rotate() {
-    if (url && !(await confirm({ title: "Make a new URL?", body: "The current URL stops working.", confirmLabel: "New URL" })))
+    if (
+      url &&
+      !(await confirm({ title: "Make a new URL?", body: "The current URL stops working.", confirmLabel: "New URL" }))
+    )
       return;
     try {
       setUrl(await rotateCalendarUrl());
@@ -270,8 +281,9 @@ export function ImportFromOtherTools() {
       {preview && (
         <div className="notice" aria-label="Import preview">
           <p>
-            <strong>{preview.project_name}</strong>: {preview.tasks} tasks, {preview.sections} sections, {preview.labels}{" "}
-            labels, {preview.comments} comments will be created.
+            <strong>{preview.project_name}</strong>: {count(preview.tasks, "task")},{" "}
+            {count(preview.sections, "section")}, {count(preview.labels, "label")}, {count(preview.comments, "comment")}{" "}
+            will be created.
           </p>
           {preview.section_names.length > 0 && <p className="small">Sections: {preview.section_names.join(", ")}</p>}
           <ul className="small">
@@ -285,10 +297,15 @@ export function ImportFromOtherTools() {
             ))}
           </ul>
           <button type="button" className="button primary" disabled={busy} onClick={() => void run()}>
-            Import {preview.tasks} tasks
+            Import {count(preview.tasks, "task")}
           </button>
         </div>
       )}
     </section>
   );
+}
+
+/** "1 section", "6 tasks". */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }

@@ -7,6 +7,7 @@ which the session dependency publishes after the commit (never for a rolled-back
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -17,6 +18,8 @@ from taskflow.activity.models import Activity
 from taskflow.activity.schemas import ActivityPublic, ActorPublic
 from taskflow.core.events import Event, emit
 from taskflow.core.pagination import Page, Pagination
+from taskflow.db import utcnow
+from taskflow.db.ids import insert_rows
 from taskflow.db.reads import Reader
 from taskflow.users.models import User
 
@@ -63,6 +66,30 @@ def record(
         session,
         Event(type=verb, project_id=project_id, task_id=task_id, actor_id=actor_id, data=payload),
     )
+
+
+async def record_many(
+    session: AsyncSession,
+    *,
+    verb: str,
+    actor_id: int | None,
+    changes: Sequence[tuple[int, dict[str, Any]]],
+) -> None:
+    """`record` for many projects at once (an import's): (project_id, changes) each, one
+    batched INSERT whatever their number, each announced after commit."""
+    now = utcnow()
+    rows = [
+        {"project_id": project_id, "task_id": None, "actor_id": actor_id, "verb": verb,
+         "changes": jsonable(change), "created_at": now}
+        for project_id, change in changes
+    ]  # fmt: skip
+    await insert_rows(session, Activity, rows)
+    for row in rows:
+        emit(
+            session,
+            Event(type=verb, project_id=row["project_id"], task_id=None, actor_id=actor_id,
+                  data=row["changes"]),
+        )  # fmt: skip
 
 
 async def list_activity(

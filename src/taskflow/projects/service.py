@@ -16,6 +16,7 @@ from taskflow.activity.service import diff, list_activity, record
 from taskflow.core.errors import Conflict
 from taskflow.core.pagination import Page, Pagination
 from taskflow.db import utcnow
+from taskflow.db.ids import reserve_ids
 from taskflow.db.reads import Reader
 from taskflow.notifications.models import NotificationType
 from taskflow.notifications.service import forget_project, notify
@@ -74,10 +75,15 @@ async def create_many(
     session: AsyncSession, owner_id: int, drafts: Sequence[ProjectDraft]
 ) -> list[Project]:
     """Projects owned by `owner_id` (also a member, with the role owner), in a fixed number of
-    statements whatever their number."""
+    statements whatever their number: several get their ids first (`db.ids`), so that the
+    unit of work can batch their INSERT on SQLite too (it needs no id back)."""
     now = utcnow()
+    ids: list[int | None] = [None] * len(drafts)  # one: its INSERT … RETURNING gives it
+    if len(drafts) > 1:
+        ids = [*await reserve_ids(session, Project, len(drafts))]
     projects = [
         Project(
+            id=project_id,
             owner_id=owner_id,
             name=draft.name,
             description=draft.description,
@@ -86,7 +92,7 @@ async def create_many(
             created_at=draft.created_at or now,
             updated_at=now,
         )
-        for draft in drafts
+        for project_id, draft in zip(ids, drafts, strict=True)
     ]
     for project, draft in zip(projects, drafts, strict=True):
         if draft.color is not None:

@@ -12,14 +12,14 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskflow.db import utcnow
+from taskflow.db.ids import insert_rows, reserve_ids
 from taskflow.tasks.models import Comment, Label, Task, TaskStatus, task_labels
 from taskflow.tasks.project_reads import labels_in
 
 
 async def add_labels(session: AsyncSession, links: Iterable[tuple[int, int]]) -> None:
     rows = [{"task_id": task_id, "label_id": label_id} for task_id, label_id in set(links)]
-    if rows:
-        await session.execute(insert(task_labels), rows)
+    await insert_rows(session, task_labels, rows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,10 +46,6 @@ class TaskDraft:
     label_ids: Sequence[int] = ()
     comments: Sequence[tuple[str, datetime | None]] = ()  # (body, created_at): the creator's
     mentions: Sequence[dict[str, Any]] = ()  # [{id, username}]: members the description names
-
-
-def _new_task(creator_id: int, draft: TaskDraft, now: datetime) -> Task:
-    return Task(**_columns(creator_id, draft, now))
 
 
 def _columns(creator_id: int, draft: TaskDraft, now: datetime) -> dict[str, Any]:
@@ -105,43 +101,63 @@ async def create_many(
     session: AsyncSession, creator_id: int, drafts: Sequence[TaskDraft]
 ) -> list[int]:
     """Tasks, their label links and comments, in a fixed number of statements whatever their
-    number; their ids, in order. Activity is the caller's (an import logs per project)."""
+    number (ids reserved first, then one executemany INSERT per table: `db.ids`); their ids,
+    in order. Every draft has a position. Activity is the caller's (an import logs per
+    project)."""
+    if not drafts:
+        return []
     now = utcnow()
-    pairs = [(draft, _new_task(creator_id, draft, now)) for draft in drafts]
-    # Parents first: a subtask of the batch needs its parent's id.
-    session.add_all(task for draft, task in pairs if draft.parent is None)
-    await session.flush()
-    for draft, task in pairs:
-        if draft.parent is not None:
-            task.parent_id = pairs[draft.parent][1].id
-            session.add(task)
-    await session.flush()
+    ids = await reserve_ids(session, Task, len(drafts))
+    rows = []
+    for task_id, draft in zip(ids, drafts, strict=True):
+        if draft.position is None:
+            raise ValueError("a batch's drafts carry their positions")
+        row = _columns(creator_id, draft, now)
+        row["id"] = task_id
+        if draft.parent is not None:  # a top-level task of the batch
+            row["parent_id"] = ids[draft.parent]
+        rows.append(row)
+    # Parents first (a subtask's row names its parent's id), each group in the batch's order.
+    rows.sort(key=lambda row: row["parent_id"] is not None)
+    await insert_rows(session, Task, rows)
     await add_labels(
-        session, ((task.id, label) for draft, task in pairs for label in draft.label_ids)
+        session,
+        (
+            (task_id, label)
+            for task_id, draft in zip(ids, drafts, strict=True)
+            for label in draft.label_ids
+        ),
     )
-    session.add_all(
-        Comment(task_id=task.id, author_id=creator_id, body=body, created_at=created_at or now,
-                updated_at=now)
-        for draft, task in pairs
+    comments = [
+        {"task_id": task_id, "author_id": creator_id, "body": body,
+         "created_at": created_at or now, "updated_at": now}
+        for task_id, draft in zip(ids, drafts, strict=True)
         for body, created_at in draft.comments
-    )  # fmt: skip
-    await session.flush()
-    return [task.id for _, task in pairs]
+    ]  # fmt: skip
+    await insert_rows(session, Comment, comments)
+    return ids
 
 
 async def ensure_labels(
     session: AsyncSession, wanted: Mapping[int, Sequence[tuple[str, str]]]
 ) -> dict[tuple[int, str], int]:
     """Labels by (project, name), created (name, color) where the project has none of that
-    name: two statements whatever their number. The caller has checked access."""
+    name: a fixed number of statements whatever their number. The caller has checked access."""
     project_ids = [project_id for project_id, labels in wanted.items() if labels]
     found = {
         (label.project_id, label.name): label for label in await labels_in(session, project_ids)
     }
+    ids = {key: label.id for key, label in found.items()}
+    new: dict[tuple[int, str], str] = {}
     for project_id, labels in wanted.items():
         for name, color in labels:
-            if (project_id, name) not in found:
-                found[project_id, name] = Label(project_id=project_id, name=name, color=color)
-                session.add(found[project_id, name])
-    await session.flush()
-    return {key: label.id for key, label in found.items()}
+            if (project_id, name) not in ids:
+                new.setdefault((project_id, name), color)
+    reserved = await reserve_ids(session, Label, len(new))
+    rows = [
+        {"id": label_id, "project_id": project_id, "name": name, "color": color}
+        for label_id, ((project_id, name), color) in zip(reserved, new.items(), strict=True)
+    ]
+    await insert_rows(session, Label, rows)
+    ids.update(zip(new, reserved, strict=True))
+    return ids

@@ -12,6 +12,7 @@ from taskflow.activity.service import diff, record
 from taskflow.core.errors import Unprocessable
 from taskflow.core.pagination import Page, Pagination
 from taskflow.db import utcnow
+from taskflow.db.ids import insert_rows, reserve_ids
 from taskflow.db.reads import Reader
 from taskflow.projects.permissions import EDIT, require_role
 from taskflow.tasks.access import require_section
@@ -125,11 +126,13 @@ async def create_many(
 ) -> list[int]:
     """Sections (project_id, name, position) for an import, one statement; their ids in order.
     The caller has checked access."""
-    rows = [Section(project_id=project_id, name=name, position=position)
-            for project_id, name, position in sections]  # fmt: skip
-    session.add_all(rows)
-    await session.flush()
-    return [row.id for row in rows]
+    ids = await reserve_ids(session, Section, len(sections))
+    rows = [
+        {"id": section_id, "project_id": project_id, "name": name, "position": position}
+        for section_id, (project_id, name, position) in zip(ids, sections, strict=True)
+    ]
+    await insert_rows(session, Section, rows)
+    return ids
 
 
 async def check_section(session: AsyncSession, project_id: int, section_id: int | None) -> None:

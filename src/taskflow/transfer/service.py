@@ -8,7 +8,7 @@ from typing import IO
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from taskflow.activity.service import record
+from taskflow.activity.service import record_many
 from taskflow.attachments import queries as attachments_queries
 from taskflow.attachments import service as attachments_service
 from taskflow.attachments.service import ImportedAttachment
@@ -278,14 +278,15 @@ async def import_projects(
         restored = await _restore_files(
             session, user, exported_tasks, task_ids, archive, storage, max_attachment_bytes
         )
-    for exported in document.projects:
-        record(
-            session,
-            verb="project.imported",
-            project_id=targets[exported.id],
-            actor_id=user.id,
-            changes={"tasks": len(exported.tasks), "labels": len(exported.labels)},
-        )
+    await record_many(
+        session,
+        verb="project.imported",
+        actor_id=user.id,
+        changes=[
+            (targets[exported.id], {"tasks": len(exported.tasks), "labels": len(exported.labels)})
+            for exported in document.projects
+        ],
+    )
     await session.flush()
     return ImportResult(projects=len(document.projects), tasks=len(drafts), attachments=restored)
 
