@@ -67,8 +67,17 @@ test("sign up, verify, organise, board, search, sign out and in", async ({ page 
   await expect(detail.locator(".markdown strong")).toHaveText("on time");
   await expect(detail.getByText("<script>alert(1)</script>")).toBeVisible();
   // A task-list box ticks and saves the description; the open task survives a reload (URL).
+  // The reload waits for the tick's save: on a busy machine the description's own save can
+  // still be landing, and the tick is then sent again on top of it (a 412, then a 200).
+  const tickSaved = page.waitForResponse(
+    async (r) =>
+      r.request().method() === "PATCH" &&
+      r.status() === 200 &&
+      String((await r.json()).description ?? "").includes("[x] review"),
+  );
   await detail.getByRole("checkbox", { name: "review: not done" }).check();
   await expect(detail.getByRole("checkbox", { name: "review: done" })).toBeChecked();
+  await tickSaved;
   await page.reload();
   await expect(detail.getByRole("checkbox", { name: "review: done" })).toBeChecked();
   await expect(detail.getByRole("checkbox", { name: "draft: done" })).toBeChecked();
