@@ -16,7 +16,9 @@ process for a batch of 20 and one of 200 (the same number: O(1) per batch).
 `views`: one `taskflow serve` process; a user with N tasks in one project (a tenth overdue, a
 tenth due today, a tenth done) and 10,000 notifications (half unread). With `--user-tasks M`
 the user has M of the N tasks and 500 other users' projects hold the rest (issue 15's case:
-`--tasks 1000000 --user-tasks 2000`). The routes are asked in
+`--tasks 1000000 --user-tasks 2000`). `--filters` adds issue 17's four `q` filters as routes
+(`today | overdue`, `#Hot & p1`, `@urgent & assigned to: me`, `search: task 1 & !status: done`),
+with a label on every tenth task and every third assigned to its project's owner. The routes are asked in
 turn, one request at a time, in a shuffled order every round, so that the machine's noise
 falls on all of them alike: the task list of the project (the baseline the issues name), the
 Today view (`q=overdue | today`, open tasks, by due date), `GET /notifications`,
@@ -39,6 +41,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 from redis.asyncio import Redis
@@ -151,6 +154,34 @@ async def seed_owner(database: Database, tasks: int, user_tasks: int | None = No
             )
         await connection.execute(text("SELECT setval('users_id_seq', 501)"))
         await connection.execute(text("SELECT setval('projects_id_seq', 501)"))
+
+
+async def seed_for_filters(database: Database) -> None:
+    """What issue 17's filters look for, in every project: a label `urgent` on every tenth
+    task, every third task assigned to its project's owner."""
+    async with database.engine.begin() as connection:
+        await connection.execute(text("SET LOCAL statement_timeout = 0"))
+        await connection.execute(
+            text(
+                "INSERT INTO labels (id, project_id, name, color, created_at)"
+                " SELECT id, id, 'urgent', '#ff0000', now() FROM projects"
+            )
+        )
+        await connection.execute(
+            text(
+                "INSERT INTO task_labels (task_id, label_id)"
+                " SELECT id, project_id FROM tasks WHERE id % 10 = 0"
+            )
+        )
+        await connection.execute(
+            text(
+                "UPDATE tasks SET assignee_id = projects.owner_id FROM projects"
+                " WHERE projects.id = tasks.project_id AND tasks.id % 3 = 0"
+            )
+        )
+        await connection.execute(
+            text("SELECT setval('labels_id_seq', (SELECT max(id) FROM labels))")
+        )
 
 
 def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -317,6 +348,8 @@ async def views(args: argparse.Namespace) -> dict[str, Any]:
     await fresh_schema(database)
     await seed_owner(database, args.tasks, args.user_tasks)
     own = args.tasks if args.user_tasks is None else min(args.user_tasks, args.tasks)
+    if args.filters:
+        await seed_for_filters(database)
     async with database.engine.begin() as connection:
         await connection.execute(
             text(
@@ -343,6 +376,17 @@ async def views(args: argparse.Namespace) -> dict[str, Any]:
         "notifications_unread": "/notifications?unread=true",
         "unread_count": "/notifications/unread-count",
     }
+    if args.filters:
+        # Issue 17's four filters of the `q` language, each against the same task list.
+        routes |= {
+            f"q: {text}": "/tasks?" + urlencode({"q": text})
+            for text in (
+                "today | overdue",
+                "#Hot & p1",
+                "@urgent & assigned to: me",
+                "search: task 1 & !status: done",
+            )
+        }
     timings: dict[str, list[float]] = {name: [] for name in routes}
     try:
         async with httpx.AsyncClient(base_url=base, timeout=30) as http:
@@ -429,6 +473,11 @@ def main() -> None:
     views_parser.add_argument("--requests", type=int, default=300)
     views_parser.add_argument("--warmup", type=int, default=20)
     views_parser.add_argument("--port", type=int, default=18115)
+    views_parser.add_argument(
+        "--filters",
+        action="store_true",
+        help="also issue 17's four `q` filters (a label and assignees are seeded for them)",
+    )
     args = parser.parse_args()
     if args.part == "fire":
         result = asyncio.run(fire(args))
@@ -438,6 +487,8 @@ def main() -> None:
         name = f"time-views-{args.tasks}"
         if args.user_tasks is not None:
             name += f"-user-{args.user_tasks}"
+        if args.filters:
+            name += "-filters"
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
