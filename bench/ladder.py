@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from cpu import request as asgi_request
-from run import DB, SECRET, STATE, environment
+from run import DB, SECRET, environment, load_state
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
 
@@ -211,7 +211,7 @@ async def _cpu_per_request(
 
 
 def _scenarios(size: str) -> tuple[dict[str, list[str]], list[str]]:
-    state = json.loads((STATE / f"taskflow_bench_{size}.json").read_text())
+    state = load_state(size)
     scenarios = {
         "list": [f"/api/v1/tasks?project_id={state['hot_project_id']}"],
         "detail": [f"/api/v1/tasks/{task}" for task in state["hot_task_ids"][:200]],

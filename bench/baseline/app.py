@@ -421,13 +421,14 @@ def _expected(if_match: str | None, current: int) -> int | Response | None:
 
 
 @lru_cache(maxsize=16)
-def _update_sql(columns: tuple[str, ...], conditional: bool) -> str:
-    """The UPDATE of `columns` (values $3…), returning the task's view ($1: the caller)."""
+def _update_sql(columns: tuple[str, ...]) -> str:
+    """The UPDATE of `columns` (values $4…) if the version is $3 (NULL: any), returning the
+    task's view ($1: the caller)."""
     values = ", ".join(f"{name} = ${index}" for index, name in enumerate(columns, start=4))
-    condition = " AND tasks.version = $3::INTEGER" if conditional else ""
     return (
         f"UPDATE tasks SET {values}, updated_at = $2::TIMESTAMPTZ, version = tasks.version + 1 "
-        f"WHERE tasks.id = $%d::BIGINT{condition} RETURNING {TASK_VIEW}" % (len(columns) + 4)
+        f"WHERE tasks.id = ${len(columns) + 4}::BIGINT "
+        f"AND tasks.version = coalesce($3::INTEGER, tasks.version) RETURNING {TASK_VIEW}"
     )
 
 
@@ -469,7 +470,7 @@ async def patch_task(request: Request) -> Response:
             columns = tuple(sorted(changes))
             now = datetime.now(UTC)
             row = await conn.fetchrow(
-                _update_sql(columns, expected is not None),
+                _update_sql(columns),
                 user_id, now, expected, *(given[name] for name in columns), task_id,
             )  # fmt: skip
             if row is None:  # changed since it was read: nothing written
