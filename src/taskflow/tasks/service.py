@@ -25,6 +25,7 @@ from taskflow.tasks import notices, queries
 from taskflow.tasks.access import require_task
 from taskflow.tasks.bulk import move_subtasks
 from taskflow.tasks.drafts import TaskDraft, add_labels, create_one
+from taskflow.tasks.history import note_snapshot
 from taskflow.tasks.models import Task, task_labels
 from taskflow.tasks.planning import TaskState, check_times, finish, plan_update, update_verb
 from taskflow.tasks.recurring import creator_timezone, reopen_subtasks
@@ -116,6 +117,7 @@ async def create_task(session: AsyncSession, user: User, data: TaskCreate) -> Ta
         assignee_id=data.assignee_id,
         mentions=mentions,
     )
+    note_snapshot(session, row, (label["id"] for label in labels))
     return queries.created_view(row, labels or [])
 
 
@@ -275,8 +277,11 @@ async def update_task(
             changes={"project_id": change.changes["project_id"]},
         )
     if final:
-        return queries.view_of(updated._mapping)
-    return await queries.task_view(session, user.id, task_id)
+        view = queries.view_of(updated._mapping)
+    else:
+        view = await queries.task_view(session, user.id, task_id)
+    note_snapshot(session, view.model_dump(), (label.id for label in view.labels))
+    return view
 
 
 # Delete
