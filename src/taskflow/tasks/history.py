@@ -5,7 +5,7 @@ Snapshots are written in one place whatever made the change (a PATCH, a bulk act
 an import): just before the commit of every unit of work whose events say a task changed, in
 its transaction, for each such task whose current version has none yet (one statement when
 there is nothing to write, three when there is). A service that holds the task's final row
-anyway (creating a task, a PATCH answered from its UPDATE) notes it (`note_snapshot`), and
+anyway (creating a task, a PATCH) notes it (`snapshots.note_snapshot`), and
 the snapshot is then written from it: one statement, guarded by the version it noted, so a
 later change in the same unit (or none at all) falls back to reading the task.
 """
@@ -13,13 +13,11 @@ later change in the same unit (or none at all) falls back to reading the task.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
 from sqlalchemy import Integer, Table, bindparam, exists, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from taskflow.activity.service import jsonable
 from taskflow.core.errors import NotFound
 from taskflow.core.events import Event
 from taskflow.core.pagination import Page, Pagination
@@ -38,6 +36,7 @@ from taskflow.tasks.schemas import (
     TaskUpdate,
     TaskVersionPublic,
 )
+from taskflow.tasks.snapshots import snapshot_fields, take_noted
 from taskflow.users.models import User
 
 # The verbs of changes to a task's editable fields (votes, comments and deletions are not).
@@ -54,7 +53,6 @@ CHANGES = frozenset(
     }
 )
 _COLUMNS = [getattr(Task, name) for name in VERSIONED_FIELDS if name != "label_ids"]
-_NOTED_KEY = "taskflow_noted_snapshots"
 _UNSAVED = ~exists().where(TaskVersion.task_id == Task.id, TaskVersion.version == Task.version)
 # A noted snapshot, written if the task is still at the version noted and it has none yet.
 # Core, on the tables, built once, values bound at execution.
@@ -82,17 +80,9 @@ _WRITE_NOTED = (
 )
 
 
-def note_snapshot(session: AsyncSession, row: Mapping[str, Any], label_ids: Iterable[int]) -> None:
-    """The task as the caller just wrote it (`row`: its columns, `id` and `version` included;
-    `label_ids`: its labels), so that the snapshot before the commit need not read it again.
-    Call it once the task is final in this unit of work."""
-    noted: dict[int, tuple[int, dict[str, Any]]] = session.info.setdefault(_NOTED_KEY, {})
-    noted[row["id"]] = (row["version"], _fields(row, sorted(label_ids)))
-
-
 async def _write_noted(session: AsyncSession, actors: dict[int, int | None]) -> set[int]:
     """The noted snapshots of the tasks in `actors` that still hold: the ids written."""
-    noted: dict[int, tuple[int, dict[str, Any]]] = session.info.pop(_NOTED_KEY, {})
+    noted = take_noted(session)
     written: set[int] = set()
     for task_id, (version, fields) in noted.items():
         if task_id not in actors:
@@ -136,19 +126,11 @@ async def snapshot_versions(session: AsyncSession, events: list[Event]) -> None:
                 "version": row.version,
                 "changed_by": actors[row.id],
                 "changed_at": now,
-                "fields": _fields(row._mapping, labels[row.id]),
+                "fields": snapshot_fields(row._mapping, labels[row.id]),
             }
             for row in rows
         ],
     )
-
-
-def _fields(row: Any, label_ids: list[int]) -> dict[str, Any]:
-    fields: dict[str, Any] = {
-        name: jsonable(row[name]) for name in VERSIONED_FIELDS if name != "label_ids"
-    }
-    fields["label_ids"] = label_ids
-    return fields
 
 
 async def list_versions(

@@ -25,13 +25,13 @@ from taskflow.tasks import notices, queries
 from taskflow.tasks.access import require_task
 from taskflow.tasks.bulk import move_subtasks
 from taskflow.tasks.drafts import TaskDraft, add_labels, create_one
-from taskflow.tasks.history import note_snapshot
 from taskflow.tasks.models import Task, task_labels
 from taskflow.tasks.planning import TaskState, check_times, finish, plan_update, update_verb
 from taskflow.tasks.recurring import creator_timezone, reopen_subtasks
 from taskflow.tasks.reminders import follow_due_dates
 from taskflow.tasks.schemas import TaskCreate, TaskPublic
 from taskflow.tasks.sections import check_section
+from taskflow.tasks.snapshots import note_snapshot
 from taskflow.tasks.trash import trash_tasks
 from taskflow.users.models import User
 
