@@ -61,12 +61,12 @@ USER_COLUMNS = """users.email, users.username, users.username_key, users.full_na
 # The active user a token names, if its session is live and older than the token.
 AUTH_SQL = f"""SELECT {USER_COLUMNS} FROM users
 WHERE users.id = $1::BIGINT AND users.is_active IS true
-  AND users.created_at < $2::TIMESTAMP WITH TIME ZONE
+  AND users.created_at < $2::TIMESTAMPTZ
   AND (EXISTS (SELECT auth_sessions.id FROM auth_sessions
     WHERE auth_sessions.id = $3::BIGINT AND auth_sessions.user_id = users.id
       AND auth_sessions.revoked_at IS NULL
-      AND auth_sessions.expires_at > $4::TIMESTAMP WITH TIME ZONE
-      AND auth_sessions.created_at < $2::TIMESTAMP WITH TIME ZONE))"""
+      AND auth_sessions.expires_at > $4::TIMESTAMPTZ
+      AND auth_sessions.created_at < $2::TIMESTAMPTZ))"""
 
 TASK_COLUMNS = """tasks.project_id, tasks.parent_id, tasks.section_id, tasks.title,
   tasks.description, tasks.status, tasks.priority, tasks.due_at, tasks.due_all_day,
