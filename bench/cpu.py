@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from run import DB, SECRET, STATE, environment
+from run import DB, SECRET, environment, load_state, reset_write_project
 
 
 def _paths(scenario: str, state: dict[str, Any]) -> list[str]:
@@ -39,16 +39,17 @@ def _paths(scenario: str, state: dict[str, Any]) -> list[str]:
     }[scenario]
 
 
-def _body(scenario: str, state: dict[str, Any]) -> bytes | None:
+def _body(scenario: str, state: dict[str, Any], index: int) -> bytes | None:
     """`create` POSTs a task into the seeded write project, `patch` changes the title and
-    priority of its tasks (scenario 6, with If-Match), `comment` comments on them; the others
-    are GETs."""
+    priority of its tasks (scenario 6, with If-Match; a new title each time, so that every
+    PATCH writes), `comment` comments on them; the others are GETs."""
     if scenario == "create":
-        return json.dumps({"title": "Bench task", "project_id": state["write_project_id"]}).encode()
+        body = {"title": f"Bench task {index}", "project_id": state["write_project_id"]}
+        return json.dumps(body).encode()
     if scenario == "patch":
-        return b'{"title":"patched","priority":3}'
+        return b'{"title":"patched %d","priority":%d}' % (index, index % 5)
     if scenario == "comment":
-        return b'{"body":"A comment from the benchmark"}'
+        return b'{"body":"A comment from the benchmark, %d"}' % index
     return None
 
 
@@ -106,22 +107,25 @@ async def request(
 
 
 async def _measure(
-    app: Any, paths: list[str], tokens: list[str], body: bytes | None, args: argparse.Namespace
+    app: Any, paths: list[str], tokens: list[str], state: dict[str, Any], args: argparse.Namespace
 ) -> None:
     method = _METHODS.get(args.scenario, "")
+
+    async def one(index: int) -> None:
+        body = _body(args.scenario, state, index)
+        await request(app, paths[index % len(paths)], tokens[index % len(tokens)], body, method)
+
     async with app.router.lifespan_context(app):
         for index in range(200):  # warm up: pools, caches, statements
-            await request(app, paths[index % len(paths)], tokens[index % len(tokens)], body, method)
+            await one(-index - 1)
         limit = asyncio.Semaphore(args.concurrency)
 
-        async def one(index: int) -> None:
+        async def limited(index: int) -> None:
             async with limit:
-                await request(
-                    app, paths[index % len(paths)], tokens[index % len(tokens)], body, method
-                )
+                await one(index)
 
         wall, cpu, start = time.perf_counter(), time.process_time(), os.times()
-        await asyncio.gather(*(one(index) for index in range(args.requests)))
+        await asyncio.gather(*(limited(index) for index in range(args.requests)))
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
         end = os.times()
     name = "baseline" if args.baseline else "taskflow"
@@ -143,8 +147,7 @@ def main() -> None:
     parser.add_argument("--size", default="10k")
     parser.add_argument("--baseline", action="store_true")
     args = parser.parse_args()
-    database = DB.format(size=args.size).rsplit("/", 1)[-1]
-    state = json.loads((STATE / f"{database}.json").read_text())
+    state = load_state(args.size)
     os.environ.update(environment(args.size))
     os.environ.setdefault("TASKFLOW_SECRET_KEY", SECRET)
     if args.baseline:
@@ -155,8 +158,9 @@ def main() -> None:
         from taskflow.main import create_app
 
         app = create_app()
-    paths, body = _paths(args.scenario, state), _body(args.scenario, state)
-    asyncio.run(_measure(app, paths, state["tokens"], body, args))
+    if args.scenario in ("create", "patch", "comment"):
+        reset_write_project(args.size, state)  # the same start for every run
+    asyncio.run(_measure(app, _paths(args.scenario, state), state["tokens"], state, args))
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from asgi_lifespan import LifespanManager
 from sqlalchemy import event
 
 sys.path.insert(0, str(Path(__file__).parent))
-from run import DB, STATE, environment
+from run import DB, environment, load_state
 
 
 async def main(size: str) -> None:
@@ -27,7 +26,7 @@ async def main(size: str) -> None:
     os.environ.update(environment(size))
     from taskflow.main import create_app
 
-    state = json.loads((STATE / f"taskflow_bench_{size}.json").read_text())
+    state = load_state(size)
     hot, search = state["hot_project_id"], state["search"]
     scenarios = {
         "1-list": f"/api/v1/tasks?project_id={hot}",

@@ -24,7 +24,7 @@ import httpx
 import websockets
 
 sys.path.insert(0, str(Path(__file__).parent))
-from run import RESULTS, STATE, Server, reset_write_project
+from run import RESULTS, Server, load_state, reset_write_project
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -112,7 +112,7 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=30)
     parser.add_argument("--output", default=str(RESULTS / "fanout.json"))
     args = parser.parse_args()
-    state = json.loads((STATE / f"taskflow_bench_{args.size}.json").read_text())
+    state = load_state(args.size)
     RESULTS.mkdir(exist_ok=True)
     reset_write_project(args.size, state)
     server = Server("taskflow", args.size)

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from cpu import request as asgi_request
-from run import DB, SECRET, STATE, environment
+from run import DB, SECRET, environment, load_state
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
 
@@ -87,7 +87,10 @@ def _app(size: str, name: str) -> Any:
             if claims is None or claims[2] <= time.time():
                 raise HTTPException(401, "Not authenticated")
             now = baseline.datetime.now(baseline.UTC)
-            if not await fetch(connection, baseline.AUTH_SQL, claims[0], claims[1], now):
+            issued_before = baseline.datetime.fromtimestamp(claims[3], baseline.UTC)
+            issued_before += baseline.timedelta(seconds=1)
+            args = (claims[0], issued_before, claims[1], now)
+            if not await fetch(connection, baseline.AUTH_SQL, *args):
                 raise HTTPException(401, "Not authenticated")
             return claims[0]
 
@@ -98,6 +101,10 @@ def _app(size: str, name: str) -> Any:
             labels = task["labels"]  # text from asyncpg, decoded by SQLAlchemy's JSON codec
             labels = json.loads(labels) if isinstance(labels, str) else labels
             task["labels"] = sorted(labels or (), key=lambda label: (label["name"], label["id"]))
+            mentions = task["mentions"]
+            task["mentions"] = (
+                json.loads(mentions) if isinstance(mentions, str) else mentions
+            ) or []
             return task
 
         app = FastAPI()
@@ -211,7 +218,7 @@ async def _cpu_per_request(
 
 
 def _scenarios(size: str) -> tuple[dict[str, list[str]], list[str]]:
-    state = json.loads((STATE / f"taskflow_bench_{size}.json").read_text())
+    state = load_state(size)
     scenarios = {
         "list": [f"/api/v1/tasks?project_id={state['hot_project_id']}"],
         "detail": [f"/api/v1/tasks/{task}" for task in state["hot_task_ids"][:200]],

@@ -18,8 +18,10 @@ NAMES = {
     "2-search": "2 · list with `search=` two words",
     "3-votes-label": "3 · list by `-votes` with a label filter",
     "4-detail": "4 · get one task",
+    "4b-me": "4b · GET /users/me",
     "5-create": "5 · create a task",
     "6-patch": "6 · PATCH a task with If-Match",
+    "6b-comment": "6b · comment on a task (notifies its watchers)",
     "7-login": "7 · login (Argon2id), 8 connections",
 }
 

@@ -3,10 +3,12 @@
     python bench/run.py --sizes 10k,100k,1m [--duration 10] [--rounds 2] [--connections 32]
 
 For every size: TaskFlow with 1 worker and the baseline run side by side and are measured
-alternately (A/B, then B/A in the next round) on scenarios 1 and 4; scenarios 2, 3, 5, 6 run
-on TaskFlow; then TaskFlow with 2 workers runs 1-6. Scenario 7 (login) runs once, on the
-smallest size. RSS of every TaskFlow worker is read after its runs. The seeding state (tokens,
-ids) comes from bench/.state/<database>.json (bench/seed.py).
+alternately (A/B, then B/A in the next round) on the scenarios the baseline serves (AB: the
+floor, the page, the task, /users/me, create, PATCH, comment; the writes start from the same
+state for each server: reset_write_project); scenarios 2 and 3 run on TaskFlow; then TaskFlow
+with 2 workers runs 1-6. Scenario 7 (login) runs once, on the smallest size. RSS of every
+TaskFlow worker is read after its runs. The seeding state (tokens, ids) comes from
+bench/.state/<database>.json (bench/seed.py).
 """
 
 from __future__ import annotations
@@ -122,6 +124,21 @@ class Server:
         self.log.close()
 
 
+# Measured against the baseline, alternated; the writes among them reset the write project.
+AB = ("0-floor", "1-list", "4-detail", "4b-me", "5-create", "6-patch", "6b-comment")
+WRITES = ("5-create", "6-patch", "6b-comment")
+
+
+def database(size: str) -> str:
+    """The benchmark database's name (its state file: bench/.state/<name>.json)."""
+    return DB.format(size=size).rsplit("/", 1)[-1]
+
+
+def load_state(size: str) -> dict[str, Any]:
+    state: dict[str, Any] = json.loads((STATE / f"{database(size)}.json").read_text())
+    return state
+
+
 def scenarios(state: dict[str, Any]) -> dict[str, dict[str, str]]:
     hot = state["hot_project_id"]
     ids = state["hot_task_ids"]
@@ -141,9 +158,14 @@ def scenarios(state: dict[str, Any]) -> dict[str, dict[str, str]]:
             "&sort=-votes",
         },
         "4-detail": {"BENCH_MODE": "get", "BENCH_PATHS": detail},
+        "4b-me": {"BENCH_MODE": "get", "BENCH_PATHS": "/api/v1/users/me"},
         "5-create": {"BENCH_MODE": "create", "BENCH_PROJECT": str(state["write_project_id"])},
         "6-patch": {
             "BENCH_MODE": "patch",
+            "BENCH_IDS": ",".join(str(i) for i in state["write_task_ids"]),
+        },
+        "6b-comment": {
+            "BENCH_MODE": "comment",
             "BENCH_IDS": ",".join(str(i) for i in state["write_task_ids"]),
         },
         "7-login": {
@@ -186,9 +208,15 @@ def wrk(
 
 
 def reset_write_project(size: str, state: dict[str, Any]) -> None:
-    """PATCH starts from version 1 (the Lua script's If-Match) and create from a clean slate."""
+    """PATCH starts from version 1 (the Lua script's If-Match), create and comment from a clean
+    slate: no tasks, comments, notifications or watchers of the benchmark's making."""
+    write_tasks = f"SELECT id FROM tasks WHERE project_id = {state['write_project_id']}"
     statements = [
         f"DELETE FROM tasks WHERE id > {state['tasks']}",
+        f"DELETE FROM comments WHERE id > {state['comments']}",
+        f"DELETE FROM notifications WHERE task_id IN ({write_tasks})",
+        f"DELETE FROM task_watchers WHERE task_id IN ({write_tasks})",
+        f"DELETE FROM task_versions WHERE task_id IN ({write_tasks}) AND version > 1",
         f"UPDATE tasks SET version = 1 WHERE project_id = {state['write_project_id']}",
         "DELETE FROM auth_sessions WHERE user_agent <> 'bench'",
         "VACUUM ANALYZE tasks",
@@ -206,7 +234,7 @@ def log(message: str) -> None:
 
 
 def run_size(size: str, args: argparse.Namespace, results: dict[str, Any]) -> None:
-    state = json.loads((STATE / f"taskflow_bench_{size}.json").read_text())
+    state = load_state(size)
     plan = scenarios(state)
     out: dict[str, Any] = results.setdefault(size, {})
     reset_write_project(size, state)
@@ -218,23 +246,22 @@ def run_size(size: str, args: argparse.Namespace, results: dict[str, Any]) -> No
             wrk(taskflow.port, plan[name], state, argparse.Namespace(duration=2), 8)
             wrk(baseline.port, plan[name], state, argparse.Namespace(duration=2), 8)
         for round_number in range(args.rounds):
-            for name in ("0-floor", "1-list", "4-detail"):
+            for name in AB:
                 order = [taskflow, baseline] if round_number % 2 == 0 else [baseline, taskflow]
                 for server in order:
+                    if name in WRITES:
+                        reset_write_project(size, state)
                     figures = wrk(server.port, plan[name], state, args, args.connections)
                     out.setdefault(name, {}).setdefault(server.name, []).append(figures)
                     log(f"{size} {name} {server.name}: {figures}")
-        for name in ("2-search", "3-votes-label", "5-create", "6-patch"):
+        for name in ("2-search", "3-votes-label"):
             if args.ab_only:
                 break
-            if name == "6-patch":
-                reset_write_project(size, state)
             for _ in range(args.rounds):
                 figures = wrk(taskflow.port, plan[name], state, args, args.connections)
                 out.setdefault(name, {}).setdefault("taskflow", []).append(figures)
                 log(f"{size} {name} taskflow: {figures}")
-                if name == "6-patch":
-                    reset_write_project(size, state)
+        reset_write_project(size, state)
         if args.login and not args.ab_only:
             figures = wrk(taskflow.port, plan["7-login"], state, args, 8)
             out.setdefault("7-login", {}).setdefault("taskflow", []).append(figures)
@@ -249,8 +276,8 @@ def run_size(size: str, args: argparse.Namespace, results: dict[str, Any]) -> No
     if args.two_workers:
         taskflow2 = Server("taskflow2", size, workers=2)
         try:
-            for name in ("1-list", "2-search", "3-votes-label", "4-detail", "5-create", "6-patch"):
-                if name == "6-patch":
+            for name in ("1-list", "2-search", "3-votes-label", "4-detail", *WRITES):
+                if name in WRITES:
                     reset_write_project(size, state)
                 figures = wrk(taskflow2.port, plan[name], state, args, args.connections)
                 out.setdefault(name, {}).setdefault("taskflow2", []).append(figures)
@@ -270,10 +297,14 @@ def main() -> None:
     parser.add_argument("--no-two-workers", dest="two_workers", action="store_false")
     parser.add_argument("--no-login", dest="login", action="store_false")
     parser.add_argument(
-        "--ab-only", action="store_true", help="scenarios 1 and 4 against the baseline only"
+        "--ab-only", action="store_true", help="only the scenarios measured against the baseline"
     )
+    parser.add_argument("--only", help="of the AB scenarios, these (comma-separated)")
     parser.add_argument("--output", default=str(RESULTS / "results.json"))
     args = parser.parse_args()
+    if args.only:
+        global AB
+        AB = tuple(name for name in AB if name in args.only.split(","))
     RESULTS.mkdir(exist_ok=True)
     (STATE / "data").mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {"started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}

@@ -211,10 +211,11 @@ async def test_a_comment_costs_the_same_statements_for_2_or_50_watchers(
 # and returns the row (the response: no read after the write), the creator's auto-watch, the
 # activity row. A PATCH of plain fields: auth, the task with access, the UPDATE … RETURNING
 # the view (on SQLite, whose RETURNING cannot carry the view's subqueries, the view is read
-# after it), the activity row. Then task history's before-commit snapshot (tasks/history.py):
-# the task, its labels, the version row (3 more each).
-CREATE_STATEMENTS = 8
-PATCH_STATEMENTS = {"postgresql": 7, "sqlite": 8}
+# after it), the activity row. Then task history's before-commit snapshot (tasks/history.py),
+# written from the row the service noted (`note_snapshot`): one INSERT … SELECT guarded by the
+# version, instead of reading the task and its labels again (3 statements before).
+CREATE_STATEMENTS = 6
+PATCH_STATEMENTS = {"postgresql": 5, "sqlite": 6}
 
 
 async def test_creating_and_changing_a_task_cost_pinned_statements(

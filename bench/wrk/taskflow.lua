@@ -1,10 +1,11 @@
 -- wrk driver for the TaskFlow scenarios; everything comes from the environment:
---   BENCH_MODE    get | create | patch | login
+--   BENCH_MODE    get | create | patch | comment | login
 --   BENCH_TOKENS  access tokens, comma-separated (round robin: several users and sessions)
 --   BENCH_PATHS   get: request paths, "|"-separated (round robin)
 --   BENCH_PROJECT create: the project the new tasks go to
 --   BENCH_IDS     patch: task ids, comma-separated; each thread takes its own slice and keeps
---                 every task's version from the ETag it gets back, for If-Match
+--                 every task's version from the ETag it gets back, for If-Match;
+--                 comment: the tasks commented on (round robin)
 --   BENCH_USERS / BENCH_PASSWORD  login: usernames (comma-separated) and their password
 local function split(s, sep)
   local out = {}
@@ -64,6 +65,11 @@ function request()
       ["Content-Type"] = "application/json",
       ["If-Match"] = '"' .. versions[id] .. '"',
     }, body)
+  elseif mode == "comment" then
+    local id = ids[(counter % #ids) + 1]
+    local body = string.format('{"body":"comment %d from the benchmark"}', counter)
+    return wrk.format("POST", "/api/v1/tasks/" .. id .. "/comments",
+      { Authorization = bearer(), ["Content-Type"] = "application/json" }, body)
   else -- login
     local user = users[(counter % #users) + 1]
     local body = "username=" .. user .. "&password=" .. os.getenv("BENCH_PASSWORD")

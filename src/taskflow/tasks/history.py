@@ -4,23 +4,25 @@ reverting to one.
 Snapshots are written in one place whatever made the change (a PATCH, a bulk action, a job,
 an import): just before the commit of every unit of work whose events say a task changed, in
 its transaction, for each such task whose current version has none yet (one statement when
-there is nothing to write, three when there is).
+there is nothing to write, three when there is). A service that holds the task's final row
+anyway (creating a task, a PATCH) notes it (`snapshots.note_snapshot`), and
+the snapshot is then written from it: one statement, guarded by the version it noted, so a
+later change in the same unit (or none at all) falls back to reading the task.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import exists, func, insert, select
+from sqlalchemy import Integer, Table, bindparam, exists, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from taskflow.activity.service import jsonable
 from taskflow.core.errors import NotFound
 from taskflow.core.events import Event
 from taskflow.core.pagination import Page, Pagination
 from taskflow.core.unit_of_work import on_events_before_commit
-from taskflow.db import utcnow
+from taskflow.db import BigIntId, utcnow
 from taskflow.db.reads import Reader
 from taskflow.projects.models import ProjectMember
 from taskflow.projects.permissions import EDIT, READ
@@ -34,6 +36,7 @@ from taskflow.tasks.schemas import (
     TaskUpdate,
     TaskVersionPublic,
 )
+from taskflow.tasks.snapshots import snapshot_fields, take_noted
 from taskflow.users.models import User
 
 # The verbs of changes to a task's editable fields (votes, comments and deletions are not).
@@ -50,6 +53,45 @@ CHANGES = frozenset(
     }
 )
 _COLUMNS = [getattr(Task, name) for name in VERSIONED_FIELDS if name != "label_ids"]
+_UNSAVED = ~exists().where(TaskVersion.task_id == Task.id, TaskVersion.version == Task.version)
+# A noted snapshot, written if the task is still at the version noted and it has none yet.
+# Core, on the tables, built once, values bound at execution.
+_TASKS = cast(Table, Task.__table__)
+_VERSIONS = cast(Table, TaskVersion.__table__)
+_WRITE_NOTED = (
+    insert(_VERSIONS)
+    .from_select(
+        ["task_id", "version", "changed_by", "changed_at", "fields"],
+        select(
+            _TASKS.c.id,
+            _TASKS.c.version,
+            bindparam("changed_by", type_=BigIntId),
+            bindparam("changed_at", type_=_VERSIONS.c.changed_at.type),
+            bindparam("fields", type_=_VERSIONS.c.fields.type),
+        ).where(
+            _TASKS.c.id == bindparam("task_id", type_=BigIntId),
+            _TASKS.c.version == bindparam("version", type_=Integer()),
+            ~exists().where(
+                _VERSIONS.c.task_id == _TASKS.c.id, _VERSIONS.c.version == _TASKS.c.version
+            ),
+        ),
+    )
+    .returning(_VERSIONS.c.task_id)
+)
+
+
+async def _write_noted(session: AsyncSession, actors: dict[int, int | None]) -> set[int]:
+    """The noted snapshots of the tasks in `actors` that still hold: the ids written."""
+    noted = take_noted(session)
+    written: set[int] = set()
+    for task_id, (version, fields) in noted.items():
+        if task_id not in actors:
+            continue
+        params = {"task_id": task_id, "version": version, "changed_by": actors[task_id],
+                  "changed_at": utcnow(), "fields": fields}  # fmt: skip
+        if (await session.execute(_WRITE_NOTED, params)).first() is not None:
+            written.add(task_id)
+    return written
 
 
 @on_events_before_commit
@@ -57,10 +99,13 @@ async def snapshot_versions(session: AsyncSession, events: list[Event]) -> None:
     actors = {e.task_id: e.actor_id for e in events if e.task_id is not None and e.type in CHANGES}
     if not actors:
         return
-    unsaved = ~exists().where(TaskVersion.task_id == Task.id, TaskVersion.version == Task.version)
+    for task_id in await _write_noted(session, actors):
+        del actors[task_id]
+    if not actors:
+        return
     rows = (
         await session.execute(
-            select(Task.id, Task.version, *_COLUMNS).where(Task.id.in_(actors), unsaved)
+            select(Task.id, Task.version, *_COLUMNS).where(Task.id.in_(actors), _UNSAVED)
         )
     ).all()
     if not rows:
@@ -81,19 +126,11 @@ async def snapshot_versions(session: AsyncSession, events: list[Event]) -> None:
                 "version": row.version,
                 "changed_by": actors[row.id],
                 "changed_at": now,
-                "fields": _fields(row._mapping, labels[row.id]),
+                "fields": snapshot_fields(row._mapping, labels[row.id]),
             }
             for row in rows
         ],
     )
-
-
-def _fields(row: Any, label_ids: list[int]) -> dict[str, Any]:
-    fields: dict[str, Any] = {
-        name: jsonable(row[name]) for name in VERSIONED_FIELDS if name != "label_ids"
-    }
-    fields["label_ids"] = label_ids
-    return fields
 
 
 async def list_versions(

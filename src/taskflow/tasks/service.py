@@ -31,6 +31,7 @@ from taskflow.tasks.recurring import creator_timezone, reopen_subtasks
 from taskflow.tasks.reminders import follow_due_dates
 from taskflow.tasks.schemas import TaskCreate, TaskPublic
 from taskflow.tasks.sections import check_section
+from taskflow.tasks.snapshots import note_snapshot
 from taskflow.tasks.trash import trash_tasks
 from taskflow.users.models import User
 
@@ -116,6 +117,7 @@ async def create_task(session: AsyncSession, user: User, data: TaskCreate) -> Ta
         assignee_id=data.assignee_id,
         mentions=mentions,
     )
+    note_snapshot(session, row, (label["id"] for label in labels))
     return queries.created_view(row, labels or [])
 
 
@@ -275,8 +277,11 @@ async def update_task(
             changes={"project_id": change.changes["project_id"]},
         )
     if final:
-        return queries.view_of(updated._mapping)
-    return await queries.task_view(session, user.id, task_id)
+        view = queries.view_of(updated._mapping)
+    else:
+        view = await queries.task_view(session, user.id, task_id)
+    note_snapshot(session, view.model_dump(), (label.id for label in view.labels))
+    return view
 
 
 # Delete
