@@ -94,3 +94,33 @@ test("completing a task is undone by the toast's button and by z", async ({ page
   await expect(complete(page, "Pay the rent")).toBeVisible();
   await expect(complete(page, "Book the dentist")).toBeVisible();
 });
+
+test("a move to another project is undone; an undo after someone's later change says so", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signUp(page, person("mo"));
+  await createProject(page, `Errands ${run}`);
+  await page.getByRole("link", { name: "Inbox", exact: true }).click();
+  await quickAdd(page, ["Buy stamps", "Fix the gate"]);
+  const detail = page.getByRole("complementary", { name: "Task details" });
+
+  // Move from the panel, then Undo: back in the Inbox (with If-Match of the moved version).
+  await page.getByRole("button", { name: "Buy stamps", exact: true }).click();
+  await detail.getByLabel("Project").selectOption({ label: `Errands ${run}` });
+  await expect(page.getByText(`Moved “Buy stamps” to Errands ${run}.`)).toBeVisible();
+  await page.getByRole("button", { name: "Undo" }).click();
+  await expect(page.getByText("Undone: “Buy stamps” is back as it was.")).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole("button", { name: "Buy stamps", exact: true })).toBeVisible();
+
+  // Completed, then changed again (a new version) before the Undo: the undo is refused, not forced.
+  await page.getByRole("button", { name: "Fix the gate", exact: true }).click();
+  await expect(detail.getByLabel("Title", { exact: true })).toHaveValue("Fix the gate");
+  await complete(page, "Fix the gate").click();
+  await expect(page.getByText("Completed “Fix the gate”.")).toBeVisible();
+  const saved = page.waitForResponse((r) => r.request().method() === "PATCH" && r.ok());
+  await detail.getByLabel("Priority").selectOption("4");
+  await saved;
+  await page.getByRole("button", { name: "Undo" }).click();
+  await expect(page.getByText("“Fix the gate” changed since, so it was not undone.", { exact: false })).toBeVisible();
+  await expect(complete(page, "Fix the gate")).toHaveCount(0);
+});

@@ -89,6 +89,8 @@ export type TaskPatch = {
   /** Send `If-Match` with the version we saw, so someone else's edit is not overwritten. */
   guard?: boolean;
   labels?: Label[];
+  /** What the toast of an undoable edit (complete, move) says instead of the default. */
+  message?: string;
 };
 
 /** Open subtasks of a top-level task (ids), page by page. */
@@ -220,12 +222,13 @@ export function useUpdateTask() {
       }
       void qc.invalidateQueries({ queryKey: queryKeys.task(task.id) });
     },
-    onSuccess: (updated, { task, changes }) => {
+    onSuccess: (updated, { task, changes, message: given }) => {
       const subtasks = completedWith.get(updated) ?? [];
       qc.setQueryData(queryKeys.task(updated.id), updated);
       patchCachedTask(qc, updated.id, updated);
       let message = undoMessage(task, changes);
       if (!message) return;
+      if (given) message = given;
       if (subtasks.length > 0) {
         message = `Completed “${task.title}” and its ${subtasks.length} open subtask${subtasks.length === 1 ? "" : "s"}.`;
       } else if (changes.status === "done" && updated.status !== "done" && updated.recurrence && updated.due_at) {
