@@ -58,7 +58,9 @@ test("Ctrl+K jumps to a project, opens a task by search, and runs an action", as
   // With the mouse: an action (the shortcuts sheet); the help dialog leads back to the palette.
   await page.locator("body").press("Control+k");
   await box.fill("shortcuts");
-  await palette(page).getByRole("option", { name: /Keyboard shortcuts/ }).click();
+  await palette(page)
+    .getByRole("option", { name: /Keyboard shortcuts/ })
+    .click();
   const help = page.getByRole("dialog", { name: "Keyboard shortcuts" });
   await expect(help).toBeVisible();
   await help.getByRole("button", { name: "Open the command palette" }).click();

@@ -114,7 +114,16 @@ function completesParent(task: Task, changes: TaskUpdate): boolean {
 
 /** The fields an undo of a complete or a move puts back (the server may change several at once:
  * a move to another project clears the section; completing a recurring task moves its dates). */
-const UNDONE_FIELDS = ["status", "project_id", "section_id", "parent_id", "due_at", "due_all_day", "start_at"] as const;
+const UNDONE_FIELDS = [
+  "status",
+  "project_id",
+  "section_id",
+  "parent_id",
+  "due_at",
+  "due_all_day",
+  "start_at",
+  "recurrence",
+] as const;
 
 /** What the toast after an edit says when the edit can be undone: a complete, or a move to
  * another project, section or day. Null for anything else (a reopen, a title, a priority…). */
@@ -138,7 +147,13 @@ export function undoChanges(before: Task, after: Task): TaskUpdate {
  * produced, so a change someone made since is never overwritten (412: say so, show theirs).
  * Called from a toast, by which time the component that made the edit may be gone.
  */
-async function undoEdit(qc: QueryClient, toast: ReturnType<typeof useToast>, before: Task, after: Task, subtasks: Id[]) {
+async function undoEdit(
+  qc: QueryClient,
+  toast: ReturnType<typeof useToast>,
+  before: Task,
+  after: Task,
+  subtasks: Id[],
+) {
   try {
     const restored = unwrap(
       await api.PATCH("/api/v1/tasks/{task_id}", {
@@ -146,7 +161,8 @@ async function undoEdit(qc: QueryClient, toast: ReturnType<typeof useToast>, bef
         body: undoChanges(before, after),
       }),
     );
-    if (subtasks.length > 0) unwrap(await api.POST("/api/v1/tasks/bulk", { body: { ids: subtasks, action: "reopen" } }));
+    if (subtasks.length > 0)
+      unwrap(await api.POST("/api/v1/tasks/bulk", { body: { ids: subtasks, action: "reopen" } }));
     qc.setQueryData(queryKeys.task(restored.id), restored);
     patchCachedTask(qc, restored.id, restored);
     toast(`Undone: “${before.title}” is back as it was.`);

@@ -66,7 +66,9 @@ export function CommandPalette({ onClose, actions }: { onClose: () => void; acti
     const openProject = (projectId: number) =>
       navigate({ to: "/projects/$projectId", params: { projectId: String(projectId) } });
     const local: Item[] = [
-      ...(inbox ? [{ key: "v-inbox", kind: "View" as const, label: "Inbox", run: go(() => openProject(inbox.id)) }] : []),
+      ...(inbox
+        ? [{ key: "v-inbox", kind: "View" as const, label: "Inbox", run: go(() => openProject(inbox.id)) }]
+        : []),
       { key: "v-today", kind: "View", label: "Today", run: go(() => navigate({ to: "/today" })) },
       { key: "v-upcoming", kind: "View", label: "Upcoming", run: go(() => navigate({ to: "/upcoming" })) },
       { key: "v-mine", kind: "View", label: "My tasks", run: go(() => navigate({ to: "/my-tasks" })) },
@@ -87,9 +89,7 @@ export function CommandPalette({ onClose, actions }: { onClose: () => void; acti
       { key: "a-signout", kind: "Action", label: "Sign out", run: go(actions.signOut) },
       ...(projects.data ?? [])
         .filter((p) => !p.is_inbox)
-        .map(
-          (p): Item => ({ key: `p-${p.id}`, kind: "Project", label: p.name, run: go(() => openProject(p.id)) }),
-        ),
+        .map((p): Item => ({ key: `p-${p.id}`, kind: "Project", label: p.name, run: go(() => openProject(p.id)) })),
       ...(filters.data ?? []).map(
         (f): Item => ({
           key: `f-${f.id}`,

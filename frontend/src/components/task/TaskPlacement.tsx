@@ -42,7 +42,11 @@ export function TaskPlacement({ task, canEdit, onMoved }: Props) {
         onChange={(e) => {
           const target = targets.find((p) => p.id === Number(e.target.value));
           if (!target) return;
-          move({ project_id: target.id }, onMoved, `Moved “${task.title}” to ${target.is_inbox ? "Inbox" : target.name}.`);
+          move(
+            { project_id: target.id },
+            onMoved,
+            `Moved “${task.title}” to ${target.is_inbox ? "Inbox" : target.name}.`,
+          );
         }}
       >
         {targets.map((p) => (
