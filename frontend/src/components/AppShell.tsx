@@ -103,7 +103,7 @@ export function AppShell() {
           <NotificationBell />
           <button
             type="button"
-            className="icon-button"
+            className="icon-button palette-button"
             aria-label="Command palette"
             aria-keyshortcuts="Control+K Meta+K"
             title="Command palette (Ctrl+K)"
