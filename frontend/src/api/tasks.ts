@@ -89,6 +89,8 @@ export type TaskPatch = {
   /** Send `If-Match` with the version we saw, so someone else's edit is not overwritten. */
   guard?: boolean;
   labels?: Label[];
+  /** What the toast of an undoable edit (complete, move) says instead of the default. */
+  message?: string;
 };
 
 /** Open subtasks of a top-level task (ids), page by page. */
@@ -110,6 +112,74 @@ function completesParent(task: Task, changes: TaskUpdate): boolean {
   return changes.status === "done" && task.status !== "done" && task.parent_id === null;
 }
 
+/** The fields an undo of a complete or a move puts back (the server may change several at once:
+ * a move to another project clears the section; completing a recurring task moves its dates). */
+const UNDONE_FIELDS = [
+  "status",
+  "project_id",
+  "section_id",
+  "parent_id",
+  "due_at",
+  "due_all_day",
+  "start_at",
+  "recurrence",
+] as const;
+
+/** What the toast after an edit says when the edit can be undone: a complete, or a move to
+ * another project, section or day. Null for anything else (a reopen, a title, a priority…). */
+export function undoMessage(task: Task, changes: TaskUpdate): string | null {
+  if (changes.status === "done" && task.status !== "done") return `Completed “${task.title}”.`;
+  if (changes.project_id !== undefined && changes.project_id !== task.project_id) return `Moved “${task.title}”.`;
+  if (changes.section_id !== undefined && changes.section_id !== task.section_id) return `Moved “${task.title}”.`;
+  if (changes.due_at !== undefined && changes.due_at !== task.due_at) return `Rescheduled “${task.title}”.`;
+  return null;
+}
+
+/** The body that puts back what an edit changed (compared field by field with the result). */
+export function undoChanges(before: Task, after: Task): TaskUpdate {
+  const back: Record<string, unknown> = {};
+  for (const field of UNDONE_FIELDS) if (before[field] !== after[field]) back[field] = before[field];
+  return back as TaskUpdate;
+}
+
+/**
+ * Undo a complete or a move: PATCH the previous values with `If-Match` of the version the edit
+ * produced, so a change someone made since is never overwritten (412: say so, show theirs).
+ * Called from a toast, by which time the component that made the edit may be gone.
+ */
+async function undoEdit(
+  qc: QueryClient,
+  toast: ReturnType<typeof useToast>,
+  before: Task,
+  after: Task,
+  subtasks: Id[],
+) {
+  try {
+    const restored = unwrap(
+      await api.PATCH("/api/v1/tasks/{task_id}", {
+        params: { path: { task_id: after.id }, header: { "if-match": `"${after.version}"` } },
+        body: undoChanges(before, after),
+      }),
+    );
+    if (subtasks.length > 0)
+      unwrap(await api.POST("/api/v1/tasks/bulk", { body: { ids: subtasks, action: "reopen" } }));
+    qc.setQueryData(queryKeys.task(restored.id), restored);
+    patchCachedTask(qc, restored.id, restored);
+    toast(`Undone: “${before.title}” is back as it was.`);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 412) {
+      toast(`“${before.title}” changed since, so it was not undone. It shows the newest version now.`, "error");
+    } else {
+      toast(`Couldn't undo “${before.title}”: ${(error as Error).message}`, "error");
+    }
+  } finally {
+    await qc.invalidateQueries({ queryKey: queryKeys.tasks });
+  }
+}
+
+/** The open subtasks an update completed with their parent (keyed by the update's result). */
+const completedWith = new WeakMap<Task, Id[]>();
+
 export function useUpdateTask() {
   const qc = useQueryClient();
   const toast = useToast();
@@ -130,17 +200,19 @@ export function useUpdateTask() {
       );
       // Completing a parent completes its open subtasks too (as Todoist does): a done task
       // with open subtasks would leave them orphaned in every "open" list.
+      const subtasks: Id[] = [];
       if (completesParent(task, changes)) {
         try {
           const ids = await openSubtaskIds(task.id);
           if (ids.length > 0) {
             unwrap(await api.POST("/api/v1/tasks/bulk", { body: { ids, action: "complete" } }));
-            toast(`Completed “${task.title}” and its ${ids.length} open subtask${ids.length === 1 ? "" : "s"}.`);
+            subtasks.push(...ids);
           }
         } catch (error) {
           toast(`Completed “${task.title}”, but not its subtasks: ${(error as Error).message}`, "error");
         }
       }
+      completedWith.set(updated, subtasks);
       return updated;
     },
     onMutate: async ({ task, changes, labels }) => {
@@ -166,13 +238,21 @@ export function useUpdateTask() {
       }
       void qc.invalidateQueries({ queryKey: queryKeys.task(task.id) });
     },
-    onSuccess: (updated, { task, changes }) => {
+    onSuccess: (updated, { task, changes, message: given }) => {
+      const subtasks = completedWith.get(updated) ?? [];
       qc.setQueryData(queryKeys.task(updated.id), updated);
       patchCachedTask(qc, updated.id, updated);
-      // A recurring task is not left done: it moved on to its next occurrence (SPEC §6).
-      if (changes.status === "done" && updated.status !== "done" && updated.recurrence && updated.due_at) {
-        toast(`Completed “${task.title}”. Next: ${zonedDue(updated.due_at, updated.due_all_day, zone).text}.`);
+      let message = undoMessage(task, changes);
+      if (!message) return;
+      if (given) message = given;
+      if (subtasks.length > 0) {
+        message = `Completed “${task.title}” and its ${subtasks.length} open subtask${subtasks.length === 1 ? "" : "s"}.`;
+      } else if (changes.status === "done" && updated.status !== "done" && updated.recurrence && updated.due_at) {
+        // A recurring task is not left done: it moved on to its next occurrence (SPEC §6).
+        message = `Completed “${task.title}”. Next: ${zonedDue(updated.due_at, updated.due_all_day, zone).text}.`;
       }
+      // Undo (and `z`) puts back the status / project / section / dates the edit changed.
+      toast(message, "info", { label: "Undo", run: () => undoEdit(qc, toast, task, updated, subtasks) });
     },
     onSettled: () => qc.invalidateQueries({ queryKey: queryKeys.taskLists }),
   });

@@ -1,5 +1,5 @@
 // The signed-in frame: top bar, projects sidebar, the current page, live status, shortcuts help.
-import { useEffect, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from "react";
 import { useProjects } from "../api/projects";
 import { parseId } from "../api/types";
 import { useAuth } from "../auth/AuthProvider";
@@ -11,7 +11,25 @@ import { HelpDialog } from "./HelpDialog";
 import { NotificationBell } from "./NotificationBell";
 import { Sidebar } from "./Sidebar";
 import { VerifyBanner } from "./VerifyBanner";
+import type { PaletteActions } from "./CommandPalette";
 import "./AppShell.css";
+
+// The command palette is a chunk of its own, fetched the first time it opens.
+const CommandPalette = lazy(() => import("./CommandPalette").then((m) => ({ default: m.CommandPalette })));
+
+/** Ctrl+K (⌘+K on a Mac) anywhere, even while typing: the command palette. */
+function usePaletteKey(open: () => void): void {
+  useEffect(() => {
+    function onKey(event: KeyboardEvent) {
+      if ((event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && event.key.toLowerCase() === "k") {
+        event.preventDefault();
+        open();
+      }
+    }
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [open]);
+}
 
 /** `/`: the Inbox (or the first project). */
 export function HomeRedirect() {
@@ -39,7 +57,18 @@ export function AppShell() {
   const [menuOpen, setMenuOpen] = useState(false);
   const [helpOpen, setHelpOpen] = useState(false);
   const live = useLiveUpdates(true);
+  const [paletteOpen, setPaletteOpen] = useState(false);
   useShortcuts({ "?": () => setHelpOpen(true) });
+  const openPalette = useCallback(() => {
+    setHelpOpen(false);
+    setPaletteOpen(true);
+  }, []);
+  const closePalette = useCallback(() => setPaletteOpen(false), []);
+  usePaletteKey(openPalette);
+  const paletteActions = useMemo<PaletteActions>(
+    () => ({ toggleTheme: nextTheme, signOut: () => void signOut(), openHelp: () => setHelpOpen(true) }),
+    [nextTheme, signOut],
+  );
 
   const path = useRouterState({ select: (state) => state.location.pathname });
   const projectId = parseId(useParams({ strict: false }).projectId);
@@ -72,6 +101,16 @@ export function AppShell() {
         </span>
         <div className="topbar-actions">
           <NotificationBell />
+          <button
+            type="button"
+            className="icon-button palette-button"
+            aria-label="Command palette"
+            aria-keyshortcuts="Control+K Meta+K"
+            title="Command palette (Ctrl+K)"
+            onClick={openPalette}
+          >
+            ⌘
+          </button>
           <button
             type="button"
             className="icon-button"
@@ -107,7 +146,12 @@ export function AppShell() {
           <Outlet />
         </main>
       </div>
-      <HelpDialog open={helpOpen} onClose={() => setHelpOpen(false)} />
+      <HelpDialog open={helpOpen} onClose={() => setHelpOpen(false)} onPalette={openPalette} />
+      {paletteOpen && (
+        <Suspense fallback={null}>
+          <CommandPalette onClose={closePalette} actions={paletteActions} />
+        </Suspense>
+      )}
     </div>
   );
 }

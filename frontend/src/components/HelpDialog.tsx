@@ -9,12 +9,21 @@ export const SHORTCUTS: [string, string][] = [
   ["Enter", "Open the selected task"],
   ["x", "Complete or reopen the selected task"],
   ["b", "Switch between list and board"],
-  ["z", "Undo the last delete (while its toast shows)"],
+  ["z", "Undo the last complete, move or delete (while its toast shows)"],
+  ["Ctrl/⌘ K", "Command palette: jump to a project, filter, view or task, or run an action"],
   ["Esc", "Close the task panel or this help"],
   ["?", "Show this help"],
 ];
 
-export function HelpDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+export function HelpDialog({
+  open,
+  onClose,
+  onPalette,
+}: {
+  open: boolean;
+  onClose: () => void;
+  onPalette?: () => void;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;
@@ -45,6 +54,11 @@ export function HelpDialog({ open, onClose }: { open: boolean; onClose: () => vo
         <code>+user</code> are understood and highlighted.
       </p>
       <div className="row end">
+        {onPalette && (
+          <button type="button" className="button" onClick={onPalette}>
+            Open the command palette
+          </button>
+        )}
         <button type="button" className="button" onClick={onClose} autoFocus>
           Close
         </button>

@@ -2,7 +2,7 @@
 // recurrences, p1-p4, #project, @label and +user are highlighted and shown as chips before
 // Enter; # and @ complete project and label names. Enter adds it and keeps the cursor here.
 import type { Id, QuickDraft } from "../api/types";
-import { useRef, useState, type FormEvent, type KeyboardEvent, type RefObject } from "react";
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type RefObject } from "react";
 import { useQuickAdd, useQuickPreview } from "../api/quickAdd";
 import { useProjects } from "../api/projects";
 import { useLabels } from "../api/labels";
@@ -10,6 +10,7 @@ import { PRIORITIES } from "../api/types";
 import { formatDue } from "../lib/dates";
 import { complete, segments, suggestions, tokenAt } from "../lib/quickTokens";
 import { useToast } from "../lib/toast";
+import { takeQuickAddFocus } from "../lib/quickAddFocus";
 import "./QuickAdd.css";
 
 type Props = {
@@ -67,6 +68,10 @@ export function QuickAdd({ projectId, inputRef, disabled, filtered }: Props) {
   const [active, setActive] = useState(0);
   const [closed, setClosed] = useState(false);
   const highlightRef = useRef<HTMLDivElement>(null);
+  // "New task" in the command palette, chosen on a page without quick add, lands here.
+  useEffect(() => {
+    if (!disabled && takeQuickAddFocus()) inputRef.current?.focus();
+  }, [disabled, inputRef]);
   const { drafts } = useQuickPreview(projectId, text, !disabled);
   const create = useQuickAdd();
   const projects = useProjects();

@@ -3,12 +3,10 @@ import { useProjects } from "../../api/projects";
 import { useSections } from "../../api/sections";
 import { useTask, useTasks, useUpdateTask } from "../../api/tasks";
 import { roleAtLeast, type Task, type TaskUpdate } from "../../api/types";
-import { useToast } from "../../lib/toast";
 
 type Props = { task: Task; canEdit: boolean; onMoved: () => void };
 
 export function TaskPlacement({ task, canEdit, onMoved }: Props) {
-  const toast = useToast();
   const update = useUpdateTask();
   const projects = useProjects();
   // Candidate parents: the open top-level tasks of the same project (the API allows one level).
@@ -29,8 +27,9 @@ export function TaskPlacement({ task, canEdit, onMoved }: Props) {
   const parents = (siblings.data?.items ?? []).filter((t) => t.parent_id === null && t.id !== task.id);
   if (parent.data && !parents.some((t) => t.id === parent.data.id)) parents.unshift(parent.data);
 
-  function move(changes: TaskUpdate, done: (updated: Task) => void) {
-    update.mutate({ task, changes }, { onSuccess: done });
+  // A move to another project or section is announced by the update's own toast, with Undo.
+  function move(changes: TaskUpdate, done: (updated: Task) => void, message?: string) {
+    update.mutate({ task, changes, message }, { onSuccess: done });
   }
 
   return (
@@ -43,10 +42,11 @@ export function TaskPlacement({ task, canEdit, onMoved }: Props) {
         onChange={(e) => {
           const target = targets.find((p) => p.id === Number(e.target.value));
           if (!target) return;
-          move({ project_id: target.id }, () => {
-            toast(`Moved “${task.title}” to ${target.is_inbox ? "Inbox" : target.name}.`);
-            onMoved();
-          });
+          move(
+            { project_id: target.id },
+            onMoved,
+            `Moved “${task.title}” to ${target.is_inbox ? "Inbox" : target.name}.`,
+          );
         }}
       >
         {targets.map((p) => (
@@ -65,8 +65,10 @@ export function TaskPlacement({ task, canEdit, onMoved }: Props) {
             disabled={!canEdit}
             onChange={(e) => {
               const section = sections.data?.find((s) => s.id === Number(e.target.value));
-              move({ section_id: section?.id ?? null }, () =>
-                toast(section ? `Moved “${task.title}” to ${section.name}.` : `“${task.title}” is in no section now.`),
+              move(
+                { section_id: section?.id ?? null },
+                () => {},
+                section ? `Moved “${task.title}” to ${section.name}.` : `“${task.title}” is in no section now.`,
               );
             }}
           >
