@@ -21,6 +21,11 @@ export function InvitePage() {
     started.current = true;
     acceptInvitation(token).then(
       async (project) => {
+        // Right after sign-up the sidebar's first list of projects can still be on its way,
+        // asked before the join. A refetch would be merged into that request (TanStack Query
+        // does not cancel a first fetch that has no data yet), and the new project would be
+        // missing from the sidebar: cancel it, then fetch again.
+        await qc.cancelQueries({ queryKey: queryKeys.projects });
         await qc.invalidateQueries({ queryKey: queryKeys.projects });
         resubscribeLive();
         toast(`You joined “${project.name}” as ${project.role}.`);
