@@ -9,9 +9,9 @@ import {
   useSensor,
   useSensors,
   type DragEndEvent,
-  type KeyboardCoordinateGetter,
 } from "@dnd-kit/core";
 import type { Id, Task } from "../api/types";
+import { neighbourOnAxis } from "../lib/dndNeighbour";
 import { usePending } from "../lib/usePending";
 import { TaskMeta } from "./TaskMeta";
 import "./DayPlanner.css";
@@ -35,26 +35,10 @@ type Props = {
 };
 
 /** The keyboard moves a picked-up task a whole day (the next or previous group) per arrow. */
-const nextDay: KeyboardCoordinateGetter = (event, { context: { collisionRect, droppableContainers } }) => {
-  if (!collisionRect || (event.code !== "ArrowDown" && event.code !== "ArrowUp")) return undefined;
-  event.preventDefault();
-  const centre = collisionRect.top + collisionRect.height / 2;
-  const rects = droppableContainers
-    .getEnabled()
-    .map((c) => c.rect.current)
-    .filter((r): r is NonNullable<typeof r> => !!r)
-    .sort((a, b) => a.top - b.top);
-  const inside = rects.findIndex((r) => centre >= r.top && centre < r.top + r.height);
-  const index =
-    inside === -1
-      ? event.code === "ArrowDown"
-        ? rects.findIndex((r) => r.top > centre)
-        : rects.findLastIndex((r) => r.top + r.height < centre)
-      : inside + (event.code === "ArrowDown" ? 1 : -1);
-  const target = rects[index];
-  if (!target) return undefined;
-  return { x: collisionRect.left, y: target.top + Math.min(target.height / 2, 40) - collisionRect.height / 2 };
-};
+const nextDay = neighbourOnAxis("vertical", (target, item) => ({
+  x: item.left,
+  y: target.top + Math.min(target.height / 2, 40) - item.height / 2,
+}));
 
 export function DayPlanner({ groups, openTaskId, canEditTask, onMove, onToggle, onOpen }: Props) {
   const sensors = useSensors(

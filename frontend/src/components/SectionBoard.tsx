@@ -11,11 +11,11 @@ import {
   useSensor,
   useSensors,
   type DragEndEvent,
-  type KeyboardCoordinateGetter,
 } from "@dnd-kit/core";
 import type { UseQueryResult } from "@tanstack/react-query";
 import { useUpdateTask } from "../api/tasks";
 import type { Id, Page, Section, Task } from "../api/types";
+import { neighbourOnAxis } from "../lib/dndNeighbour";
 import { positionForDrop } from "../lib/position";
 import { sectionColumns, sectionIdOf, type Group } from "../lib/sections";
 import { AddSection, SectionHeading } from "./SectionControls";
@@ -34,26 +34,10 @@ type Props = {
 };
 
 /** The keyboard moves a picked-up card a whole column (the next or previous) per arrow. */
-const nextColumn: KeyboardCoordinateGetter = (event, { context: { collisionRect, droppableContainers } }) => {
-  if (!collisionRect || (event.code !== "ArrowRight" && event.code !== "ArrowLeft")) return undefined;
-  event.preventDefault();
-  const centre = collisionRect.left + collisionRect.width / 2;
-  const rects = droppableContainers
-    .getEnabled()
-    .map((c) => c.rect.current)
-    .filter((r): r is NonNullable<typeof r> => !!r)
-    .sort((a, b) => a.left - b.left);
-  const inside = rects.findIndex((r) => centre >= r.left && centre < r.left + r.width);
-  const index =
-    inside === -1
-      ? event.code === "ArrowRight"
-        ? rects.findIndex((r) => r.left > centre)
-        : rects.findLastIndex((r) => r.left + r.width < centre)
-      : inside + (event.code === "ArrowRight" ? 1 : -1);
-  const target = rects[index];
-  if (!target) return undefined;
-  return { x: target.left + target.width / 2 - collisionRect.width / 2, y: target.top + 48 };
-};
+const nextColumn = neighbourOnAxis("horizontal", (target, item) => ({
+  x: target.left + target.width / 2 - item.width / 2,
+  y: target.top + 48,
+}));
 
 export default function SectionBoard({ projectId, query, sections, canEdit, openTaskId, onOpen, onFocusCard }: Props) {
   const update = useUpdateTask();
