@@ -18,10 +18,11 @@ tenth due today, a tenth done) and 10,000 notifications (half unread). With `--u
 the user has M of the N tasks and 500 other users' projects hold the rest (issue 15's case:
 `--tasks 1000000 --user-tasks 2000`). `--filters` adds issue 17's four `q` filters as routes
 (`today | overdue`, `#Hot & p1`, `@urgent & assigned to: me`, `search: task 1 & !status: done`),
-with a label on every tenth task and every third assigned to its project's owner. The routes are asked in
-turn, one request at a time, in a shuffled order every round, so that the machine's noise
-falls on all of them alike: the task list of the project (the baseline the issues name), the
-Today view (`q=overdue | today`, open tasks, by due date), `GET /notifications`,
+with a label on every tenth task and every third assigned to its project's owner.
+
+The routes are asked in turn, one request at a time, in a shuffled order every round, so that
+the machine's noise falls on all of them alike: the task list of the project (the baseline the
+issues name), the Today view (`q=overdue | today`, open tasks, by due date), `GET /notifications`,
 `GET /notifications?unread=true` and `/notifications/unread-count`. p50 and p99 per route, and
 each p99 over the task list's.
 """
@@ -135,15 +136,15 @@ async def seed_owner(database: Database, tasks: int, user_tasks: int | None = No
                     " SELECT n, n, 'owner', now() FROM generate_series(2, 501) AS n"
                 )
             )
-        for project, first, count in ((1, 1, own), (None, own + 1, others)):
+        # (the project id as SQL over n, the first n, how many): the user's, then the others'.
+        for project, first, count in (("1", 1, own), ("2 + n % 500", own + 1, others)):
             if not count:
                 continue
-            owner = "1" if project == 1 else "2 + n % 500"
             await connection.execute(
                 text(
                     "INSERT INTO tasks (project_id, title, description, status, priority,"
                     " position, vote_count, created_at, updated_at, version, due_at)"
-                    f" SELECT {owner}, 'task ' || n, '',"
+                    f" SELECT {project}, 'task ' || n, '',"
                     " CASE WHEN n % 7 = 0 THEN 'done' ELSE 'todo' END,"
                     " n % 5, n, 0, now(), now(), 1, CASE"
                     "  WHEN n % 10 = 0 THEN now() - (n % 30 + 1) * interval '1 day'"
