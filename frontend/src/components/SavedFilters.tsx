@@ -6,6 +6,7 @@ import { useDeleteFilter, useSavedFilters, useUpdateFilter } from "../api/filter
 import type { SavedFilter } from "../api/types";
 import { useConfirm } from "../lib/confirm";
 import { useToast } from "../lib/toast";
+import { RenameDeleteButtons } from "./RenameDeleteButtons";
 
 function FilterItem({ filter, active, onNavigate }: { filter: SavedFilter; active: boolean; onNavigate: () => void }) {
   const update = useUpdateFilter();
@@ -85,26 +86,13 @@ function FilterItem({ filter, active, onNavigate }: { filter: SavedFilter; activ
           </span>
         )}
       </Link>
-      <span className="saved-filter-actions">
-        <button
-          type="button"
-          className="icon-button small"
-          aria-label={`Rename filter “${filter.name}”`}
-          title="Rename"
-          onClick={() => setEditing(true)}
-        >
-          ✎
-        </button>
-        <button
-          type="button"
-          className="icon-button small"
-          aria-label={`Delete filter “${filter.name}”`}
-          title="Delete"
-          onClick={() => void onDelete()}
-        >
-          ×
-        </button>
-      </span>
+      <RenameDeleteButtons
+        kind="filter"
+        name={filter.name}
+        className="saved-filter-actions"
+        onRename={() => setEditing(true)}
+        onDelete={() => void onDelete()}
+      />
     </li>
   );
 }

@@ -5,6 +5,7 @@ import { useCreateSection, useDeleteSection, useRenameSection } from "../api/sec
 import type { Id, Section } from "../api/types";
 import { useConfirm } from "../lib/confirm";
 import { useToast } from "../lib/toast";
+import { RenameDeleteButtons } from "./RenameDeleteButtons";
 import "./SectionControls.css";
 
 export function SectionHeading({
@@ -90,26 +91,13 @@ export function SectionHeading({
         {name} <span className="muted">{count}</span>
       </h2>
       {canEdit && section && (
-        <span className="section-actions">
-          <button
-            type="button"
-            className="icon-button small"
-            aria-label={`Rename section “${section.name}”`}
-            title="Rename"
-            onClick={() => setEditing(true)}
-          >
-            ✎
-          </button>
-          <button
-            type="button"
-            className="icon-button small"
-            aria-label={`Delete section “${section.name}”`}
-            title="Delete"
-            onClick={() => void onDelete()}
-          >
-            ×
-          </button>
-        </span>
+        <RenameDeleteButtons
+          kind="section"
+          name={section.name}
+          className="section-actions"
+          onRename={() => setEditing(true)}
+          onDelete={() => void onDelete()}
+        />
       )}
     </div>
   );
