@@ -11,13 +11,13 @@ from typing import Any
 
 from fastapi import FastAPI
 from httpx import AsyncClient
-from sqlalchemy import Select, event
+from sqlalchemy import Select, event, text
 
 from taskflow.auth.sessions import _AUTHENTICATED
 from taskflow.core.security import decode_access_token
 from taskflow.db import Database
 from taskflow.db.driver import read_rows, start_autocommit_read
-from taskflow.tasks import queries
+from taskflow.tasks import filter_sql, queries
 from taskflow.tasks.models import TaskStatus
 from tests.factories_domain import API, make_label, make_project, make_task, quick_user
 
@@ -144,3 +144,45 @@ async def test_the_api_answers_the_same_in_a_get_as_after_a_write(
     assert again.json() | {"title": "Book the venue", "version": 1, "updated_at": None} == (
         read.json() | {"updated_at": None}
     )
+
+
+async def test_a_custom_plan_read_is_planned_for_its_values_every_time(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    """A search across projects runs as an unnamed statement on PostgreSQL: never a named
+    prepared statement that PostgreSQL could settle on a generic plan for (after five runs,
+    one that reads the trigram indexes of every user's tasks, docs/benchmarks.md)."""
+    world = await _world(app, client)
+    database: Database = app.state.database
+    params = queries.filter_params(world["user"], queries.TaskFilters(search="venue"))
+    statement = queries._listing_statements(frozenset(params), "position")[0]
+    params |= {"limit": 20, "offset": 0}
+    core, _ = await _read(database, statement, params, autocommit=False)
+    assert [row["title"] for row in core] == ["Book the venue"]
+    if database.is_sqlite:
+        return
+    named = (
+        "SELECT count(*) FROM pg_prepared_statements"
+        " WHERE position(upper('ilike') in statement) > 0"
+    )
+    async with database.sessionmaker() as session:
+        await start_autocommit_read(session)
+        before = (await session.execute(text(named))).scalar_one()  # SQLAlchemy's own
+        for _ in range(8):
+            rows = await read_rows(session, statement, params, custom_plan=True)
+            assert [dict(row) for row in rows] == core
+        assert (await session.execute(text(named))).scalar_one() == before
+        await read_rows(session, statement, params)
+        assert (await session.execute(text(named))).scalar_one() == before + 1
+
+
+async def test_searches_across_projects_ask_for_custom_plans() -> None:
+    clock = filter_sql.clock_for("UTC")
+    for expression, expected in [
+        ("search: task 1 & !status: done", True),
+        ("p1 | !(#Home & search: rent)", True),
+        ("today | overdue", False),
+        ("#Home & p1", False),
+    ]:
+        compiled = filter_sql.compile_query(expression, clock)
+        assert filter_sql.searches(compiled.shape) is expected, expression

@@ -82,7 +82,11 @@ def _driver_statement(statement: Select[Any], dialect: Dialect) -> _DriverStatem
 
 
 async def read_rows(
-    reader: Reader, statement: Executable, params: Mapping[str, Any] | None = None
+    reader: Reader,
+    statement: Executable,
+    params: Mapping[str, Any] | None = None,
+    *,
+    custom_plan: bool = False,
 ) -> Sequence[Mapping[Any, Any]]:
     """The rows of a read-only statement of plain columns, as mappings.
 
@@ -94,6 +98,14 @@ async def read_rows(
     the query: ~0.2 ms of CPU per statement, half of a task's GET (docs/benchmarks.md, round
     3). Elsewhere (writes, SQLite) it runs on the session's connection through Core, in
     the session's transaction, with changes still pending flushed first so the read sees them.
+
+    `custom_plan`: the statement is planned for these values every time, as an unnamed
+    statement (one more round trip). For a statement whose best plan depends on the values
+    more than a generic plan can guess: after five executions of a prepared statement
+    PostgreSQL may settle on a generic plan, and for `ILIKE $1` that plan assumes a rare
+    pattern and reads a trigram index across every user's tasks even for a word in all of
+    them (300-600 ms at 1M tasks where the caller's own 2,000 are read in 10 ms:
+    docs/benchmarks.md).
     """
     session = session_of(reader)
     if has_pending_changes(session):
@@ -112,7 +124,11 @@ async def read_rows(
         value = values[name] if value is _GIVEN or name in values else value
         arguments.append(value if process is None else process(value))
     try:
-        records = await driver.fetch(compiled.sql, *arguments)
+        if custom_plan:
+            prepared = await driver.prepare(compiled.sql, name="")
+            records = await prepared.fetch(*arguments)
+        else:
+            records = await driver.fetch(compiled.sql, *arguments)
     except Exception as error:
         # As Core would: a dropped connection leaves the pool, and the error is a DBAPIError
         # (a lost database answers 503, core.errors). The session reads through Core after.

@@ -183,6 +183,18 @@ def _values(term: Term, clock: Clock) -> list[Any]:
     return []
 
 
+def searches(shape: Shape) -> bool:
+    """Whether the expression holds a `search:` term (its plan depends on the words)."""
+    match shape:
+        case ("term", kind, _):
+            return bool(kind == "search")
+        case ("not", child):
+            return searches(child)
+        case (_, children):
+            return any(searches(child) for child in children)
+    return False
+
+
 def _param(name: str, type_: Any = None) -> Any:
     return bindparam(name, type_=type_) if type_ is not None else bindparam(name)
 

@@ -230,6 +230,15 @@ async def task_view(session: Reader, user_id: int, task_id: int) -> TaskPublic:
     return TaskPublic.model_validate(_view(rows[0]))
 
 
+async def task_views(session: Reader, user_id: int, task_ids: Sequence[int]) -> list[TaskPublic]:
+    """Several tasks as the API shows them, in the order of `task_ids`, in one statement
+    (access already checked by the caller)."""
+    statement = _VIEW.where(Task.id.in_(bindparam("task_ids", expanding=True)))
+    rows = await read_rows(session, statement, {"user_id": user_id, "task_ids": list(task_ids)})
+    views = {row["id"]: row for row in rows}
+    return [TaskPublic.model_validate(_view(views[task_id])) for task_id in task_ids]
+
+
 def view_of(row: Mapping[Any, Any]) -> TaskPublic:
     """A row with `VIEW_COLUMNS` (an UPDATE's RETURNING) as the API shows it."""
     return TaskPublic.model_validate(_view(row))
@@ -293,13 +302,20 @@ async def list_tasks(
     statement, count = _listing_statements(
         frozenset(name for name in params if not name.startswith(_QUERY_PREFIXES)), sort, shapes
     )
+    # Search words across projects: the plan is made for the words (`read_rows`).
+    words = (filters.search and filters.project_id is None) or any(
+        filter_sql.searches(shape) for shape in shapes
+    )
     rows = await read_rows(
-        session, statement, params | {"limit": page.limit, "offset": page.offset}
+        session,
+        statement,
+        params | {"limit": page.limit, "offset": page.offset},
+        custom_plan=bool(words),
     )
     if rows:
         total = rows[0]["total"]
     elif page.offset:
-        total = (await read_rows(session, count, params))[0]["total"]
+        total = (await read_rows(session, count, params, custom_plan=bool(words)))[0]["total"]
     else:
         total = 0
     return Page[TaskPublic].model_validate(
