@@ -147,12 +147,20 @@ def count_statements(app: FastAPI) -> Iterator[list[str]]:
     not see; transaction control (BEGIN, COMMIT) is not counted, nor what in-process jobs
     (asyncio tasks named `job:…`, e.g. a notification's email) run meanwhile."""
     statements: list[str] = []
+    # asyncpg's query logger also reports an executemany SQLAlchemy sends (not its prepared
+    # executes), a moment later: counted once, from SQLAlchemy's event.
+    executemany: list[str] = []
 
     def before_cursor_execute(*args: Any) -> None:
+        if args[5]:  # (connection, cursor, statement, parameters, context, executemany)
+            executemany.append(args[2])
         if not _in_a_job():
             statements.append(args[2])
 
     def on_driver(record: Any) -> None:
+        if record.query in executemany:
+            executemany.remove(record.query)
+            return
         if not record.query.lstrip().upper().startswith(_TRANSACTION_CONTROL) and not _in_a_job():
             statements.append(record.query)
 

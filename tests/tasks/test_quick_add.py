@@ -127,6 +127,32 @@ async def test_dry_run_answers_what_it_understood_and_writes_nothing(
         assert len(many) == len(one)
 
 
+async def test_quick_add_costs_the_same_statements_for_one_line_or_twenty(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    """Watching, activity and the answer are batched: no statement per line (an assignee's
+    `assigned` notification aside)."""
+    with time_machine.travel(NOW, tick=False):
+        user = await quick_user(app)
+        await make_project(client, user, "Home")
+        line = "Water plants tomorrow 9am #Home @garden p2"
+        assert (await _quick(client, user, line)).status_code == 201  # creates the label
+        with count_statements(app) as one:
+            response = await _quick(client, user, line)
+        assert response.status_code == 201, response.text
+        with count_statements(app) as many:
+            response = await _quick(client, user, "\n".join([line] * 20))
+        assert response.status_code == 201, response.text
+        items = response.json()["items"] if "items" in response.json() else response.json()
+        assert [item["title"] for item in items] == ["Water plants"] * 20
+        ids = [item["id"] for item in items]
+        assert ids == sorted(ids)  # in the order of the lines
+        assert all(item["watching"] for item in items)
+        assert len(many) == len(one), "\n".join(s[:90] for s in many)
+        fetched = await client.get(f"{API}/tasks/{ids[-1]}", headers=user.headers)
+        assert fetched.json()["labels"][0]["name"] == "garden"
+
+
 async def test_quick_add_respects_roles(app: FastAPI, client: AsyncClient) -> None:
     team = await make_team(app, client, "Team")
     text = "Plan #team @fresh p2"

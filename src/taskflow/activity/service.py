@@ -73,22 +73,23 @@ async def record_many(
     *,
     verb: str,
     actor_id: int | None,
-    changes: Sequence[tuple[int, dict[str, Any]]],
+    changes: Sequence[tuple[int, int | None, dict[str, Any]]],
 ) -> None:
-    """`record` for many projects at once (an import's): (project_id, changes) each, one
-    batched INSERT whatever their number, each announced after commit."""
+    """`record` for many changes at once (an import's projects, a quick add's tasks):
+    (project_id, task_id, changes) each, one batched INSERT whatever their number, each
+    announced after commit."""
     now = utcnow()
     rows = [
-        {"project_id": project_id, "task_id": None, "actor_id": actor_id, "verb": verb,
+        {"project_id": project_id, "task_id": task_id, "actor_id": actor_id, "verb": verb,
          "changes": jsonable(change), "created_at": now}
-        for project_id, change in changes
+        for project_id, task_id, change in changes
     ]  # fmt: skip
     await insert_rows(session, Activity, rows)
     for row in rows:
         emit(
             session,
-            Event(type=verb, project_id=row["project_id"], task_id=None, actor_id=actor_id,
-                  data=row["changes"]),
+            Event(type=verb, project_id=row["project_id"], task_id=row["task_id"],
+                  actor_id=actor_id, data=row["changes"]),
         )  # fmt: skip
 
 

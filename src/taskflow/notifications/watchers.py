@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -21,8 +21,16 @@ def _insert(session: AsyncSession) -> Any:
 async def auto_watch(session: AsyncSession, task_id: int, user_ids: Iterable[int | None]) -> None:
     """The creator, assignee, commenters and mentioned users start watching (one statement);
     whoever unwatched the task stays unwatched."""
+    await auto_watch_many(session, {task_id: user_ids})
+
+
+async def auto_watch_many(
+    session: AsyncSession, watchers: Mapping[int, Iterable[int | None]]
+) -> None:
+    """`auto_watch` for several tasks at once (a quick add's lines): one statement for all."""
     rows = [
         {"task_id": task_id, "user_id": user_id, "watching": True}
+        for task_id, user_ids in watchers.items()
         for user_id in sorted({user_id for user_id in user_ids if user_id is not None})
     ]
     if rows:

@@ -23,7 +23,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from taskflow.notifications import mentions as mention_rules
 from taskflow.notifications.models import NotificationType
 from taskflow.notifications.service import notify
-from taskflow.notifications.watchers import auto_watch, set_watching, watchers_of
+from taskflow.notifications.watchers import (
+    auto_watch,
+    auto_watch_many,
+    set_watching,
+    watchers_of,
+)
 from taskflow.projects.permissions import READ
 from taskflow.tasks.access import require_task
 from taskflow.tasks.models import Task, TaskStatus
@@ -101,6 +106,23 @@ async def task_created(
         session, actor, project_id=project_id, task_id=task_id, ids=mentioned,
         data=_data(title, description),
     )  # fmt: skip
+
+
+async def tasks_created(
+    session: AsyncSession, actor: User, tasks: Sequence[tuple[int, int, str, int | None]]
+) -> None:
+    """`task_created` for tasks without mentions (a quick add's lines, each `(task_id,
+    project_id, title, assignee_id)`): the creator and assignees start watching in one
+    statement; only a line given to someone costs its `assigned` notification."""
+    await auto_watch_many(
+        session, {task_id: (actor.id, assignee) for task_id, _, _, assignee in tasks}
+    )
+    for task_id, project_id, title, assignee in tasks:
+        if assignee is not None:
+            await _assigned(
+                session, actor, project_id=project_id, task_id=task_id, assignee=assignee,
+                title=title,
+            )  # fmt: skip
 
 
 async def task_updated(

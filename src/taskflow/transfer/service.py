@@ -283,7 +283,11 @@ async def import_projects(
         verb="project.imported",
         actor_id=user.id,
         changes=[
-            (targets[exported.id], {"tasks": len(exported.tasks), "labels": len(exported.labels)})
+            (
+                targets[exported.id],
+                None,
+                {"tasks": len(exported.tasks), "labels": len(exported.labels)},
+            )
             for exported in document.projects
         ],
     )
