@@ -97,8 +97,7 @@ export function CalendarPage() {
         <header className="project-header">
           <h1 id="calendar-title">Calendar</h1>
           <span className="muted small">
-            Drag a task to reschedule it; from the keyboard, open it (Enter) and change its due date · times in{" "}
-            {zone}
+            Drag a task to reschedule it; from the keyboard, open it (Enter) and change its due date · times in {zone}
           </span>
         </header>
         <div className="calendar-toolbar">

@@ -85,7 +85,9 @@ describe("a task as calendar events", () => {
     expect(events[1].classNames).toContain("cal-start");
   });
   it("draws no start marker on the due day itself, and nothing for a task with no dates", () => {
-    expect(taskEvents(task({ due_at: "2026-12-10T15:00:00Z", start_at: "2026-12-10T09:00:00Z" }), "UTC", true)).toHaveLength(1);
+    expect(
+      taskEvents(task({ due_at: "2026-12-10T15:00:00Z", start_at: "2026-12-10T09:00:00Z" }), "UTC", true),
+    ).toHaveLength(1);
     expect(taskEvents(task({}), "UTC", true)).toEqual([]);
   });
 });
@@ -97,7 +99,9 @@ describe("a drop as the change to PATCH", () => {
   });
   it("keeps an all-day task all-day on its new day", () => {
     const allDay = task({ due_at: "2026-12-07T22:59:59Z", due_all_day: true });
-    expect(dropChange(allDay, { day: "2026-12-10", time: null }, BERLIN)).toEqual({ due_at: "2026-12-10T22:59:59.000Z" });
+    expect(dropChange(allDay, { day: "2026-12-10", time: null }, BERLIN)).toEqual({
+      due_at: "2026-12-10T22:59:59.000Z",
+    });
   });
   it("keeps the time of day of a timed task moved to another day in the month", () => {
     const timed = task({ due_at: "2026-12-07T08:15:00Z" }); // 09:15 in Berlin
@@ -114,7 +118,9 @@ describe("a drop as the change to PATCH", () => {
     expect(rescheduleChange(timed, "2026-03-30", BERLIN).due_at).toBe("2026-03-30T07:00:00.000Z");
   });
   it("puts a time the spring-forward skips just after the gap (New York, 8 March 2026)", () => {
-    expect(dropChange(task({ due_at: "2026-03-06T15:00:00Z" }), { day: "2026-03-08", time: "02:30:00" }, NY).due_at).toBe(
+    expect(
+      dropChange(task({ due_at: "2026-03-06T15:00:00Z" }), { day: "2026-03-08", time: "02:30:00" }, NY).due_at,
+    ).toBe(
       "2026-03-08T07:30:00.000Z", // 03:30 EDT
     );
   });
@@ -138,7 +144,9 @@ describe("a drop as the change to PATCH", () => {
       start_at: "2026-12-09T09:00:00.000Z",
     });
     const sameDay = task({ due_at: "2026-12-09T15:00:00Z", start_at: "2026-12-09T12:00:00Z" });
-    expect(dropChange(sameDay, { day: "2026-12-09", time: "10:00:00" }, "UTC").start_at).toBe("2026-12-09T10:00:00.000Z");
+    expect(dropChange(sameDay, { day: "2026-12-09", time: "10:00:00" }, "UTC").start_at).toBe(
+      "2026-12-09T10:00:00.000Z",
+    );
   });
   it("tells the calendar the user's now, not the browser's", () => {
     expect(wallNow("Asia/Tokyo", new Date("2026-12-07T20:00:05Z"))).toBe("2026-12-08T05:00:05");

@@ -51,7 +51,11 @@ export type DropTarget = { day: DayKey; time: string | null };
 export function dropChange(task: Task, target: DropTarget, zone: string): TaskUpdate {
   if (target.time === null) {
     if (!task.due_at || isDateOnly(task, zone)) return rescheduleChange(task, target.day, zone);
-    return { ...rescheduleChange(task, target.day, zone), due_at: endOfDayInstant(target.day, zone).toISOString(), due_all_day: true };
+    return {
+      ...rescheduleChange(task, target.day, zone),
+      due_at: endOfDayInstant(target.day, zone).toISOString(),
+      due_all_day: true,
+    };
   }
   const due = zonedInstant(target.day, target.time, zone);
   const change: TaskUpdate = { due_at: due.toISOString(), due_all_day: false };

@@ -131,7 +131,11 @@ export function startOfDayInstant(day: DayKey, zone: string): Date {
 
 /** The same wall-clock time moved to another local day (drag to reschedule). */
 export function moveToDay(instant: string, day: DayKey, zone: string): string {
-  return zonedInstant(day, `${timeKey(instant, zone)}:${pad(wall(new Date(instant), zone).second)}`, zone).toISOString();
+  return zonedInstant(
+    day,
+    `${timeKey(instant, zone)}:${pad(wall(new Date(instant), zone).second)}`,
+    zone,
+  ).toISOString();
 }
 
 /** "Monday 7 December" (with the year when it is not this one's). */
