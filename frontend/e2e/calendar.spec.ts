@@ -4,7 +4,7 @@
 // back with a message; in the week, a timed task is dragged to another time; the URL keeps
 // the view and the date; Undo puts a move back.
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { quickAdd, screenshot, seriousA11yViolations, signUp } from "./helpers";
+import { noHorizontalOverflow, quickAdd, screenshot, seriousA11yViolations, signUp } from "./helpers";
 
 test.skip(process.env.TASKFLOW_E2E !== "1", "set TASKFLOW_E2E=1 to run against a real taskflow serve");
 // bypassCSP: axe-core is injected as an inline script, which the server's CSP refuses.
@@ -165,4 +165,12 @@ test("week: a timed task dragged to another time; the URL keeps the view and the
   await page.getByRole("button", { name: "Month" }).click();
   await expect(page).toHaveURL(/view=month/);
   await expect(event(monthDay(page, localDay(1)), "Team call")).toBeVisible();
+
+  // On a phone both views fit the width (no sideways scrolling).
+  await page.setViewportSize({ width: 375, height: 740 });
+  await expect(event(monthDay(page, localDay(1)), "Team call")).toBeVisible();
+  await noHorizontalOverflow(page);
+  await page.getByRole("button", { name: "Week" }).click();
+  await expect(event(page, "Team call")).toBeVisible();
+  await noHorizontalOverflow(page);
 });
