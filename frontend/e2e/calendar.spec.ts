@@ -109,12 +109,17 @@ test("month: a task on its day, dragged to another, kept across a reload; a refu
   await expect(page.getByText("Undone: “Dentist” is back as it was.")).toBeVisible();
   await expect(event(monthDay(page, localDay(1)), "Dentist")).toContainText("08:30");
 
-  // Clicking a task opens its panel, its date is the keyboard's way to reschedule.
-  await event(page, "Pay rent").click();
+  // From the keyboard: a task is focusable and Enter opens its panel, whose date is the
+  // keyboard's way to reschedule.
+  await event(page, "Pay rent").focus();
+  await page.keyboard.press("Enter");
   await expect(detailOf(page).getByLabel("Due date")).toHaveValue(localDay(3));
   await expect(detailOf(page).getByRole("checkbox", { name: "All day" })).toBeChecked();
   await expect(page).toHaveURL(/[?&]task=\d+/);
   expect(await seriousA11yViolations(page)).toEqual([]);
+  await detailOf(page).getByLabel("Due date").fill(localDay(4));
+  await expect(event(monthDay(page, localDay(4)), "Pay rent")).toBeVisible();
+  await expect(event(monthDay(page, localDay(3)), "Pay rent")).toHaveCount(0);
 });
 
 test("week: a timed task dragged to another time; the URL keeps the view and the date", async ({ page }) => {
@@ -136,6 +141,12 @@ test("week: a timed task dragged to another time; the URL keeps the view and the
   await expect(event(column, "Team call")).toContainText("10:00");
   // Done tasks are shown, struck through and ticked.
   await expect(page.locator(".fc-event.is-done", { hasText: "✓ Old report" })).toBeVisible();
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await page.getByRole("button", { name: /Theme: system/ }).click(); // → light
+  await page.getByRole("button", { name: /Theme: light/ }).click(); // → dark
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await page.getByRole("button", { name: /Theme: dark/ }).click(); // → system
 
   const slot = page.locator('td.fc-timegrid-slot-lane[data-time="14:00:00"]');
   await slot.scrollIntoViewIfNeeded();
