@@ -35,6 +35,7 @@ import "./ProjectPage.css";
 
 const FC_VIEW: Record<CalendarView, string> = { month: "dayGridMonth", week: "timeGridWeek" };
 const PLUGINS = [dayGridPlugin, timeGridPlugin, interactionPlugin];
+const WEEK_HEIGHT = 720;
 const HOURS = { hour: "2-digit", minute: "2-digit", hour12: false } as const;
 
 export function CalendarPage() {
@@ -154,12 +155,15 @@ export function CalendarPage() {
             locale={enGb}
             firstDay={FIRST_DAY}
             headerToolbar={false}
-            height="auto"
+            // The month as tall as its weeks; the week's 24 hours scroll, opening at 08:00.
+            height={view === "week" ? WEEK_HEIGHT : "auto"}
             fixedWeekCount
             dayMaxEvents={4}
             nowIndicator
             scrollTime="08:00:00"
             eventTimeFormat={HOURS}
+            // A due time is a moment: "14:00 Team call", not "14:00 - 14:30".
+            displayEventEnd={false}
             slotLabelFormat={HOURS}
             events={events}
             eventStartEditable
