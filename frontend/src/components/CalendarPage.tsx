@@ -9,7 +9,7 @@ import interactionPlugin from "@fullcalendar/interaction";
 import FullCalendar from "@fullcalendar/react";
 import timeGridPlugin from "@fullcalendar/timegrid";
 import { useNavigate, useSearch } from "@tanstack/react-router";
-import { useEffect, useMemo, useRef } from "react";
+import { useCallback, useEffect, useMemo, useRef } from "react";
 import { useProjects } from "../api/projects";
 import { CALENDAR_PAGES, useCalendarTasks, useUpdateTask } from "../api/tasks";
 import type { Id, Task } from "../api/types";
@@ -65,6 +65,9 @@ export function CalendarPage() {
       }),
     [byId, roles, zone],
   );
+
+  // Stable, so a re-render (a toast, a fetch) does not make the calendar redraw itself.
+  const now = useCallback(() => wallNow(zone), [zone]);
 
   // The address is the truth: a link, Back or the buttons below move the calendar.
   useEffect(() => {
@@ -151,7 +154,7 @@ export function CalendarPage() {
             initialDate={date}
             // Times arrive as the user's wall clock (lib/calendar.ts), so the calendar stays in UTC.
             timeZone="UTC"
-            now={() => wallNow(zone)}
+            now={now}
             locale={enGb}
             firstDay={FIRST_DAY}
             headerToolbar={false}
