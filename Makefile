@@ -27,14 +27,15 @@ help: ## List the targets
 
 install: .venv/.synced ## Create the environment from the lock file
 
-# The web app is built only when its sources exist (and changed since the last build).
+# The web app is built only when its sources exist (and changed since the last build); the
+# build fails when its initial JS is 250 kB gzipped or more (frontend/scripts/initial-js.mjs).
 # Playwright's browsers are never downloaded: the browser tests use Debian's Chromium.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 frontend/node_modules/.package-lock.json: frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund
 
 src/taskflow/web/index.html: $(FRONTEND_SOURCES) | frontend/node_modules/.package-lock.json
-	@if [ -f frontend/package.json ]; then cd frontend && npm run build; fi
+	@if [ -f frontend/package.json ]; then cd frontend && npm run build && { npm run size || { rm -f ../src/taskflow/web/index.html; exit 1; }; }; fi
 
 web: src/taskflow/web/index.html ## Build the web app into src/taskflow/web
 

@@ -88,6 +88,7 @@ test("the filter box: the server's error in place, completion, a reload keeps it
   await expect(page.getByRole("button", { name: "Pay rent", exact: true })).toBeVisible();
   await expect(page.getByRole("button", { name: "Buy milk", exact: true })).toHaveCount(0);
   expect(await seriousA11yViolations(page)).toEqual([]);
+  await screenshot(page, "saved-filters");
 
   // A second p1 task counts too (the sidebar follows the change live).
   await page.getByRole("link", { name: "Errands", exact: true }).click();

@@ -26,6 +26,7 @@ import { MyTasksPage } from "./components/MyTasksPage";
 import { ProjectPage } from "./components/ProjectPage";
 import { ProjectSettings } from "./components/ProjectSettings";
 import { TrashPage } from "./components/TrashPage";
+import { calendarSearchValidator } from "./lib/calendar";
 import { filterPageValidator, taskSearchValidator } from "./lib/taskSearch";
 
 /** Pages for a signed-out visitor only; a signed-in one goes on to `next` (or home). */
@@ -168,6 +169,15 @@ export const upcomingRoute = createRoute({
   component: lazyRouteComponent(() => import("./components/SchedulePages"), "UpcomingPage"),
 });
 
+// The calendar (SPEC §13): `?view=month|week&date=YYYY-MM-DD&task=`. A chunk of its own
+// (FullCalendar), loaded when first opened.
+export const calendarRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/calendar",
+  validateSearch: calendarSearchValidator,
+  component: lazyRouteComponent(() => import("./components/CalendarPage"), "CalendarPage"),
+});
+
 export const projectRoute = createRoute({ getParentRoute: () => appRoute, path: "/projects/$projectId" });
 
 /** A project page's id from the URL, or the not-found page for one that is not an id. */
@@ -211,6 +221,7 @@ const routeTree = rootRoute.addChildren([
     filterRoute,
     todayRoute,
     upcomingRoute,
+    calendarRoute,
     projectRoute.addChildren([projectListRoute, projectBoardRoute, projectSettingsRoute]),
   ]),
 ]);

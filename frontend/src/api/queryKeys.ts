@@ -77,6 +77,8 @@ export const queryKeys = {
   tasks: ["tasks"] as const,
   taskLists: ["tasks", "list"] as const,
   taskList: (filters: TaskFilters) => ["tasks", "list", normalizeFilters(filters)] as const,
+  /** The calendar's tasks between two instants (under `taskLists`, so task edits patch it). */
+  calendarTasks: (from: string, to: string) => ["tasks", "list", "calendar", from, to] as const,
   task: (taskId: Id) => ["tasks", "detail", taskId] as const,
   comments: (taskId: Id) => ["tasks", "detail", taskId, "comments"] as const,
   taskActivity: (taskId: Id) => ["tasks", "detail", taskId, "activity"] as const,

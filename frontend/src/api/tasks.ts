@@ -2,7 +2,7 @@
 // (optimistic updates with rollback and a message).
 import { keepPreviousData, useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { ApiError, api, unwrap } from "./client";
-import { queryKeys, toTaskQuery, type TaskFilters } from "./queryKeys";
+import { queryKeys, toTaskQuery, type TaskFilters, type TaskQuery } from "./queryKeys";
 import type { Id, Label, Page, Task, TaskCreate, TaskUpdate } from "./types";
 import { useToast } from "../lib/toast";
 import { zonedDue } from "../lib/zoned";
@@ -17,6 +17,46 @@ export function useTasks(filters: TaskFilters, enabled = true) {
     placeholderData: keepPreviousData,
     queryFn: async (): Promise<Page<Task>> =>
       unwrap(await api.GET("/api/v1/tasks", { params: { query: toTaskQuery(filters) } })),
+  });
+}
+
+/** Pages the calendar reads at most, per kind (due, start): 500 tasks in its range. */
+export const CALENDAR_PAGES = 5;
+
+async function allPages(query: TaskQuery): Promise<Page<Task>> {
+  const items: Task[] = [];
+  let total = 0;
+  for (let page = 0; page < CALENDAR_PAGES; page++) {
+    const got = unwrap(
+      await api.GET("/api/v1/tasks", { params: { query: { ...query, limit: 100, offset: page * 100 } } }),
+    );
+    items.push(...got.items);
+    total = got.total;
+    if (items.length >= total || got.items.length < 100) break;
+  }
+  return { items, total, limit: items.length, offset: 0 };
+}
+
+/**
+ * Every task (open or done) due between two instants, and those starting between them, for
+ * the calendar: asked with the range (`due_after`/`due_before`, `start_after`/`start_before`,
+ * both inclusive), never the whole list. `total` above `items.length` means it was cut.
+ */
+export function useCalendarTasks(from: string, to: string) {
+  return useQuery({
+    queryKey: queryKeys.calendarTasks(from, to),
+    placeholderData: keepPreviousData,
+    queryFn: async (): Promise<Page<Task>> => {
+      const [due, starting] = await Promise.all([
+        allPages({ due_after: from, due_before: to, sort: "due_at" }),
+        allPages({ start_after: from, start_before: to, sort: "start_at" }),
+      ]);
+      const byId = new Map(due.items.map((t) => [t.id, t] as const));
+      for (const task of starting.items) if (!byId.has(task.id)) byId.set(task.id, task);
+      const cut = due.total > due.items.length || starting.total > starting.items.length;
+      const items = [...byId.values()];
+      return { items, total: cut ? items.length + 1 : items.length, limit: items.length, offset: 0 };
+    },
   });
 }
 

@@ -71,6 +71,7 @@ export function CommandPalette({ onClose, actions }: { onClose: () => void; acti
         : []),
       { key: "v-today", kind: "View", label: "Today", run: go(() => navigate({ to: "/today" })) },
       { key: "v-upcoming", kind: "View", label: "Upcoming", run: go(() => navigate({ to: "/upcoming" })) },
+      { key: "v-calendar", kind: "View", label: "Calendar", run: go(() => navigate({ to: "/calendar" })) },
       { key: "v-mine", kind: "View", label: "My tasks", run: go(() => navigate({ to: "/my-tasks" })) },
       { key: "v-filter", kind: "View", label: "Filter tasks", run: go(() => navigate({ to: "/filter" })) },
       { key: "v-trash", kind: "View", label: "Trash", run: go(() => navigate({ to: "/trash" })) },

@@ -2,23 +2,14 @@
 // of every project the user sees, by their local days (SPEC §6, §13). Drag a task onto
 // another day to reschedule it; completing a recurring task moves it to its next date.
 import { useNavigate, useSearch } from "@tanstack/react-router";
-import { useEffect, useState } from "react";
 import { useProjects } from "../api/projects";
 import { useTasks, useUpdateTask } from "../api/tasks";
-import type { Id, Task, TaskUpdate } from "../api/types";
+import type { Id, Task } from "../api/types";
 import { useZone } from "../auth/useZone";
 import { useShortcuts } from "../lib/shortcuts";
-import {
-  addDays,
-  dayKey,
-  dayTitle,
-  daysBetween,
-  endOfDayInstant,
-  moveToDay,
-  startOfDayInstant,
-  timeKey,
-  todayKey,
-} from "../lib/zoned";
+import { rescheduleChange } from "../lib/calendar";
+import { useToday } from "../lib/useToday";
+import { addDays, dayKey, dayTitle, endOfDayInstant, startOfDayInstant } from "../lib/zoned";
 import { DayPlanner, type DayGroup } from "./DayPlanner";
 import { AnyTaskDetail } from "./MyTasksPage";
 import "./ProjectPage.css";
@@ -27,31 +18,6 @@ import "./ProjectPage.css";
 export const UPCOMING_DAYS = 14;
 const LIMIT = 100;
 const OPEN: Task["status"][] = ["todo", "in_progress"];
-
-/** Today's local day, which changes at the user's midnight while the page is open. */
-function useToday(zone: string): string {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const tick = window.setInterval(() => setNow(Date.now()), 60_000);
-    return () => window.clearInterval(tick);
-  }, []);
-  return todayKey(zone, new Date(now));
-}
-
-/** The change that moves a task to `day`, keeping its time of day (and its start the same
- * number of days before). */
-export function rescheduleChange(task: Task, day: string, zone: string): TaskUpdate {
-  if (!task.due_at) return { due_at: endOfDayInstant(day, zone).toISOString(), due_all_day: true };
-  const dateOnly = task.due_all_day || timeKey(task.due_at, zone) === "23:59";
-  const change: TaskUpdate = {
-    due_at: dateOnly ? endOfDayInstant(day, zone).toISOString() : moveToDay(task.due_at, day, zone),
-  };
-  if (task.start_at) {
-    const shift = daysBetween(dayKey(task.due_at, zone), day);
-    change.start_at = moveToDay(task.start_at, addDays(dayKey(task.start_at, zone), shift), zone);
-  }
-  return change;
-}
 
 function SchedulePage({ view }: { view: "today" | "upcoming" }) {
   const navigate = useNavigate();

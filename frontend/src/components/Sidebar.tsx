@@ -120,6 +120,14 @@ export function Sidebar({
             <span className="project-name">Upcoming</span>
           </Link>
         </li>
+        <li>
+          <Link to="/calendar" className="project-link" activeProps={{ className: "active" }} onClick={onNavigate}>
+            <span className="view-icon" aria-hidden="true">
+              ▤
+            </span>
+            <span className="project-name">Calendar</span>
+          </Link>
+        </li>
         <li className="account-item">
           <Link to="/account" className="project-link" onClick={onNavigate}>
             <span className="view-icon" aria-hidden="true">

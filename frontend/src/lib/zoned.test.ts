@@ -17,6 +17,16 @@ describe("zoned days", () => {
     expect(endOfDayInstant("2026-12-01", "Asia/Tokyo").toISOString()).toBe("2026-12-01T14:59:59.000Z");
   });
 
+  it("puts a time a spring-forward skips just after the jump, as the clock shows it", () => {
+    // 02:30 does not exist on these nights: 03:30 summer time.
+    expect(zonedInstant("2026-03-29", "02:30", "Europe/Berlin").toISOString()).toBe("2026-03-29T01:30:00.000Z");
+    expect(zonedInstant("2026-03-08", "02:30", "America/New_York").toISOString()).toBe("2026-03-08T07:30:00.000Z");
+    // An hour that happens twice (the autumn change) takes one of its two instants.
+    expect(["2026-10-25T00:30:00.000Z", "2026-10-25T01:30:00.000Z"]).toContain(
+      zonedInstant("2026-10-25", "02:30", "Europe/Berlin").toISOString(),
+    );
+  });
+
   it("moves a task to another day at the same wall-clock time", () => {
     expect(moveToDay("2026-03-27T08:00:00Z", "2026-03-30", "Europe/Berlin")).toBe("2026-03-30T07:00:00.000Z");
   });

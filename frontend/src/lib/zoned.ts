@@ -111,9 +111,13 @@ export function zonedInstant(day: DayKey, time: string, zone: string): Date {
   const [y, m, d] = parseDay(day);
   const [hh, mm, ss] = time.split(":").map(Number);
   const asUtc = Date.UTC(y, m - 1, d, hh || 0, mm || 0, ss || 0);
-  let guess = asUtc - offsetAt(new Date(asUtc), zone);
-  guess = asUtc - offsetAt(new Date(guess), zone);
-  return new Date(guess);
+  const first = asUtc - offsetAt(new Date(asUtc), zone);
+  const second = asUtc - offsetAt(new Date(first), zone);
+  // In a gap (02:30 on a spring-forward day) neither guess shows the asked time; the later
+  // one is the time as the clock shows it after the jump (03:30).
+  const w = wall(new Date(second), zone);
+  const shown = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
+  return new Date(shown === asUtc ? second : Math.max(first, second));
 }
 
 /** The instant an all-day (or date-only) due date is stored as: the end of that local day. */
@@ -127,7 +131,11 @@ export function startOfDayInstant(day: DayKey, zone: string): Date {
 
 /** The same wall-clock time moved to another local day (drag to reschedule). */
 export function moveToDay(instant: string, day: DayKey, zone: string): string {
-  return zonedInstant(day, `${timeKey(instant, zone)}:${pad(wall(new Date(instant), zone).second)}`, zone).toISOString();
+  return zonedInstant(
+    day,
+    `${timeKey(instant, zone)}:${pad(wall(new Date(instant), zone).second)}`,
+    zone,
+  ).toISOString();
 }
 
 /** "Monday 7 December" (with the year when it is not this one's). */
