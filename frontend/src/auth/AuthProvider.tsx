@@ -1,11 +1,15 @@
 // Who is signed in: restores the session from the refresh cookie on load, signs in and out.
-import { useQueryClient } from "@tanstack/react-query";
+// Opened while the server is out of reach, it signs the last user in on their saved data
+// (lib/offlineCache.ts) and checks the session again once back online.
+import { onlineManager, useQueryClient } from "@tanstack/react-query";
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import { logout, requestToken } from "../api/auth";
 import { onSignedOut, tokens } from "../api/client";
 import { fetchMe } from "../api/users";
 import type { User } from "../api/types";
 import { refreshDelay } from "../lib/jwt";
+import { isOffline } from "../lib/network";
+import { clearOfflineCache, lastSession, restoreQueries, startPersisting, stopPersisting } from "../lib/offlineCache";
 
 type Status = "loading" | "signedIn" | "signedOut";
 
@@ -19,6 +23,8 @@ type Auth = {
   setUser: (user: User) => void;
   /** Forget the session locally (account deleted, session revoked). */
   forget: () => void;
+  /** Signed in on the saved data because the server could not be reached at start. */
+  offlineSession: boolean;
 };
 
 const AuthContext = createContext<Auth | null>(null);
@@ -27,16 +33,21 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const qc = useQueryClient();
   const [status, setStatus] = useState<Status>("loading");
   const [user, setUser] = useState<User | null>(null);
+  const [offlineSession, setOfflineSession] = useState(false);
 
   const forget = useCallback(() => {
+    void clearOfflineCache();
     tokens.set(null);
     setUser(null);
+    setOfflineSession(false);
     setStatus("signedOut");
     qc.clear();
   }, [qc]);
 
   useEffect(() => {
     onSignedOut(forget);
+    // TanStack Query assumes online until told otherwise: opened offline, queries wait.
+    if (typeof navigator !== "undefined" && navigator.onLine === false) onlineManager.setOnline(false);
     let cancelled = false;
     // A reload keeps the user signed in through the HttpOnly refresh cookie.
     tokens
@@ -44,18 +55,53 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       .then(async (token) => {
         if (!token) throw new Error("no session");
         const me = await fetchMe();
+        await restoreQueries(qc, me.id);
         if (!cancelled) {
           setUser(me);
           setStatus("signedIn");
         }
       })
-      .catch(() => {
-        if (!cancelled) setStatus("signedOut");
+      .catch(async () => {
+        // No answer from the server (not a refused session): the last user's saved data.
+        const last = isOffline() ? await lastSession() : undefined;
+        if (last) await restoreQueries(qc, last.id);
+        if (cancelled) return;
+        if (last) {
+          setUser(last);
+          setOfflineSession(true);
+          setStatus("signedIn");
+        } else {
+          setStatus("signedOut");
+        }
       });
     return () => {
       cancelled = true;
     };
-  }, [forget]);
+  }, [forget, qc]);
+
+  // Opened offline: once the network is back, the cookie decides whether the session goes on.
+  useEffect(() => {
+    if (!offlineSession) return;
+    const recheck = () => {
+      void tokens.refresh().then(async (token) => {
+        if (token) {
+          setOfflineSession(false);
+          setUser(await fetchMe());
+        } else if (!isOffline()) {
+          forget();
+        }
+      });
+    };
+    window.addEventListener("online", recheck);
+    return () => window.removeEventListener("online", recheck);
+  }, [offlineSession, forget]);
+
+  // Keep the signed-in user's data for the next time the app opens offline.
+  useEffect(() => {
+    if (!user) return;
+    startPersisting(qc, user);
+    return stopPersisting;
+  }, [qc, user]);
 
   // Refresh a little before the access token lapses, so the WebSocket and the next
   // request never meet an expired token (a 401 would still be handled).
@@ -83,6 +129,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const signIn = useCallback(
     async (login: string, password: string, otp?: string) => {
       const accessToken = await requestToken(login, password, otp);
+      // Whoever used this browser before: their saved data goes before anything of this user's is kept.
+      await clearOfflineCache();
       qc.clear();
       await adoptToken(accessToken);
     },
@@ -98,8 +146,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, [forget]);
 
   const value = useMemo<Auth>(
-    () => ({ status, user, signIn, signOut, adoptToken, setUser, forget }),
-    [status, user, signIn, signOut, adoptToken, forget],
+    () => ({ status, user, signIn, signOut, adoptToken, setUser, forget, offlineSession }),
+    [status, user, signIn, signOut, adoptToken, forget, offlineSession],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
