@@ -18,7 +18,7 @@ const BUILD = import.meta.env.MODE === "test" ? "test" : __TASKFLOW_BUILD__;
 const SAVE_DELAY_MS = 1000;
 
 type SessionRecord = { user: User; savedAt: number };
-type QueriesRecord = { userId: User["id"]; build: string; savedAt: number; state: DehydratedState };
+export type QueriesRecord = { userId: User["id"]; build: string; savedAt: number; state: DehydratedState };
 
 /** What is worth showing offline: projects, tasks and saved filters, not secrets or settings. */
 const PERSISTED_ROOTS = new Set(["me", "projects", "tasks", "filters"]);
@@ -80,10 +80,31 @@ export function lastSession(): Promise<User | undefined> {
   return quietly(async () => (await run<SessionRecord | undefined>("readonly", (s) => s.get("session")))?.user);
 }
 
-/** Put `userId`'s saved queries back into the cache (before the pages ask for them). */
+/**
+ * Put `userId`'s saved queries back into the cache (before the pages ask for them), all of them
+ * stale: shown at once, and fetched again as soon as a page uses them and the server answers.
+ */
 export async function restoreQueries(qc: QueryClient, userId: User["id"]): Promise<void> {
   const record = await quietly(() => run<QueriesRecord | undefined>("readonly", (s) => s.get("queries")));
-  if (usableFor(record, userId)) hydrate(qc, record!.state);
+  if (!usableFor(record, userId)) return;
+  hydrate(qc, record!.state);
+  await qc.invalidateQueries({ refetchType: "none" });
+}
+
+/**
+ * Two tabs save into the same record: each query is kept from whichever saved the newer data,
+ * so a tab that closes last cannot put back what another tab had already updated.
+ */
+export function mergeSaved(saved: QueriesRecord | undefined, fresh: QueriesRecord, now = Date.now()): QueriesRecord {
+  if (!saved || saved.userId !== fresh.userId || saved.build !== fresh.build) return fresh;
+  const byHash = new Map(fresh.state.queries.map((q) => [q.queryHash, q]));
+  for (const old of saved.state.queries) {
+    const mine = byHash.get(old.queryHash);
+    if (mine ? old.state.dataUpdatedAt > mine.state.dataUpdatedAt : now - old.state.dataUpdatedAt < MAX_AGE_MS) {
+      byHash.set(old.queryHash, old);
+    }
+  }
+  return { ...fresh, state: { ...fresh.state, queries: [...byHash.values()] } };
 }
 
 async function save(qc: QueryClient, userId: User["id"]): Promise<void> {
@@ -92,8 +113,19 @@ async function save(qc: QueryClient, userId: User["id"]): Promise<void> {
     shouldDehydrateQuery: (query: Query) => query.state.status === "success" && shouldPersist(query.queryKey),
     shouldDehydrateMutation: () => false,
   });
-  const record: QueriesRecord = { userId, build: BUILD, savedAt: Date.now(), state };
-  await quietly(() => run("readwrite", (s) => s.put(record, "queries")));
+  const fresh: QueriesRecord = { userId, build: BUILD, savedAt: Date.now(), state };
+  await quietly(async () => {
+    const db = await openDb();
+    await new Promise<void>((resolve, reject) => {
+      // Read and write in one transaction: no other tab's save lands in between.
+      const tx = db.transaction(STORE, "readwrite");
+      const store = tx.objectStore(STORE);
+      const read = store.get("queries");
+      read.onsuccess = () => store.put(mergeSaved(read.result as QueriesRecord | undefined, fresh), "queries");
+      tx.oncomplete = () => resolve();
+      tx.onerror = tx.onabort = () => reject(tx.error ?? new Error("IndexedDB transaction failed"));
+    });
+  });
 }
 
 /** Keep `user`'s session and queries saved while they are signed in (a second after each change). */
@@ -102,7 +134,7 @@ export function startPersisting(qc: QueryClient, user: User): void {
   owner = user.id;
   const session: SessionRecord = { user, savedAt: Date.now() };
   void quietly(() => run("readwrite", (s) => s.put(session, "session")));
-  stopWatching = qc.getQueryCache().subscribe((event) => {
+  const unsubscribe = qc.getQueryCache().subscribe((event) => {
     if (event.type !== "updated" && event.type !== "removed") return;
     if (timer === undefined) {
       timer = setTimeout(() => {
@@ -111,6 +143,18 @@ export function startPersisting(qc: QueryClient, user: User): void {
       }, SAVE_DELAY_MS);
     }
   });
+  // Leaving the page (a reload, a closed tab): save what the waiting timer would have.
+  const flush = () => {
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    timer = undefined;
+    void save(qc, user.id);
+  };
+  window.addEventListener("pagehide", flush);
+  stopWatching = () => {
+    unsubscribe();
+    window.removeEventListener("pagehide", flush);
+  };
 }
 
 export function stopPersisting(): void {
