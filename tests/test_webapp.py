@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 
 from taskflow.webapp import WebApp
@@ -29,7 +30,9 @@ def web_dir(tmp_path: Path) -> Path:
 
 
 async def get(web_dir: Path, path: str) -> tuple[int, dict[str, str], bytes]:
-    async with AsyncClient(transport=ASGITransport(app=WebApp(web_dir)), base_url="http://t") as web:
+    async with AsyncClient(
+        transport=ASGITransport(app=WebApp(web_dir)), base_url="http://t"
+    ) as web:
         response = await web.get(path)
     return response.status_code, dict(response.headers), response.content
 
@@ -56,7 +59,8 @@ async def test_manifest_has_its_own_type(web_dir: Path) -> None:
 
 
 async def test_index_csp_allows_the_service_worker_and_manifest(web_dir: Path) -> None:
-    for path in ("/", "/projects/7/activity"):
+    # `/index.html` too: the service worker precaches it by that name and serves it offline.
+    for path in ("/", "/projects/7/activity", "/index.html"):
         status, headers, body = await get(web_dir, path)
         assert status == 200
         assert b"<title>TaskFlow</title>" in body
@@ -75,3 +79,21 @@ async def test_hashed_assets_are_immutable_and_server_paths_are_not_the_app(web_
         status, headers, _ = await get(web_dir, path)
         assert status == 404
         assert headers["content-type"] == "application/json"
+
+
+async def test_the_app_serves_the_pwa_files_with_its_security_headers(
+    app: FastAPI, client: AsyncClient, web_dir: Path
+) -> None:
+    """Through the whole app: no API route claims them, and the middleware keeps the web app's
+    CSP (it only adds `frame-ancestors` where a response has none)."""
+    app.router.default = WebApp(web_dir)
+    worker = await client.get("/sw.js")
+    assert worker.status_code == 200
+    assert worker.headers["cache-control"] == "no-cache"
+    assert worker.headers["content-type"].startswith("text/javascript")
+    assert worker.headers["x-content-type-options"] == "nosniff"
+    manifest = await client.get("/manifest.webmanifest")
+    assert manifest.headers["content-type"] == "application/manifest+json"
+    page = await client.get("/projects/1/activity")
+    assert "worker-src 'self'" in page.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]

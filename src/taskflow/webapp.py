@@ -67,10 +67,13 @@ class WebApp:
             candidate = (self.root / relative).resolve()
             if candidate.is_relative_to(self.root) and candidate.is_file():
                 cache = IMMUTABLE if relative.startswith("assets/") else "no-cache"
+                headers = {"Cache-Control": cache}
+                # The service worker precaches /index.html by that name and serves it offline:
+                # it carries the same policy as the page served for a client route.
+                if candidate == index:
+                    headers["Content-Security-Policy"] = WEB_APP_CSP
                 return FileResponse(
-                    candidate,
-                    media_type=MEDIA_TYPES.get(candidate.suffix),
-                    headers={"Cache-Control": cache},
+                    candidate, media_type=MEDIA_TYPES.get(candidate.suffix), headers=headers
                 )
             if relative.startswith("assets/"):
                 return JSONResponse({"detail": "Not Found"}, status_code=404)
