@@ -9,11 +9,15 @@ import { TokenStore, authFetch } from "./tokens";
 export const COOKIE_HEADER = { "X-Requested-With": "taskflow" } as const;
 
 /** `fetch`, with a network failure turned into an ApiError the user can read (status 0). */
-/** Each answer, or its absence, also tells the offline banner whether the server is there. */
+/**
+ * Each answer, or its absence, also tells the offline banner whether the server is there
+ * (a proxy's 502/503/504 means TaskFlow behind it is not).
+ */
 const plainFetch = (request: Request) =>
   globalThis.fetch(request).then(
     (response) => {
-      reportReachable();
+      if ([502, 503, 504].includes(response.status)) reportUnreachable();
+      else reportReachable();
       return response;
     },
     (error: unknown) => {

@@ -63,6 +63,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       })
       .catch(async () => {
         // No answer from the server (not a refused session): the last user's saved data.
+        // A session the server refused (expired, revoked) leaves no saved data behind.
+        if (!isOffline()) void clearOfflineCache();
         const last = isOffline() ? await lastSession() : undefined;
         if (last) await restoreQueries(qc, last.id);
         if (cancelled) return;
