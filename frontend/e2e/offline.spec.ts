@@ -3,7 +3,7 @@
 // "Activity feed"). The only spec that lets the service worker run (playwright.config.ts
 // blocks it for the others).
 import { expect, test, type Page } from "@playwright/test";
-import { createProject, quickAdd, signUp } from "./helpers";
+import { createProject, quickAdd, screenshot, signUp } from "./helpers";
 
 test.skip(process.env.TASKFLOW_E2E !== "1", "set TASKFLOW_E2E=1 to run against a real taskflow serve");
 test.use({ baseURL: process.env.TASKFLOW_E2E_BASE_URL, serviceWorkers: "allow" });
@@ -17,10 +17,13 @@ const person = (name: string) => ({
 const row = (page: Page, title: string) => page.getByRole("button", { name: title, exact: true });
 const banner = (page: Page) => page.getByText("Offline — showing the last data.");
 
-/** Whether the offline copy in IndexedDB holds `text` yet (it is saved a second after a change). */
-function savedCopyHolds(page: Page, text: string): Promise<boolean> {
+/**
+ * Whether the offline copy in IndexedDB holds `text` yet (it is saved a second after a change),
+ * in the queries whose key has `part` if given.
+ */
+function savedCopyHolds(page: Page, text: string, part?: string): Promise<boolean> {
   return page.evaluate(
-    (needle) =>
+    ({ needle, part }) =>
       new Promise<boolean>((resolve) => {
         const open = indexedDB.open("taskflow-offline");
         open.onerror = () => resolve(false);
@@ -28,11 +31,15 @@ function savedCopyHolds(page: Page, text: string): Promise<boolean> {
           const db = open.result;
           if (!db.objectStoreNames.contains("cache")) return resolve(false);
           const get = db.transaction("cache").objectStore("cache").get("queries");
-          get.onsuccess = () => resolve(JSON.stringify(get.result ?? null).includes(needle));
+          get.onsuccess = () => {
+            const record = get.result as { state: { queries: { queryHash: string }[] } } | undefined;
+            const queries = (record?.state.queries ?? []).filter((q) => !part || q.queryHash.includes(part));
+            resolve(JSON.stringify(queries).includes(needle));
+          };
           get.onerror = () => resolve(false);
         };
       }),
-    text,
+    { needle: text, part },
   );
 }
 
@@ -79,6 +86,7 @@ test("opened offline, the app shows the last tasks and activity, says so, and re
   await quickAdd(other, ["Fold the chairs"]);
   await expect(feed.getByRole("listitem").first()).toContainText("created “Fold the chairs”");
   await other.close();
+  await screenshot(page, "activity");
 
   await page.getByRole("link", { name: "List" }).click();
   await expect(row(page, "Fold the chairs")).toBeVisible();
@@ -86,13 +94,15 @@ test("opened offline, the app shows the last tasks and activity, says so, and re
 
   // The service worker is active, and the data is saved for next time.
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
-  await expect.poll(() => savedCopyHolds(page, "Fold the chairs"), { timeout: 10_000 }).toBe(true);
+  await expect.poll(() => savedCopyHolds(page, "Fold the chairs", '"list"'), { timeout: 10_000 }).toBe(true);
+  await expect.poll(() => savedCopyHolds(page, "Fold the chairs", '"activity"'), { timeout: 10_000 }).toBe(true);
 
   await context.setOffline(true);
   await page.reload();
   await expect(page.getByRole("heading", { name: "Camping" })).toBeVisible();
   await expect(banner(page)).toBeVisible();
   for (const title of ["Pack the tent", "Buy stove gas", "Fold the chairs"]) await expect(row(page, title)).toBeVisible();
+  await screenshot(page, "offline");
   // The activity tab (its chunk precached, its rows saved) opens too.
   await page.getByRole("link", { name: "Activity" }).click();
   await expect(feed).toContainText("created “Fold the chairs”");
