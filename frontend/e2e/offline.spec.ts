@@ -141,3 +141,20 @@ test("signing out leaves none of the user's data in the browser", async ({ page 
   );
   expect(session).toBeNull();
 });
+
+test("signed out while offline: the session ends at the server once it is reachable", async ({ page, context }) => {
+  await signUp(page, person("otto"));
+  await quickAdd(page, ["Private note"]);
+  await expect.poll(() => savedCopyHolds(page, "Private note"), { timeout: 10_000 }).toBe(true);
+  await context.setOffline(true);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+  await expect.poll(() => savedCopyHolds(page, "Private note")).toBe(false);
+  // The refresh cookie outlived the offline sign-out; opened again, the app ends it first.
+  await context.setOffline(false);
+  await page.goto("/");
+  await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+  expect(await page.evaluate(() => localStorage.getItem("taskflow-sign-out-pending"))).toBeNull();
+});

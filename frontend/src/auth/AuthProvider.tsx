@@ -4,7 +4,7 @@
 import { onlineManager, useQueryClient } from "@tanstack/react-query";
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import { logout, requestToken } from "../api/auth";
-import { onSignedOut, tokens } from "../api/client";
+import { ApiError, onSignedOut, tokens } from "../api/client";
 import { fetchMe } from "../api/users";
 import type { User } from "../api/types";
 import { refreshDelay } from "../lib/jwt";
@@ -29,6 +29,27 @@ type Auth = {
 
 const AuthContext = createContext<Auth | null>(null);
 
+/**
+ * A sign-out made offline could not reach the server, so the session and its HttpOnly refresh
+ * cookie are still alive: remembered here, and ended at the next start before anything else
+ * (else the next person to open the app on this machine would be signed in).
+ */
+const PENDING_SIGN_OUT = "taskflow-sign-out-pending";
+const pendingSignOut = {
+  get: () => localStorage.getItem(PENDING_SIGN_OUT) === "1",
+  set: () => localStorage.setItem(PENDING_SIGN_OUT, "1"),
+  clear: () => localStorage.removeItem(PENDING_SIGN_OUT),
+};
+
+/** The session from the refresh cookie, or none, after ending one left from an offline sign-out. */
+async function restoreSession(): Promise<string | null> {
+  if (pendingSignOut.get()) {
+    await logout().then(pendingSignOut.clear, () => undefined);
+    return null;
+  }
+  return tokens.refresh();
+}
+
 export function AuthProvider({ children }: { children: ReactNode }) {
   const qc = useQueryClient();
   const [status, setStatus] = useState<Status>("loading");
@@ -50,8 +71,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     if (typeof navigator !== "undefined" && navigator.onLine === false) onlineManager.setOnline(false);
     let cancelled = false;
     // A reload keeps the user signed in through the HttpOnly refresh cookie.
-    tokens
-      .refresh()
+    restoreSession()
       .then(async (token) => {
         if (!token) throw new Error("no session");
         const me = await fetchMe();
@@ -63,9 +83,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       })
       .catch(async () => {
         // No answer from the server (not a refused session): the last user's saved data.
-        // A session the server refused (expired, revoked) leaves no saved data behind.
-        if (!isOffline()) void clearOfflineCache();
-        const last = isOffline() ? await lastSession() : undefined;
+        // A session the server refused (expired, revoked) leaves no saved data behind, nor
+        // does one signed out of.
+        const offline = isOffline() && !pendingSignOut.get();
+        if (!offline) void clearOfflineCache();
+        const last = offline ? await lastSession() : undefined;
         if (last) await restoreQueries(qc, last.id);
         if (cancelled) return;
         if (last) {
@@ -97,6 +119,15 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     window.addEventListener("online", recheck);
     return () => window.removeEventListener("online", recheck);
   }, [offlineSession, forget]);
+
+  // Signed out offline: end that session at the server as soon as it can be reached.
+  useEffect(() => {
+    const finish = () => {
+      if (pendingSignOut.get()) void logout().then(pendingSignOut.clear, () => undefined);
+    };
+    window.addEventListener("online", finish);
+    return () => window.removeEventListener("online", finish);
+  }, []);
 
   // Keep the signed-in user's data for the next time the app opens offline.
   useEffect(() => {
@@ -133,6 +164,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       const accessToken = await requestToken(login, password, otp);
       // Whoever used this browser before: their saved data goes before anything of this user's is kept.
       await clearOfflineCache();
+      pendingSignOut.clear();
       qc.clear();
       await adoptToken(accessToken);
     },
@@ -142,6 +174,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const signOut = useCallback(async () => {
     try {
       await logout();
+    } catch (error) {
+      // Offline: signed out here now, and at the server the next time the app starts.
+      if (error instanceof ApiError && error.status === 0) pendingSignOut.set();
+      else throw error;
     } finally {
       forget();
     }
