@@ -35,10 +35,18 @@ const AuthContext = createContext<Auth | null>(null);
  * (else the next person to open the app on this machine would be signed in).
  */
 const PENDING_SIGN_OUT = "taskflow-sign-out-pending";
+/** Storage may be refused (a locked-down profile): then the flag is simply not kept. */
+function storage<T>(act: (store: Storage) => T, otherwise: T): T {
+  try {
+    return act(localStorage);
+  } catch {
+    return otherwise;
+  }
+}
 const pendingSignOut = {
-  get: () => localStorage.getItem(PENDING_SIGN_OUT) === "1",
-  set: () => localStorage.setItem(PENDING_SIGN_OUT, "1"),
-  clear: () => localStorage.removeItem(PENDING_SIGN_OUT),
+  get: () => storage((s) => s.getItem(PENDING_SIGN_OUT) === "1", false),
+  set: () => storage((s) => s.setItem(PENDING_SIGN_OUT, "1"), undefined),
+  clear: () => storage((s) => s.removeItem(PENDING_SIGN_OUT), undefined),
 };
 
 /** The session from the refresh cookie, or none, after ending one left from an offline sign-out. */
