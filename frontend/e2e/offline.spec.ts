@@ -3,7 +3,7 @@
 // "Activity feed"). The only spec that lets the service worker run (playwright.config.ts
 // blocks it for the others).
 import { expect, test, type Page } from "@playwright/test";
-import { createProject, quickAdd, screenshot, signUp } from "./helpers";
+import { createProject, quickAdd, screenshot, seriousA11yViolations, signUp } from "./helpers";
 
 test.skip(process.env.TASKFLOW_E2E !== "1", "set TASKFLOW_E2E=1 to run against a real taskflow serve");
 test.use({ baseURL: process.env.TASKFLOW_E2E_BASE_URL, serviceWorkers: "allow" });
@@ -157,4 +157,24 @@ test("signed out while offline: the session ends at the server once it is reacha
   await page.reload();
   await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
   expect(await page.evaluate(() => localStorage.getItem("taskflow-sign-out-pending"))).toBeNull();
+});
+
+test.describe("with axe-core injected", () => {
+  // The app's CSP rightly blocks the injected checker (see server.spec.ts).
+  test.use({ bypassCSP: true, serviceWorkers: "block" });
+
+  test("the Activity tab and the offline banner have no serious accessibility violations", async ({ page, context }) => {
+    await signUp(page, person("ada"));
+    await quickAdd(page, ["Check the ramp"]);
+    await page.getByRole("link", { name: "Activity" }).click();
+    await expect(page.getByRole("list", { name: "Project activity" })).toContainText("created “Check the ramp”");
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.getByRole("button", { name: /Theme: system/ }).click(); // → light
+    await page.getByRole("button", { name: /Theme: light/ }).click(); // → dark
+    await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+    await context.setOffline(true);
+    await expect(banner(page)).toBeVisible();
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await context.setOffline(false);
+  });
 });
