@@ -293,6 +293,28 @@ class Walk:
             f"nginx's own 400 lacks X-Request-ID, nosniff or Referrer-Policy: {head!r}",
         )
 
+    def installable_web_app(self) -> None:
+        """The service worker and manifest reach the browser as the app sends them (docs/
+        architecture.md, "Installable and offline"): nginx neither caches nor retypes them."""
+        worker = self.call("GET", "/sw.js", 200)
+        check(
+            worker.headers.get("Content-Type", "").startswith("text/javascript")
+            and worker.headers.get("Cache-Control") == "no-cache",
+            f"/sw.js: {worker.headers.get('Content-Type')}, {worker.headers.get('Cache-Control')}",
+        )
+        manifest = self.call("GET", "/manifest.webmanifest", 200)
+        check(
+            manifest.headers.get("Content-Type") == "application/manifest+json"
+            and manifest.json()["display"] == "standalone",
+            f"/manifest.webmanifest: {manifest.headers.get('Content-Type')}",
+        )
+        page = self.call("GET", "/", 200)
+        csp = page.headers.get("Content-Security-Policy", "")
+        check(
+            "worker-src 'self'" in csp and "manifest-src 'self'" in csp,
+            f"index.html's CSP does not allow the service worker and manifest: {csp!r}",
+        )
+
     def run(self) -> dict[str, Any]:
         tag = secrets.token_hex(4)
         email, username = f"smoke-{tag}@example.com", f"smoke_{tag}"
@@ -305,6 +327,8 @@ class Walk:
         self.ok("nginx up; /metrics and /api/v1/metrics not reachable through it")
         self.unparsable_request_gets_the_headers_too()
         self.ok("an unparsable request (Content-Length: x) is a 400 with the three headers too")
+        self.installable_web_app()
+        self.ok("the PWA's service worker and manifest pass nginx with their types, no-cache")
 
         user = self.call(
             "POST",

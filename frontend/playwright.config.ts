@@ -22,6 +22,9 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${previewPort}`,
     trace: "retain-on-failure",
+    // The built app registers a service worker (the PWA); a worker left from an earlier test
+    // would answer with a stale shell. Only e2e/offline.spec.ts allows it, for itself.
+    serviceWorkers: "block",
     launchOptions: {
       executablePath: chromium,
       args: ["--no-sandbox", "--disable-background-networking", "--disable-dev-shm-usage"],

@@ -17,6 +17,9 @@ function makeQueryClient(): QueryClient {
         refetchOnWindowFocus: true,
         retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
       },
+      // A change made offline fails at once with a message (and its optimistic edit is rolled
+      // back) instead of waiting, unseen, in a queue that a closed tab would lose.
+      mutations: { networkMode: "always" },
     },
   });
 }

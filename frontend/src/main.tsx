@@ -5,9 +5,12 @@ import "./styles/tokens.css";
 import "./styles/base.css";
 import "./styles/controls.css";
 import { App } from "./App";
+import { registerServiceWorker } from "./lib/pwa";
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
     <App />
   </StrictMode>,
 );
+
+registerServiceWorker();

@@ -181,7 +181,7 @@ export const calendarRoute = createRoute({
 export const projectRoute = createRoute({ getParentRoute: () => appRoute, path: "/projects/$projectId" });
 
 /** A project page's id from the URL, or the not-found page for one that is not an id. */
-function withProjectId(render: (projectId: number) => React.ReactNode) {
+export function withProjectId(render: (projectId: number) => React.ReactNode) {
   return function ProjectRoute() {
     const projectId = parseId(projectRoute.useParams().projectId);
     return projectId ? render(projectId) : <NotFound />;
@@ -199,6 +199,17 @@ export const projectBoardRoute = createRoute({
   path: "/board",
   validateSearch: taskSearchValidator("position"),
   component: withProjectId((id) => <ProjectPage key={id} projectId={id} view="board" />),
+});
+// The project's activity feed (SPEC §13): `?show=` keeps to one kind of change. A chunk of its own.
+export const ACTIVITY_KINDS = ["tasks", "comments", "people", "project"] as const;
+export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
+export const projectActivityRoute = createRoute({
+  getParentRoute: () => projectRoute,
+  path: "/activity",
+  validateSearch: (raw: Record<string, unknown>): { show?: ActivityKind } => ({
+    show: ACTIVITY_KINDS.find((kind) => kind === raw.show),
+  }),
+  component: lazyRouteComponent(() => import("./components/ProjectActivity"), "ProjectActivityRoute"),
 });
 export const projectSettingsRoute = createRoute({
   getParentRoute: () => projectRoute,
@@ -222,7 +233,7 @@ const routeTree = rootRoute.addChildren([
     todayRoute,
     upcomingRoute,
     calendarRoute,
-    projectRoute.addChildren([projectListRoute, projectBoardRoute, projectSettingsRoute]),
+    projectRoute.addChildren([projectListRoute, projectBoardRoute, projectActivityRoute, projectSettingsRoute]),
   ]),
 ]);
 

@@ -1,4 +1,10 @@
-"""Serves the built web app: hashed assets with long cache, index.html for client routes."""
+"""Serves the built web app: hashed assets with long cache, index.html for client routes.
+
+The build also holds the PWA's files at the root (vite-plugin-pwa): `sw.js` (the service
+worker) and its `workbox-*.js`, `manifest.webmanifest` and the icons. Like index.html they are
+`no-cache` (the browser checks for a new service worker at each visit), with their types set
+here rather than guessed.
+"""
 
 from __future__ import annotations
 
@@ -16,8 +22,12 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 WEB_APP_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data: blob:; connect-src 'self' ws: wss:; frame-ancestors 'none'; "
-    "base-uri 'self'; form-action 'self'"
+    "base-uri 'self'; form-action 'self'; worker-src 'self'; manifest-src 'self'"
 )
+MEDIA_TYPES = {
+    ".webmanifest": "application/manifest+json",
+    ".js": "text/javascript; charset=utf-8",
+}
 
 NOT_BUILT_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>TaskFlow</title></head><body><h1>TaskFlow</h1>
@@ -57,7 +67,14 @@ class WebApp:
             candidate = (self.root / relative).resolve()
             if candidate.is_relative_to(self.root) and candidate.is_file():
                 cache = IMMUTABLE if relative.startswith("assets/") else "no-cache"
-                return FileResponse(candidate, headers={"Cache-Control": cache})
+                headers = {"Cache-Control": cache}
+                # The service worker precaches /index.html by that name and serves it offline:
+                # it carries the same policy as the page served for a client route.
+                if candidate == index:
+                    headers["Content-Security-Policy"] = WEB_APP_CSP
+                return FileResponse(
+                    candidate, media_type=MEDIA_TYPES.get(candidate.suffix), headers=headers
+                )
             if relative.startswith("assets/"):
                 return JSONResponse({"detail": "Not Found"}, status_code=404)
         return FileResponse(

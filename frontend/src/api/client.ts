@@ -1,6 +1,7 @@
 // The typed API client (generated types + openapi-fetch) and the session's token store.
 import createClient from "openapi-fetch";
 import type { paths } from "./schema";
+import { reportReachable, reportUnreachable } from "../lib/network";
 import { OFFLINE, humanMessage } from "./errors";
 import { TokenStore, authFetch } from "./tokens";
 
@@ -8,11 +9,23 @@ import { TokenStore, authFetch } from "./tokens";
 export const COOKIE_HEADER = { "X-Requested-With": "taskflow" } as const;
 
 /** `fetch`, with a network failure turned into an ApiError the user can read (status 0). */
+/**
+ * Each answer, or its absence, also tells the offline banner whether the server is there
+ * (a proxy's 502/503/504 means TaskFlow behind it is not).
+ */
 const plainFetch = (request: Request) =>
-  globalThis.fetch(request).catch((error: unknown) => {
-    if (error instanceof DOMException && error.name === "AbortError") throw error;
-    throw new ApiError(0, null, OFFLINE);
-  });
+  globalThis.fetch(request).then(
+    (response) => {
+      if ([502, 503, 504].includes(response.status)) reportUnreachable();
+      else reportReachable();
+      return response;
+    },
+    (error: unknown) => {
+      if (error instanceof DOMException && error.name === "AbortError") throw error;
+      reportUnreachable();
+      throw new ApiError(0, null, OFFLINE);
+    },
+  );
 
 /** Client for the auth endpoints that must not go through the 401 retry. */
 export const authApi = createClient<paths>({ baseUrl: "", fetch: plainFetch, credentials: "same-origin" });

@@ -79,6 +79,13 @@ describe("keysForEvent", () => {
     expect(keys).toContainEqual(queryKeys.projects);
   });
 
+  it("refreshes the project's activity feed on any change in the project", () => {
+    for (const type of ["comment.created", "attachment.added", "section.updated", "label.created", "invitation.created"]) {
+      expect(keysForEvent({ type, project_id: 7, task_id: 9 })).toContainEqual(queryKeys.projectActivity(7));
+    }
+    expect(keysForEvent({ type: "comment.created", task_id: 9 })).not.toContainEqual(queryKeys.projectActivity(7));
+  });
+
   it("refreshes everything visible on an unknown event", () => {
     expect(keysForEvent({ type: "something.new" })).toEqual([queryKeys.projects, queryKeys.tasks]);
   });

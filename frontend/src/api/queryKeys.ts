@@ -113,7 +113,6 @@ export function keysForEvent(event: LiveEvent): readonly (readonly unknown[])[] 
       // A saved filter's count may change with any task.
       keys.push(queryKeys.taskLists, queryKeys.savedFilters);
       if (task) keys.push(queryKeys.task(task));
-      if (project) keys.push(queryKeys.projectActivity(project));
       break;
     case "comment":
     case "attachment":
@@ -145,6 +144,10 @@ export function keysForEvent(event: LiveEvent): readonly (readonly unknown[])[] 
     default:
       // An event we do not know yet: be safe and refetch what is on screen.
       keys.push(queryKeys.projects, queryKeys.tasks);
+  }
+  // Every change in a project is a row of its activity feed (the Activity tab).
+  if (project && domain !== "notification" && !keys.some((key) => key === queryKeys.projects)) {
+    keys.push(queryKeys.projectActivity(project));
   }
   // Whatever is deleted, restored or purged changes what the trash shows.
   if (/\.(deleted|restored|purged)$/.test(event.type)) keys.push(queryKeys.trash);

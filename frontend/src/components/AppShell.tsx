@@ -9,7 +9,9 @@ import { useShortcuts } from "../lib/shortcuts";
 import { useTheme } from "../lib/theme";
 import { HelpDialog } from "./HelpDialog";
 import { NotificationBell } from "./NotificationBell";
+import { OfflineBanner } from "./OfflineBanner";
 import { Sidebar } from "./Sidebar";
+import { UpdatePrompt } from "./UpdatePrompt";
 import { VerifyBanner } from "./VerifyBanner";
 import type { PaletteActions } from "./CommandPalette";
 import "./AppShell.css";
@@ -136,6 +138,8 @@ export function AppShell() {
           </button>
         </div>
       </header>
+      <OfflineBanner />
+      <UpdatePrompt />
       {user && <VerifyBanner user={user} />}
       <div className="body">
         <div id="sidebar" className="sidebar-wrap">

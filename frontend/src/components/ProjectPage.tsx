@@ -21,13 +21,13 @@ import { filtersFromSearch, searchFromFilters } from "../lib/taskSearch";
 import { TaskFilters, isFiltered, mayHideNewTask, statusesFor, type FilterState } from "./TaskFilters";
 import { TaskList } from "./TaskList";
 import { MemberNames } from "./TaskMeta";
+import { ProjectTabs } from "./ProjectTabs";
 import "./ProjectPage.css";
 
 // The board by section drags with dnd-kit: a chunk of its own, loaded when first shown.
 const SectionBoard = lazy(() => import("./SectionBoard"));
 
 export const PAGE_SIZE = 50;
-const TAB_ACTIVE = { exact: true, includeSearch: false } as const;
 
 export function toQueryFilters(projectId: Id, f: FilterState, view: "list" | "board"): QueryFilters {
   return {
@@ -182,34 +182,7 @@ export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" |
               {name}
               {p?.archived && <span className="badge">Archived</span>}
             </h1>
-            <nav className="tabs" aria-label="Project views">
-              <Link
-                to="/projects/$projectId"
-                params={{ projectId: String(projectId) }}
-                search={(prev) => prev}
-                className="tab"
-                activeOptions={TAB_ACTIVE}
-              >
-                List
-              </Link>
-              <Link
-                to="/projects/$projectId/board"
-                params={{ projectId: String(projectId) }}
-                search={(prev) => prev}
-                className="tab"
-                activeOptions={TAB_ACTIVE}
-              >
-                Board
-              </Link>
-              <Link
-                to="/projects/$projectId/settings"
-                params={{ projectId: String(projectId) }}
-                className="tab"
-                activeOptions={TAB_ACTIVE}
-              >
-                Settings
-              </Link>
-            </nav>
+            <ProjectTabs projectId={projectId} />
           </header>
           {p?.description && <p className="muted project-description">{p.description}</p>}
           <FilterBox
