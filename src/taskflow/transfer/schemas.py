@@ -39,9 +39,16 @@ from taskflow.tasks.schemas import (
 FORMAT: Literal["taskflow.export"] = "taskflow.export"
 VERSION: Literal[1] = 1
 
-# Any finite number: tasks are appended after the last one, so a project's positions can
-# grow past the bound a client may set. An import keeps the order, not the numbers.
+# Sections: any finite number (they are appended after the last one, so a project's
+# positions can grow past the bound a client may set). An import keeps the order, not the
+# numbers.
 ExportPosition = JsonFloat
+# Tasks: a fractional-index key, or a number (exports made before keys); compared as such
+# within a project (numbers first), and an import gives the tasks new keys in that order.
+ExportTaskPosition = Annotated[
+    JsonFloat | Annotated[str, Strict(), Field(max_length=255)],
+    Field(union_mode="left_to_right"),
+]
 Author = Annotated[str, Strict(), Field(max_length=320), Text()]
 
 
@@ -87,7 +94,7 @@ class ExportTask(_Strict):
     recurrence: Recurrence | None = None
     recurrence_basis: RecurrenceBasis = "due"
     completed_at: UtcDateTime | None = None
-    position: ExportPosition = 0.0
+    position: ExportTaskPosition = "a0"
     label_ids: Annotated[list[Id], Field(max_length=100)] = Field(default_factory=list)
     created_at: UtcDateTime | None = None
     comments: Annotated[list[ExportComment], Field(max_length=10_000)] = Field(default_factory=list)

@@ -1,0 +1,105 @@
+"""task positions become fractional-index keys (issue 17): float midpoints lose precision
+after some fifty moves into one gap; a key can always be made between two others. Each
+project's tasks get keys `generate_n_keys_between(None, None, n)` in their (position, id)
+order, trashed ones included. Sections and saved filters keep their numbers.
+
+The keys for ranks 1..n (n: the largest project) are made once in Python and loaded into a
+temporary table; one UPDATE then joins each task's rank in its project (a window function)
+to its key, so the work is set-based on both databases, not a statement per row. The
+column is compared byte by byte: `COLLATE "C"` on PostgreSQL (SQLite compares bytes).
+
+Downgrade: numbers 1, 2, 3, … per project in key order.
+
+Revision ID: 3f0c2a9e1b57
+Revises: 7a742d82b345
+Create Date: 2026-12-02 06:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+from fractional_indexing import generate_n_keys_between
+
+revision: str = "3f0c2a9e1b57"
+down_revision: str | None = "7a742d82b345"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+_LIVE = sa.text("deleted_at IS NULL")
+_BATCH = 10_000
+# Each task's rank in its project (1, 2, …) in (position, id) order, joined to its new value.
+_LARGEST = (
+    "SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM tasks GROUP BY project_id) AS c"
+)
+_TO_KEYS = """
+UPDATE tasks SET position_key = position_keys.value
+FROM (SELECT id, row_number() OVER (PARTITION BY project_id ORDER BY position, id) AS rank_no
+      FROM tasks) AS ranked
+JOIN position_keys ON position_keys.rank_no = ranked.rank_no
+WHERE tasks.id = ranked.id
+"""
+_TO_NUMBERS = """
+UPDATE tasks SET position_number = ranked.rank_no
+FROM (SELECT id, row_number() OVER (PARTITION BY project_id ORDER BY position, id) AS rank_no
+      FROM tasks) AS ranked
+WHERE tasks.id = ranked.id
+"""
+
+
+def _drop_indexes() -> None:
+    op.drop_index("ix_tasks_project_position", table_name="tasks")
+    op.drop_index("ix_tasks_section_position", table_name="tasks")
+
+
+def _create_indexes() -> None:
+    op.create_index(
+        "ix_tasks_project_position",
+        "tasks",
+        ["project_id", "position", "id"],
+        postgresql_where=_LIVE,
+        sqlite_where=_LIVE,
+    )
+    op.create_index("ix_tasks_section_position", "tasks", ["section_id", "position", "id"])
+
+
+def _swap(new_column: sa.Column[object]) -> None:
+    """`new_column` (filled) replaces `position`, under the same indexes."""
+    _drop_indexes()
+    op.execute('ALTER TABLE tasks DROP COLUMN "position"')
+    op.execute(f'ALTER TABLE tasks RENAME COLUMN {new_column.name} TO "position"')
+    if op.get_bind().dialect.name == "postgresql":
+        # The default only filled the column's rows when it was added (SQLite cannot drop
+        # it without rebuilding the table; it is never used: the application sends a key).
+        op.execute('ALTER TABLE tasks ALTER COLUMN "position" DROP DEFAULT')
+    _create_indexes()
+
+
+def upgrade() -> None:
+    bind = op.get_bind()
+    postgresql = bind.dialect.name == "postgresql"
+    key_type = sa.String(255, collation="C") if postgresql else sa.String(255)
+    column = sa.Column("position_key", key_type, nullable=False, server_default="a0")
+    op.add_column("tasks", column)
+    largest = bind.execute(sa.text(_LARGEST)).scalar_one()
+    op.execute(
+        "CREATE TEMPORARY TABLE position_keys (rank_no INTEGER PRIMARY KEY, value TEXT NOT NULL)"
+    )
+    keys = generate_n_keys_between(None, None, int(largest))
+    insert = sa.text("INSERT INTO position_keys (rank_no, value) VALUES (:rank_no, :value)")
+    for start in range(0, len(keys), _BATCH):
+        rows = [
+            {"rank_no": start + offset + 1, "value": key}
+            for offset, key in enumerate(keys[start : start + _BATCH])
+        ]
+        bind.execute(insert, rows)
+    op.execute(_TO_KEYS)
+    op.execute("DROP TABLE position_keys")
+    _swap(column)
+
+
+def downgrade() -> None:
+    column = sa.Column("position_number", sa.Double(), nullable=False, server_default="0")
+    op.add_column("tasks", column)
+    op.execute(_TO_NUMBERS)
+    _swap(column)
