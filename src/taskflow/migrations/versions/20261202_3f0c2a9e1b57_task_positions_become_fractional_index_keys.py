@@ -16,6 +16,7 @@ Create Date: 2026-12-02 06:00:00
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -63,7 +64,7 @@ def _create_indexes() -> None:
     op.create_index("ix_tasks_section_position", "tasks", ["section_id", "position", "id"])
 
 
-def _swap(new_column: sa.Column[object]) -> None:
+def _swap(new_column: sa.Column[Any]) -> None:
     """`new_column` (filled) replaces `position`, under the same indexes."""
     _drop_indexes()
     op.execute('ALTER TABLE tasks DROP COLUMN "position"')
@@ -99,7 +100,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    column = sa.Column("position_number", sa.Double(), nullable=False, server_default="0")
+    column: sa.Column[Any] = sa.Column(
+        "position_number", sa.Double(), nullable=False, server_default="0"
+    )
     op.add_column("tasks", column)
     op.execute(_TO_NUMBERS)
     _swap(column)
