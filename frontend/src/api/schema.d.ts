@@ -2232,6 +2232,7 @@ export interface components {
             completed_at?: string | null;
             /**
              * Position
+             * @description A fractional-index key, or a number (exports made before keys)
              * @default a0
              */
             position?: number | string;
