@@ -30,6 +30,7 @@ async def main(url: str, tasks: int, projects: int) -> None:
     engine = create_engine(settings)
     await runner.upgrade(engine, BEFORE)
     async with engine.begin() as connection:
+        await connection.execute(text("SET LOCAL statement_timeout = 0"))
         await connection.execute(
             text(
                 "INSERT INTO users (email, username, username_key, full_name, hashed_password,"

@@ -76,9 +76,18 @@ def _swap(new_column: sa.Column[Any]) -> None:
     _create_indexes()
 
 
+def _no_statement_timeout() -> None:
+    """Every task is rewritten: minutes at millions of tasks, past the application's
+    statement timeout (`TASKFLOW_DB_STATEMENT_TIMEOUT_MS`), which the migration's session
+    has too. For this transaction only."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("SET LOCAL statement_timeout = 0")
+
+
 def upgrade() -> None:
     bind = op.get_bind()
     postgresql = bind.dialect.name == "postgresql"
+    _no_statement_timeout()
     key_type = sa.String(255, collation="C") if postgresql else sa.String(255)
     column = sa.Column("position_key", key_type, nullable=False, server_default="a0")
     op.add_column("tasks", column)
@@ -103,6 +112,7 @@ def downgrade() -> None:
     column: sa.Column[Any] = sa.Column(
         "position_number", sa.Double(), nullable=False, server_default="0"
     )
+    _no_statement_timeout()
     op.add_column("tasks", column)
     op.execute(_TO_NUMBERS)
     _swap(column)
