@@ -4,9 +4,13 @@ project's tasks get keys `generate_n_keys_between(None, None, n)` in their (posi
 order, trashed ones included. Sections and saved filters keep their numbers.
 
 The keys for ranks 1..n (n: the largest project) are made once in Python and loaded into a
-temporary table; one UPDATE then joins each task's rank in its project (a window function)
-to its key, so the work is set-based on both databases, not a statement per row. The
-column is compared byte by byte: `COLLATE "C"` on PostgreSQL (SQLite compares bytes).
+temporary table, joined to each task's rank in its project (a window function): set-based on
+both databases, not a statement per row. On PostgreSQL the column then changes type in one
+table rewrite (`ALTER COLUMN … TYPE … USING` a lookup of that mapping), which builds every
+index of the table anew in bulk: far cheaper than an UPDATE of every row, which maintains
+each index (the trigram GIN ones included) row by row and leaves the old versions behind.
+On SQLite a new column is filled by one UPDATE and takes the old one's place. The column is
+compared byte by byte: `COLLATE "C"` on PostgreSQL (SQLite compares bytes).
 
 Downgrade: numbers 1, 2, 3, … per project in key order.
 
@@ -40,6 +44,26 @@ FROM (SELECT id, row_number() OVER (PARTITION BY project_id ORDER BY position, i
 JOIN position_keys ON position_keys.rank_no = ranked.rank_no
 WHERE tasks.id = ranked.id
 """
+# PostgreSQL: the same mapping by task id, read by the type change's USING (a function: a
+# USING expression cannot hold a subquery).
+_PG_KEYS_BY_ID = """
+CREATE TEMPORARY TABLE task_positions AS
+SELECT ranked.id, position_keys.value
+FROM (SELECT id, row_number() OVER (PARTITION BY project_id ORDER BY position, id) AS rank_no
+      FROM tasks) AS ranked
+JOIN position_keys ON position_keys.rank_no = ranked.rank_no
+"""
+_PG_RANKS_BY_ID = """
+CREATE TEMPORARY TABLE task_positions AS
+SELECT id,
+       CAST(row_number() OVER (PARTITION BY project_id ORDER BY position, id) AS DOUBLE PRECISION)
+       AS value
+FROM tasks
+"""
+_PG_LOOKUP = """
+CREATE FUNCTION pg_temp.task_position(task_id BIGINT) RETURNS {type} LANGUAGE sql STABLE
+AS $$ SELECT value FROM task_positions WHERE id = task_id $$
+"""
 _TO_NUMBERS = """
 UPDATE tasks SET position_number = ranked.rank_no
 FROM (SELECT id, row_number() OVER (PARTITION BY project_id ORDER BY position, id) AS rank_no
@@ -65,14 +89,12 @@ def _create_indexes() -> None:
 
 
 def _swap(new_column: sa.Column[Any]) -> None:
-    """`new_column` (filled) replaces `position`, under the same indexes."""
+    """SQLite: `new_column` (filled) replaces `position`, under the same indexes."""
     _drop_indexes()
     op.execute('ALTER TABLE tasks DROP COLUMN "position"')
     op.execute(f'ALTER TABLE tasks RENAME COLUMN {new_column.name} TO "position"')
-    if op.get_bind().dialect.name == "postgresql":
-        # The default only filled the column's rows when it was added (SQLite cannot drop
-        # it without rebuilding the table; it is never used: the application sends a key).
-        op.execute('ALTER TABLE tasks ALTER COLUMN "position" DROP DEFAULT')
+    # SQLite keeps the default the new column was added with (dropping it would rebuild the
+    # table); it is never used: the application always sends a position.
     _create_indexes()
 
 
@@ -84,13 +106,8 @@ def _no_statement_timeout() -> None:
         op.execute("SET LOCAL statement_timeout = 0")
 
 
-def upgrade() -> None:
-    bind = op.get_bind()
-    postgresql = bind.dialect.name == "postgresql"
-    _no_statement_timeout()
-    key_type = sa.String(255, collation="C") if postgresql else sa.String(255)
-    column = sa.Column("position_key", key_type, nullable=False, server_default="a0")
-    op.add_column("tasks", column)
+def _load_keys(bind: sa.Connection) -> None:
+    """The temporary table position_keys: the keys of ranks 1…n, n the largest project."""
     largest = bind.execute(sa.text(_LARGEST)).scalar_one()
     op.execute(
         "CREATE TEMPORARY TABLE position_keys (rank_no INTEGER PRIMARY KEY, value TEXT NOT NULL)"
@@ -103,16 +120,44 @@ def upgrade() -> None:
             for offset, key in enumerate(keys[start : start + _BATCH])
         ]
         bind.execute(insert, rows)
+
+
+def _pg_retype(mapping: str, value_type: str, new_type: str) -> None:
+    """PostgreSQL: `position` becomes `new_type`, each task's value looked up in `mapping`
+    (a statement creating task_positions (id, value)), in one rewrite of the table."""
+    op.execute(mapping)
+    op.execute("ALTER TABLE task_positions ADD PRIMARY KEY (id)")
+    op.execute(_PG_LOOKUP.format(type=value_type))
+    op.execute(
+        f'ALTER TABLE tasks ALTER COLUMN "position" TYPE {new_type} USING pg_temp.task_position(id)'
+    )
+    op.execute("DROP FUNCTION pg_temp.task_position(BIGINT)")
+    op.execute("DROP TABLE task_positions")
+
+
+def upgrade() -> None:
+    bind = op.get_bind()
+    _no_statement_timeout()
+    _load_keys(bind)
+    if bind.dialect.name == "postgresql":
+        _pg_retype(_PG_KEYS_BY_ID, "TEXT", 'VARCHAR(255) COLLATE "C"')
+        op.execute("DROP TABLE position_keys")
+        return
+    column = sa.Column("position_key", sa.String(255), nullable=False, server_default="a0")
+    op.add_column("tasks", column)
     op.execute(_TO_KEYS)
     op.execute("DROP TABLE position_keys")
     _swap(column)
 
 
 def downgrade() -> None:
+    _no_statement_timeout()
+    if op.get_bind().dialect.name == "postgresql":
+        _pg_retype(_PG_RANKS_BY_ID, "DOUBLE PRECISION", "DOUBLE PRECISION")
+        return
     column: sa.Column[Any] = sa.Column(
         "position_number", sa.Double(), nullable=False, server_default="0"
     )
-    _no_statement_timeout()
     op.add_column("tasks", column)
     op.execute(_TO_NUMBERS)
     _swap(column)
