@@ -91,7 +91,8 @@ async def create_one(
     (batch-only) are not for this path."""
     if draft.comments or draft.parent is not None:
         raise ValueError("comments and batch parents go through create_many")
-    columns = _columns(creator_id, draft, utcnow(), positions.after(append_after))
+    appended = positions.after(append_after) if draft.position is None else None
+    columns = _columns(creator_id, draft, utcnow(), appended)
     statement = insert(Task).values(columns).returning(*_RETURNED)
     row = dict((await session.execute(statement)).one()._mapping)
     await add_labels(session, ((row["id"], label_id) for label_id in draft.label_ids))
