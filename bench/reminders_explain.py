@@ -73,7 +73,9 @@ async def main() -> None:
             text(
                 "INSERT INTO tasks (project_id, title, description, status, priority, position,"
                 " vote_count, created_at, updated_at, version, due_all_day, recurrence_basis)"
-                " SELECT (SELECT id FROM projects), 't' || n, '', 'todo', 0, n, 0, now(), now(),"
+                " SELECT (SELECT id FROM projects), 't' || n, '', 'todo', 0,"
+                # Keys g0000001, g0000002, … (tasks/positions.py: 'g', then 7 digits).
+                " 'g' || lpad(n::text, 7, '0'), 0, now(), now(),"
                 " 1, false, 'due' FROM generate_series(1, 10000) AS n"
             )
         )

@@ -21,6 +21,7 @@ import asyncio
 import json
 import random
 import time
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from typing import Any
 import asyncpg
 
 from taskflow.core.security import create_access_token, password_hash
+from taskflow.tasks import positions
 
 BENCH_PASSWORD = "bench-password-123"  # noqa: S105  (benchmark data only)
 BENCH_USERS = 16
@@ -211,7 +213,10 @@ async def seed(url: str, n_tasks: int) -> dict[str, Any]:
     comment_rows: list[tuple[Any, ...]] = []
     activity_rows: list[tuple[Any, ...]] = []
     top_level: dict[int, list[int]] = {}
-    positions: dict[int, float] = {}
+    # Each project's tasks in order: keys a0, a1, … (tasks/positions.py), made once for the
+    # largest project (`plan` is sorted: a project's tasks are consecutive).
+    keys = positions.keys_after(None, max(Counter(plan).values(), default=0))
+    ranks: dict[int, int] = {}
     hot_task_ids: list[int] = []
     write_task_ids: list[int] = []
     for tid, pid in enumerate(plan, start=1):
@@ -225,7 +230,7 @@ async def seed(url: str, n_tasks: int) -> dict[str, Any]:
             parent = rng.choice(siblings[-50:])
         else:
             siblings.append(tid)
-        positions[pid] = positions.get(pid, 0.0) + 1.0
+        ranks[pid] = ranks.get(pid, -1) + 1
         voters = rng.sample(who, min(len(who), rng.choice([0, 0, 0, 1, 1, 2, 3, 5])))
         creator = rng.choice(who)
         task_rows.append(
@@ -240,7 +245,7 @@ async def seed(url: str, n_tasks: int) -> dict[str, Any]:
                 due,
                 created + timedelta(days=1) if status == "done" else None,
                 rng.choice([*who, None]),
-                positions[pid],
+                keys[ranks[pid]],
                 len(voters),
                 creator,
                 created,

@@ -146,7 +146,8 @@ async def seed_owner(database: Database, tasks: int, user_tasks: int | None = No
                     " position, vote_count, created_at, updated_at, version, due_at)"
                     f" SELECT {project}, 'task ' || n, '',"
                     " CASE WHEN n % 7 = 0 THEN 'done' ELSE 'todo' END,"
-                    " n % 5, n, 0, now(), now(), 1, CASE"
+                    # Keys g0000001, … (tasks/positions.py: 'g', then 7 digits).
+                    " n % 5, 'g' || lpad(n::text, 7, '0'), 0, now(), now(), 1, CASE"
                     "  WHEN n % 10 = 0 THEN now() - (n % 30 + 1) * interval '1 day'"
                     "  WHEN n % 10 = 1 THEN date_trunc('day', now()) + interval '23 hours'"
                     "  WHEN n % 10 BETWEEN 2 AND 5 THEN now() + (n % 60 + 1) * interval '1 day'"

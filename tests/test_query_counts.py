@@ -207,9 +207,10 @@ async def test_a_comment_costs_the_same_statements_for_2_or_50_watchers(
 
 
 # The write path (docs/benchmarks.md, round 4). Creating a task: auth, the project with the
-# caller's role (and whether it has active webhooks), the INSERT that computes the position
-# and returns the row (the response: no read after the write), the creator's auto-watch, the
-# activity row. A PATCH of plain fields: auth, the task with access, the UPDATE … RETURNING
+# caller's role (and whether it has active webhooks) with the key of the project's last
+# task (a scalar subquery; the new key is made from it in Python), the INSERT that returns
+# the row (the response: no read after the write), the creator's auto-watch, the activity
+# row. A PATCH of plain fields: auth, the task with access, the UPDATE … RETURNING
 # the view (on SQLite, whose RETURNING cannot carry the view's subqueries, the view is read
 # after it), the activity row. Then task history's before-commit snapshot (tasks/history.py),
 # written from the row the service noted (`note_snapshot`): one INSERT … SELECT guarded by the
@@ -234,7 +235,7 @@ async def test_creating_and_changing_a_task_cost_pinned_statements(
     assert created.status_code == 201, created.text
     assert len(statements) == CREATE_STATEMENTS, statements
     task = created.json()
-    assert (task["position"], task["watching"], task["labels"]) == (2.0, True, [])
+    assert (task["position"], task["watching"], task["labels"]) == ("a1", True, [])
     assert (task["comment_count"], task["voted_by_me"], task["version"]) == (0, False, 1)
     assert task == (await client.get(f"{API}/tasks/{task['id']}", headers=owner.headers)).json()
 

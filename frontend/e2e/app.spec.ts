@@ -125,7 +125,7 @@ test.describe("with the fake API", () => {
     await expect(todo.locator(".card").first()).toContainText("Order snacks");
     await expect
       .poll(() => {
-        const pos = (title: string) => Number(api.tasks.find((t) => t.title === title)?.position);
+        const pos = (title: string) => api.tasks.find((t) => t.title === title)?.position ?? "";
         return pos("Order snacks") < pos("Write announcement");
       })
       .toBe(true);
@@ -346,7 +346,7 @@ test.describe("with the fake API", () => {
       id: 999,
       project_id: inbox.id,
       title: "Missed while offline",
-      position: 99_999,
+      position: "c000", // after the others' keys
       created_by: api.users[0].id,
     });
     await expect(page.locator(".live-live")).toBeVisible();

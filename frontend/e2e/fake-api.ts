@@ -5,6 +5,7 @@
 // A route the fake does not know answers 404 and is recorded in `unhandled`; the
 // specs assert it stays empty, so a new call of the app cannot go unnoticed.
 import type { BrowserContext, Route, WebSocketRoute } from "@playwright/test";
+import { generateKeyBetween } from "fractional-indexing";
 import type { components } from "../src/api/schema";
 
 type S = components["schemas"];
@@ -98,7 +99,8 @@ export class FakeApi {
       completed_at: null,
       assignee_id: null,
       label_ids: [],
-      position: this.tasks.length * 1024 + 1024,
+      // After the last key, as the server appends (tasks/positions.py).
+      position: generateKeyBetween(this.tasks.map((t) => t.position).sort().at(-1) ?? null, null),
       created_by: null,
       created_at: now(),
       updated_at: now(),

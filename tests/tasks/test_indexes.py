@@ -24,6 +24,7 @@ from sqlalchemy import Select, insert, select, text
 from taskflow.db import Database
 from taskflow.db.trash import live
 from taskflow.projects.models import Project
+from taskflow.tasks import positions
 from taskflow.tasks.filter_sql import clock_for, compile_query, condition
 from taskflow.tasks.models import Comment, Task, TaskStatus
 from taskflow.tasks.queries import (
@@ -72,6 +73,7 @@ async def app(app: FastAPI) -> FastAPI:
             )
         ).all()
         trashed = datetime(2026, 11, 1, tzinfo=UTC)
+        keys = positions.keys_after(None, 4000)
         await connection.execute(
             insert(Task),
             [
@@ -81,7 +83,7 @@ async def app(app: FastAPI) -> FastAPI:
                     "description": f"{words[n % 3]} notes {n}",
                     "status": ("todo", "in_progress", "done")[n % 3],
                     "priority": n % 5,
-                    "position": float(n),
+                    "position": keys[n],
                     "due_at": trashed if n % 2 else None,
                     "deleted_at": trashed if n % 10 == 0 else None,
                 }

@@ -28,7 +28,7 @@ TASK = TaskState(
     recurrence=None,
     recurrence_basis="due",
     assignee_id=5,
-    position=3.0,
+    position="a3",
     section_id=None,
     completed_at=None,
     created_by=5,
@@ -96,16 +96,16 @@ def test_moving_appends_drops_labels_and_asks_whether_the_assignee_stays() -> No
     assert plan.read_labels
     with pytest.raises(ValueError, match="next position"):
         finish(plan, TASK, now=NOW)
-    change = finish(plan, TASK, now=NOW, append_at=11.0, assignee_is_member=False, old_labels=[4])
-    assert change.values == {"project_id": 2, "position": 11.0, "assignee_id": None}
+    change = finish(plan, TASK, now=NOW, append_at="b11", assignee_is_member=False, old_labels=[4])
+    assert change.values == {"project_id": 2, "position": "b11", "assignee_id": None}
     assert change.label_ids == []
-    kept = finish(plan, TASK, now=NOW, append_at=11.0, assignee_is_member=True)
+    kept = finish(plan, TASK, now=NOW, append_at="b11", assignee_is_member=True)
     assert "assignee_id" not in kept.values
 
 
 def test_moving_to_a_given_position_with_a_new_assignee_checks_it_instead() -> None:
-    plan = plan_update(TASK, {"project_id": 2, "position": 0.5, "assignee_id": 5}, replace=False)
-    assert plan.after["position"] == 0.5
+    plan = plan_update(TASK, {"project_id": 2, "position": "a0V", "assignee_id": 5}, replace=False)
+    assert plan.after["position"] == "a0V"
     assert plan.check_assignee  # unchanged, but the project is new
     assert not plan.assignee_must_be_member
 
@@ -155,7 +155,7 @@ def test_a_task_moved_to_another_project_leaves_its_section() -> None:
     plan = plan_update(in_section, {"project_id": 2}, replace=False)
     assert plan.after["section_id"] is None
     assert not plan.check_section
-    change = finish(plan, in_section, now=NOW, append_at=1.0)
+    change = finish(plan, in_section, now=NOW, append_at="a1")
     assert change.changes["section_id"] == {"from": 4, "to": None}
 
 

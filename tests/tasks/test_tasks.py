@@ -8,6 +8,7 @@ import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
 
+from taskflow.tasks import positions
 from tests.factories_domain import (
     API,
     add_member,
@@ -423,16 +424,89 @@ async def test_moving_between_two_tasks_renumbers_nothing(
         await make_task(client, user, title=name, project_id=project["id"])
         for name in ("first", "second", "third")
     ]
-    midpoint = (first["position"] + second["position"]) / 2
+    # Appended in order: the keys after the last.
+    assert [first["position"], second["position"], third["position"]] == ["a0", "a1", "a2"]
+    between = positions.between(first["position"], second["position"])
     moved = await client.patch(
-        f"{API}/tasks/{third['id']}", json={"position": midpoint}, headers=user.headers
+        f"{API}/tasks/{third['id']}", json={"position": between}, headers=user.headers
     )
     assert moved.status_code == 200
+    assert moved.json()["position"] == between
     listed = await client.get(f"{API}/tasks?project_id={project['id']}", headers=user.headers)
     items = listed.json()["items"]
     assert [t["title"] for t in items] == ["first", "third", "second"]
     # Only the moved task changed.
     assert [t["version"] for t in items] == [1, 2, 1]
+
+
+async def test_two_hundred_moves_into_one_gap_keep_their_order(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    """Float midpoints run out after some fifty halvings of one gap; keys do not (issue 17):
+    each task moved right after `first` in turn, the listing shows them newest first."""
+    user = await quick_user(app)
+    project = await make_project(client, user)
+    first = await make_task(client, user, title="first", project_id=project["id"])
+    last = await make_task(client, user, title="last", project_id=project["id"])
+    upper = last["position"]
+    moved = []
+    for number in range(200):
+        task = await make_task(client, user, title=f"m{number}", project_id=project["id"])
+        key = positions.between(first["position"], upper)
+        response = await client.patch(
+            f"{API}/tasks/{task['id']}", json={"position": key}, headers=user.headers
+        )
+        assert response.status_code == 200, response.text
+        upper = key
+        moved.append(task["title"])
+    titles = []
+    for offset in (0, 100, 200):
+        listed = await client.get(
+            f"{API}/tasks?project_id={project['id']}&limit=100&offset={offset}",
+            headers=user.headers,
+        )
+        titles += [t["title"] for t in listed.json()["items"]]
+    assert titles == ["first", *reversed(moved), "last"]
+    assert len(upper) < 60
+
+
+async def test_positions_compare_byte_by_byte(app: FastAPI, client: AsyncClient) -> None:
+    """Upper case before lower case, as the keys need: PostgreSQL's column is COLLATE "C"
+    (a locale such as en_US would compare a0a and a0B ignoring case)."""
+    user = await quick_user(app)
+    project = await make_project(client, user)
+    for title, key in [("lower", "a0a"), ("upper", "a0B"), ("digit", "a09"), ("before", "Zz")]:
+        task = await make_task(client, user, title=title, project_id=project["id"])
+        response = await client.patch(
+            f"{API}/tasks/{task['id']}", json={"position": key}, headers=user.headers
+        )
+        assert response.status_code == 200, response.text
+    listed = await client.get(f"{API}/tasks?project_id={project['id']}", headers=user.headers)
+    assert [t["title"] for t in listed.json()["items"]] == ["before", "digit", "upper", "lower"]
+    down = await client.get(
+        f"{API}/tasks?project_id={project['id']}&sort=-position", headers=user.headers
+    )
+    assert [t["title"] for t in down.json()["items"]] == ["lower", "upper", "digit", "before"]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["a", "a00", "b0", "A00000000000000000000000000", "a0 ", "a0!", "0a", "", "a" + "1" * 255, 1.5],
+)
+async def test_a_position_that_is_not_a_key_is_422(
+    app: FastAPI, client: AsyncClient, bad: object
+) -> None:
+    user = await quick_user(app)
+    task = await make_task(client, user)
+    response = await client.patch(
+        f"{API}/tasks/{task['id']}", json={"position": bad}, headers=user.headers
+    )
+    assert response.status_code == 422, response.text
+    assert "position" in response.text
+    created = await client.post(
+        f"{API}/tasks", json={"title": "t", "position": bad}, headers=user.headers
+    )
+    assert created.status_code == 422, created.text
 
 
 async def test_a_members_project_task_as_assignee(app: FastAPI, client: AsyncClient) -> None:
@@ -494,4 +568,4 @@ async def test_a_subtask_moved_alone_leaves_its_parent(app: FastAPI, client: Asy
     assert response.status_code == 200
     assert response.json()["parent_id"] is None
     assert response.json()["project_id"] == other["id"]
-    assert response.json()["position"] == 1.0  # appended to the (empty) target
+    assert response.json()["position"] == "a0"  # appended to the (empty) target: the first key

@@ -2232,9 +2232,10 @@ export interface components {
             completed_at?: string | null;
             /**
              * Position
-             * @default 0
+             * @description A fractional-index key, or a number (exports made before keys)
+             * @default a0
              */
-            position?: number;
+            position?: number | string;
             /** Label Ids */
             label_ids?: number[];
             /** Created At */
@@ -3152,7 +3153,7 @@ export interface components {
              * Position
              * @description Default: after the last task
              */
-            position?: number | null;
+            position?: string | null;
         };
         /** TaskPublic */
         TaskPublic: {
@@ -3190,8 +3191,11 @@ export interface components {
             assignee_id: number | null;
             /** Labels */
             labels: components["schemas"]["LabelRef"][];
-            /** Position */
-            position: number;
+            /**
+             * Position
+             * @description A fractional-index key: tasks sort by it byte by byte
+             */
+            position: string;
             /** Vote Count */
             vote_count: number;
             /** Voted By Me */
@@ -3272,7 +3276,7 @@ export interface components {
              */
             section_id?: number | null;
             /** Position */
-            position?: number | null;
+            position?: string | null;
         };
         /**
          * TaskRevert
@@ -3338,7 +3342,7 @@ export interface components {
              */
             section_id?: number | null;
             /** Position */
-            position?: number | null;
+            position?: string | null;
         };
         /** TaskVersionPublic */
         TaskVersionPublic: {

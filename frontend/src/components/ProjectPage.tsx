@@ -10,6 +10,7 @@ import { parseId, roleAtLeast, type Id, type Task } from "../api/types";
 import { dueRange } from "../lib/dates";
 import { useShortcuts } from "../lib/shortcuts";
 import { nestSubtasks } from "../lib/nest";
+import { compareKeys } from "../lib/position";
 import { Board, boardOrder } from "./Board";
 import { FilterBox } from "./FilterBox";
 import { AddSection, SectionHeading } from "./SectionControls";
@@ -68,15 +69,20 @@ export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" |
     !!project.data,
   );
   const bySection = view === "board" && urlSearch.group === "section";
+  // By position, the page is kept in key order here too, so a reordered row (changed in the
+  // cache at once, before the server answers) moves at once. A stable sort: ties keep the
+  // server's order (id).
+  const byPosition = view === "list" && filters.sort === "position";
+  const listed = useMemo(() => {
+    const items = tasks.data?.items ?? [];
+    return byPosition ? [...items].sort((a, b) => compareKeys(a.position, b.position)) : items;
+  }, [tasks.data, byPosition]);
   // The list groups its rows by section when the project has any.
   const groups = useMemo(() => {
-    const nested = nestSubtasks(tasks.data?.items ?? []);
+    const nested = nestSubtasks(listed);
     return sections.data?.length ? groupRows(nested, sections.data) : undefined;
-  }, [tasks.data, sections.data]);
-  const rows = useMemo(
-    () => (groups ? groups.flatMap((g) => g.items) : nestSubtasks(tasks.data?.items ?? [])),
-    [groups, tasks.data],
-  );
+  }, [listed, sections.data]);
+  const rows = useMemo(() => (groups ? groups.flatMap((g) => g.items) : nestSubtasks(listed)), [groups, listed]);
   // The order j/k and x follow: the rows as shown, or the board column by column.
   const items = useMemo(
     () =>
@@ -230,6 +236,15 @@ export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" |
                 />
               )}
               footer={canEdit ? <AddSection projectId={projectId} /> : undefined}
+              reorder={
+                byPosition && canEdit && tasks.data
+                  ? {
+                      onMove: (task, position) => update.mutate({ task, changes: { position }, guard: true }),
+                      atStart: offset === 0,
+                      atEnd: offset + tasks.data.items.length >= tasks.data.total,
+                    }
+                  : undefined
+              }
             />
           ) : (
             <>

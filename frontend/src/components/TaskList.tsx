@@ -1,9 +1,10 @@
 // The list view: loading and empty states, the rows, and paging through large projects.
 import type { UseQueryResult } from "@tanstack/react-query";
-import { useLayoutEffect, useRef, type ReactNode } from "react";
+import { Suspense, useLayoutEffect, useRef, type ReactNode } from "react";
 import type { Id, Page, Section, Task } from "../api/types";
 import type { Nested } from "../lib/nest";
 import type { Group } from "../lib/sections";
+import { reorderGroup, SortableGroup, SortableTaskRow, SortableTasks, type Reorder } from "./ReorderableRows";
 import { TaskRow } from "./TaskRow";
 import "./TaskList.css";
 
@@ -30,6 +31,8 @@ type Props = {
   heading?: (group: Group<Section, Nested<Task>>, headingId: string) => ReactNode;
   /** Below the rows (e.g. "Add section"), shown even when there are none. */
   footer?: ReactNode;
+  /** Drag to reorder (a list sorted by position, editors). */
+  reorder?: Reorder;
 };
 
 export function TaskList({
@@ -50,6 +53,7 @@ export function TaskList({
   groups,
   heading,
   footer,
+  reorder,
 }: Props) {
   const listRef = useRef<HTMLDivElement>(null);
   const focusedRow = useRef<{ index: number; taskId: Id } | null>(null);
@@ -108,9 +112,10 @@ export function TaskList({
       </>
     );
   }
-  function renderRow({ task, depth }: Nested<Task>, index: number) {
+  function renderRow({ task, depth }: Nested<Task>, index: number, sortable: boolean) {
+    const Row = sortable && depth === 0 ? SortableTaskRow : TaskRow;
     return (
-      <TaskRow
+      <Row
         key={task.id}
         task={task}
         depth={depth}
@@ -124,44 +129,65 @@ export function TaskList({
       />
     );
   }
+  // The rows, and with `sortable` each group's rows among themselves (SortableTasks.tsx).
+  const list = (key: string, items: Nested<Task>[], first: number, sortable: boolean) => {
+    const rendered = items.map((row, i) => renderRow(row, first + i, sortable));
+    return sortable ? <SortableGroup group={reorderGroup(key, items)}>{rendered}</SortableGroup> : rendered;
+  };
+  const body = (sortable: boolean) => (
+    <div
+      ref={listRef}
+      onFocus={(event) => {
+        const row = (event.target as HTMLElement).closest<HTMLElement>("[data-task-index]");
+        if (row) focusedRow.current = { index: Number(row.dataset.taskIndex), taskId: Number(row.dataset.taskId) };
+      }}
+    >
+      {groups ? (
+        groups.map((group) => {
+          const first = rows.indexOf(group.items[0]);
+          const headingId = `section-${group.key}`;
+          return (
+            <section key={group.key} className="list-section" aria-labelledby={headingId} data-section={group.key}>
+              {heading?.(group, headingId)}
+              <ul
+                className={`task-list${query.isPlaceholderData ? " stale" : ""}`}
+                aria-labelledby={headingId}
+                aria-busy={query.isFetching}
+              >
+                {list(String(group.key), group.items, first, sortable)}
+              </ul>
+            </section>
+          );
+        })
+      ) : (
+        <ul
+          className={`task-list${query.isPlaceholderData ? " stale" : ""}`}
+          aria-label="Tasks"
+          aria-busy={query.isFetching}
+        >
+          {list("all", rows, 0, sortable)}
+        </ul>
+      )}
+    </div>
+  );
   const from = offset + 1;
   const to = offset + rows.length;
   return (
     <>
-      <div
-        ref={listRef}
-        onFocus={(event) => {
-          const row = (event.target as HTMLElement).closest<HTMLElement>("[data-task-index]");
-          if (row) focusedRow.current = { index: Number(row.dataset.taskIndex), taskId: Number(row.dataset.taskId) };
-        }}
-      >
-        {groups ? (
-          groups.map((group) => {
-            const first = rows.indexOf(group.items[0]);
-            const headingId = `section-${group.key}`;
-            return (
-              <section key={group.key} className="list-section" aria-labelledby={headingId} data-section={group.key}>
-                {heading?.(group, headingId)}
-                <ul
-                  className={`task-list${query.isPlaceholderData ? " stale" : ""}`}
-                  aria-labelledby={headingId}
-                  aria-busy={query.isFetching}
-                >
-                  {group.items.map((row, i) => renderRow(row, first + i))}
-                </ul>
-              </section>
-            );
-          })
-        ) : (
-          <ul
-            className={`task-list${query.isPlaceholderData ? " stale" : ""}`}
-            aria-label="Tasks"
-            aria-busy={query.isFetching}
+      {reorder ? (
+        <Suspense fallback={body(false)}>
+          <SortableTasks
+            groups={groups ? groups.map((g) => reorderGroup(String(g.key), g.items)) : [reorderGroup("all", rows)]}
+            atStart={reorder.atStart}
+            atEnd={reorder.atEnd}
+            onMove={reorder.onMove}
           >
-            {rows.map((row, index) => renderRow(row, index))}
-          </ul>
-        )}
-      </div>
+            {body(true)}
+          </SortableTasks>
+        </Suspense>
+      ) : (
+        body(false)
+      )}
       {footer}
       {total > pageSize || offset > 0 ? (
         <nav className="pager" aria-label="Pages">

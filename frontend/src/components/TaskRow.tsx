@@ -1,11 +1,13 @@
-// One task in the list: complete it inline, open it in the detail panel.
+// One task in the list: complete it inline, open it in the detail panel (and, in a list
+// sorted by position, drag it by its handle: SortableTasks.tsx).
+import type { CSSProperties, ReactNode } from "react";
 import { useTask } from "../api/tasks";
 import type { Task } from "../api/types";
 import { usePending } from "../lib/usePending";
 import { TaskMeta } from "./TaskMeta";
 import "./TaskRow.css";
 
-type Props = {
+export type TaskRowProps = {
   task: Task;
   /** 1 for a subtask shown under its parent. */
   depth: 0 | 1;
@@ -16,18 +18,23 @@ type Props = {
   onToggle: (task: Task) => void;
   onOpen: (task: Task) => void;
   onFocus: (index: number) => void;
+  /** A reorderable row's element ref, transform while dragged, and drag handle. */
+  sortable?: { ref: (node: HTMLElement | null) => void; style: CSSProperties; dragging: boolean; handle: ReactNode };
 };
 
-export function TaskRow({ task, depth, index, selected, open, canEdit, onToggle, onOpen, onFocus }: Props) {
+export function TaskRow({ task, depth, index, selected, open, canEdit, onToggle, onOpen, onFocus, sortable }: TaskRowProps) {
   const [done, setDone] = usePending(task.status === "done");
   // A subtask listed without its parent (done, filtered out, on another page) names it.
   const parent = useTask(depth === 0 && task.parent_id !== null ? task.parent_id : undefined);
   return (
     <li
-      className={`task-row${depth ? " subtask" : ""}${selected ? " selected" : ""}${open ? " open" : ""}${done ? " done" : ""}`}
+      className={`task-row${depth ? " subtask" : ""}${selected ? " selected" : ""}${open ? " open" : ""}${done ? " done" : ""}${sortable?.dragging ? " dragging" : ""}`}
       data-task-index={index}
       data-task-id={task.id}
+      ref={sortable?.ref}
+      style={sortable?.style}
     >
+      {sortable?.handle}
       <input
         type="checkbox"
         className={`complete priority-ring-${task.priority}`}

@@ -1,22 +1,34 @@
-// Ordering on the board: a moved task gets a position between its new neighbours.
+// A task's place in its project: a fractional-index key (npm `fractional-indexing`, the
+// scheme the server's PyPI port uses), compared code unit by code unit like the server's
+// byte order. A moved task gets a key between its new neighbours'; nothing is renumbered.
+import { generateKeyBetween } from "fractional-indexing";
 
-export const POSITION_STEP = 1024;
-
-/** A position strictly between `before` and `after` (either may be missing). */
-export function positionBetween(before: number | undefined, after: number | undefined): number {
-  if (before === undefined && after === undefined) return POSITION_STEP;
-  if (before === undefined) return after! - POSITION_STEP;
-  if (after === undefined) return before + POSITION_STEP;
-  return (before + after) / 2;
+/** Byte order for the keys (ASCII): never `localeCompare`, which ignores case. */
+export function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Where a task dropped at `index` of `column` (the column without the task) goes. */
-export function positionForDrop(column: { position: number }[], index: number): number {
+/**
+ * A key strictly between `before` and `after` (either may be missing). Equal neighbours (two
+ * tasks appended at once can share a key) have nothing between them: the key goes just
+ * before `after`, below the tie.
+ */
+export function positionBetween(before: string | undefined, after: string | undefined): string {
+  if (before !== undefined && after !== undefined && compareKeys(before, after) >= 0) before = undefined;
+  return generateKeyBetween(before ?? null, after ?? null);
+}
+
+/** Where a task dropped at `index` of `column` (in order, without the task) goes. */
+export function positionForDrop(column: { position: string }[], index: number): string {
   const clamped = Math.max(0, Math.min(column.length, index));
-  return positionBetween(column[clamped - 1]?.position, column[clamped]?.position);
+  const after = column[clamped]?.position;
+  // The nearest key below `after` (ties skipped), else none: the list's start.
+  let below = clamped - 1;
+  while (below >= 0 && after !== undefined && compareKeys(column[below].position, after) >= 0) below -= 1;
+  return positionBetween(below >= 0 ? column[below].position : undefined, after);
 }
 
-/** Tasks in board order: by position, then creation time for ties. */
-export function byPosition<T extends { position: number; created_at: string }>(a: T, b: T): number {
-  return a.position - b.position || a.created_at.localeCompare(b.created_at);
+/** Tasks in list and board order: by position, then creation time for ties. */
+export function byPosition<T extends { position: string; created_at: string }>(a: T, b: T): number {
+  return compareKeys(a.position, b.position) || a.created_at.localeCompare(b.created_at);
 }

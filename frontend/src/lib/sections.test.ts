@@ -10,7 +10,8 @@ const sections = [
 let clock = 0;
 function task(id: number, section_id: number | null, position = id, parent_id: number | null = null) {
   clock += 1;
-  return { id, section_id, position, parent_id, created_at: `2026-01-01T00:00:${String(clock).padStart(2, "0")}Z` };
+  // Keys a1…a9 (one digit) for positions 1…9.
+  return { id, section_id, position: `a${position}`, parent_id, created_at: `2026-01-01T00:00:${String(clock).padStart(2, "0")}Z` };
 }
 
 describe("groupRows", () => {

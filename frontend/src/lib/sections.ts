@@ -4,7 +4,7 @@ import type { Nested } from "./nest";
 import { byPosition } from "./position";
 
 export type SectionLike = { id: number; name: string; position: number };
-type TaskLike = { id: number; section_id?: number | null; position: number; created_at: string };
+type TaskLike = { id: number; section_id?: number | null; position: string; created_at: string };
 
 /** The group of the tasks in no section. */
 export const NO_SECTION = "none";

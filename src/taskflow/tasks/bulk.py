@@ -102,12 +102,12 @@ async def _bulk_move(
     staying = [row for row in rows if row.project_id == target and row.section_id != section]
     if staying:
         await _set_section(session, user, staying, section)
-    position = await queries.next_position(session, target)
+    keys = await queries.next_positions(session, target, len(moving))
     if not moving:
         return
     moving_ids = {row.id for row in moving}
     # One statement: a subtask keeps its parent only if the parent moves with it.
-    new_positions = {row.id: position + offset for offset, row in enumerate(moving)}
+    new_positions = {row.id: key for row, key in zip(moving, keys, strict=True)}
     await session.execute(
         update(Task)
         .where(Task.id.in_(moving_ids))
@@ -169,14 +169,14 @@ async def move_subtasks(
     moved = await queries.subtasks_outside(session, parent_ids, project_id)
     if not moved:
         return moved
-    base = await queries.next_position(session, project_id)
+    keys = await queries.next_positions(session, project_id, len(moved))
     await session.execute(
         update(Task)
         .where(Task.id.in_(moved))
         .values(
             project_id=project_id,
             section_id=None,
-            position=case({task_id: base + n for n, task_id in enumerate(moved)}, value=Task.id),
+            position=case(dict(zip(moved, keys, strict=True)), value=Task.id),
             version=Task.version + 1,
             updated_at=utcnow(),
         )

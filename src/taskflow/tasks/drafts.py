@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskflow.db import utcnow
 from taskflow.db.ids import insert_rows, reserve_ids
+from taskflow.tasks import positions
 from taskflow.tasks.models import Comment, Label, Task, TaskStatus, task_labels
 from taskflow.tasks.project_reads import labels_in
 
@@ -28,7 +29,7 @@ class TaskDraft:
 
     project_id: int
     title: str
-    position: float | None  # None: after the project's last task (computed in the INSERT)
+    position: str | None  # a key (tasks/positions.py); None: create_one's `append_after`
     description: str = ""
     status: TaskStatus = TaskStatus.TODO
     priority: int = 0
@@ -48,7 +49,9 @@ class TaskDraft:
     mentions: Sequence[dict[str, Any]] = ()  # [{id, username}]: members the description names
 
 
-def _columns(creator_id: int, draft: TaskDraft, now: datetime) -> dict[str, Any]:
+def _columns(
+    creator_id: int, draft: TaskDraft, now: datetime, position: str | None = None
+) -> dict[str, Any]:
     done = draft.status == TaskStatus.DONE
     return {
         "project_id": draft.project_id,
@@ -65,7 +68,7 @@ def _columns(creator_id: int, draft: TaskDraft, now: datetime) -> dict[str, Any]
         "recurrence_basis": draft.recurrence_basis,
         "completed_at": (draft.completed_at or now) if done else None,
         "assignee_id": draft.assignee_id,
-        "position": draft.position if draft.position is not None else _after_last(draft.project_id),
+        "position": draft.position if draft.position is not None else position,
         "created_by": creator_id,
         "created_at": draft.created_at or now,
         "updated_at": now,
@@ -74,24 +77,23 @@ def _columns(creator_id: int, draft: TaskDraft, now: datetime) -> dict[str, Any]
     }
 
 
-def _after_last(project_id: int) -> Any:
-    """The next position in the project, computed by the INSERT itself (one index probe), so
-    creating a task costs no round trip to read it first."""
-    last = select(func.max(Task.position)).where(Task.project_id == project_id)
-    return func.coalesce(last.scalar_subquery(), 0.0) + 1.0
-
-
 # Every column of the new row, as a read of it gives them (`queries.task_view`'s columns).
 _RETURNED = tuple(Task.__table__.c)
 
 
-async def create_one(session: AsyncSession, creator_id: int, draft: TaskDraft) -> dict[str, Any]:
-    """One task (a request's): a single INSERT that computes its position and returns the
-    row, then its label links if it has any. No ORM unit of work, no read after the write.
-    Comments and `parent` (batch-only) are not for this path."""
+async def create_one(
+    session: AsyncSession, creator_id: int, draft: TaskDraft, *, append_after: str | None
+) -> dict[str, Any]:
+    """One task (a request's): a single INSERT that returns the row, then its label links if
+    it has any. No ORM unit of work, no read after the write. Without a position the task
+    goes after `append_after`, the key of the project's last task (None: it has none), which
+    the caller read in a statement it sends anyway (the role check). Comments and `parent`
+    (batch-only) are not for this path."""
     if draft.comments or draft.parent is not None:
         raise ValueError("comments and batch parents go through create_many")
-    statement = insert(Task).values(_columns(creator_id, draft, utcnow())).returning(*_RETURNED)
+    appended = positions.after(append_after) if draft.position is None else None
+    columns = _columns(creator_id, draft, utcnow(), appended)
+    statement = insert(Task).values(columns).returning(*_RETURNED)
     row = dict((await session.execute(statement)).one()._mapping)
     await add_labels(session, ((row["id"], label_id) for label_id in draft.label_ids))
     return row

@@ -36,6 +36,7 @@ from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from taskflow.db import Base, BigIntId, IdMixin, utcnow
 from taskflow.db.trash import Trashable
+from taskflow.tasks.positions import FIRST_KEY, MAX_KEY_LENGTH
 from taskflow.users.models import User
 
 
@@ -93,6 +94,12 @@ def _postgresql_only(index: Index) -> Index:
     """An index that exists on PostgreSQL only (trigram, expression); see migrations/env.py."""
     index.info["postgresql_only"] = True
     return index.ddl_if(dialect="postgresql")
+
+
+# Compared byte by byte: a locale's collation (en_US) would ignore case and break the keys.
+POSITION_KEY = String(MAX_KEY_LENGTH).with_variant(
+    String(MAX_KEY_LENGTH, collation="C"), "postgresql"
+)
 
 
 class Task(IdMixin, Trashable, Base):
@@ -165,8 +172,9 @@ class Task(IdMixin, Trashable, Base):
     assignee_id: Mapped[int | None] = mapped_column(
         BigIntId, ForeignKey("users.id", ondelete="SET NULL"), index=True, default=None
     )
-    # Fractional: a task moved between two others takes the midpoint; nothing is renumbered.
-    position: Mapped[float] = mapped_column(Double, default=0.0)
+    # A fractional-index key (tasks/positions.py): a task moved between two others takes a
+    # key between theirs; nothing is renumbered. Byte order on PostgreSQL too (COLLATE "C").
+    position: Mapped[str] = mapped_column(POSITION_KEY, default=FIRST_KEY)
     # Kept in step with the votes table by atomic increments (exact under concurrency), so
     # sort=votes reads an indexed column instead of counting per row.
     vote_count: Mapped[int] = mapped_column(Integer, default=0)

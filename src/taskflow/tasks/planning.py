@@ -57,7 +57,7 @@ class TaskState:
     recurrence: str | None
     recurrence_basis: str
     assignee_id: int | None
-    position: float
+    position: str
     section_id: int | None
     completed_at: datetime | None
     created_by: int | None
@@ -210,7 +210,7 @@ def finish(
     current: TaskState,
     *,
     now: datetime,
-    append_at: float | None = None,
+    append_at: str | None = None,
     assignee_is_member: bool = True,
     old_labels: Sequence[int] = (),
     timezone: str = "UTC",

@@ -20,6 +20,7 @@ from typing import Any, Literal
 from sqlalchemy import (
     ColumnElement,
     Integer,
+    ScalarSelect,
     Select,
     bindparam,
     exists,
@@ -42,7 +43,7 @@ from taskflow.projects.permissions import (
     visible,
     with_access,
 )
-from taskflow.tasks import filter_sql
+from taskflow.tasks import filter_sql, positions
 from taskflow.tasks.conditions import MAX_SEARCH_WORDS, like_pattern, search_conditions
 from taskflow.tasks.filter_sql import Compiled, Shape
 from taskflow.tasks.models import Comment, Label, Task, TaskStatus, Vote, task_labels
@@ -331,12 +332,25 @@ async def list_tasks(
 # The reads the rules stand on: one statement each.
 
 
-async def next_position(session: AsyncSession, project_id: int) -> float:
-    """After the last task of the project (one index probe)."""
-    last = await session.scalar(
-        select(func.max(Task.position)).where(Task.project_id == project_id, live(Task))
+def last_position(project_id: Any) -> ScalarSelect[Any]:
+    """The key of the project's last live task, or NULL (one probe of the live index), as a
+    scalar subquery: a statement that is sent anyway carries it."""
+    return (
+        select(func.max(Task.position))
+        .where(Task.project_id == project_id, live(Task))
+        .scalar_subquery()
     )
-    return float(last or 0.0) + 1.0
+
+
+async def next_positions(session: AsyncSession, project_id: int, count: int) -> list[str]:
+    """`count` keys after the last task of the project, in order (one index probe)."""
+    last = await session.scalar(select(last_position(project_id)))
+    return positions.keys_after(last, count)
+
+
+async def next_position(session: AsyncSession, project_id: int) -> str:
+    """The key after the last task of the project (one index probe)."""
+    return (await next_positions(session, project_id, 1))[0]
 
 
 async def label_ids_of(session: AsyncSession, task_id: int) -> list[int]:

@@ -9,6 +9,7 @@ the web app highlights, and writes nothing.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -220,11 +221,13 @@ async def create(
             labels = await _labels(session, user.id, wanted)
     except IntegrityError:  # another request created one of these labels meanwhile
         raise Conflict("A label of that name was just created; send the text again") from None
-    positions = {pid: await queries.next_position(session, pid) for pid in sorted(wanted)}
+    counts = Counter(draft.project_id for draft in drafts)
+    keys = {
+        pid: iter(await queries.next_positions(session, pid, counts[pid])) for pid in sorted(wanted)
+    }
     tasks: list[TaskDraft] = []
     for draft in drafts:
-        position = positions[draft.project_id]
-        positions[draft.project_id] += 1.0
+        position = next(keys[draft.project_id])
         tasks.append(
             TaskDraft(
                 project_id=draft.project_id, title=draft.title, position=position,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict
 
 from taskflow.core.validation import (
     HexColor,
@@ -20,6 +20,7 @@ from taskflow.core.validation import (
 )
 from taskflow.projects.models import DEFAULT_COLOR
 from taskflow.tasks.models import TaskStatus
+from taskflow.tasks.positions import KEY_PATTERN, MAX_KEY_LENGTH, is_key
 from taskflow.tasks.recurrence import MAX_RULE_LENGTH, RULE_PATTERN, RecurrenceBasis
 
 # Titles and label names: some text that is not whitespace, stored trimmed.
@@ -32,7 +33,32 @@ Priority = Annotated[
     Field(ge=0, le=4, description="0 (none) to 4 (urgent)"),
     BeforeValidator(json_integer),
 ]
+# Sections and saved filters: numbers (few rows, rarely moved).
 Position = Annotated[JsonFloat, Field(ge=-1e15, le=1e15)]
+
+
+def _order_key(value: str) -> str:
+    if not is_key(value):
+        raise ValueError(
+            "not a fractional-index key: a letter giving the integer part's length, that "
+            "many base-62 digits, then an optional fraction not ending in 0 (e.g. a0, a1V)"
+        )
+    return value
+
+
+# Tasks: a fractional-index key (tasks/positions.py), compared byte by byte.
+TaskPosition = Annotated[
+    str,
+    Strict(),
+    Field(
+        min_length=2,
+        max_length=MAX_KEY_LENGTH,
+        pattern=KEY_PATTERN,
+        description="A fractional-index key (base 62, compared byte by byte), e.g. `a0`, `a0V`",
+        examples=["a0", "a1", "a0V"],
+    ),
+    AfterValidator(_order_key),
+]
 LabelIds = Annotated[list[Id], Field(max_length=100)]
 SectionName = Annotated[
     str, Strict(), Field(min_length=1, max_length=120), Text(not_blank=True, strip=True)
@@ -71,7 +97,7 @@ class TaskCreate(RequestBody):
     label_ids: LabelIds = Field(default_factory=list)
     parent_id: Id | None = None
     section_id: SectionId = None
-    position: Position | None = Field(default=None, description="Default: after the last task")
+    position: TaskPosition | None = Field(default=None, description="Default: after the last task")
 
 
 class TaskReplace(RequestBody):
@@ -92,7 +118,7 @@ class TaskReplace(RequestBody):
     project_id: Id | None = None
     parent_id: Id | None = None
     section_id: SectionId = None
-    position: Position | None = None
+    position: TaskPosition | None = None
 
 
 class TaskUpdate(RequestBody):
@@ -116,7 +142,7 @@ class TaskUpdate(RequestBody):
     project_id: Id | None = None
     parent_id: Id | None = None
     section_id: SectionId = None
-    position: Position | None = None
+    position: TaskPosition | None = None
 
 
 class LabelRef(BaseModel):
@@ -147,7 +173,7 @@ class TaskPublic(BaseModel):
     completed_at: datetime | None
     assignee_id: int | None
     labels: list[LabelRef]
-    position: float
+    position: str = Field(description="A fractional-index key: tasks sort by it byte by byte")
     vote_count: int
     voted_by_me: bool
     comment_count: int

@@ -88,7 +88,9 @@ async def create_task(session: AsyncSession, user: User, data: TaskCreate) -> Ta
         project_id = parent.task.project_id
     else:
         project_id = await inbox_id(session, user.id)
-    await require_role(session, project_id, user.id, EDIT)
+    # The project's last key comes with the role check: creating reads nothing more.
+    last = None if data.position is not None else queries.last_position(project_id)
+    access = await require_role(session, project_id, user.id, EDIT, also=last)
     await _check_parent(session, project_id, data.parent_id)
     await check_section(session, project_id, data.section_id)
     await _check_assignee(session, project_id, data.assignee_id)
@@ -97,7 +99,7 @@ async def create_task(session: AsyncSession, user: User, data: TaskCreate) -> Ta
     fields = data.model_dump(exclude={"project_id", "position"})
     check_times({}, fields, timezone=user.timezone, now=utcnow())
     draft = TaskDraft(**fields, project_id=project_id, position=data.position, mentions=mentions)
-    row = await create_one(session, user.id, draft)
+    row = await create_one(session, user.id, draft, append_after=access.also)
     task_id: int = row["id"]
     record(
         session,

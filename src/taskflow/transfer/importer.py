@@ -15,6 +15,7 @@ from taskflow.activity.service import record
 from taskflow.projects import service as projects_service
 from taskflow.projects.service import ProjectDraft
 from taskflow.tasks import drafts as task_drafts
+from taskflow.tasks import positions
 from taskflow.tasks import sections as sections_service
 from taskflow.tasks.drafts import TaskDraft
 from taskflow.transfer import todoist, trello
@@ -105,7 +106,7 @@ async def write(session: AsyncSession, user: User, plan: ImportPlan) -> ForeignI
         TaskDraft(
             project_id=project.id,
             title=task.title,
-            position=float(rank + 1),
+            position=key,
             description=task.description,
             status=task.status,
             priority=task.priority,
@@ -116,7 +117,7 @@ async def write(session: AsyncSession, user: User, plan: ImportPlan) -> ForeignI
             label_ids=sorted({label_ids[project.id, name] for name in task.labels}),
             comments=task.comments,
         )
-        for rank, task in enumerate(plan.tasks)
+        for key, task in zip(positions.keys_after(None, len(plan.tasks)), plan.tasks, strict=True)
     ]
     await task_drafts.create_many(session, user.id, drafts)
     record(

@@ -7,9 +7,10 @@ References inside a document are the exporting database's ids (`id`, `parent_id`
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, Field, Strict
+from pydantic import BaseModel, BeforeValidator, Field, PlainValidator, Strict, WithJsonSchema
 
 from taskflow.core.validation import (
     HexColor,
@@ -24,6 +25,7 @@ from taskflow.core.validation import (
 from taskflow.projects.schemas import Description as ProjectDescription
 from taskflow.projects.schemas import ProjectName
 from taskflow.tasks.models import TaskStatus
+from taskflow.tasks.positions import KEY_PATTERN, MAX_KEY_LENGTH, is_key
 from taskflow.tasks.recurrence import RecurrenceBasis
 from taskflow.tasks.schemas import (
     CommentBody,
@@ -39,9 +41,36 @@ from taskflow.tasks.schemas import (
 FORMAT: Literal["taskflow.export"] = "taskflow.export"
 VERSION: Literal[1] = 1
 
-# Any finite number: tasks are appended after the last one, so a project's positions can
-# grow past the bound a client may set. An import keeps the order, not the numbers.
+# Sections: any finite number (they are appended after the last one, so a project's
+# positions can grow past the bound a client may set). An import keeps the order, not the
+# numbers.
 ExportPosition = JsonFloat
+
+
+# Tasks: a fractional-index key, or a number (exports made before keys); compared as such
+# within a project (numbers first), and an import gives the tasks new keys in that order.
+def _task_position(value: object) -> float | str:
+    """One error at `position` whatever was wrong (not one per branch of a union)."""
+    if isinstance(value, float | int) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    if isinstance(value, str) and is_key(value):
+        return value
+    raise ValueError("a finite number or a fractional-index key (e.g. a0, a1V)")
+
+
+ExportTaskPosition = Annotated[
+    float | str,
+    PlainValidator(_task_position),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number"},
+                {"type": "string", "pattern": KEY_PATTERN, "maxLength": MAX_KEY_LENGTH},
+            ],
+            "description": "A fractional-index key, or a number (exports made before keys)",
+        }
+    ),
+]
 Author = Annotated[str, Strict(), Field(max_length=320), Text()]
 
 
@@ -87,7 +116,7 @@ class ExportTask(_Strict):
     recurrence: Recurrence | None = None
     recurrence_basis: RecurrenceBasis = "due"
     completed_at: UtcDateTime | None = None
-    position: ExportPosition = 0.0
+    position: ExportTaskPosition = "a0"
     label_ids: Annotated[list[Id], Field(max_length=100)] = Field(default_factory=list)
     created_at: UtcDateTime | None = None
     comments: Annotated[list[ExportComment], Field(max_length=10_000)] = Field(default_factory=list)

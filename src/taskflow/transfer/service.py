@@ -20,7 +20,7 @@ from taskflow.projects import queries as projects_queries
 from taskflow.projects import service as projects_service
 from taskflow.projects.service import ProjectDraft
 from taskflow.tasks import drafts as task_drafts
-from taskflow.tasks import project_reads, recurrence
+from taskflow.tasks import positions, project_reads, recurrence
 from taskflow.tasks import queries as tasks_queries
 from taskflow.tasks import sections as tasks_sections
 from taskflow.tasks.drafts import TaskDraft
@@ -49,6 +49,13 @@ _TASK_FIELDS = (
 _DRAFT_FIELDS = {"title", "description", "status", "priority", "due_at", "due_all_day",
                  "start_at", "recurrence", "recurrence_basis", "completed_at",
                  "created_at"}  # fmt: skip
+
+
+def _task_order(task: ExportTask) -> tuple[int, float, str]:
+    """Numbers (exports made before keys) before keys; each compared as such."""
+    if isinstance(task.position, str):
+        return (1, 0.0, task.position)
+    return (0, task.position, "")
 
 
 async def export_projects(
@@ -250,20 +257,21 @@ async def import_projects(
         for (_, section), new_id in zip(exported_sections, new_section_ids, strict=True)
     }
 
-    # Tasks: parents before subtasks; the Inbox's tasks go after what the Inbox holds.
-    inbox_offset = await tasks_queries.next_position(session, inbox)
+    # Tasks: parents before subtasks, each project's in the order of their positions, given
+    # new keys in that order (the Inbox's after what it holds).
+    inbox_tasks = sum(len(exported.tasks) for exported in document.projects if exported.is_inbox)
+    inbox_keys = iter(await tasks_queries.next_positions(session, inbox, inbox_tasks))
     drafts: list[TaskDraft] = []
     for exported in document.projects:
-        # The Inbox's tasks go after what it holds, in their order, at whole steps: adding an
-        # offset to exported positions (any finite number) could overflow or merge them.
-        ranked = sorted(exported.tasks, key=lambda task: task.position)
-        inbox_positions = {id(task): inbox_offset + rank for rank, task in enumerate(ranked)}
+        ranked = sorted(exported.tasks, key=_task_order)
+        keys = inbox_keys if exported.is_inbox else iter(positions.keys_after(None, len(ranked)))
+        task_keys = {id(task): next(keys) for task in ranked}
         index = {task.id: len(drafts) + n for n, task in enumerate(exported.tasks)}
         drafts.extend(
             TaskDraft(
                 **task.model_dump(include=_DRAFT_FIELDS),
                 project_id=targets[exported.id],
-                position=inbox_positions[id(task)] if exported.is_inbox else task.position,
+                position=task_keys[id(task)],
                 parent=index[task.parent_id] if task.parent_id is not None else None,
                 section_id=section_map[task.section_id] if task.section_id is not None else None,
                 label_ids=[label_map[label_id] for label_id in task.label_ids],

@@ -1,0 +1,55 @@
+"""A task's place in its project: a fractional-index key (David Greenspan's base-62 scheme,
+PyPI `fractional-indexing`; the web app uses npm's `fractional-indexing`, same keys).
+
+Keys compare as byte strings (PostgreSQL: `COLLATE "C"`; SQLite's default BINARY). A key
+can always be made between two others, so a move writes one row and never loses precision,
+unlike float midpoints (docs/projects-and-tasks.md, "Order").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from fractional_indexing import (
+    FIError,
+    generate_key_between,
+    generate_n_keys_between,
+    validate_order_key,
+)
+
+MAX_KEY_LENGTH = 255
+# A head letter (the integer part's length) then base-62 digits; `is_key` checks the rest.
+KEY_PATTERN = r"^[A-Za-z][0-9A-Za-z]+$"
+_KEY = re.compile(KEY_PATTERN)
+FIRST_KEY = "a0"
+
+
+def is_key(value: str) -> bool:
+    """A key the library accepts: the integer part as long as its head says, no trailing 0."""
+    if len(value) > MAX_KEY_LENGTH or not _KEY.match(value):
+        return False
+    try:
+        validate_order_key(value)
+    except FIError:
+        return False
+    return True
+
+
+def after(last: str | None) -> str:
+    """The key after `last` (None: the project has no task yet)."""
+    return str(generate_key_between(last, None))
+
+
+def keys_after(last: str | None, count: int) -> list[str]:
+    """`count` increasing keys after `last`: a batch appended in order."""
+    return list(generate_n_keys_between(last, None, count))
+
+
+def between(lower: str | None, upper: str | None) -> str:
+    return str(generate_key_between(lower, upper))
+
+
+def spread(count: int) -> Sequence[str]:
+    """`count` increasing keys for a project's tasks in their order (the migration)."""
+    return list(generate_n_keys_between(None, None, count))
