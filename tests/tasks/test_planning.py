@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import random
+import re
+import string
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from fractional_indexing import FIError, validate_order_key
 
 from taskflow.core.errors import Unprocessable
+from taskflow.tasks import positions
 from taskflow.tasks.models import TaskStatus
 from taskflow.tasks.planning import TaskState, finish, plan_update, update_verb
+from taskflow.tasks.positions import KEY_PATTERN
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 EARLIER = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
@@ -167,3 +173,31 @@ def test_a_section_given_with_a_move_is_checked_in_the_new_project() -> None:
     assert plan.check_section
     same = plan_update(replace(TASK, section_id=4), {"section_id": 4}, replace=False)
     assert not same.check_section
+
+
+def test_the_schemas_position_pattern_is_exactly_the_keys_the_server_takes() -> None:
+    """The OpenAPI pattern of a task's `position` accepts a string iff the library does
+    (apart from `A` heads, left out of both): no schema-valid position meets a 422."""
+    pattern = re.compile(KEY_PATTERN)
+    alphabet = string.digits + string.ascii_uppercase + string.ascii_lowercase
+    rng = random.Random(17)
+    valid = [positions.after(None)]
+    for _ in range(200):  # keys as moves make them: to the top, the bottom, between
+        valid = sorted([positions.between(None, valid[0]), *valid])
+        valid.append(positions.after(valid[-1]))
+        valid = sorted([*valid, positions.between(valid[0], valid[1])])
+    samples = valid + [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 8))) for _ in range(50_000)
+    ]
+    samples += [head + "0" * n + tail for head in "aZbYz" for n in range(4) for tail in "01z"]
+    for key in samples:
+        if key.startswith("A"):
+            continue
+        try:
+            validate_order_key(key)
+            taken = True
+        except FIError:
+            taken = False
+        assert bool(pattern.match(key)) is taken is positions.is_key(key), key
+    assert all(pattern.match(key) for key in valid)
+    assert sum(1 for key in samples if pattern.match(key)) > len(valid)  # random ones too

@@ -19,8 +19,25 @@ from fractional_indexing import (
 )
 
 MAX_KEY_LENGTH = 255
-# A head letter (the integer part's length) then base-62 digits; `is_key` checks the rest.
-KEY_PATTERN = r"^[A-Za-z][0-9A-Za-z]+$"
+
+
+def _key_pattern() -> str:
+    """Exactly the keys the library accepts, as a pattern the OpenAPI schema can state (a
+    client, or a fuzzer, must not meet a 422 for a value the schema allows).
+
+    A key is an integer part, whose head letter says its length (`a`: one more digit, `b`:
+    two... `z`: 26; `Z`: one, `Y`: two... `B`: 25), then a fraction that does not end in
+    0. `A` heads (26 digits) are left out: they would be below `A` followed by 26 zeros,
+    the one integer with no key before it, reached only after 62^25 moves to the top."""
+    digit = "[0-9A-Za-z]"
+    lower = "abcdefghijklmnopqrstuvwxyz"
+    upper = "ZYXWVUTSRQPONMLKJIHGFEDCB"
+    heads = [f"[{low}{up}]" if up else low for low, up in zip(lower, [*upper, ""], strict=True)]
+    integer = "|".join(f"{head}{digit}{{{n}}}" for n, head in enumerate(heads, 1))
+    return f"^(?:{integer})(?:{digit}*[1-9A-Za-z])?$"
+
+
+KEY_PATTERN = _key_pattern()
 _KEY = re.compile(KEY_PATTERN)
 FIRST_KEY = "a0"
 
