@@ -20,6 +20,8 @@ import { TaskDetail } from "./task/TaskDetail";
 import { filtersFromSearch, searchFromFilters } from "../lib/taskSearch";
 import { TaskFilters, isFiltered, mayHideNewTask, statusesFor, type FilterState } from "./TaskFilters";
 import { TaskList } from "./TaskList";
+import { useTaskActions } from "./TaskActions";
+import { SelectionContext } from "./TaskSelection";
 import { MemberNames } from "./TaskMeta";
 import "./ProjectPage.css";
 
@@ -141,12 +143,16 @@ export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" |
       ?.focus();
   }
 
+  const actions = useTaskActions({ items, focused: items[selected], canEditTask: () => canEdit });
+
   useShortcuts({
+    ...actions.shortcuts,
     q: () => quickAddRef.current?.focus(),
     "/": () => searchRef.current?.focus(),
     j: () => focusRow(selected + 1),
     k: () => focusRow(selected - 1),
     x: () => {
+      if (actions.completeSelected()) return;
       const task = items[selected];
       if (task && canEdit) toggle(task);
     },
@@ -156,7 +162,7 @@ export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" |
         params: { projectId: String(projectId) },
         search: (prev) => prev,
       }),
-    Escape: () => openTaskId && closeTask(),
+    Escape: () => actions.clearSelection() || (openTaskId && closeTask()),
   });
 
   if (project.isError) {
@@ -233,6 +239,8 @@ export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" |
             filtered={mayHideNewTask(filters)}
           />
           {view === "list" ? (
+            <SelectionContext.Provider value={actions.selection}>
+              {actions.ui}
             <TaskList
               query={tasks}
               rows={rows}
@@ -258,8 +266,10 @@ export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" |
               )}
               footer={canEdit ? <AddSection projectId={projectId} /> : undefined}
             />
+            </SelectionContext.Provider>
           ) : (
             <>
+              {actions.ui}
               <div className="board-group" role="group" aria-label="Columns">
                 <button
                   type="button"
