@@ -212,7 +212,13 @@ function PickerDialog({
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;
+    // The dialog is removed rather than closed, so the focus is given back by hand: to the row
+    // it was opened from (if that row is still there; else the list hands it to the next one).
+    const from = document.activeElement;
     if (dialog && !dialog.open) dialog.showModal();
+    return () => {
+      if (from instanceof HTMLElement && from.isConnected) from.focus();
+    };
   }, []);
   const what = describeTasks(picker.tasks);
   const title =
