@@ -157,3 +157,23 @@ test("1–4, t, a, m and Delete act on the focused task, never while typing", as
   await expect(row(page, "Delta four").getByText("High")).toBeVisible();
   await expect(row(page, "Echo five").locator(".badge.priority")).toHaveCount(0);
 });
+
+test("a parent's row shows how many of its subtasks are done", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signUp(page, person("sub"));
+  await quickAdd(page, ["Plan the trip"]);
+  const plan = row(page, "Plan the trip");
+  await expect(plan.locator(".subtask-progress")).toHaveCount(0);
+
+  await title(page, "Plan the trip").click();
+  const detail = page.getByRole("complementary", { name: "Task details" });
+  for (const sub of ["Book flights", "Book hotel"]) {
+    await detail.getByLabel("New subtask").fill(sub);
+    await detail.getByRole("button", { name: "Add", exact: true }).click();
+    await expect(detail.getByRole("checkbox", { name: `Complete subtask “${sub}”` })).toBeVisible();
+  }
+  await expect(plan.getByText("0 of 2 subtasks done")).toBeAttached();
+  await detail.getByRole("checkbox", { name: "Complete subtask “Book flights”" }).click();
+  await expect(plan.getByText("1 of 2 subtasks done")).toBeAttached();
+  await expect(plan.locator(".subtask-progress")).toContainText("1/2");
+});
