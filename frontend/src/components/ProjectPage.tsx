@@ -143,7 +143,12 @@ export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" |
       ?.focus();
   }
 
-  const actions = useTaskActions({ items, focused: items[selected], canEditTask: () => canEdit });
+  const actions = useTaskActions({
+    items,
+    focused: items[selected],
+    canEditTask: () => canEdit,
+    selectable: view === "list",
+  });
 
   useShortcuts({
     ...actions.shortcuts,

@@ -31,10 +31,13 @@ type Options = {
   /** The row j/k (or a click) last focused. */
   focused: Task | undefined;
   canEditTask: (task: Task) => boolean;
+  /** False where the rows cannot show a selection (the board): the keys act on the focused card. */
+  selectable?: boolean;
 };
 
-export function useTaskActions({ items, focused, canEditTask }: Options) {
+export function useTaskActions({ items, focused, canEditTask, selectable = true }: Options) {
   const selection = useTaskSelection(items);
+  const chosen = selectable ? selection.tasks : [];
   const bulk = useBulkActions();
   const update = useUpdateTask();
   const toast = useToast();
@@ -43,7 +46,7 @@ export function useTaskActions({ items, focused, canEditTask }: Options) {
 
   /** The selection if there is one, else the focused task; null (with a message) if any is read-only. */
   function targets(): Task[] | null {
-    const tasks = selection.tasks.length > 0 ? selection.tasks : focused ? [focused] : [];
+    const tasks = chosen.length > 0 ? chosen : focused ? [focused] : [];
     if (tasks.length === 0) return null;
     const locked = tasks.filter((t) => !canEditTask(t));
     if (locked.length > 0) {
@@ -88,7 +91,7 @@ export function useTaskActions({ items, focused, canEditTask }: Options) {
   }
 
   const keys: Record<string, () => void> = {
-    s: () => focused && selection.toggle(focused.id),
+    s: () => selectable && focused && selection.toggle(focused.id),
     t: () => open("due"),
     m: () => open("move"),
     a: () => open("assign"),
@@ -109,7 +112,7 @@ export function useTaskActions({ items, focused, canEditTask }: Options) {
 
   /** `x` with a selection completes (or, all done, reopens) it: true when there was one. */
   function completeSelected(): boolean {
-    if (selection.tasks.length === 0) return false;
+    if (chosen.length === 0) return false;
     const tasks = targets();
     if (tasks) completeOrReopen(tasks);
     return true;
@@ -117,14 +120,14 @@ export function useTaskActions({ items, focused, canEditTask }: Options) {
 
   /** Esc clears the selection first: true when there was one. */
   function clearSelection(): boolean {
-    if (selection.tasks.length === 0) return false;
+    if (chosen.length === 0) return false;
     selection.clear();
     return true;
   }
 
   const ui = (
     <>
-      {selection.tasks.length > 0 && (
+      {chosen.length > 0 && (
         <SelectionBar
           selection={selection}
           busy={busy}
