@@ -3,7 +3,7 @@
 // /tasks/bulk with one Undo (and `z`) for the batch; `1`–`4`, `t`, `a`, `m` and `Delete` act on
 // the focused task and never while typing.
 import { expect, test, type Page } from "@playwright/test";
-import { createProject, quickAdd, signUp } from "./helpers";
+import { createProject, quickAdd, seriousA11yViolations, signUp } from "./helpers";
 
 test.skip(process.env.TASKFLOW_E2E !== "1", "set TASKFLOW_E2E=1 to run against a real taskflow serve");
 test.use({ baseURL: process.env.TASKFLOW_E2E_BASE_URL });
@@ -176,4 +176,25 @@ test("a parent's row shows how many of its subtasks are done", async ({ page }) 
   await detail.getByRole("checkbox", { name: "Complete subtask “Book flights”" }).click();
   await expect(plan.getByText("1 of 2 subtasks done")).toBeAttached();
   await expect(plan.locator(".subtask-progress")).toContainText("1/2");
+});
+
+test.describe("with axe-core injected", () => {
+  // The app's CSP rightly blocks the injected checker (see server.spec.ts).
+  test.use({ bypassCSP: true });
+
+  test("the selected rows, the bar and a picker have no serious accessibility violations", async ({ page }) => {
+    test.setTimeout(120_000);
+    await inboxWithTasks(page, "axe");
+    await title(page, "Alpha one").click({ modifiers: ["ControlOrMeta"] });
+    await title(page, "Charlie three").click({ modifiers: ["Shift"] });
+    await expect(bar(page).getByRole("status")).toHaveText("3 tasks selected");
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.getByRole("button", { name: /Theme: system/ }).click(); // → light
+    await page.getByRole("button", { name: /Theme: light/ }).click(); // → dark
+    await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await bar(page).getByRole("button", { name: "Move to project…" }).click();
+    await expect(page.getByRole("dialog", { name: "Move 3 tasks" })).toBeVisible();
+    expect(await seriousA11yViolations(page)).toEqual([]);
+  });
 });
