@@ -79,6 +79,10 @@ TASK_COLUMNS = """tasks.project_id, tasks.parent_id, tasks.section_id, tasks.tit
 # subqueries ($1: the caller).
 VIEW_SUBQUERIES = """(SELECT count(*) FROM comments
     WHERE comments.task_id = tasks.id AND comments.deleted_at IS NULL) AS comment_count,
+  (SELECT count(*) FROM tasks AS subtask
+    WHERE subtask.parent_id = tasks.id AND subtask.deleted_at IS NULL) AS subtask_count,
+  (SELECT count(*) FROM tasks AS subtask WHERE subtask.parent_id = tasks.id
+    AND subtask.status = 'done' AND subtask.deleted_at IS NULL) AS subtasks_done,
   EXISTS (SELECT * FROM votes WHERE votes.task_id = tasks.id AND votes.user_id = $1::BIGINT)
     AS voted_by_me,
   (SELECT json_agg(json_build_object('id', labels.id, 'name', labels.name,
@@ -237,6 +241,8 @@ def _task(row: asyncpg.Record, labels: list[dict[str, Any]] | None = None) -> di
         "vote_count": row["vote_count"],
         "voted_by_me": row.get("voted_by_me", False),
         "comment_count": row.get("comment_count", 0),
+        "subtask_count": row.get("subtask_count", 0),
+        "subtasks_done": row.get("subtasks_done", 0),
         "attachment_count": row["attachment_count"],
         "created_by": row["created_by"],
         "created_at": _time(row["created_at"]),

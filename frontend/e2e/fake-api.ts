@@ -12,7 +12,15 @@ type S = components["schemas"];
 /** A task as stored: TaskPublic without the per-caller and counted fields. */
 export type StoredTask = Omit<
   S["TaskPublic"],
-  "labels" | "vote_count" | "voted_by_me" | "comment_count" | "attachment_count" | "mentions" | "watching"
+  | "labels"
+  | "vote_count"
+  | "voted_by_me"
+  | "comment_count"
+  | "attachment_count"
+  | "subtask_count"
+  | "subtasks_done"
+  | "mentions"
+  | "watching"
 > & { label_ids: number[] };
 type StoredProject = Omit<S["ProjectPublic"], "role">;
 type StoredActivity = S["ActivityPublic"] & { project_id: number };
@@ -155,6 +163,8 @@ export class FakeApi {
       voted_by_me: this.votes.has(`${userId}:${t.id}`),
       comment_count: this.comments.filter((c) => c.task_id === t.id).length,
       attachment_count: 0,
+      subtask_count: this.tasks.filter((s) => s.parent_id === t.id).length,
+      subtasks_done: this.tasks.filter((s) => s.parent_id === t.id && s.status === "done").length,
       mentions: this.mentions(t.description, t.project_id),
       watching: this.watchers.has(`${userId}:${t.id}`),
     };

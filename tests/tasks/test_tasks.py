@@ -27,6 +27,7 @@ TASK_FIELDS = {
     "comment_count", "created_by", "created_at", "updated_at", "version",
     "mentions", "watching",  # SPEC §7
     "attachment_count",  # SPEC §12
+    "subtask_count", "subtasks_done",  # SPEC §13: a parent's progress on its row
 }  # fmt: skip
 
 
@@ -137,6 +138,35 @@ async def test_subtask_goes_to_its_parents_project(app: FastAPI, client: AsyncCl
     assert child["parent_id"] == parent["id"]
     listed = await client.get(f"{API}/tasks?parent_id={parent['id']}", headers=user.headers)
     assert [t["id"] for t in listed.json()["items"]] == [child["id"]]
+
+
+async def test_a_parent_counts_its_subtasks_and_the_done_ones(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    """The "2/5" on a parent's row (SPEC §13): live subtasks, and how many are done; the
+    trash does not count. In the list, the single read and an update's answer alike."""
+    user = await quick_user(app)
+    project = await make_project(client, user)
+    parent = await make_task(client, user, project_id=project["id"])
+    assert (parent["subtask_count"], parent["subtasks_done"]) == (0, 0)
+    kids = [await make_task(client, user, title=f"k{n}", parent_id=parent["id"]) for n in range(3)]
+    for kid in kids[:2]:
+        done = await client.patch(
+            f"{API}/tasks/{kid['id']}", json={"status": "done"}, headers=user.headers
+        )
+        assert done.status_code == 200
+    deleted = await client.delete(f"{API}/tasks/{kids[0]['id']}", headers=user.headers)
+    assert deleted.status_code == 204
+    read = (await client.get(f"{API}/tasks/{parent['id']}", headers=user.headers)).json()
+    assert (read["subtask_count"], read["subtasks_done"]) == (2, 1)
+    listed = await client.get(f"{API}/tasks?project_id={project['id']}", headers=user.headers)
+    row = next(t for t in listed.json()["items"] if t["id"] == parent["id"])
+    assert (row["subtask_count"], row["subtasks_done"]) == (2, 1)
+    assert next(t for t in listed.json()["items"] if t["id"] == kids[1]["id"])["subtask_count"] == 0
+    renamed = await client.patch(
+        f"{API}/tasks/{parent['id']}", json={"title": "Parent"}, headers=user.headers
+    )
+    assert (renamed.json()["subtask_count"], renamed.json()["subtasks_done"]) == (2, 1)
 
 
 async def test_subtasks_are_one_level_deep(app: FastAPI, client: AsyncClient) -> None:

@@ -3204,6 +3204,16 @@ export interface components {
             comment_count: number;
             /** Attachment Count */
             attachment_count: number;
+            /**
+             * Subtask Count
+             * @description Its subtasks (not those in the trash)
+             */
+            subtask_count: number;
+            /**
+             * Subtasks Done
+             * @description How many of its subtasks are done
+             */
+            subtasks_done: number;
             /** Created By */
             created_by: number | null;
             /**

@@ -17,6 +17,8 @@ import { FilterBox } from "./FilterBox";
 import { AnyTaskDetail } from "./MyTasksPage";
 import { SORTS } from "./TaskFilters";
 import { TaskList } from "./TaskList";
+import { useTaskActions } from "./TaskActions";
+import { SelectionContext } from "./TaskSelection";
 import "./ProjectPage.css";
 
 const PAGE_SIZE = 50;
@@ -70,6 +72,12 @@ export function FilterPage() {
   const tasks = useTasks({ q, sort, limit: PAGE_SIZE, offset }, q.trim() !== "");
   const rows = useMemo(() => nestSubtasks(tasks.data?.items ?? []), [tasks.data]);
   const roles = new Map((projects.data ?? []).map((p) => [p.id, p.role] as const));
+  const items = useMemo(() => rows.map((r) => r.task), [rows]);
+  const actions = useTaskActions({
+    items,
+    focused: items[selected],
+    canEditTask: (task) => roles.get(task.project_id) !== "viewer",
+  });
 
   const setQ = useCallback(
     (next: string) => {
@@ -81,8 +89,10 @@ export function FilterPage() {
   const openTaskById = (task: Id | undefined) => void navigate({ to: ".", search: (prev) => ({ ...prev, task }) });
   const openTask = (task: Task | undefined) => openTaskById(task?.id);
   useShortcuts({
+    ...actions.shortcuts,
+    x: () => void actions.completeSelected(),
     "/": () => boxRef.current?.focus(),
-    Escape: () => search.task && openTask(undefined),
+    Escape: () => actions.clearSelection() || (search.task && openTask(undefined)),
   });
 
   const title =
@@ -128,6 +138,8 @@ export function FilterPage() {
             </p>
           </div>
         ) : (
+          <SelectionContext.Provider value={actions.selection}>
+          {actions.ui}
           <TaskList
             query={tasks}
             rows={rows}
@@ -143,6 +155,7 @@ export function FilterPage() {
             pageSize={PAGE_SIZE}
             onOffset={setOffset}
           />
+          </SelectionContext.Provider>
         )}
       </section>
       {search.task && (

@@ -13,6 +13,8 @@ import { TaskDetail } from "./task/TaskDetail";
 import { FilterBox } from "./FilterBox";
 import { TaskFilters, isFiltered, statusesFor, type FilterState } from "./TaskFilters";
 import { TaskList } from "./TaskList";
+import { useTaskActions } from "./TaskActions";
+import { SelectionContext } from "./TaskSelection";
 import "./ProjectPage.css";
 
 const PAGE_SIZE = 50;
@@ -81,12 +83,16 @@ export function MyTasksPage() {
   const rows = useMemo(() => nestSubtasks(tasks.data?.items ?? []), [tasks.data]);
   const roles = new Map((projects.data ?? []).map((p) => [p.id, p.role] as const));
   const canEditTask = (task: Task) => roles.get(task.project_id) !== "viewer";
+  const items = useMemo(() => rows.map((r) => r.task), [rows]);
+  const actions = useTaskActions({ items, focused: items[selected], canEditTask });
 
   const openTaskById = (task: Id | undefined) => void navigate({ to: ".", search: (prev) => ({ ...prev, task }) });
   const openTask = (task: Task | undefined) => openTaskById(task?.id);
   useShortcuts({
+    ...actions.shortcuts,
+    x: () => void actions.completeSelected(),
     "/": () => searchRef.current?.focus(),
-    Escape: () => openTaskId && openTask(undefined),
+    Escape: () => actions.clearSelection() || (openTaskId && openTask(undefined)),
   });
 
   return (
@@ -105,6 +111,8 @@ export function MyTasksPage() {
           showStatus
           acrossProjects
         />
+        <SelectionContext.Provider value={actions.selection}>
+        {actions.ui}
         <TaskList
           query={tasks}
           rows={rows}
@@ -121,6 +129,7 @@ export function MyTasksPage() {
           pageSize={PAGE_SIZE}
           onOffset={setOffset}
         />
+        </SelectionContext.Provider>
       </section>
       {openTaskId && (
         <AnyTaskDetail

@@ -21,6 +21,8 @@ import { TaskDetail } from "./task/TaskDetail";
 import { filtersFromSearch, searchFromFilters } from "../lib/taskSearch";
 import { TaskFilters, isFiltered, mayHideNewTask, statusesFor, type FilterState } from "./TaskFilters";
 import { TaskList } from "./TaskList";
+import { useTaskActions } from "./TaskActions";
+import { SelectionContext } from "./TaskSelection";
 import { MemberNames } from "./TaskMeta";
 import { ProjectTabs } from "./ProjectTabs";
 import "./ProjectPage.css";
@@ -147,12 +149,21 @@ export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" |
       ?.focus();
   }
 
+  const actions = useTaskActions({
+    items,
+    focused: items[selected],
+    canEditTask: () => canEdit,
+    selectable: view === "list",
+  });
+
   useShortcuts({
+    ...actions.shortcuts,
     q: () => quickAddRef.current?.focus(),
     "/": () => searchRef.current?.focus(),
     j: () => focusRow(selected + 1),
     k: () => focusRow(selected - 1),
     x: () => {
+      if (actions.completeSelected()) return;
       const task = items[selected];
       if (task && canEdit) toggle(task);
     },
@@ -162,7 +173,7 @@ export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" |
         params: { projectId: String(projectId) },
         search: (prev) => prev,
       }),
-    Escape: () => openTaskId && closeTask(),
+    Escape: () => actions.clearSelection() || (openTaskId && closeTask()),
   });
 
   if (project.isError) {
@@ -212,6 +223,8 @@ export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" |
             filtered={mayHideNewTask(filters)}
           />
           {view === "list" ? (
+            <SelectionContext.Provider value={actions.selection}>
+              {actions.ui}
             <TaskList
               query={tasks}
               rows={rows}
@@ -246,8 +259,10 @@ export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" |
                   : undefined
               }
             />
+            </SelectionContext.Provider>
           ) : (
             <>
+              {actions.ui}
               <div className="board-group" role="group" aria-label="Columns">
                 <button
                   type="button"

@@ -1,4 +1,5 @@
-// The small facts shown under a task's title: priority, due date, labels, comments, votes.
+// The small facts shown under a task's title: priority, subtasks done, due date, labels,
+// comments, votes.
 import { createContext, useContext } from "react";
 import type { Id, Task } from "../api/types";
 import { PRIORITIES } from "../api/types";
@@ -89,6 +90,20 @@ export function TaskMeta({ task, parentTitle }: { task: Task; parentTitle?: stri
       </span>
     ),
     task.priority > 0 && <PriorityBadge key="p" priority={task.priority} />,
+    task.subtask_count > 0 && (
+      <span
+        key="progress"
+        className={`badge subtask-progress${task.subtasks_done === task.subtask_count ? " complete" : ""}`}
+        title="Subtasks done"
+      >
+        <span aria-hidden="true">
+          ☑ {task.subtasks_done}/{task.subtask_count}
+        </span>
+        <span className="visually-hidden">
+          {task.subtasks_done} of {task.subtask_count} subtasks done
+        </span>
+      </span>
+    ),
     task.due_at && (
       <DueBadge key="d" dueAt={task.due_at} done={done} allDay={task.due_all_day} recurrence={task.recurrence} />
     ),

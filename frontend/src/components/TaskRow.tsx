@@ -5,6 +5,7 @@ import { useTask } from "../api/tasks";
 import type { Task } from "../api/types";
 import { usePending } from "../lib/usePending";
 import { TaskMeta } from "./TaskMeta";
+import { useRowSelection } from "./TaskSelection";
 import "./TaskRow.css";
 
 export type TaskRowProps = {
@@ -26,11 +27,14 @@ export function TaskRow({ task, depth, index, selected, open, canEdit, onToggle,
   const [done, setDone] = usePending(task.status === "done");
   // A subtask listed without its parent (done, filtered out, on another page) names it.
   const parent = useTask(depth === 0 && task.parent_id !== null ? task.parent_id : undefined);
+  const selection = useRowSelection();
+  const picked = selection?.has(task.id) ?? false;
   return (
     <li
-      className={`task-row${depth ? " subtask" : ""}${selected ? " selected" : ""}${open ? " open" : ""}${done ? " done" : ""}${sortable?.dragging ? " dragging" : ""}`}
+      className={`task-row${depth ? " subtask" : ""}${selected ? " selected" : ""}${open ? " open" : ""}${done ? " done" : ""}${sortable?.dragging ? " dragging" : ""}${picked ? " picked" : ""}`}
       data-task-index={index}
       data-task-id={task.id}
+      data-picked={picked || undefined}
       ref={sortable?.ref}
       style={sortable?.style}
     >
@@ -50,11 +54,13 @@ export function TaskRow({ task, depth, index, selected, open, canEdit, onToggle,
         <button
           type="button"
           className="task-title"
-          onClick={() => onOpen(task)}
+          onClick={(event) => selection?.click(task.id, event) || onOpen(task)}
           onFocus={() => onFocus(index)}
           aria-current={open ? "true" : undefined}
         >
           {task.title}
+          {/* A list item has no aria-selected (axe: not allowed on its role): the name says it. */}
+          {picked && <span className="visually-hidden"> (selected)</span>}
         </button>
         <TaskMeta task={task} parentTitle={parent.data?.title} />
       </div>

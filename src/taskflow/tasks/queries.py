@@ -28,6 +28,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from taskflow.core.pagination import Page, Pagination
 from taskflow.db import BigIntId, json_rows
@@ -182,6 +183,29 @@ _COMMENT_COUNT = (
     .scalar_subquery()
     .label("comment_count")
 )
+# A parent's progress ("2/5" on its row): its live subtasks, and how many of them are done
+# (ix_tasks_parent_id; most tasks have none, an index probe that finds nothing).
+_SUBTASK = aliased(Task, name="subtask")
+_SUBTASK_COUNT = (
+    select(func.count())
+    .select_from(_SUBTASK)
+    .where(_SUBTASK.parent_id == Task.id, live(_SUBTASK))
+    .correlate(Task)
+    .scalar_subquery()
+    .label("subtask_count")
+)
+_SUBTASKS_DONE = (
+    select(func.count())
+    .select_from(_SUBTASK)
+    .where(
+        _SUBTASK.parent_id == Task.id,
+        _SUBTASK.status == TaskStatus.DONE.value,
+        live(_SUBTASK),
+    )
+    .correlate(Task)
+    .scalar_subquery()
+    .label("subtasks_done")
+)
 _VOTED_BY_ME = (
     exists()
     .where(Vote.task_id == Task.id, Vote.user_id == bindparam("user_id", type_=BigIntId))
@@ -205,7 +229,15 @@ _WATCHING = (
     .label("watching")
 )
 # The view's columns, `:user_id` bound at execution; also an UPDATE's RETURNING (`task_update`).
-VIEW_COLUMNS = (*_TASK_COLUMNS, _COMMENT_COUNT, _VOTED_BY_ME, _LABELS, _WATCHING)
+VIEW_COLUMNS = (
+    *_TASK_COLUMNS,
+    _COMMENT_COUNT,
+    _SUBTASK_COUNT,
+    _SUBTASKS_DONE,
+    _VOTED_BY_ME,
+    _LABELS,
+    _WATCHING,
+)
 _VIEW = select(*VIEW_COLUMNS)
 _TASK = _VIEW.where(Task.id == bindparam("task_id", type_=BigIntId))
 _VISIBLE_TASK = with_access(
@@ -249,7 +281,15 @@ def created_view(row: Mapping[str, Any], labels: Sequence[Mapping[str, Any]]) ->
     """A task just created, from the row its INSERT returned: no comments or votes yet, the
     labels it was given, watched by its creator (`notices.task_created`). What `task_view`
     would read, without the read."""
-    view = {**row, "comment_count": 0, "voted_by_me": False, "labels": labels, "watching": True}
+    view = {
+        **row,
+        "comment_count": 0,
+        "subtask_count": 0,
+        "subtasks_done": 0,
+        "voted_by_me": False,
+        "labels": labels,
+        "watching": True,
+    }
     return TaskPublic.model_validate(_view(view))
 
 

@@ -178,6 +178,8 @@ class TaskPublic(BaseModel):
     voted_by_me: bool
     comment_count: int
     attachment_count: int
+    subtask_count: int = Field(description="Its subtasks (not those in the trash)")
+    subtasks_done: int = Field(description="How many of its subtasks are done")
     created_by: int | None
     created_at: datetime
     updated_at: datetime
