@@ -195,3 +195,28 @@ async def test_bad_quick_add_is_422_and_writes_nothing(app: FastAPI, client: Asy
     assert anonymous.status_code == 401
     wrong_method = await client.put(f"{API}/tasks/quick", json={"text": "x"}, headers=user.headers)
     assert wrong_method.status_code == 405
+
+
+async def test_a_label_no_label_may_be_named_stays_in_the_title(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    """A new label's name follows the labels API (1 to 50 characters, not blank, no spaces
+    around it: a quoted name is stripped): `@` + 51 characters or `@"  "` is no label, so it
+    stays in the title, as other tokens that do not resolve do; it is not written (PostgreSQL's
+    varchar(50): a 500; SQLite stored it, a label the API could not have made)."""
+    user = await quick_user(app)
+    home = await make_project(client, user, "Home")
+    long = "l" * 51
+    text = f'Pay @{long} #home\nFeed @"  " #home\nWater @" cat " #home\nCall @{"m" * 50} #home'
+    dry = await _quick(client, user, text, dry_run=True)
+    assert dry.status_code == 200, dry.text
+    assert [item["label_names"] for item in dry.json()["items"]] == [[], [], ["cat"], ["m" * 50]]
+    response = await _quick(client, user, text)
+    assert response.status_code == 201, response.text
+    pay, feed, water, call = response.json()["items"]
+    assert (pay["title"], pay["labels"]) == (f"Pay @{long}", [])
+    assert (feed["title"], feed["labels"]) == ('Feed @" "', [])  # spaces collapse
+    assert (water["title"], [label["name"] for label in water["labels"]]) == ("Water", ["cat"])
+    assert [label["name"] for label in call["labels"]] == ["m" * 50]
+    labels = await client.get(f"{API}/projects/{home['id']}/labels", headers=user.headers)
+    assert sorted(label["name"] for label in labels.json()["items"]) == ["cat", "m" * 50]
