@@ -220,3 +220,23 @@ async def test_a_label_no_label_may_be_named_stays_in_the_title(
     assert [label["name"] for label in call["labels"]] == ["m" * 50]
     labels = await client.get(f"{API}/projects/{home['id']}/labels", headers=user.headers)
     assert sorted(label["name"] for label in labels.json()["items"]) == ["cat", "m" * 50]
+
+
+async def test_one_new_label_in_several_cases_is_one_label(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    """Labels match in any case, new ones too: `@Foo` on one line and `@foo` on the next make
+    one label, spelled as first written, that both tasks get (three labels were created, two
+    of them on no task, each with its `label.created` activity)."""
+    user = await quick_user(app)
+    home = await make_project(client, user, "Home")
+    text = "A @Foo #home\nB @foo #home\nC @FOO @foo #home"
+    response = await _quick(client, user, text)
+    assert response.status_code == 201, response.text
+    tasks = response.json()["items"]
+    assert [[label["name"] for label in task["labels"]] for task in tasks] == [["Foo"]] * 3
+    labels = await client.get(f"{API}/projects/{home['id']}/labels", headers=user.headers)
+    assert [label["name"] for label in labels.json()["items"]] == ["Foo"]
+    activity = await client.get(f"{API}/projects/{home['id']}/activity", headers=user.headers)
+    verbs = [row["verb"] for row in activity.json()["items"]]
+    assert verbs.count("label.created") == 1

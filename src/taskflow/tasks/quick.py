@@ -218,11 +218,14 @@ async def create(
         }
         check_times({}, fields, timezone=user.timezone, now=now)
         draft.recurrence = fields["recurrence"]
+    # Each project's new labels, one per name in any case (spelled as first written): `@Foo`
+    # and `@foo` on two lines are one label.
     wanted: dict[int, list[tuple[str, str]]] = {}
     for draft in drafts:
-        wanted.setdefault(draft.project_id, []).extend(
-            (name, _NEW_LABEL_COLOR) for name in draft.label_names
-        )
+        names = wanted.setdefault(draft.project_id, [])
+        for name in draft.label_names:
+            if all(name.lower() != taken.lower() for taken, _ in names):
+                names.append((name, _NEW_LABEL_COLOR))
     try:
         async with session.begin_nested():
             labels = await _labels(session, user.id, wanted)
