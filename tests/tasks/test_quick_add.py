@@ -240,3 +240,36 @@ async def test_one_new_label_in_several_cases_is_one_label(
     activity = await client.get(f"{API}/projects/{home['id']}/activity", headers=user.headers)
     verbs = [row["verb"] for row in activity.json()["items"]]
     assert verbs.count("label.created") == 1
+
+
+async def test_lines_into_two_projects_notify_watch_and_log_each_task(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    """The batched writes (one statement each for activity, watchers and the answer) still
+    give each line its own: `task.created` in its project's feed, an `assigned` notification
+    only for a line given to someone, the creator and that assignee watching."""
+    user = await quick_user(app)
+    alice = await quick_user(app, username="alice_two")
+    home = await make_project(client, user, "Home")
+    work = await make_project(client, user, "Work")
+    for project in (home, work):
+        await add_member(client, project["id"], user, alice)
+    seen = await client.get(f"{API}/notifications", headers=alice.headers)
+    before = {row["id"] for row in seen.json()["items"]}
+    text = "Rent #home +alice_two\nReport #work +alice_two\nMilk #home"
+    response = await _quick(client, user, text)
+    assert response.status_code == 201, response.text
+    rent, report, milk = response.json()["items"]
+    listed = await client.get(f"{API}/notifications", headers=alice.headers)
+    new = [row for row in listed.json()["items"] if row["id"] not in before]
+    assert sorted((row["type"], row["task_id"]) for row in new) == sorted(
+        [("assigned", rent["id"]), ("assigned", report["id"])]
+    )
+    for task, watching in ((rent, True), (report, True), (milk, False)):
+        mine = await client.get(f"{API}/tasks/{task['id']}", headers=alice.headers)
+        assert mine.json()["watching"] is watching, task["title"]
+        assert task["watching"]  # the creator
+    for project, titles in ((home, {"Rent", "Milk"}), (work, {"Report"})):
+        feed = await client.get(f"{API}/projects/{project['id']}/activity", headers=user.headers)
+        created = [r for r in feed.json()["items"] if r["verb"] == "task.created"]
+        assert {row["changes"]["title"] for row in created} == titles
