@@ -75,12 +75,14 @@ async def test_a_connection_busy_a_moment_ago_is_not_pinged(
         await database.dispose()
 
 
+@pytest.mark.parametrize("custom_plan", [False, True])
 async def test_a_connection_lost_under_a_driver_read_is_an_outage_and_leaves_the_pool(
-    postgres_url: str, tmp_path: Path
+    postgres_url: str, tmp_path: Path, custom_plan: bool
 ) -> None:
     """A GET's reads run on asyncpg itself (`driver.read_rows`): a dropped connection must still
     be a DBAPIError with the connection invalidated (a 503, core.errors), and the pool must
-    hand out a live one after it."""
+    hand out a live one after it; so too for an unnamed statement (`custom_plan`: a search
+    across projects), prepared then fetched."""
     database = Database(_settings(tmp_path, postgres_url), postgres_url)
     pid_statement = select(func.pg_backend_pid().label("pid"))
     try:
@@ -90,7 +92,7 @@ async def test_a_connection_lost_under_a_driver_read_is_an_outage_and_leaves_the
             pid = (await driver.read_rows(session, pid_statement))[0]["pid"]
             await _terminate(postgres_url, pid)
             with pytest.raises(exc.DBAPIError) as raised:
-                await driver.read_rows(session, pid_statement)
+                await driver.read_rows(session, pid_statement, custom_plan=custom_plan)
             assert raised.value.connection_invalidated
         async with database.sessionmaker() as session:
             await driver.start_autocommit_read(session)

@@ -195,3 +195,81 @@ async def test_bad_quick_add_is_422_and_writes_nothing(app: FastAPI, client: Asy
     assert anonymous.status_code == 401
     wrong_method = await client.put(f"{API}/tasks/quick", json={"text": "x"}, headers=user.headers)
     assert wrong_method.status_code == 405
+
+
+async def test_a_label_no_label_may_be_named_stays_in_the_title(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    """A new label's name follows the labels API (1 to 50 characters, not blank, no spaces
+    around it: a quoted name is stripped): `@` + 51 characters or `@"  "` is no label, so it
+    stays in the title, as other tokens that do not resolve do; it is not written (PostgreSQL's
+    varchar(50): a 500; SQLite stored it, a label the API could not have made)."""
+    user = await quick_user(app)
+    home = await make_project(client, user, "Home")
+    long = "l" * 51
+    text = f'Pay @{long} #home\nFeed @"  " #home\nWater @" cat " #home\nCall @{"m" * 50} #home'
+    dry = await _quick(client, user, text, dry_run=True)
+    assert dry.status_code == 200, dry.text
+    assert [item["label_names"] for item in dry.json()["items"]] == [[], [], ["cat"], ["m" * 50]]
+    response = await _quick(client, user, text)
+    assert response.status_code == 201, response.text
+    pay, feed, water, call = response.json()["items"]
+    assert (pay["title"], pay["labels"]) == (f"Pay @{long}", [])
+    assert (feed["title"], feed["labels"]) == ('Feed @" "', [])  # spaces collapse
+    assert (water["title"], [label["name"] for label in water["labels"]]) == ("Water", ["cat"])
+    assert [label["name"] for label in call["labels"]] == ["m" * 50]
+    labels = await client.get(f"{API}/projects/{home['id']}/labels", headers=user.headers)
+    assert sorted(label["name"] for label in labels.json()["items"]) == ["cat", "m" * 50]
+
+
+async def test_one_new_label_in_several_cases_is_one_label(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    """Labels match in any case, new ones too: `@Foo` on one line and `@foo` on the next make
+    one label, spelled as first written, that both tasks get (three labels were created, two
+    of them on no task, each with its `label.created` activity)."""
+    user = await quick_user(app)
+    home = await make_project(client, user, "Home")
+    text = "A @Foo #home\nB @foo #home\nC @FOO @foo #home"
+    response = await _quick(client, user, text)
+    assert response.status_code == 201, response.text
+    tasks = response.json()["items"]
+    assert [[label["name"] for label in task["labels"]] for task in tasks] == [["Foo"]] * 3
+    labels = await client.get(f"{API}/projects/{home['id']}/labels", headers=user.headers)
+    assert [label["name"] for label in labels.json()["items"]] == ["Foo"]
+    activity = await client.get(f"{API}/projects/{home['id']}/activity", headers=user.headers)
+    verbs = [row["verb"] for row in activity.json()["items"]]
+    assert verbs.count("label.created") == 1
+
+
+async def test_lines_into_two_projects_notify_watch_and_log_each_task(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    """The batched writes (one statement each for activity, watchers and the answer) still
+    give each line its own: `task.created` in its project's feed, an `assigned` notification
+    only for a line given to someone, the creator and that assignee watching."""
+    user = await quick_user(app)
+    alice = await quick_user(app, username="alice_two")
+    home = await make_project(client, user, "Home")
+    work = await make_project(client, user, "Work")
+    for project in (home, work):
+        await add_member(client, project["id"], user, alice)
+    seen = await client.get(f"{API}/notifications", headers=alice.headers)
+    before = {row["id"] for row in seen.json()["items"]}
+    text = "Rent #home +alice_two\nReport #work +alice_two\nMilk #home"
+    response = await _quick(client, user, text)
+    assert response.status_code == 201, response.text
+    rent, report, milk = response.json()["items"]
+    listed = await client.get(f"{API}/notifications", headers=alice.headers)
+    new = [row for row in listed.json()["items"] if row["id"] not in before]
+    assert sorted((row["type"], row["task_id"]) for row in new) == sorted(
+        [("assigned", rent["id"]), ("assigned", report["id"])]
+    )
+    for task, watching in ((rent, True), (report, True), (milk, False)):
+        mine = await client.get(f"{API}/tasks/{task['id']}", headers=alice.headers)
+        assert mine.json()["watching"] is watching, task["title"]
+        assert task["watching"]  # the creator
+    for project, titles in ((home, {"Rent", "Milk"}), (work, {"Report"})):
+        feed = await client.get(f"{API}/projects/{project['id']}/activity", headers=user.headers)
+        created = [r for r in feed.json()["items"] if r["verb"] == "task.created"]
+        assert {row["changes"]["title"] for row in created} == titles

@@ -519,6 +519,52 @@ async def test_positions_compare_byte_by_byte(app: FastAPI, client: AsyncClient)
     assert [t["title"] for t in down.json()["items"]] == ["lower", "upper", "digit", "before"]
 
 
+async def test_no_room_after_the_largest_key_is_409_not_a_longer_key(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    """`z` * 255 is the largest key a position may be: nothing comes after it within 255
+    characters, so appending there (create, move, bulk move, quick add) is a clear 409 that
+    writes nothing, never a key the column cannot hold (PostgreSQL's varchar(255): a 500)."""
+    user = await quick_user(app)
+    full = await make_project(client, user, "Full")
+    other = await make_project(client, user, "Other")
+    last = await make_task(client, user, title="last", project_id=full["id"])
+    largest = "z" * positions.MAX_KEY_LENGTH
+    response = await client.patch(
+        f"{API}/tasks/{last['id']}", json={"position": largest}, headers=user.headers
+    )
+    assert response.status_code == 200, response.text
+    created = await client.post(
+        f"{API}/tasks", json={"title": "t", "project_id": full["id"]}, headers=user.headers
+    )
+    assert created.status_code == 409, created.text
+    assert "position" in created.json()["detail"]
+    elsewhere = await make_task(client, user, title="elsewhere", project_id=other["id"])
+    moved = await client.patch(
+        f"{API}/tasks/{elsewhere['id']}", json={"project_id": full["id"]}, headers=user.headers
+    )
+    assert moved.status_code == 409, moved.text
+    bulk = await client.post(
+        f"{API}/tasks/bulk",
+        json={"action": "move", "ids": [elsewhere["id"]], "project_id": full["id"]},
+        headers=user.headers,
+    )
+    assert bulk.status_code == 409, bulk.text
+    quick = await client.post(
+        f"{API}/tasks/quick", json={"text": "one #Full"}, headers=user.headers
+    )
+    assert quick.status_code == 409, quick.text
+    listed = await client.get(f"{API}/tasks?project_id={full['id']}", headers=user.headers)
+    assert [t["title"] for t in listed.json()["items"]] == ["last"]
+    # Given a position, a task still goes in (before the largest key).
+    placed = await client.post(
+        f"{API}/tasks",
+        json={"title": "placed", "project_id": full["id"], "position": "a0"},
+        headers=user.headers,
+    )
+    assert placed.status_code == 201, placed.text
+
+
 @pytest.mark.parametrize(
     "bad",
     ["a", "a00", "b0", "A00000000000000000000000000", "a0 ", "a0!", "0a", "", "a" + "1" * 255, 1.5],

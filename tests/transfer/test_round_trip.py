@@ -207,6 +207,8 @@ async def test_a_valid_document_imports_and_exports_again(
         ("task.position", False),
         ("task.position", "2"),
         ("task.position", "a00"),  # not a key: the integer part is one digit long
+        ("task.position", 10**400),  # an integer no float holds (was an OverflowError: 500)
+        ("task.position", -(10**400)),
         ("task.priority", "2"),
         ("task.priority", 2.5),
         ("task.due_at", 1700000000),

@@ -18,6 +18,8 @@ from fractional_indexing import (
     validate_order_key,
 )
 
+from taskflow.core.errors import Conflict
+
 MAX_KEY_LENGTH = 255
 
 
@@ -53,14 +55,27 @@ def is_key(value: str) -> bool:
     return True
 
 
+NO_ROOM = (
+    "No position is left after the project's last task (its position is at the end of the "
+    "key space): give the task a position, or move the last task up first"
+)
+
+
 def after(last: str | None) -> str:
     """The key after `last` (None: the project has no task yet)."""
-    return str(generate_key_between(last, None))
+    return keys_after(last, 1)[0]
 
 
 def keys_after(last: str | None, count: int) -> list[str]:
-    """`count` increasing keys after `last`: a batch appended in order."""
-    return list(generate_n_keys_between(last, None, count))
+    """`count` increasing keys after `last`: a batch appended in order.
+
+    Conflict (409) when they would be longer than a key may be: after `z` * 255, the largest
+    key, there is none, and a client may set a position near it (the column would refuse a
+    longer one: a 500 on PostgreSQL, a key no client could send back on SQLite)."""
+    keys = [str(key) for key in generate_n_keys_between(last, None, count)]
+    if any(len(key) > MAX_KEY_LENGTH for key in keys):
+        raise Conflict(NO_ROOM)
+    return keys
 
 
 def between(lower: str | None, upper: str | None) -> str:

@@ -35,6 +35,7 @@ from taskflow.tasks.schemas import TaskPublic
 from taskflow.users.models import User
 
 _TITLE_MAX = 500
+_LABEL_NAME_MAX = 50  # schemas.LabelName, the column's length
 _NEW_LABEL_COLOR = "#808080"
 
 
@@ -125,6 +126,12 @@ def _may_curate(role: tuple[Role, bool]) -> bool:
     return role[0].at_least(CURATE.role) and not role[1]
 
 
+def _may_name_a_label(name: str) -> bool:
+    """A name the labels API would store as sent (`LabelName`: 1 to 50 characters, not blank,
+    no whitespace around it); another stays in the title."""
+    return 0 < len(name) <= _LABEL_NAME_MAX and name == name.strip()
+
+
 def _due_utc(due: datetime | date | None, timezone: str) -> tuple[datetime | None, bool]:
     if due is None:
         return None, False
@@ -147,7 +154,7 @@ def _draft(line: ParsedLine, names: _Names, default: int, timezone: str) -> Quic
         if token.kind == "label":
             if key in names.labels:
                 label_ids.append(names.labels[key])
-            elif not _may_curate(names.roles[project_id]):
+            elif not _may_curate(names.roles[project_id]) or not _may_name_a_label(token.value):
                 continue
             if token.value.lower() in (name.lower() for name in label_names):
                 continue
@@ -211,11 +218,14 @@ async def create(
         }
         check_times({}, fields, timezone=user.timezone, now=now)
         draft.recurrence = fields["recurrence"]
+    # Each project's new labels, one per name in any case (spelled as first written): `@Foo`
+    # and `@foo` on two lines are one label.
     wanted: dict[int, list[tuple[str, str]]] = {}
     for draft in drafts:
-        wanted.setdefault(draft.project_id, []).extend(
-            (name, _NEW_LABEL_COLOR) for name in draft.label_names
-        )
+        names = wanted.setdefault(draft.project_id, [])
+        for name in draft.label_names:
+            if all(name.lower() != taken.lower() for taken, _ in names):
+                names.append((name, _NEW_LABEL_COLOR))
     try:
         async with session.begin_nested():
             labels = await _labels(session, user.id, wanted)

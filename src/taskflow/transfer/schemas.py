@@ -51,8 +51,13 @@ ExportPosition = JsonFloat
 # within a project (numbers first), and an import gives the tasks new keys in that order.
 def _task_position(value: object) -> float | str:
     """One error at `position` whatever was wrong (not one per branch of a union)."""
-    if isinstance(value, float | int) and not isinstance(value, bool) and math.isfinite(value):
-        return float(value)
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        try:  # an integer past a float's range (JSON allows 10**400) is no position either
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if math.isfinite(number):
+            return number
     if isinstance(value, str) and is_key(value):
         return value
     raise ValueError("a finite number or a fractional-index key (e.g. a0, a1V)")
