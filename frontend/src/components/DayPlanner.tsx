@@ -1,5 +1,6 @@
 // Tasks grouped by local day, with drag to reschedule (dnd-kit: mouse, touch and keyboard)
-// onto another day. Used by the Today and Upcoming views.
+// onto another day. Used by the Today and Upcoming views. Rows take part in the page's
+// multi-select (TaskSelection's context): ctrl/⌘- and shift-click on a title select.
 import {
   DndContext,
   KeyboardSensor,
@@ -14,6 +15,7 @@ import type { Id, Task } from "../api/types";
 import { neighbourOnAxis } from "../lib/dndNeighbour";
 import { usePending } from "../lib/usePending";
 import { TaskMeta } from "./TaskMeta";
+import { useRowSelection } from "./TaskSelection";
 import "./DayPlanner.css";
 
 export type DayGroup = {
@@ -32,6 +34,8 @@ type Props = {
   onMove: (task: Task, day: string) => void;
   onToggle: (task: Task) => void;
   onOpen: (task: Task) => void;
+  /** The keyboard (or a click) went to a row: the task the shortcuts act on. */
+  onFocusTask: (task: Task) => void;
 };
 
 /** The keyboard moves a picked-up task a whole day (the next or previous group) per arrow. */
@@ -40,7 +44,7 @@ const nextDay = neighbourOnAxis("vertical", (target, item) => ({
   y: target.top + Math.min(target.height / 2, 40) - item.height / 2,
 }));
 
-export function DayPlanner({ groups, openTaskId, canEditTask, onMove, onToggle, onOpen }: Props) {
+export function DayPlanner({ groups, openTaskId, canEditTask, onMove, onToggle, onOpen, onFocusTask }: Props) {
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
     useSensor(KeyboardSensor, { coordinateGetter: nextDay }),
@@ -81,6 +85,7 @@ export function DayPlanner({ groups, openTaskId, canEditTask, onMove, onToggle, 
             canEditTask={canEditTask}
             onToggle={onToggle}
             onOpen={onOpen}
+            onFocusTask={onFocusTask}
           />
         ))}
       </div>
@@ -94,6 +99,7 @@ function DaySection({
   canEditTask,
   onToggle,
   onOpen,
+  onFocusTask,
 }: { group: DayGroup } & Omit<Props, "groups" | "onMove">) {
   const { setNodeRef, isOver } = useDroppable({ id: group.key, disabled: !group.droppable });
   const headingId = `day-${group.key}`;
@@ -119,6 +125,7 @@ function DaySection({
               canEdit={canEditTask(task)}
               onToggle={onToggle}
               onOpen={onOpen}
+              onFocusTask={onFocusTask}
             />
           ))}
         </ul>
@@ -133,14 +140,18 @@ function DayTask({
   canEdit,
   onToggle,
   onOpen,
+  onFocusTask,
 }: {
   task: Task;
   open: boolean;
   canEdit: boolean;
   onToggle: (task: Task) => void;
   onOpen: (task: Task) => void;
+  onFocusTask: (task: Task) => void;
 }) {
   const [done, setDone] = usePending(task.status === "done");
+  const selection = useRowSelection();
+  const picked = selection?.has(task.id) ?? false;
   const { attributes, listeners, setNodeRef, transform, isDragging } = useDraggable({
     id: task.id,
     disabled: !canEdit,
@@ -150,8 +161,10 @@ function DayTask({
     <li
       ref={setNodeRef}
       style={style}
-      className={`task-row day-task${open ? " open" : ""}${done ? " done" : ""}${isDragging ? " dragging" : ""}`}
+      className={`task-row day-task${open ? " open" : ""}${done ? " done" : ""}${isDragging ? " dragging" : ""}${picked ? " picked" : ""}`}
       data-task-id={task.id}
+      data-picked={picked || undefined}
+      onFocus={() => onFocusTask(task)}
     >
       {canEdit && (
         <button
@@ -179,10 +192,12 @@ function DayTask({
         <button
           type="button"
           className="task-title"
-          onClick={() => onOpen(task)}
+          onClick={(event) => selection?.click(task.id, event) || onOpen(task)}
           aria-current={open ? "true" : undefined}
         >
           {task.title}
+          {/* As in TaskRow: a list item has no aria-selected, so the name says it. */}
+          {picked && <span className="visually-hidden"> (selected)</span>}
         </button>
         <TaskMeta task={task} />
       </div>
