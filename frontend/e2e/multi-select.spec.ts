@@ -96,6 +96,72 @@ test("select with ctrl/shift-click, bulk complete, move and delete, each undone"
   for (const t of TITLES) await expect(row(page, t)).toBeVisible();
 });
 
+test("Today: select with ctrl/shift-click and s, bulk complete, z undoes; Upcoming selects too", async ({ page }) => {
+  test.setTimeout(180_000);
+  await inboxWithTasks(page, "today");
+  // Four of them due today (one `t` on a selection), the fifth tomorrow.
+  for (const t of TITLES.slice(0, 4)) await title(page, t).click({ modifiers: ["ControlOrMeta"] });
+  await page.keyboard.press("t");
+  await page.getByRole("dialog", { name: "Due date of 4 tasks" }).getByRole("button", { name: "Today" }).click();
+  await expect(page.getByText("Rescheduled: 4 tasks.")).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(bar(page)).toHaveCount(0);
+  await title(page, "Echo five").focus();
+  await page.keyboard.press("t");
+  await page.getByRole("dialog", { name: "Due date of “Echo five”" }).getByRole("button", { name: "Tomorrow" }).click();
+  await expect(row(page, "Echo five").locator(".badge.due")).toContainText("Tomorrow");
+
+  await page.getByRole("link", { name: "Today", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Today", exact: true })).toBeVisible();
+  for (const t of TITLES.slice(0, 4)) await expect(row(page, t)).toBeVisible();
+
+  // Ctrl/⌘-click and shift-click select without opening the task; `s` toggles the focused row.
+  await title(page, "Alpha one").click({ modifiers: ["ControlOrMeta"] });
+  await title(page, "Charlie three").click({ modifiers: ["Shift"] });
+  await expect(bar(page).getByRole("status")).toHaveText("3 tasks selected");
+  await expect(page.getByRole("button", { name: "Bravo two (selected)" })).toBeVisible();
+  await expect(page.getByRole("complementary", { name: "Task details" })).toHaveCount(0);
+  await title(page, "Delta four").focus();
+  await page.keyboard.press("s");
+  await expect(bar(page).getByRole("status")).toHaveText("4 tasks selected");
+  await page.keyboard.press("Escape");
+  await expect(bar(page)).toHaveCount(0);
+
+  // Select two; one bulk request completes both, `z` reopens them with one more.
+  await title(page, "Alpha one").click({ modifiers: ["ControlOrMeta"] });
+  await title(page, "Charlie three").click({ modifiers: ["ControlOrMeta"] });
+  await expect(bar(page).getByRole("status")).toHaveText("2 tasks selected");
+  const writes: string[] = [];
+  page.on("request", (r) => {
+    if (r.method() !== "GET") writes.push(`${r.method()} ${new URL(r.url()).pathname}`);
+  });
+  await bar(page).getByRole("button", { name: "Complete" }).click();
+  await expect(page.getByText("Completed 2 tasks.")).toBeVisible();
+  expect(writes).toEqual(["POST /api/v1/tasks/bulk"]);
+  await expect(row(page, "Alpha one")).toHaveCount(0);
+  await expect(row(page, "Charlie three")).toHaveCount(0);
+  await expect(row(page, "Bravo two")).toBeVisible();
+  await expect(bar(page)).toHaveCount(0);
+  await page.locator("body").press("z");
+  await expect(page.getByText("Undone: 2 tasks reopened.")).toBeVisible();
+  expect(writes).toEqual(["POST /api/v1/tasks/bulk", "POST /api/v1/tasks/bulk"]);
+  await page.reload();
+  for (const t of TITLES.slice(0, 4)) await expect(row(page, t)).toBeVisible();
+
+  // Upcoming: a range across two days, then the bar's Delete.
+  await page.getByRole("link", { name: "Upcoming", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Upcoming", exact: true })).toBeVisible();
+  await title(page, "Delta four").click({ modifiers: ["ControlOrMeta"] });
+  await title(page, "Echo five").click({ modifiers: ["Shift"] });
+  await expect(bar(page).getByRole("status")).toHaveText("2 tasks selected");
+  await bar(page).getByRole("button", { name: "Delete" }).click();
+  await expect(page.getByText("Moved 2 tasks to the trash.")).toBeVisible();
+  await expect(row(page, "Echo five")).toHaveCount(0);
+  await page.locator("body").press("z");
+  await expect(page.getByText("Undone: 2 tasks restored.")).toBeVisible();
+  await expect(row(page, "Echo five")).toBeVisible();
+});
+
 test("1–4, t, a, m and Delete act on the focused task, never while typing", async ({ page }) => {
   test.setTimeout(180_000);
   await inboxWithTasks(page, "keys");
