@@ -186,6 +186,19 @@ async def test_sort_by_votes(client: AsyncClient, board: dict[str, Any]) -> None
     ]  # fmt: skip
 
 
+async def _all(client: AsyncClient, user: Any, project_id: int, sort: str) -> list[Any]:
+    items: list[Any] = []
+    while True:
+        response = await client.get(
+            f"{API}/tasks?project_id={project_id}&sort={sort}&limit=100&offset={len(items)}",
+            headers=user.headers,
+        )
+        page = response.json()["items"]
+        if not page:
+            return items
+        items.extend(page)
+
+
 async def test_paging_through_250_tasks_never_repeats_or_skips(
     app: FastAPI, client: AsyncClient
 ) -> None:
@@ -197,12 +210,18 @@ async def test_paging_through_250_tasks_never_repeats_or_skips(
         task = await make_task(client, user, title=f"t{number}", project_id=project["id"],
                                priority=number % 3)  # fmt: skip
         created.add(task["id"])
-    for sort in ("priority", "-priority", "position"):
+    # The plain list, and a search across projects (its matches found once for the page and
+    # the total: `queries._listing_statements`), by parameter and in the `q` language.
+    for where, sort in [
+        *((f"project_id={project['id']}", sort) for sort in ("priority", "-priority", "position")),
+        *(("search=t", sort) for sort in ("priority", "-priority", "position", "-title")),
+        *(("q=search%3A%20t", sort) for sort in ("-priority", "title", "-position")),
+    ]:
         seen: list[int] = []
         offset = 0
         while True:
             response = await client.get(
-                f"{API}/tasks?project_id={project['id']}&sort={sort}&limit=33&offset={offset}",
+                f"{API}/tasks?{where}&sort={sort}&limit=33&offset={offset}",
                 headers=user.headers,
             )
             body = response.json()
@@ -213,8 +232,10 @@ async def test_paging_through_250_tasks_never_repeats_or_skips(
                 break
             seen.extend(task["id"] for task in body["items"])
             offset += 33
-        assert len(seen) == 250
+        assert len(seen) == 250, (where, sort)
         assert set(seen) == created
+        plain = [task["id"] for task in await _all(client, user, project["id"], sort)]
+        assert seen == plain, (where, sort)  # the same order as the plain list's
 
 
 async def test_list_and_detail_cost_a_fixed_number_of_queries(

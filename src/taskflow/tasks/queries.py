@@ -150,11 +150,8 @@ def filter_conditions(names: Collection[str]) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def order_by(sort: TaskSort) -> list[Any]:
-    """The sort key, then id in the same direction so no two rows ever tie."""
-    descending = sort.startswith("-")
-    key = sort.lstrip("-")
-    column: Any = {
+def _sort_key(sort: TaskSort) -> Any:
+    return {
         "position": Task.position,
         "created_at": Task.created_at,
         "due_at": Task.due_at,
@@ -162,11 +159,19 @@ def order_by(sort: TaskSort) -> list[Any]:
         "priority": Task.priority,
         "votes": Task.vote_count,
         "title": func.lower(Task.title),
-    }[key]
+    }[sort.lstrip("-")]
+
+
+def order_by(sort: TaskSort, key: Any = None, id_: Any = None) -> list[Any]:
+    """The sort key, then id in the same direction so no two rows ever tie. `key` and `id_`:
+    the same two as columns of another selectable (a search's matches)."""
+    descending = sort.startswith("-")
+    column = _sort_key(sort) if key is None else key
+    identity = Task.id if id_ is None else id_
     primary = column.desc() if descending else column.asc()
-    if key in ("due_at", "start_at"):
+    if sort.lstrip("-") in ("due_at", "start_at"):
         primary = primary.nulls_last()  # tasks without the date last, either way
-    tie_breaker = Task.id.desc() if descending else Task.id.asc()
+    tie_breaker = identity.desc() if descending else identity.asc()
     return [primary, tie_breaker]
 
 
@@ -316,14 +321,47 @@ def _listing_statements(
     conditions = filter_conditions(names)
     conditions.extend(filter_sql.condition(shape) for shape in shapes)  # q, filter_id
     count = select(func.count().label("total")).select_from(Task).where(*conditions)
+    limit = bindparam("limit", type_=Integer())
+    offset = bindparam("offset", type_=Integer())
+    if _searches(names, shapes):
+        # Search words are matched row by row (`ILIKE`, which no index settles when a word is
+        # common): the matches are found once, for the page and the total alike, instead of
+        # once for each, and the view's columns are read for the page's rows only.
+        matches = (
+            select(Task.id.label("id"), _sort_key(sort).label("key"))
+            .where(*conditions)
+            .cte("matches")
+            .prefix_with("MATERIALIZED")
+        )
+        chosen = (
+            select(matches.c.id)
+            .order_by(*order_by(sort, matches.c.key, matches.c.id))
+            .limit(limit)
+            .offset(offset)
+            .subquery("chosen")
+        )
+        total = select(func.count()).select_from(matches).scalar_subquery().label("total")
+        page = (
+            _VIEW.add_columns(total)
+            .join_from(Task, chosen, Task.id == chosen.c.id)
+            .order_by(*order_by(sort))
+        )
+        return page, count
     page = (
         _VIEW.add_columns(count.scalar_subquery().label("total"))
         .where(*conditions)
         .order_by(*order_by(sort))
-        .limit(bindparam("limit", type_=Integer()))
-        .offset(bindparam("offset", type_=Integer()))
+        .limit(limit)
+        .offset(offset)
     )
     return page, count
+
+
+def _searches(names: Collection[str], shapes: Sequence[Shape]) -> bool:
+    """Search words across projects (`search=` without `project_id`, or `search:` in an
+    expression): the statements whose plan depends on the words (`read_rows(custom_plan)`)."""
+    words = any(name.startswith("word_") for name in names) and "project_id" not in names
+    return words or any(filter_sql.searches(shape) for shape in shapes)
 
 
 async def list_tasks(
@@ -344,9 +382,7 @@ async def list_tasks(
         frozenset(name for name in params if not name.startswith(_QUERY_PREFIXES)), sort, shapes
     )
     # Search words across projects: the plan is made for the words (`read_rows`).
-    words = (filters.search and filters.project_id is None) or any(
-        filter_sql.searches(shape) for shape in shapes
-    )
+    words = _searches(frozenset(params), shapes)
     rows = await read_rows(
         session,
         statement,
