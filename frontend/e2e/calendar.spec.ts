@@ -4,7 +4,7 @@
 // back with a message; in the week, a timed task is dragged to another time; the URL keeps
 // the view and the date; Undo puts a move back.
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { noHorizontalOverflow, quickAdd, screenshot, seriousA11yViolations, signUp } from "./helpers";
+import { detailOf, localDay as localDayIn, noHorizontalOverflow, quickAdd, screenshot, seriousA11yViolations, signUpInZone } from "./helpers";
 
 test.skip(process.env.TASKFLOW_E2E !== "1", "set TASKFLOW_E2E=1 to run against a real taskflow serve");
 // bypassCSP: axe-core is injected as an inline script, which the server's CSP refuses.
@@ -18,23 +18,11 @@ const person = (name: string) => ({
   password: `${name} has a long passphrase ${run}`,
 });
 
+/** A new user whose time zone is ZONE, on her Inbox. */
+const userInZone = (page: Page, name: string) => signUpInZone(page, person(name), ZONE);
 /** `YYYY-MM-DD` of the day `offset` days from today in ZONE. */
-function localDay(offset = 0): string {
-  const today = new Intl.DateTimeFormat("en-CA", { timeZone: ZONE }).format(new Date());
-  const [y, m, d] = today.split("-").map(Number);
-  return new Date(Date.UTC(y, m - 1, d + offset)).toISOString().slice(0, 10);
-}
+const localDay = (offset = 0) => localDayIn(ZONE, offset);
 
-async function userInZone(page: Page, name: string): Promise<void> {
-  await signUp(page, person(name));
-  await page.goto("/account");
-  await page.getByLabel("Time zone").fill(ZONE);
-  await page.getByRole("button", { name: "Save profile" }).click();
-  await expect(page.getByText("Profile saved.")).toBeVisible();
-  await page.getByRole("link", { name: "Inbox", exact: true }).click();
-}
-
-const detailOf = (page: Page) => page.getByRole("complementary", { name: "Task details" });
 const monthDay = (page: Page, key: string) => page.locator(`td.fc-daygrid-day[data-date="${key}"]`);
 const event = (scope: Locator | Page, title: string) => scope.locator(".fc-event", { hasText: title });
 

@@ -3,7 +3,7 @@
 // and moving a task from its panel.
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { FakeApi } from "./fake-api";
-import { createProject, quickAdd, seriousA11yViolations, signIn, signUp } from "./helpers";
+import { createProject, detailOf, quickAdd, seriousA11yViolations, signIn, signUp } from "./helpers";
 
 const ada = { email: "ada@example.com", username: "ada", password: "correct horse battery" };
 
@@ -18,7 +18,6 @@ test.afterEach(() => {
   expect(api.unhandled, "requests the fake API has no route for").toEqual([]);
 });
 
-const detailOf = (page: Page) => page.getByRole("complementary", { name: "Task details" });
 const taskId = (title: string) => api.tasks.find((t) => t.title === title)!.id;
 
 /** Ada's project "Shared" with one task, and Bob (an editor) signed in on a second browser. */

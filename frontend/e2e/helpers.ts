@@ -87,3 +87,27 @@ export async function noHorizontalOverflow(page: Page): Promise<void> {
   );
   expect(overflow, "page scrolls sideways").toBeLessThanOrEqual(0);
 }
+
+/** The open task's panel. */
+export const detailOf = (page: Page) => page.getByRole("complementary", { name: "Task details" });
+
+/** `YYYY-MM-DD` of the day `offset` days from today in `zone`. */
+export function localDay(zone: string, offset = 0): string {
+  const today = new Intl.DateTimeFormat("en-CA", { timeZone: zone }).format(new Date());
+  const [y, m, d] = today.split("-").map(Number);
+  return new Date(Date.UTC(y, m - 1, d + offset)).toISOString().slice(0, 10);
+}
+
+/** A new user whose time zone is `zone`, on her Inbox. */
+export async function signUpInZone(
+  page: Page,
+  user: { email: string; username: string; password: string },
+  zone: string,
+): Promise<void> {
+  await signUp(page, user);
+  await page.goto("/account");
+  await page.getByLabel("Time zone").fill(zone);
+  await page.getByRole("button", { name: "Save profile" }).click();
+  await expect(page.getByText("Profile saved.")).toBeVisible();
+  await page.getByRole("link", { name: "Inbox", exact: true }).click();
+}

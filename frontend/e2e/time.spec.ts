@@ -2,7 +2,7 @@
 // and reminders, the Today and Upcoming views, a recurring task moving on when completed,
 // and drag to reschedule. The user's time zone is not the browser's (UTC): days are hers.
 import { expect, test, type Page } from "@playwright/test";
-import { quickAdd, screenshot, signUp } from "./helpers";
+import { detailOf, localDay as localDayIn, quickAdd, screenshot, signUpInZone } from "./helpers";
 
 test.skip(process.env.TASKFLOW_E2E !== "1", "set TASKFLOW_E2E=1 to run against a real taskflow serve");
 test.use({ baseURL: process.env.TASKFLOW_E2E_BASE_URL });
@@ -15,24 +15,11 @@ const person = (name: string) => ({
   password: `${name} has a long passphrase ${run}`,
 });
 
-/** `YYYY-MM-DD` of the day `offset` days from today in ZONE. */
-function localDay(offset = 0): string {
-  const today = new Intl.DateTimeFormat("en-CA", { timeZone: ZONE }).format(new Date());
-  const [y, m, d] = today.split("-").map(Number);
-  return new Date(Date.UTC(y, m - 1, d + offset)).toISOString().slice(0, 10);
-}
-
 /** A new user whose time zone is ZONE, on her Inbox. */
-async function userInZone(page: Page, name: string): Promise<void> {
-  await signUp(page, person(name));
-  await page.goto("/account");
-  await page.getByLabel("Time zone").fill(ZONE);
-  await page.getByRole("button", { name: "Save profile" }).click();
-  await expect(page.getByText("Profile saved.")).toBeVisible();
-  await page.getByRole("link", { name: "Inbox", exact: true }).click();
-}
+const userInZone = (page: Page, name: string) => signUpInZone(page, person(name), ZONE);
+/** `YYYY-MM-DD` of the day `offset` days from today in ZONE. */
+const localDay = (offset = 0) => localDayIn(ZONE, offset);
 
-const detailOf = (page: Page) => page.getByRole("complementary", { name: "Task details" });
 const day = (page: Page, key: string) => page.locator(`section.day-group[data-day="${key}"]`);
 
 test("a due time and reminders in the task panel; the task is in Today", async ({ page }) => {

@@ -1,13 +1,12 @@
 // The trash in Chromium against a real `taskflow serve` (SPEC §10): a delete is undone from its
 // toast (button and `z`), and a deleted task comes back from the Trash page.
 import { expect, test, type Page } from "@playwright/test";
-import { quickAdd, seriousA11yViolations, signUp } from "./helpers";
+import { detailOf, quickAdd, seriousA11yViolations, signUp } from "./helpers";
 
 test.skip(process.env.TASKFLOW_E2E !== "1", "set TASKFLOW_E2E=1 to run against a real taskflow serve");
 test.use({ baseURL: process.env.TASKFLOW_E2E_BASE_URL });
 
 const run = Date.now().toString(36);
-const detailOf = (page: Page) => page.getByRole("complementary", { name: "Task details" });
 const row = (page: Page, title: string) => page.getByRole("button", { name: title, exact: true });
 
 async function deleteTask(page: Page, title: string): Promise<void> {
