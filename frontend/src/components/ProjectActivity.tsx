@@ -14,6 +14,7 @@ import { ACTIVITY_KINDS, projectActivityRoute, withProjectId, type ActivityKind 
 import { ProjectTabs } from "./ProjectTabs";
 import "./ProjectPage.css";
 import "./ProjectActivity.css";
+import { ProjectNotFound } from "./ProjectNotFound";
 
 const KIND_LABEL: Record<ActivityKind, string> = {
   tasks: "Tasks",
@@ -77,14 +78,7 @@ export function ProjectActivity({ projectId }: { projectId: Id }) {
   const shown = show ? rows.filter((row) => kindOf(row.verb) === show) : rows;
 
   if (project.isError) {
-    return (
-      <div className="pad">
-        <h1>Project not found</h1>
-        <p>
-          It may have been deleted, or you are no longer a member. <Link to="/">Go to your Inbox</Link>
-        </p>
-      </div>
-    );
+    return <ProjectNotFound />;
   }
   const p = project.data;
   const name = p ? (p.is_inbox ? "Inbox" : p.name) : "…";

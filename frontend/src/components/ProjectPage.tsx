@@ -1,5 +1,5 @@
 // A project's tasks, as a list or a board, with the detail panel for the open task.
-import { Link, useNavigate, useSearch } from "@tanstack/react-router";
+import { useNavigate, useSearch } from "@tanstack/react-router";
 import { Suspense, lazy, useCallback, useMemo, useRef, useState } from "react";
 import { useLabels } from "../api/labels";
 import { useMembers, useProject, useProjects } from "../api/projects";
@@ -26,6 +26,7 @@ import { SelectionContext } from "./TaskSelection";
 import { MemberNames } from "./TaskMeta";
 import { ProjectTabs } from "./ProjectTabs";
 import "./ProjectPage.css";
+import { ProjectNotFound } from "./ProjectNotFound";
 
 // The board by section drags with dnd-kit: a chunk of its own, loaded when first shown.
 const SectionBoard = lazy(() => import("./SectionBoard"));
@@ -177,14 +178,7 @@ export function ProjectPage({ projectId, view }: { projectId: Id; view: "list" |
   });
 
   if (project.isError) {
-    return (
-      <div className="pad">
-        <h1>Project not found</h1>
-        <p>
-          It may have been deleted, or you are no longer a member. <Link to="/">Go to your Inbox</Link>
-        </p>
-      </div>
-    );
+    return <ProjectNotFound />;
   }
   const p = project.data;
   const name = p ? (p.is_inbox ? "Inbox" : p.name) : "…";
