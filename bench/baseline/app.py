@@ -10,8 +10,8 @@ check, and answer the same JSON.
 
 The writes do what TaskFlow's do, in as few statements as a hand-written service would, in
 one transaction: the role check (with the archived flag and whether the project has an
-active webhook, as TaskFlow's access check), the task with its next position computed by the
-INSERT, the activity row, the creator's watch, the version snapshot (task history), the
+active webhook, as TaskFlow's access check, and the project's last position key), the task
+with the next key (fractional-indexing, as TaskFlow makes it), the activity row, the creator's watch, the version snapshot (task history), the
 version bump and ETag with `If-Match` as the UPDATE's condition; for a comment its
 notifications to the task's watchers and their email jobs (SAQ, as TaskFlow queues them).
 The events go to Redis after the commit. bench/write_check.py runs both and checks that
@@ -36,6 +36,7 @@ from typing import Any
 
 import asyncpg
 import jwt
+from fractional_indexing import generate_key_between
 from redis.asyncio import Redis
 from saq import Queue
 from starlette.applications import Starlette
@@ -124,6 +125,13 @@ PROJECT_ACCESS_SQL = f"""SELECT {ACCESS_CHECK} FROM project_members
 JOIN projects AS access_project ON access_project.id = project_members.project_id
   AND access_project.deleted_at IS NULL
 WHERE project_members.user_id = $1::BIGINT AND project_members.project_id = $2::BIGINT"""
+# Creating: the check also reads the project's last key (one probe of its live index).
+CREATE_ACCESS_SQL = f"""SELECT {ACCESS_CHECK},
+  (SELECT max(tasks.position) FROM tasks WHERE tasks.project_id = $2::BIGINT
+    AND tasks.deleted_at IS NULL) AS last_position FROM project_members
+JOIN projects AS access_project ON access_project.id = project_members.project_id
+  AND access_project.deleted_at IS NULL
+WHERE project_members.user_id = $1::BIGINT AND project_members.project_id = $2::BIGINT"""
 TASK_ACCESS_SQL = f"""SELECT {TASK_COLUMNS}, {ACCESS_CHECK} FROM tasks
 {ACCESS_JOIN.format(table="tasks")}
 WHERE tasks.deleted_at IS NULL AND tasks.id = $2::BIGINT"""
@@ -134,9 +142,7 @@ CREATE_SQL = """WITH task AS (
     recurrence_basis, position, vote_count, attachment_count, created_by, created_at,
     updated_at, version, mentions)
   VALUES ($1::BIGINT, $2::VARCHAR, $3::VARCHAR, 'todo', $4::SMALLINT, false, 'due',
-    coalesce((SELECT max(tasks.position) FROM tasks WHERE tasks.project_id = $1::BIGINT), 0)
-      + 1,
-    0, 0, $5::BIGINT, $6::TIMESTAMPTZ, $6::TIMESTAMPTZ, 1, 'null'::json)
+    $9::VARCHAR, 0, 0, $5::BIGINT, $6::TIMESTAMPTZ, $6::TIMESTAMPTZ, 1, 'null'::json)
   RETURNING *),
 activity AS (
   INSERT INTO activity (project_id, task_id, actor_id, verb, changes, created_at)
@@ -393,9 +399,10 @@ async def create_task(request: Request) -> Response:
             return UNAUTHORIZED
         user_id = user["id"]
         async with conn.transaction():
-            access = await conn.fetchrow(PROJECT_ACCESS_SQL, user_id, project_id)
+            access = await conn.fetchrow(CREATE_ACCESS_SQL, user_id, project_id)
             if refused := _refused(access, "editor"):
                 return refused if access is not None else _error(404, "Project not found")
+            position = generate_key_between(access["last_position"], None)
             now = datetime.now(UTC)
             fields = {
                 "title": title, "description": description, "status": "todo",
@@ -405,7 +412,7 @@ async def create_task(request: Request) -> Response:
             }  # fmt: skip
             row = await conn.fetchrow(
                 CREATE_SQL, project_id, title, description, priority, user_id, now,
-                json.dumps({"title": title}), json.dumps(fields),
+                json.dumps({"title": title}), json.dumps(fields), position,
             )  # fmt: skip
     event = _event("task.created", project_id, row["id"], user_id, {"title": title})
     await _publish(request, [event])
