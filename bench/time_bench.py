@@ -342,14 +342,11 @@ async def fire(args: argparse.Namespace) -> dict[str, Any]:
 # --- views ------------------------------------------------------------------------------
 
 
-async def views(args: argparse.Namespace) -> dict[str, Any]:
-    url = os.environ["TASKFLOW_DATABASE_URL"]
-    STATE.mkdir(parents=True, exist_ok=True)
-    settings = Settings(env="test", database_url=url, secret_key=SECRET)
-    database = Database(settings)
+async def seed_views(database: Database, args: argparse.Namespace, own: int) -> None:
+    """The data `views` measures: the owner's and the others' tasks, the filters' labels and
+    assignees with `--filters`, and `--notifications` notifications of the owner."""
     await fresh_schema(database)
     await seed_owner(database, args.tasks, args.user_tasks)
-    own = args.tasks if args.user_tasks is None else min(args.user_tasks, args.tasks)
     if args.filters:
         await seed_for_filters(database)
     async with database.engine.begin() as connection:
@@ -364,6 +361,16 @@ async def views(args: argparse.Namespace) -> dict[str, Any]:
             ).bindparams(n=args.notifications, tasks=own)
         )
         await connection.execute(text("ANALYZE"))
+
+
+async def views(args: argparse.Namespace) -> dict[str, Any]:
+    url = os.environ["TASKFLOW_DATABASE_URL"]
+    STATE.mkdir(parents=True, exist_ok=True)
+    settings = Settings(env="test", database_url=url, secret_key=SECRET)
+    database = Database(settings)
+    own = args.tasks if args.user_tasks is None else min(args.user_tasks, args.tasks)
+    if not args.reuse:
+        await seed_views(database, args, own)
     await database.dispose()
     port = args.port
     env = environment({"TASKFLOW_ENV": "production"})
@@ -471,6 +478,12 @@ def main() -> None:
         type=int,
         default=None,
         help="tasks in the bench user's project (default: all); the rest belong to 500 others",
+    )
+    views_parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure the database a previous `views` run with the same arguments seeded"
+        " (seeding 1M tasks takes minutes) instead of seeding it again",
     )
     views_parser.add_argument("--requests", type=int, default=300)
     views_parser.add_argument("--warmup", type=int, default=20)

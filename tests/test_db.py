@@ -9,7 +9,7 @@ from typing import Any
 
 import asyncpg
 import pytest
-from sqlalchemy import exc, func, select, text
+from sqlalchemy import bindparam, exc, func, select, text
 from sqlalchemy.engine import make_url
 
 from taskflow.config import Settings
@@ -75,14 +75,14 @@ async def test_a_connection_busy_a_moment_ago_is_not_pinged(
         await database.dispose()
 
 
-@pytest.mark.parametrize("custom_plan", [False, True])
+@pytest.mark.parametrize("expanded", [False, True])
 async def test_a_connection_lost_under_a_driver_read_is_an_outage_and_leaves_the_pool(
-    postgres_url: str, tmp_path: Path, custom_plan: bool
+    postgres_url: str, tmp_path: Path, expanded: bool
 ) -> None:
     """A GET's reads run on asyncpg itself (`driver.read_rows`): a dropped connection must still
     be a DBAPIError with the connection invalidated (a 503, core.errors), and the pool must
-    hand out a live one after it; so too for an unnamed statement (`custom_plan`: a search
-    across projects), prepared then fetched."""
+    hand out a live one after it; so too for a statement expanded per execution (an
+    expanding IN, a search's words written into the SQL)."""
     database = Database(_settings(tmp_path, postgres_url), postgres_url)
     pid_statement = select(func.pg_backend_pid().label("pid"))
     try:
@@ -91,8 +91,13 @@ async def test_a_connection_lost_under_a_driver_read_is_an_outage_and_leaves_the
             assert driver.is_autocommit_read(session)
             pid = (await driver.read_rows(session, pid_statement))[0]["pid"]
             await _terminate(postgres_url, pid)
+            statement = pid_statement
+            if expanded:
+                statement = statement.where(
+                    func.pg_backend_pid().in_(bindparam("pids", [pid], expanding=True))
+                )
             with pytest.raises(exc.DBAPIError) as raised:
-                await driver.read_rows(session, pid_statement, custom_plan=custom_plan)
+                await driver.read_rows(session, statement)
             assert raised.value.connection_invalidated
         async with database.sessionmaker() as session:
             await driver.start_autocommit_read(session)

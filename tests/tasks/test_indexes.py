@@ -171,6 +171,32 @@ async def test_each_filter_is_index_backed_on_postgresql(
     assert index in plan, plan
 
 
+async def test_the_planner_knows_how_many_tasks_a_search_word_matches(app: FastAPI) -> None:
+    """The trigram indexes are partial, and PostgreSQL reads no statistics from a partial
+    index: its estimate of a search word comes from the statistics of lower(title) and
+    lower(description) (`models.SEARCH_STATISTICS`). A word in every description must be
+    estimated at most of the tasks (so the planner reads the caller's own tasks rather than
+    a trigram index across everyone's), a word in none at few."""
+    database: Database = app.state.database
+    if database.is_sqlite:
+        return
+    estimates = {}
+    for word in ("notes", "zzzz"):
+        params = filter_params(1, TaskFilters(search=word))
+        conditions = [live(Task), *filter_conditions(params)[1:]]
+        statement = select(Task.id).where(*conditions).params(params)
+        sql = str(
+            statement.compile(
+                dialect=database.engine.dialect, compile_kwargs={"literal_binds": True}
+            )
+        )
+        async with database.engine.connect() as connection:
+            plan = (await connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {sql}")).scalar()
+        estimates[word] = plan[0]["Plan"]["Plan Rows"]
+    assert estimates["notes"] >= 3000, estimates  # 3,600 live tasks, every one matches
+    assert estimates["zzzz"] <= 100, estimates
+
+
 async def test_the_membership_scope_is_index_backed(app: FastAPI) -> None:
     conditions = filter_conditions(["user_id"])
     plan = await _plan(app, select(Task.id).where(*conditions).params(user_id=1))

@@ -121,6 +121,34 @@ async def test_search_within_a_project_matches_what_it_matches_across_projects(
     assert within == across == expected
 
 
+async def test_search_words_that_sql_quoting_must_carry_match_exactly_themselves(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    """Across projects the words are written into the SQL as literals (`tasks.conditions`):
+    quotes, backslashes, dollars and comment marks are text to match, nothing else."""
+    me = await quick_user(app)
+    titles = ["O'Brien call", "back\\slash", "cost $1 each", "x'; DROP TABLE tasks; --", "Straße"]
+    for title in titles:
+        await make_task(client, me, title=title)
+    for search, expected in [
+        ("o'brien", ["O'Brien call"]),
+        ("'", ["O'Brien call", "x'; DROP TABLE tasks; --"]),
+        ("''", []),
+        ("\\", ["back\\slash"]),
+        ("k\\s", ["back\\slash"]),
+        ("\\\\", []),
+        ("$1", ["cost $1 each"]),
+        ("'; --", ["x'; DROP TABLE tasks; --"]),
+        ("--", ["x'; DROP TABLE tasks; --"]),
+        ("straße", ["Straße"]),
+    ]:
+        response = await client.get(f"{API}/tasks", params={"search": search}, headers=me.headers)
+        assert response.status_code == 200, response.text
+        assert [task["title"] for task in response.json()["items"]] == expected, search
+    still = await client.get(f"{API}/tasks", headers=me.headers)
+    assert still.json()["total"] == len(titles)
+
+
 @pytest.mark.parametrize(
     "value",
     ["0.5", "0", "1700000000", "2030-01-02", "2030-01-02T00:00:00", "2030-01-02T00:00:00%2B24:00"],

@@ -15,6 +15,7 @@ from sqlalchemy import Executable, Select, exc
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from taskflow.db.reads import Reader, has_pending_changes, session_of
 
@@ -54,30 +55,36 @@ _GIVEN = object()
 
 
 class _DriverStatement(NamedTuple):
-    """A read statement compiled once for asyncpg: the SQL and its positional arguments."""
+    """A read statement compiled once for asyncpg: the SQL and its positional arguments.
+
+    `expand`: for a statement whose SQL is settled per execution (an expanding IN, a value
+    rendered into the SQL with `literal_execute`), its compiled form, which SQLAlchemy expands
+    for the values (`construct_expanded_state`); `arguments` then name every bound parameter
+    with its processor, in no particular order."""
 
     sql: str
     arguments: tuple[_Argument, ...]
+    expand: SQLCompiler | None = None
 
 
 @lru_cache(maxsize=2048)
 def _driver_statement(statement: Select[Any], dialect: Dialect) -> _DriverStatement | None:
-    """None for a statement whose SQL or values are settled per execution (an expanding IN,
-    a value computed by a callable): Core runs those."""
+    """None for a statement with a value computed by a callable: Core runs those."""
     compiled = statement.compile(dialect=dialect)
-    if compiled.post_compile_params or compiled.literal_execute_params:
-        return None
     binds = {name: bind for bind, name in compiled.bind_names.items()}
     if any(bind.callable is not None for bind in binds.values()):
         return None
+    expand = bool(compiled.post_compile_params or compiled.literal_execute_params)
     arguments = tuple(
         _Argument(
             name,
             _GIVEN if binds[name].required else binds[name].value,
             binds[name].type.dialect_impl(dialect).bind_processor(dialect),
         )
-        for name in compiled.positiontup or ()
+        for name in (binds if expand else compiled.positiontup or ())
     )
+    if expand:
+        return _DriverStatement(compiled.string, arguments, compiled)
     return _DriverStatement(compiled.string, arguments)
 
 
@@ -85,8 +92,6 @@ async def read_rows(
     reader: Reader,
     statement: Executable,
     params: Mapping[str, Any] | None = None,
-    *,
-    custom_plan: bool = False,
 ) -> Sequence[Mapping[Any, Any]]:
     """The rows of a read-only statement of plain columns, as mappings.
 
@@ -99,13 +104,11 @@ async def read_rows(
     3). Elsewhere (writes, SQLite) it runs on the session's connection through Core, in
     the session's transaction, with changes still pending flushed first so the read sees them.
 
-    `custom_plan`: the statement is planned for these values every time, as an unnamed
-    statement (one more round trip). For a statement whose best plan depends on the values
-    more than a generic plan can guess: after five executions of a prepared statement
-    PostgreSQL may settle on a generic plan, and for `ILIKE $1` that plan assumes a rare
-    pattern and reads a trigram index across every user's tasks even for a word in all of
-    them (300-600 ms at 1M tasks where the caller's own 2,000 are read in 10 ms:
-    docs/benchmarks.md).
+    A statement whose SQL is settled per execution is expanded for its values first: an
+    expanding IN gets a placeholder per item, and a `literal_execute` value is written into
+    the SQL (a search's words across projects, `tasks.conditions`), so that the statement
+    prepared for that SQL, and any generic plan PostgreSQL settles on for it, is made for
+    those values.
     """
     session = session_of(reader)
     if has_pending_changes(session):
@@ -119,16 +122,22 @@ async def read_rows(
         connection = await session.connection()
         return (await connection.execute(statement, params)).mappings().all()
     values = params or {}
+    sql = compiled.sql
     arguments = []
-    for name, value, process in compiled.arguments:
-        value = values[name] if value is _GIVEN or name in values else value
-        arguments.append(value if process is None else process(value))
+    if compiled.expand is None:
+        for name, value, process in compiled.arguments:
+            value = values[name] if value is _GIVEN or name in values else value
+            arguments.append(value if process is None else process(value))
+    else:
+        state = compiled.expand.construct_expanded_state(values)
+        sql = state.statement
+        processors = {argument.name: argument.process for argument in compiled.arguments}
+        processors |= state.processors  # an expanding IN's items'
+        for name in state.positiontup or ():
+            value, process = state.parameters[name], processors.get(name)
+            arguments.append(value if process is None else process(value))
     try:
-        if custom_plan:
-            prepared = await driver.prepare(compiled.sql, name="")
-            records = await prepared.fetch(*arguments)
-        else:
-            records = await driver.fetch(compiled.sql, *arguments)
+        records = await driver.fetch(sql, *arguments)
     except Exception as error:
         # As Core would: a dropped connection leaves the pool, and the error is a DBAPIError
         # (a lost database answers 503, core.errors). The session reads through Core after.
@@ -136,7 +145,5 @@ async def read_rows(
         invalidated = driver.is_closed()
         if invalidated:
             await (await session.connection()).invalidate(error)
-        raise exc.DBAPIError(
-            compiled.sql, arguments, error, connection_invalidated=invalidated
-        ) from error
+        raise exc.DBAPIError(sql, arguments, error, connection_invalidated=invalidated) from error
     return [dict(record) for record in records]

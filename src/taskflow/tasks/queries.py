@@ -359,7 +359,7 @@ def _listing_statements(
 
 def _searches(names: Collection[str], shapes: Sequence[Shape]) -> bool:
     """Search words across projects (`search=` without `project_id`, or `search:` in an
-    expression): the statements whose plan depends on the words (`read_rows(custom_plan)`)."""
+    expression): the listings that match words row by row over all the caller's tasks."""
     words = any(name.startswith("word_") for name in names) and "project_id" not in names
     return words or any(filter_sql.searches(shape) for shape in shapes)
 
@@ -381,18 +381,13 @@ async def list_tasks(
     statement, count = _listing_statements(
         frozenset(name for name in params if not name.startswith(_QUERY_PREFIXES)), sort, shapes
     )
-    # Search words across projects: the plan is made for the words (`read_rows`).
-    words = _searches(frozenset(params), shapes)
     rows = await read_rows(
-        session,
-        statement,
-        params | {"limit": page.limit, "offset": page.offset},
-        custom_plan=bool(words),
+        session, statement, params | {"limit": page.limit, "offset": page.offset}
     )
     if rows:
         total = rows[0]["total"]
     elif page.offset:
-        total = (await read_rows(session, count, params, custom_plan=bool(words)))[0]["total"]
+        total = (await read_rows(session, count, params))[0]["total"]
     else:
         total = 0
     return Page[TaskPublic].model_validate(
