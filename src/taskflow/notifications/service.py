@@ -12,12 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
+from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
     Select,
+    String,
+    Table,
     and_,
+    bindparam,
     column,
     delete,
     false,
@@ -44,6 +48,7 @@ from taskflow.notifications.models import (
     Notification,
     NotificationSettings,
     NotificationType,
+    TaskWatcher,
 )
 from taskflow.notifications.schemas import (
     ActorPublic,
@@ -73,14 +78,81 @@ EMAIL_SETTING: dict[NotificationType, str] = {
     NotificationType.INVITATION_ACCEPTED: "member_added",
 }
 
-Recipients = Iterable[int] | Select[int]
+
+@dataclass(frozen=True, slots=True)
+class Watchers:
+    """Recipients: the users watching `task_id`, but `besides` (those told otherwise)."""
+
+    task_id: int
+    besides: tuple[int, ...] = ()
+
+
+Recipients = Iterable[int] | Select[int] | Watchers
 
 
 def _email_wanted(type_: NotificationType) -> ColumnElement[bool]:
+    """Whether the recipient wants this type by email (no settings row: the defaults)."""
     setting = EMAIL_SETTING.get(type_)
     if setting is None:
         return false()
     return func.coalesce(getattr(NotificationSettings, f"email_{setting}"), true())
+
+
+# On the table, not the entity: ORM-enabled INSERTs take execution parameters as rows.
+_NOTIFICATIONS = cast(Table, Notification.__table__)
+_NOTIFICATION_COLUMNS = [
+    "user_id", "type", "task_id", "project_id", "actor_id", "data", "created_at",
+    "email_pending",
+]  # fmt: skip
+
+
+def _notify_statement(
+    type_: NotificationType, chosen: ColumnElement[bool], values: Sequence[Any], by_actor: bool
+) -> Any:
+    """The INSERT … SELECT … RETURNING of `notify`: `values` are the notification's columns
+    (literals, or parameters bound at execution)."""
+    source = (
+        select(User.id, *values, _email_wanted(type_))
+        .join(
+            _members,
+            and_(_members.c.user_id == User.id, _members.c.project_id == values[2]),
+        )
+        .outerjoin(NotificationSettings, NotificationSettings.user_id == User.id)
+        .where(chosen, User.is_active)
+    )
+    if by_actor:
+        source = source.where(User.id != values[3])
+    return (
+        insert(_NOTIFICATIONS)
+        .from_select(_NOTIFICATION_COLUMNS, source)
+        .returning(_NOTIFICATIONS.c.id, _NOTIFICATIONS.c.user_id, _NOTIFICATIONS.c.email_pending)
+    )
+
+
+@lru_cache(maxsize=64)
+def _prepared_notify(type_: NotificationType, watchers: bool, by_actor: bool) -> Any:
+    """`notify`'s statement for recipients given as ids or as a task's watchers, built once
+    per shape with every value bound at execution: building it per change was a tenth of a
+    comment's CPU (docs/benchmarks.md)."""
+    if watchers:
+        chosen = User.id.in_(
+            select(TaskWatcher.user_id).where(
+                TaskWatcher.task_id == bindparam("watched_task_id", type_=BigIntId),
+                TaskWatcher.watching.is_(True),
+                TaskWatcher.user_id.not_in(bindparam("besides", expanding=True)),
+            )
+        )
+    else:
+        chosen = User.id.in_(bindparam("ids", expanding=True))
+    values = [
+        bindparam("n_type", type_=String()),
+        bindparam("n_task_id", type_=BigIntId),
+        bindparam("n_project_id", type_=BigIntId),
+        bindparam("n_actor_id", type_=BigIntId),
+        bindparam("n_data", type_=JsonDocument),
+        bindparam("n_now", type_=UTCDateTime()),
+    ]
+    return _notify_statement(type_, chosen, values, by_actor)
 
 
 async def notify(
@@ -93,54 +165,43 @@ async def notify(
     task_id: int | None = None,
     data: Mapping[str, Any] | None = None,
 ) -> list[int]:
-    """Notify `recipients` (ids, or a SELECT of user ids) of a change to `project_id` made by
-    `actor` (None: the system, e.g. a reminder). One statement whatever their number; the
-    actor, inactive users and non-members are dropped. Returns who was notified."""
-    if isinstance(recipients, Select):
-        chosen: ColumnElement[bool] = User.id.in_(recipients.scalar_subquery())
-    else:
-        ids = sorted(set(recipients))
-        if not ids:
-            return []
-        chosen = User.id.in_(ids)
+    """Notify `recipients` (ids, a task's watchers, or a SELECT of user ids) of a change to
+    `project_id` made by `actor` (None: the system, e.g. a reminder). One statement whatever
+    their number; the actor, inactive users and non-members are dropped. Returns who was
+    notified."""
     actor_id = actor.id if actor is not None else None
     payload = dict(data or {})
     now = utcnow()
-    source = (
-        select(
-            User.id,
+    params: dict[str, Any] = {}
+    if isinstance(recipients, Select):  # any query: built for this call
+        values = [
             literal(type.value),
             literal(task_id, BigIntId),
             literal(project_id, BigIntId),
             literal(actor_id, BigIntId),
             literal(payload, JsonDocument),
             literal(now, UTCDateTime()),
-            _email_wanted(type),
-        )
-        .join(_members, and_(_members.c.user_id == User.id, _members.c.project_id == project_id))
-        .outerjoin(NotificationSettings, NotificationSettings.user_id == User.id)
-        .where(chosen, User.is_active)
-    )
-    if actor_id is not None:
-        source = source.where(User.id != actor_id)
-    statement = (
-        insert(Notification)
-        .from_select(
-            [
-                Notification.user_id,
-                Notification.type,
-                Notification.task_id,
-                Notification.project_id,
-                Notification.actor_id,
-                Notification.data,
-                Notification.created_at,
-                Notification.email_pending,
-            ],
-            source,
-        )
-        .returning(Notification.id, Notification.user_id, Notification.email_pending)
-    )
-    rows = (await session.execute(statement)).all()
+        ]
+        chosen = User.id.in_(recipients.scalar_subquery())
+        statement = _notify_statement(type, chosen, values, actor_id is not None)
+    else:
+        if isinstance(recipients, Watchers):
+            params = {"watched_task_id": recipients.task_id, "besides": list(recipients.besides)}
+        else:
+            ids = sorted(set(recipients))
+            if not ids:
+                return []
+            params = {"ids": ids}
+        statement = _prepared_notify(type, isinstance(recipients, Watchers), actor_id is not None)
+        params |= {
+            "n_type": type.value,
+            "n_task_id": task_id,
+            "n_project_id": project_id,
+            "n_actor_id": actor_id,
+            "n_data": payload,
+            "n_now": now,
+        }
+    rows = (await session.execute(statement, params)).all()
     actor_public = ActorPublic(id=actor.id, username=actor.username) if actor is not None else None
     for notification_id, user_id, email_pending in rows:
         _announce(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from functools import lru_cache
+from typing import Any, cast
 
-from sqlalchemy import Select, select
+from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +17,15 @@ from taskflow.notifications.models import TaskWatcher
 def _insert(session: AsyncSession) -> Any:
     """INSERT with ON CONFLICT, in the session's dialect."""
     return sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgresql_insert
+
+
+@lru_cache(maxsize=4)
+def _auto_watch_statement(dialect: str) -> Any:
+    """The automatic rules' INSERT … ON CONFLICT DO NOTHING, built once per dialect on the
+    table, its rows bound at execution: no statement construction or ORM DML set-up per
+    change (a task's creation spent a tenth of its CPU building this, docs/benchmarks.md)."""
+    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    return insert(cast(Table, TaskWatcher.__table__)).on_conflict_do_nothing()
 
 
 async def auto_watch(session: AsyncSession, task_id: int, user_ids: Iterable[int | None]) -> None:
@@ -34,8 +44,8 @@ async def auto_watch_many(
         for user_id in sorted({user_id for user_id in user_ids if user_id is not None})
     ]
     if rows:
-        insert = _insert(session)
-        await session.execute(insert(TaskWatcher).values(rows).on_conflict_do_nothing())
+        statement = _auto_watch_statement(session.get_bind().dialect.name)
+        await session.execute(statement, rows if len(rows) > 1 else rows[0])
 
 
 async def set_watching(session: AsyncSession, task_id: int, user_id: int, watching: bool) -> None:
@@ -48,14 +58,3 @@ async def set_watching(session: AsyncSession, task_id: int, user_id: int, watchi
             set_={"watching": watching},
         )
     )
-
-
-def watchers_of(task_id: int, *, besides: Iterable[int] = ()) -> Select[int]:
-    """The users watching `task_id` (a subquery for `notify`), without `besides`."""
-    statement = select(TaskWatcher.user_id).where(
-        TaskWatcher.task_id == task_id, TaskWatcher.watching.is_(True)
-    )
-    excluded = sorted(set(besides))
-    if excluded:
-        statement = statement.where(TaskWatcher.user_id.not_in(excluded))
-    return statement

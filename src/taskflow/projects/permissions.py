@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, TypeAlias
 
 from sqlalchemy import (
@@ -183,11 +184,16 @@ async def is_member(session: Reader, project_id: int, user_id: int) -> bool:
 
 
 async def fetch_checked(
-    session: Reader, statement: AnySelect, need: Need, *, not_found: str
+    session: Reader,
+    statement: AnySelect,
+    need: Need,
+    *,
+    not_found: str,
+    params: Mapping[str, Any] | None = None,
 ) -> tuple[AnyRow, Role]:
-    """The one row of `statement` (built with `with_access`) and the caller's role in its
-    project: 404 if there is none, 403 if `need` is not met."""
-    row = (await session.execute(statement)).first()
+    """The one row of `statement` (built with `with_access`; `params`, its bound values) and
+    the caller's role in its project: 404 if there is none, 403 if `need` is not met."""
+    row = (await session.execute(statement, params)).first()
     role = check_row(row._mapping if row is not None else None, need, not_found=not_found)
     assert row is not None
     if need.changes_content and isinstance(session, AsyncSession):
@@ -207,6 +213,17 @@ class ProjectAccess:
 _ALSO = "also"
 
 
+@lru_cache(maxsize=64)
+def _role_statement(need: Need, also: ColumnElement[Any] | ScalarSelect[Any] | None) -> AnySelect:
+    """`require_role`'s statement for one need (and `also`), built once with the project and
+    the caller bound as `project_id` and `user_id` at execution: building it and its cache
+    key took a tenth of a task creation's CPU (docs/benchmarks.md)."""
+    columns: list[Any] = [Project] if also is None else [Project, also.label(_ALSO)]
+    project_id = bindparam("project_id", type_=BigIntId)
+    user_id = bindparam("user_id", type_=BigIntId)
+    return with_access(select(*columns), Project.id, user_id, need).where(Project.id == project_id)
+
+
 async def require_role(
     session: Reader,
     project_id: int,
@@ -217,11 +234,12 @@ async def require_role(
 ) -> ProjectAccess:
     """The project and the caller's role, in one query; 404 for non-members, 403 if `need`
     is not met. `also`: a scalar the caller needs next (a task's append position), read by
-    the same statement instead of one more round trip."""
-    columns: list[Any] = [Project] if also is None else [Project, also.label(_ALSO)]
-    statement = with_access(select(*columns), Project.id, user_id, need).where(
-        Project.id == project_id
+    the same statement instead of one more round trip; an expression built once (the
+    statement is cached for it), with the project bound as `project_id`."""
+    statement = _role_statement(need, also)
+    params = {"project_id": project_id, "user_id": user_id}
+    row, role = await fetch_checked(
+        session, statement, need, not_found="Project not found", params=params
     )
-    row, role = await fetch_checked(session, statement, need, not_found="Project not found")
     extra = row._mapping[_ALSO] if also is not None else None
     return ProjectAccess(project=row[0], role=role, also=extra)

@@ -7,11 +7,21 @@ non-members, 403 for too low a role or an archived project) is `permissions.chec
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
+from taskflow.db import BigIntId
 from taskflow.db.reads import Reader
-from taskflow.projects.permissions import READ, AnyRow, Need, Role, fetch_checked, with_access
+from taskflow.projects.permissions import (
+    READ,
+    AnyRow,
+    AnySelect,
+    Need,
+    Role,
+    fetch_checked,
+    with_access,
+)
 from taskflow.tasks.models import Comment, Label, Section, Task
 
 
@@ -21,6 +31,18 @@ class TaskAccess:
     role: Role
 
 
+_ID = bindparam("id", type_=BigIntId)
+_USER_ID = bindparam("user_id", type_=BigIntId)
+
+
+@lru_cache(maxsize=64)
+def _statement(model: type[Task] | type[Label] | type[Section], need: Need) -> AnySelect:
+    """The access check of one model for one need, built once, the row and the caller bound
+    as `id` and `user_id` at execution: building it and its cache key per request was a
+    fifth of a PATCH's CPU (docs/benchmarks.md)."""
+    return with_access(select(model), model.project_id, _USER_ID, need).where(model.id == _ID)
+
+
 async def _require(
     session: Reader,
     model: type[Task] | type[Label] | type[Section],
@@ -28,9 +50,13 @@ async def _require(
     user_id: int,
     need: Need,
 ) -> tuple[AnyRow, Role]:
-    statement = with_access(select(model), model.project_id, user_id, need)
-    not_found = f"{model.__name__} not found"
-    return await fetch_checked(session, statement.where(model.id == id_), need, not_found=not_found)
+    return await fetch_checked(
+        session,
+        _statement(model, need),
+        need,
+        not_found=f"{model.__name__} not found",
+        params={"id": id_, "user_id": user_id},
+    )
 
 
 async def require_task(
@@ -47,15 +73,21 @@ class CommentAccess:
     role: Role
 
 
+@lru_cache(maxsize=16)
+def _comment_statement(need: Need) -> AnySelect:
+    statement = select(Comment, Task.project_id).join(Task, Task.id == Comment.task_id)
+    return with_access(statement, Task.project_id, _USER_ID, need).where(Comment.id == _ID)
+
+
 async def require_comment(
     session: Reader, comment_id: int, user_id: int, need: Need = READ
 ) -> CommentAccess:
-    statement = select(Comment, Task.project_id).join(Task, Task.id == Comment.task_id)
     row, role = await fetch_checked(
         session,
-        with_access(statement, Task.project_id, user_id, need).where(Comment.id == comment_id),
+        _comment_statement(need),
         need,
         not_found="Comment not found",
+        params={"id": comment_id, "user_id": user_id},
     )
     return CommentAccess(comment=row[0], project_id=row[1], role=role)
 

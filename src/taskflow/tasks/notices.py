@@ -22,13 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskflow.notifications import mentions as mention_rules
 from taskflow.notifications.models import NotificationType
-from taskflow.notifications.service import notify
-from taskflow.notifications.watchers import (
-    auto_watch,
-    auto_watch_many,
-    set_watching,
-    watchers_of,
-)
+from taskflow.notifications.service import Watchers, notify
+from taskflow.notifications.watchers import auto_watch, auto_watch_many, set_watching
 from taskflow.projects.permissions import READ
 from taskflow.tasks.access import require_task
 from taskflow.tasks.models import Task, TaskStatus
@@ -173,7 +168,7 @@ async def completed(
     await notify(
         session,
         type=NotificationType.TASK_COMPLETED,
-        recipients=watchers_of(task_id),
+        recipients=Watchers(task_id),
         actor=actor,
         project_id=project_id,
         task_id=task_id,
@@ -206,7 +201,7 @@ async def comment_written(
         await notify(
             session,
             type=NotificationType.COMMENTED,
-            recipients=watchers_of(task.id, besides=every_mentioned),
+            recipients=Watchers(task.id, besides=tuple(every_mentioned)),
             actor=actor,
             project_id=task.project_id,
             task_id=task.id,

@@ -413,6 +413,11 @@ def last_position(project_id: Any) -> ScalarSelect[Any]:
     )
 
 
+# The same with the project bound as `project_id` at execution, for a statement built once
+# (the role check of a task's creation: permissions.require_role's `also`).
+LAST_POSITION = last_position(bindparam("project_id", type_=BigIntId))
+
+
 async def next_positions(session: AsyncSession, project_id: int, count: int) -> list[str]:
     """`count` keys after the last task of the project, in order (one index probe)."""
     last = await session.scalar(select(last_position(project_id)))

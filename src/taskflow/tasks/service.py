@@ -89,7 +89,7 @@ async def create_task(session: AsyncSession, user: User, data: TaskCreate) -> Ta
     else:
         project_id = await inbox_id(session, user.id)
     # The project's last key comes with the role check: creating reads nothing more.
-    last = None if data.position is not None else queries.last_position(project_id)
+    last = None if data.position is not None else queries.LAST_POSITION
     access = await require_role(session, project_id, user.id, EDIT, also=last)
     await _check_parent(session, project_id, data.parent_id)
     await check_section(session, project_id, data.section_id)
