@@ -192,6 +192,7 @@ async def test_the_planner_knows_how_many_tasks_a_search_word_matches(app: FastA
         )
         async with database.engine.connect() as connection:
             plan = (await connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {sql}")).scalar()
+        assert plan is not None
         estimates[word] = plan[0]["Plan"]["Plan Rows"]
     assert estimates["notes"] >= 3000, estimates  # 3,600 live tasks, every one matches
     assert estimates["zzzz"] <= 100, estimates
