@@ -303,3 +303,24 @@ async def ws_url(app: FastAPI) -> AsyncIterator[str]:
     yield f"ws://127.0.0.1:{port}/api/v1/ws"
     server.should_exit = True
     await task
+
+
+@pytest.fixture(scope="session", autouse=True)
+async def _end_leftover_tasks() -> AsyncIterator[None]:
+    """End every task still pending when the session's loop is about to close.
+
+    asyncio's loop close cancels each leftover task once and waits for all of them. One kind
+    can outlive a single cancel: SQLAlchemy's graceful close of an aiosqlite connection
+    the garbage collector found (`_terminate_graceful_close`), whose `aiosqlite.close()`
+    awaits its thread's stop again in a `finally` (aiosqlite 0.22); when that thread is
+    already gone the wait never ends, and `make test` on SQLite hung at the very end
+    (seen 2026-12-02 on a fresh clone). Cancelling again interrupts that second wait."""
+    yield
+    current = asyncio.current_task()
+    for _ in range(20):
+        left = [task for task in asyncio.all_tasks() if task is not current and not task.done()]
+        if not left:
+            return
+        for task in left:
+            task.cancel()
+        await asyncio.wait(left, timeout=0.5)

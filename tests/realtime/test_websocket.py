@@ -69,6 +69,25 @@ async def test_auth_then_ready(app: FastAPI, ws_url: str) -> None:
     await websocket.close()
 
 
+async def test_a_closed_socket_leaves_no_task_behind(app: FastAPI, ws_url: str) -> None:
+    """Every task a socket starts ends with it: its three loops and the waiters of its watch
+    loop (which outlived a socket closed while they waited, until the garbage collector
+    found them pending)."""
+    before = asyncio.all_tasks()
+    user = await quick_user(app)
+    websocket = await _ready(ws_url, user)
+    await websocket.send(json.dumps({"type": "ping"}))
+    assert await _next_event(websocket) == {"type": "pong"}
+    await websocket.close()
+    left: list[asyncio.Task[Any]] = []
+    for _ in range(200):
+        left = [task for task in asyncio.all_tasks() - before if task is not asyncio.current_task()]
+        if not left:
+            break
+        await asyncio.sleep(0.01)
+    assert left == []
+
+
 @pytest.mark.parametrize(
     "first_message",
     [

@@ -132,13 +132,16 @@ async def _watch(uow: UnitOfWork, hub: Hub, connection: Connection, state: _Stat
             asyncio.create_task(connection.session_check.wait()): "session",
             asyncio.create_task(state.renewed.wait()): "renewed",
         }
-        done, pending = await asyncio.wait(
-            waiters,
-            timeout=max(0.0, min(seconds_left, RECHECK_SECONDS)),
-            return_when=asyncio.FIRST_COMPLETED,
-        )
-        for task in pending:
-            task.cancel()
+        try:
+            done, _ = await asyncio.wait(
+                waiters,
+                timeout=max(0.0, min(seconds_left, RECHECK_SECONDS)),
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+        finally:
+            # Also when this task is cancelled (the socket closed): no waiter outlives it.
+            for task in waiters:
+                task.cancel()
         reasons = {waiters[task] for task in done}
         if "overflow" in reasons:
             raise _Closed(CLOSE_TOO_SLOW, "too slow: events overflowed")
