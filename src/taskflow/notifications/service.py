@@ -17,7 +17,6 @@ from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
-    Select,
     String,
     Table,
     and_,
@@ -27,7 +26,6 @@ from sqlalchemy import (
     false,
     func,
     insert,
-    literal,
     select,
     table,
     true,
@@ -87,7 +85,7 @@ class Watchers:
     besides: tuple[int, ...] = ()
 
 
-Recipients = Iterable[int] | Select[int] | Watchers
+Recipients = Iterable[int] | Watchers
 
 
 def _email_wanted(type_: NotificationType) -> ColumnElement[bool]:
@@ -106,34 +104,11 @@ _NOTIFICATION_COLUMNS = [
 ]  # fmt: skip
 
 
-def _notify_statement(
-    type_: NotificationType, chosen: ColumnElement[bool], values: Sequence[Any], by_actor: bool
-) -> Any:
-    """The INSERT … SELECT … RETURNING of `notify`: `values` are the notification's columns
-    (literals, or parameters bound at execution)."""
-    source = (
-        select(User.id, *values, _email_wanted(type_))
-        .join(
-            _members,
-            and_(_members.c.user_id == User.id, _members.c.project_id == values[2]),
-        )
-        .outerjoin(NotificationSettings, NotificationSettings.user_id == User.id)
-        .where(chosen, User.is_active)
-    )
-    if by_actor:
-        source = source.where(User.id != values[3])
-    return (
-        insert(_NOTIFICATIONS)
-        .from_select(_NOTIFICATION_COLUMNS, source)
-        .returning(_NOTIFICATIONS.c.id, _NOTIFICATIONS.c.user_id, _NOTIFICATIONS.c.email_pending)
-    )
-
-
 @lru_cache(maxsize=64)
 def _prepared_notify(type_: NotificationType, watchers: bool, by_actor: bool) -> Any:
-    """`notify`'s statement for recipients given as ids or as a task's watchers, built once
-    per shape with every value bound at execution: building it per change was a tenth of a
-    comment's CPU (docs/benchmarks.md)."""
+    """`notify`'s INSERT … SELECT … RETURNING for recipients given as ids or as a task's
+    watchers, built once per shape with every value bound at execution: building it per
+    change was a tenth of a comment's CPU (docs/benchmarks.md)."""
     if watchers:
         chosen = User.id.in_(
             select(TaskWatcher.user_id).where(
@@ -144,15 +119,30 @@ def _prepared_notify(type_: NotificationType, watchers: bool, by_actor: bool) ->
         )
     else:
         chosen = User.id.in_(bindparam("ids", expanding=True))
-    values = [
-        bindparam("n_type", type_=String()),
-        bindparam("n_task_id", type_=BigIntId),
-        bindparam("n_project_id", type_=BigIntId),
-        bindparam("n_actor_id", type_=BigIntId),
-        bindparam("n_data", type_=JsonDocument),
-        bindparam("n_now", type_=UTCDateTime()),
-    ]
-    return _notify_statement(type_, chosen, values, by_actor)
+    project_id = bindparam("n_project_id", type_=BigIntId)
+    actor_id = bindparam("n_actor_id", type_=BigIntId)
+    source = (
+        select(
+            User.id,
+            bindparam("n_type", type_=String()),
+            bindparam("n_task_id", type_=BigIntId),
+            project_id,
+            actor_id,
+            bindparam("n_data", type_=JsonDocument),
+            bindparam("n_now", type_=UTCDateTime()),
+            _email_wanted(type_),
+        )
+        .join(_members, and_(_members.c.user_id == User.id, _members.c.project_id == project_id))
+        .outerjoin(NotificationSettings, NotificationSettings.user_id == User.id)
+        .where(chosen, User.is_active)
+    )
+    if by_actor:
+        source = source.where(User.id != actor_id)
+    return (
+        insert(_NOTIFICATIONS)
+        .from_select(_NOTIFICATION_COLUMNS, source)
+        .returning(_NOTIFICATIONS.c.id, _NOTIFICATIONS.c.user_id, _NOTIFICATIONS.c.email_pending)
+    )
 
 
 async def notify(
@@ -165,42 +155,30 @@ async def notify(
     task_id: int | None = None,
     data: Mapping[str, Any] | None = None,
 ) -> list[int]:
-    """Notify `recipients` (ids, a task's watchers, or a SELECT of user ids) of a change to
+    """Notify `recipients` (ids, or a task's watchers) of a change to
     `project_id` made by `actor` (None: the system, e.g. a reminder). One statement whatever
     their number; the actor, inactive users and non-members are dropped. Returns who was
     notified."""
     actor_id = actor.id if actor is not None else None
     payload = dict(data or {})
     now = utcnow()
-    params: dict[str, Any] = {}
-    if isinstance(recipients, Select):  # any query: built for this call
-        values = [
-            literal(type.value),
-            literal(task_id, BigIntId),
-            literal(project_id, BigIntId),
-            literal(actor_id, BigIntId),
-            literal(payload, JsonDocument),
-            literal(now, UTCDateTime()),
-        ]
-        chosen = User.id.in_(recipients.scalar_subquery())
-        statement = _notify_statement(type, chosen, values, actor_id is not None)
+    params: dict[str, Any]
+    if isinstance(recipients, Watchers):
+        params = {"watched_task_id": recipients.task_id, "besides": list(recipients.besides)}
     else:
-        if isinstance(recipients, Watchers):
-            params = {"watched_task_id": recipients.task_id, "besides": list(recipients.besides)}
-        else:
-            ids = sorted(set(recipients))
-            if not ids:
-                return []
-            params = {"ids": ids}
-        statement = _prepared_notify(type, isinstance(recipients, Watchers), actor_id is not None)
-        params |= {
-            "n_type": type.value,
-            "n_task_id": task_id,
-            "n_project_id": project_id,
-            "n_actor_id": actor_id,
-            "n_data": payload,
-            "n_now": now,
-        }
+        ids = sorted(set(recipients))
+        if not ids:
+            return []
+        params = {"ids": ids}
+    statement = _prepared_notify(type, isinstance(recipients, Watchers), actor_id is not None)
+    params |= {
+        "n_type": type.value,
+        "n_task_id": task_id,
+        "n_project_id": project_id,
+        "n_actor_id": actor_id,
+        "n_data": payload,
+        "n_now": now,
+    }
     rows = (await session.execute(statement, params)).all()
     actor_public = ActorPublic(id=actor.id, username=actor.username) if actor is not None else None
     for notification_id, user_id, email_pending in rows:
