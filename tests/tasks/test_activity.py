@@ -6,7 +6,14 @@ from fastapi import FastAPI
 from httpx import AsyncClient
 
 from taskflow.core.events import Event
-from tests.factories_domain import API, make_project, make_task, make_team, quick_user
+from tests.factories_domain import (
+    API,
+    count_statements,
+    make_project,
+    make_task,
+    make_team,
+    quick_user,
+)
 
 
 async def test_task_changes_are_logged_newest_first(app: FastAPI, client: AsyncClient) -> None:
@@ -89,3 +96,49 @@ async def test_activity_of_an_unseen_task_is_404(app: FastAPI, client: AsyncClie
     task = await make_task(client, owner)
     response = await client.get(f"{API}/tasks/{task['id']}/activity", headers=stranger.headers)
     assert response.status_code == 404
+
+
+async def test_a_units_activity_rows_are_one_insert_in_the_order_of_the_changes(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    """`record` keeps the rows until just before the commit, then writes them all with one
+    statement (not an ORM flush per row), in the order the changes were made."""
+    user = await quick_user(app)
+    source = await make_project(client, user, name="Source")
+    target = await make_project(client, user, name="Target")
+    ids = [
+        (await make_task(client, user, title=f"T{index}", project_id=source["id"]))["id"]
+        for index in range(3)
+    ]
+    with count_statements(app) as statements:
+        response = await client.post(
+            f"{API}/tasks/bulk",
+            json={"ids": ids, "action": "move", "project_id": target["id"]},
+            headers=user.headers,
+        )
+    assert response.status_code == 200, response.text
+    inserts = [sql for sql in statements if sql.lstrip().upper().startswith("INSERT INTO ACTIVITY")]
+    assert len(inserts) == 1, inserts
+    moved = await client.get(f"{API}/projects/{source['id']}/activity", headers=user.headers)
+    arrived = await client.get(f"{API}/projects/{target['id']}/activity", headers=user.headers)
+    moves = [e for e in moved.json()["items"] if e["verb"] == "task.moved"]
+    updates = [e for e in arrived.json()["items"] if e["verb"] == "task.updated"]
+    # Newest first; each task's "updated" (target) row comes just before its "moved" row.
+    assert [e["task_id"] for e in reversed(moves)] == sorted(ids)
+    assert [e["task_id"] for e in reversed(updates)] == sorted(ids)
+    for update, move in zip(reversed(updates), reversed(moves), strict=True):
+        assert move["id"] == update["id"] + 1
+        assert move["changes"] == {"project_id": {"from": source["id"], "to": target["id"]}}
+
+
+async def test_a_refused_change_writes_no_activity(app: FastAPI, client: AsyncClient) -> None:
+    team = await make_team(app, client)
+    task = await make_task(client, team.editor, project_id=team.project_id, title="Kept")
+    stale = await client.patch(
+        f"{API}/tasks/{task['id']}",
+        json={"title": "Lost"},
+        headers={**team.editor.headers, "If-Match": '"7"'},
+    )
+    assert stale.status_code == 412
+    log = await client.get(f"{API}/tasks/{task['id']}/activity", headers=team.viewer.headers)
+    assert [entry["verb"] for entry in log.json()["items"]] == ["task.created"]
