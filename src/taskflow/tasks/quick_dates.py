@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-import dateparser  # type: ignore[import-untyped]
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
 
@@ -179,6 +178,10 @@ def _absolute(phrase: str, now: datetime) -> date | None:
         "PREFER_DAY_OF_MONTH": "first",
         "REQUIRE_PARTS": ["day", "month"],
     }
+    # Imported here, by the first quick add that names a month or a date in digits: dateparser
+    # (with `regex`) is ~7 MB of RSS every API worker would carry from start (issue 22).
+    import dateparser  # type: ignore[import-untyped]
+
     try:
         parsed = dateparser.parse(text, languages=["en"], settings=settings)
     except (ValueError, KeyError, TypeError, OverflowError):  # pragma: no cover - library

@@ -22,8 +22,6 @@ from datetime import UTC, datetime
 from typing import IO, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dateparser.date import DateDataParser  # type: ignore[import-untyped]
-
 from taskflow.transfer.plan import (
     MAX_TASKS,
     ImportError_,
@@ -71,6 +69,10 @@ def _rows(binary: IO[bytes]) -> Iterator[tuple[int, dict[str, str]]]:
 def _parser(language: str | None, timezone: str) -> Any:
     """One `dateparser` parser per language and zone, reused row after row: building one
     (what `dateparser.parse` does on every call given a language) cost ~10 ms a row."""
+    # Imported by the first Todoist import, not at start: dateparser and `regex` are ~7 MB of
+    # RSS that every API worker would carry for a rare request (issue 22).
+    from dateparser.date import DateDataParser  # type: ignore[import-untyped]
+
     settings = {"RETURN_AS_TIMEZONE_AWARE": True, "PREFER_DATES_FROM": "future"}
     settings["TIMEZONE"] = timezone
     try:
