@@ -8,7 +8,6 @@ import logging
 import tempfile
 
 import anyio
-from PIL import Image, ImageOps
 from sqlalchemy import delete, select, update
 
 from taskflow.attachments.models import Attachment, FilePurge
@@ -25,13 +24,16 @@ PURGE_BATCH = 500
 THUMBNAIL_TYPE = "image/webp"
 _SPOOL_BYTES = 1024 * 1024
 
-# Pillow's own guard, for whatever opens an image without the check below.
-Image.MAX_IMAGE_PIXELS = MAX_THUMBNAIL_SOURCE_PIXELS
-
 
 def make_thumbnail(source: io.IOBase | tempfile.SpooledTemporaryFile[bytes]) -> bytes | None:
     """A WebP at most 400 px on its longer side, or None if the image is too large in pixels
     or not one Pillow can read. CPU-bound: run it in a thread."""
+    # Imported by the first thumbnail (made by the worker), not at start: Pillow is ~7 MB of
+    # RSS every API worker would carry without ever decoding an image (issue 22).
+    from PIL import Image, ImageOps
+
+    # Pillow's own guard, for whatever opens an image without the check below.
+    Image.MAX_IMAGE_PIXELS = MAX_THUMBNAIL_SOURCE_PIXELS
     try:
         with Image.open(source) as image:  # type: ignore[arg-type]
             width, height = image.size

@@ -15,7 +15,6 @@ from dataclasses import asdict, dataclass
 from email.message import EmailMessage as MimeMessage
 from email.utils import formatdate, make_msgid, parseaddr
 
-import aiosmtplib
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskflow.config import Settings
@@ -92,6 +91,11 @@ async def send_email(settings: Settings, message: EmailMessage) -> bool:
             message.text,
         )
         return True
+    # Imported by the first email sent (by the worker, or in-process without Redis), not at
+    # start: every API worker would carry the SMTP client (~0.7 MB) without sending a message
+    # (issue 22).
+    import aiosmtplib
+
     password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
     try:
         await aiosmtplib.send(

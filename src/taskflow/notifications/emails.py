@@ -5,22 +5,32 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
-
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from taskflow.config import Settings
 from taskflow.core.email import EmailMessage
 from taskflow.notifications.schemas import NotificationPublic
 
-_ENVIRONMENT = Environment(
-    loader=PackageLoader("taskflow.notifications", "templates"),
-    autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-)
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+
+@cache
+def _environment() -> Environment:
+    # Imported by the first notification email, which the worker renders: Jinja2 is ~3 MB of
+    # RSS every API worker would carry from start without rendering one (issue 22).
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+    return Environment(
+        loader=PackageLoader("taskflow.notifications", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
 
 SETTINGS_PATH = "/account#notifications"
 
@@ -85,8 +95,8 @@ def _render(to: str, subject: str, context: dict[str, Any]) -> EmailMessage:
     return EmailMessage(
         to=to,
         subject=subject,
-        text=_ENVIRONMENT.get_template("notifications.txt").render(**context),
-        html=_ENVIRONMENT.get_template("notifications.html").render(**context),
+        text=_environment().get_template("notifications.txt").render(**context),
+        html=_environment().get_template("notifications.html").render(**context),
     )
 
 
