@@ -13,7 +13,6 @@ from taskflow.core.errors import NotFound
 from taskflow.core.security import new_opaque_token, token_digest
 from taskflow.db import utcnow
 from taskflow.db.reads import Reader
-from taskflow.feeds import ics
 from taskflow.feeds.models import CalendarFeed
 from taskflow.tasks import project_reads
 from taskflow.tasks.models import Task
@@ -43,6 +42,10 @@ async def feed(session: Reader, settings: Settings, token: str, *, project_id: i
     an inactive owner."""
     user, tasks = await feed_tasks(session, token, project_id=project_id)
     host = urlsplit(settings.public_url).hostname or "taskflow"
+    # Imported by the first feed a worker serves: icalendar (and its time zone tables) is
+    # ~2 MB of RSS every API worker would carry from start for calendar clients (issue 22).
+    from taskflow.feeds import ics
+
     return ics.render(
         tasks, public_url=settings.public_url, host=host, now=utcnow(), viewer_zone=user.timezone
     )
