@@ -8,6 +8,11 @@ audience, `azp`, expiry and issue time, nonce. Discovery and keys are cached for
 
 What the sign-in then does with the identity (link or create an account, start a session)
 lives in `auth.oidc_flow`.
+
+authlib, joserfc and httpx are imported inside the methods that use them: every API worker
+imports this module (the routes), few installs sign in with OpenID Connect, and authlib and
+joserfc would add ~1.2 MB to each worker's RSS from start, httpx ~1 MB more (~5 MB where the
+rich and pygments its command line loads are installed) (issue 22).
 """
 
 from __future__ import annotations
@@ -15,20 +20,15 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-import httpx
-from authlib.common.urls import add_params_to_uri
-from authlib.oauth2.rfc7636 import create_s256_code_challenge
-from authlib.oidc.core import CodeIDToken
-from joserfc import jwt
-from joserfc.errors import InvalidKeyIdError, JoseError
-from joserfc.jwk import KeySet
-from joserfc.jws import JWSRegistry
 
 from taskflow.auth import clock
 from taskflow.config import Settings
+
+if TYPE_CHECKING:
+    import httpx
+    from joserfc.jwk import KeySet
 
 logger = logging.getLogger("taskflow.security")
 
@@ -105,6 +105,9 @@ class OidcClient:
         return document
 
     async def _key_set(self, *, refresh: bool = False) -> KeySet:
+        from joserfc.errors import JoseError  # deferred: see the module's docstring
+        from joserfc.jwk import KeySet
+
         fresh = clock.now() - self._keys_at < CACHE_SECONDS
         if self._keys is not None and fresh and not refresh:
             return self._keys
@@ -124,6 +127,9 @@ class OidcClient:
         return keys
 
     async def authorization_request(self) -> AuthorizationRequest:
+        from authlib.common.urls import add_params_to_uri  # deferred: see the module's docstring
+        from authlib.oauth2.rfc7636 import create_s256_code_challenge
+
         metadata = await self.metadata()
         state = secrets.token_urlsafe(32)
         nonce = secrets.token_urlsafe(32)
@@ -145,6 +151,8 @@ class OidcClient:
 
     async def exchange_code(self, code: str, code_verifier: str) -> dict[str, Any]:
         """The token endpoint's answer for an authorization code (with the PKCE verifier)."""
+        import httpx  # deferred: see the module's docstring
+
         metadata = await self.metadata()
         form = {
             "grant_type": "authorization_code",
@@ -187,6 +195,11 @@ class OidcClient:
         self, id_token: str, *, nonce: str, access_token: str | None = None
     ) -> Identity:
         """Every check OpenID Connect Core §3.1.3.7 asks of a client, or InvalidIdToken."""
+        from authlib.oidc.core import CodeIDToken  # deferred: see the module's docstring
+        from joserfc import jwt
+        from joserfc.errors import InvalidKeyIdError, JoseError
+        from joserfc.jws import JWSRegistry
+
         metadata = await self.metadata()
         advertised = metadata.get("id_token_signing_alg_values_supported") or ["RS256"]
         algorithms = [alg for alg in advertised if alg in ACCEPTED_ALGORITHMS]
@@ -236,6 +249,8 @@ def _string(value: object) -> str | None:
 
 
 async def _get_json(url: str) -> dict[str, Any]:
+    import httpx  # deferred: see the module's docstring
+
     try:
         async with httpx.AsyncClient(timeout=HTTP_TIMEOUT) as http:
             response = await http.get(url, headers={"Accept": "application/json"})

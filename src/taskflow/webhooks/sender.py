@@ -15,12 +15,13 @@ import json
 import time
 import weakref
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-import httpx
-
 from taskflow.webhooks.ssrf import Target, TargetRefused, resolve
+
+if TYPE_CHECKING:
+    import httpx
 
 USER_AGENT = "TaskFlow-Hookshot/1"
 RESPONSE_KEEP_BYTES = 2048
@@ -34,6 +35,11 @@ _clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient
 
 def client() -> httpx.AsyncClient:
     """This loop's client: its pool reuses connections to busy receivers."""
+    # httpx is imported by the first delivery (the worker's), not at start: every API worker
+    # imports this module (webhooks.service) and would carry httpx's ~1 MB, ~5 MB where the
+    # rich and pygments its command line loads are installed (the dev environment) (issue 22).
+    import httpx
+
     loop = asyncio.get_running_loop()
     found = _clients.get(loop)
     if found is None:
@@ -95,6 +101,8 @@ async def send(
     timeout_seconds: float,
     allow_private: bool,
 ) -> Outcome:
+    import httpx  # for its errors; deferred, as in client()
+
     started = time.monotonic()
 
     def elapsed() -> int:
