@@ -14,15 +14,15 @@ import re
 import uuid
 from collections.abc import AsyncIterable, AsyncIterator, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
 import anyio
-import obstore
-from obstore.exceptions import NotFoundError
-from obstore.store import S3Store
 
 from taskflow.config import Settings
+
+if TYPE_CHECKING:
+    from obstore.store import S3Store
 
 READ_CHUNK = 64 * 1024
 # S3 multipart parts: its minimum part size; one part in flight at a time keeps an upload's
@@ -109,7 +109,11 @@ class DirectoryStorage:
 
 class S3Storage:
     """Objects in an S3-compatible bucket (TASKFLOW_STORAGE_URL=s3://bucket/prefix), through
-    obstore (Rust's object_store): streamed multipart uploads, ranged reads."""
+    obstore (Rust's object_store): streamed multipart uploads, ranged reads.
+
+    obstore is imported in the methods: an install that keeps its files in a directory never
+    needs it, and it is ~5 MB of every API worker's RSS from start (issue 22).
+    """
 
     def __init__(self, store: S3Store) -> None:
         self.store = store
@@ -118,6 +122,8 @@ class S3Storage:
         # An exception raised by the iterable inside obstore's upload can abort the process
         # at exit (its runtime is left with the failed task), so the upload never sees one:
         # the iterable ends early instead, and the partial object is deleted here.
+        import obstore  # deferred: see the class's docstring
+
         failures: list[Exception] = []
 
         async def guarded() -> AsyncIterator[bytes]:
@@ -140,6 +146,9 @@ class S3Storage:
             raise failures[0]
 
     async def read(self, key: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
+        import obstore  # deferred: see the class's docstring
+        from obstore.exceptions import NotFoundError
+
         options: obstore.GetOptions = {}
         if start or end is not None:
             if end is not None and end <= start:
@@ -153,11 +162,17 @@ class S3Storage:
             yield bytes(chunk)
 
     async def delete(self, keys: Sequence[str]) -> None:
+        import obstore  # deferred: see the class's docstring
+        from obstore.exceptions import NotFoundError
+
         for key in keys:
             with contextlib.suppress(NotFoundError, FileNotFoundError):
                 await obstore.delete_async(self.store, _checked(key))
 
     async def exists(self, key: str) -> bool:
+        import obstore  # deferred: see the class's docstring
+        from obstore.exceptions import NotFoundError
+
         try:
             await obstore.head_async(self.store, _checked(key))
         except (NotFoundError, FileNotFoundError):
@@ -166,6 +181,8 @@ class S3Storage:
 
 
 def _s3_store(settings: Settings) -> S3Store:
+    from obstore.store import S3Store  # deferred: see S3Storage's docstring
+
     assert settings.storage_url is not None
     parts = urlsplit(settings.storage_url)
     config: dict[str, str] = {}
