@@ -11,15 +11,15 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskflow.activity.models import Activity
 from taskflow.activity.schemas import ActivityPublic, ActorPublic
 from taskflow.core.events import Event, emit
 from taskflow.core.pagination import Page, Pagination
-from taskflow.core.unit_of_work import on_events_before_commit
 from taskflow.db import utcnow
+from taskflow.db.deferred import defer_rows
 from taskflow.db.ids import insert_rows
 from taskflow.db.reads import Reader
 from taskflow.users.models import User
@@ -47,8 +47,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-_ROWS_KEY = "taskflow_activity_rows"
-_INSERT = insert(cast(Table, Activity.__table__))  # built once; its rows bound at execution
+_ACTIVITY = cast(Table, Activity.__table__)
 
 
 def record(
@@ -62,27 +61,19 @@ def record(
 ) -> None:
     """Log a change (same transaction) and announce it (after commit).
 
-    The row is written with the unit's other activity rows by one Core INSERT just before the
-    commit (`_write_recorded`), not through the ORM: a unit-of-work flush for this one row was
-    a fifth of a task's creation's CPU (docs/benchmarks.md, round 7). Nothing reads the log
-    inside the transaction that writes it; the row keeps the time of the change."""
+    The row is a deferred insert (db/deferred.py): written before the commit, carried by a
+    statement the unit runs anyway on PostgreSQL (the task's version snapshot), else with the
+    unit's other rows by one INSERT. Not through the ORM: a unit-of-work flush for this one row
+    was a fifth of a task's creation's CPU (docs/benchmarks.md, round 7). Nothing reads the
+    log inside the transaction that writes it; the row keeps the time of the change."""
     payload = jsonable(changes or {})
     row = {"project_id": project_id, "task_id": task_id, "actor_id": actor_id, "verb": verb,
            "changes": payload, "created_at": utcnow()}  # fmt: skip
-    session.info.setdefault(_ROWS_KEY, []).append(row)
+    defer_rows(session, _ACTIVITY, row)
     emit(
         session,
         Event(type=verb, project_id=project_id, task_id=task_id, actor_id=actor_id, data=payload),
     )
-
-
-@on_events_before_commit
-async def _write_recorded(session: AsyncSession, events: list[Event]) -> None:
-    """The unit's recorded rows, in the order of the changes: one statement for all (an
-    executemany for a bulk action's rows)."""
-    rows: list[dict[str, Any]] = session.info.pop(_ROWS_KEY, [])
-    if rows:
-        await session.execute(_INSERT, rows if len(rows) > 1 else rows[0])
 
 
 async def record_many(

@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskflow.core.events import Event, EventBus, pending, take_pending
 from taskflow.db import Database
+from taskflow.db.deferred import discard_deferred, write_deferred
 from taskflow.db.driver import start_autocommit_read
 from taskflow.db.reads import has_pending_changes
 
@@ -151,6 +152,7 @@ class UnitOfWork:
                 if _before_commit and (events := pending(session)):
                     for hook in _before_commit:
                         await hook(session, events)
+                await write_deferred(session)  # what no statement carried (db/deferred.py)
                 # In autocommit every statement is already committed: only changes still
                 # pending in the session would need the commit (its flush).
                 if session.in_transaction() and (not autocommit or has_pending_changes(session)):
@@ -195,5 +197,6 @@ class UnitOfWork:
 
 def _discard_effects(session: AsyncSession) -> None:
     take_pending(session)
+    discard_deferred(session)
     session.info.pop(_JOBS_KEY, None)
     session.info.pop(_ACTIONS_KEY, None)

@@ -23,6 +23,7 @@ from taskflow.core.events import Event
 from taskflow.core.pagination import Page, Pagination
 from taskflow.core.unit_of_work import on_events_before_commit
 from taskflow.db import BigIntId, utcnow
+from taskflow.db.deferred import execute_carrying
 from taskflow.db.reads import Reader
 from taskflow.projects.models import ProjectMember
 from taskflow.projects.permissions import EDIT, READ
@@ -89,7 +90,7 @@ async def _write_noted(session: AsyncSession, actors: dict[int, int | None]) -> 
             continue
         params = {"task_id": task_id, "version": version, "changed_by": actors[task_id],
                   "changed_at": utcnow(), "fields": fields}  # fmt: skip
-        if (await session.execute(_WRITE_NOTED, params)).first() is not None:
+        if (await execute_carrying(session, _WRITE_NOTED, params)).first() is not None:
             written.add(task_id)
     return written
 
