@@ -13,6 +13,7 @@ from httpx import AsyncClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from taskflow.tasks.filter_grammar import parse
 from taskflow.tasks.filter_language import (
     And,
     Expression,
@@ -20,7 +21,6 @@ from taskflow.tasks.filter_language import (
     Not,
     Or,
     Term,
-    parse,
 )
 from taskflow.tasks.filter_sql import clock_for, compile_query
 from tests.factories_domain import API, add_member, make_label, make_project, make_task, quick_user

@@ -1,8 +1,9 @@
-"""The filter language's grammar and its lark parser: text to the tree of `filter_language`.
+"""The filter language's grammar (lark): `parse(text)` gives the expression as the tree of
+`filter_language` or raises `FilterSyntaxError` naming the position of what it could not read.
 
-Imported by `filter_language.parse` at the first expression a worker reads, not at start:
-lark (with `regex`, which it loads when installed) would add ~8 MB to every worker's RSS
-(issue 22).
+Not imported at start: its one caller, `filter_sql.compile_query`, imports it at the first
+expression a worker reads. lark (with `regex`, which it loads when installed) would add ~8 MB
+to every worker's RSS (issue 22).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from lark import Lark, Token, Transformer, Tree, UnexpectedCharacters, Unexpecte
 from taskflow.tasks.filter_language import (
     MAX_DAYS,
     MAX_DEPTH,
+    MAX_QUERY_LENGTH,
     PRIORITIES,
     STATUSES,
     And,
@@ -225,9 +227,15 @@ def _describe(error: UnexpectedInput, text: str) -> FilterSyntaxError:
     return FilterSyntaxError(position, f"unexpected {str(token).strip()!r}")
 
 
-def parse_tree(text: str) -> Expression:
-    """`text` (non-empty, checked for length and NUL by the caller) as the expression's tree;
-    FilterSyntaxError if it is malformed."""
+@lru_cache(maxsize=512)
+def parse(text: str) -> Expression:
+    """The expression as a tree; FilterSyntaxError (with its position) if it is malformed."""
+    if len(text) > MAX_QUERY_LENGTH:
+        raise FilterSyntaxError(MAX_QUERY_LENGTH, f"at most {MAX_QUERY_LENGTH} characters")
+    if "\x00" in text:
+        raise FilterSyntaxError(text.index("\x00"), "unexpected NUL character")
+    if not text.strip():
+        raise FilterSyntaxError(0, "the expression is empty")
     try:
         tree = _parser().parse(text)
     except UnexpectedInput as error:

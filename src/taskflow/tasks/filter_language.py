@@ -1,9 +1,9 @@
-"""The filter language of `GET /tasks?q=` and saved filters (SPEC §9), parsed with lark.
+"""The filter language of `GET /tasks?q=` and saved filters (SPEC §9): the tree an expression
+parses to (`And`, `Or`, `Not`, `Term`) and `FilterSyntaxError`, which names the position
+(0-based, in characters) of what could not be read.
 
-`parse(text)` gives the expression as a small tree (`And`, `Or`, `Not`, `Term`) or raises
-`FilterSyntaxError` naming the position (0-based, in characters) of what it could not read.
-`filter_sql.py` compiles the tree to SQL conditions. docs/quick-add-and-filters.md is the
-user's page. The grammar and its lark parser are in `filter_grammar.py`.
+`filter_grammar.parse(text)` reads an expression (lark); `filter_sql.py` compiles the tree to
+SQL conditions. docs/quick-add-and-filters.md is the user's page.
 
 Precedence: `!` binds tightest, then `&`, then `|`; parentheses group. A term's free text
 (`search:`, `section:`, `assigned to:`, `created by:`, `due before:`, `status:`) runs to the
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Literal
 
 MAX_QUERY_LENGTH = 1000
@@ -65,19 +64,3 @@ Expression = Term | Not | And | Or
 STATUSES = {"todo": "todo", "to do": "todo", "in progress": "in_progress",
             "in_progress": "in_progress", "done": "done"}  # fmt: skip
 PRIORITIES = {"p1": 4, "p2": 3, "p3": 2, "p4": 0}
-
-
-@lru_cache(maxsize=512)
-def parse(text: str) -> Expression:
-    """The expression as a tree; FilterSyntaxError (with its position) if it is malformed."""
-    if len(text) > MAX_QUERY_LENGTH:
-        raise FilterSyntaxError(MAX_QUERY_LENGTH, f"at most {MAX_QUERY_LENGTH} characters")
-    if "\x00" in text:
-        raise FilterSyntaxError(text.index("\x00"), "unexpected NUL character")
-    if not text.strip():
-        raise FilterSyntaxError(0, "the expression is empty")
-    # Imported by the first expression a worker reads: lark and `regex` are ~8 MB of RSS that
-    # a worker serving no filter would carry from start (issue 22).
-    from taskflow.tasks.filter_grammar import parse_tree
-
-    return parse_tree(text)

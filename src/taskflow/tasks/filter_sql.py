@@ -28,7 +28,7 @@ from taskflow.db import BigIntId
 from taskflow.projects.models import Project
 from taskflow.projects.permissions import CALLER_PROJECT_IDS
 from taskflow.tasks.conditions import MAX_SEARCH_WORDS, like_pattern, search_conditions
-from taskflow.tasks.filter_language import And, Expression, FilterSyntaxError, Not, Or, Term, parse
+from taskflow.tasks.filter_language import And, Expression, FilterSyntaxError, Not, Or, Term
 from taskflow.tasks.models import Label, Section, Task, TaskStatus, task_labels
 from taskflow.users.models import User
 
@@ -69,6 +69,10 @@ def clock_for(timezone: str | None, now: datetime | None = None) -> Clock:
 
 def compile_query(text: str, clock: Clock, *, prefix: str = "q_", field: str = "q") -> Compiled:
     """`text` parsed and bound; 422 naming the position (and `field`) if it is malformed."""
+    # Imported by the first expression a worker reads: lark and `regex` are ~8 MB of RSS that
+    # a worker serving no filter would carry from start (issue 22).
+    from taskflow.tasks.filter_grammar import parse
+
     try:
         expression = parse(text)
     except FilterSyntaxError as error:
