@@ -2,7 +2,7 @@
 
     python bench/cpu.py list|detail|me|create|patch|comment|floor [--requests 3000]
         [--concurrency 8]
-        [--size 10k] [--baseline]
+        [--size 10k] [--baseline] [--no-redis]
 
 Drives the ASGI app directly (no sockets, no wrk, plain asyncio loop) against the seeded
 benchmark database, with the benchmark users' tokens, and prints the process CPU time per
@@ -146,9 +146,17 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--size", default="10k")
     parser.add_argument("--baseline", action="store_true")
+    parser.add_argument(
+        "--no-redis",
+        action="store_true",
+        help="the in-process event bus (TaskFlow without Redis): what publishing and hearing "
+        "its own events on Redis costs a write",
+    )
     args = parser.parse_args()
     state = load_state(args.size)
     os.environ.update(environment(args.size))
+    if args.no_redis:
+        del os.environ["TASKFLOW_REDIS_URL"]
     os.environ.setdefault("TASKFLOW_SECRET_KEY", SECRET)
     if args.baseline:
         os.environ["TASKFLOW_DATABASE_URL"] = DB.format(size=args.size)

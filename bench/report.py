@@ -80,13 +80,18 @@ def main() -> None:
         size = ladder.stem.removeprefix("ladder-")
         print(f"\n**CPU per request in process, framework by framework ({size}, ms; ratio to the")
         print("baseline; bench/ladder.py):**\n")
-        print("| app | list | ratio | detail | ratio |")
-        print("|---|---:|---:|---:|---:|")
+        scenarios = list(cells)  # list, detail, and the writes (create, patch) since round 7
+        print("| app | " + " | ".join(f"{scenario} | ratio" for scenario in scenarios) + " |")
+        print("|---|" + "---:|---:|" * len(scenarios))
         for app in cells["list"]:
             row = ""
-            for scenario in ("list", "detail"):
-                ms = cells[scenario][app]
-                row += f" | {ms:.3f} | {cells[scenario]['baseline'] / ms:.2f}"
+            for scenario in scenarios:
+                ms = cells[scenario].get(app)  # the driver rung serves no writes
+                row += (
+                    " | - | "
+                    if ms is None
+                    else (f" | {ms:.3f} | {cells[scenario]['baseline'] / ms:.2f}")
+                )
             print(f"| {app}{row} |")
     fanout = RESULTS / "fanout.json"
     if fanout.exists():
