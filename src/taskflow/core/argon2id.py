@@ -1,14 +1,16 @@
-"""Argon2id on a memory block each hashing thread keeps, instead of one malloc'd per hash.
+"""Argon2id on memory blocks kept for reuse, instead of one malloc'd per hash.
 
 Argon2id with OWASP's parameters fills a 19 MiB block per hash. Through argon2-cffi, libargon2
 mallocs and frees it every time; with glibc's large blocks mmap'd (`security.py` fixes the
 threshold at 1 MiB so that RSS stays bounded), every hash then maps, faults in and zeroes
-4,864 fresh pages: ~12 ms of kernel time per login against 0.5 ms for the same call reusing
-heap memory (docs/benchmarks.md). libargon2 lets its caller supply the block
-(`allocate_cbk`/`free_cbk` of `argon2_context`): each of the few hashing threads
-(`security.py`) allocates one block and lends it to every hash it runs while logins queue, so
-memory is bounded by the number of threads and the kernel is out of the loop under load; the
-block goes back (`release_block`) when the queue drains.
+4,864 fresh pages: ~7-12 ms of kernel time per login against 0.1-0.5 ms for the same call
+reusing memory (docs/benchmarks.md). libargon2 lets its caller supply the block
+(`allocate_cbk`/`free_cbk` of `argon2_context`): a hash borrows an idle block from this
+module's pool (or allocates one if none is idle) and gives it back when it ends, so there are
+never more blocks than hashes running at once (at most the hashing threads, `security.py`),
+and the kernel is out of the loop. When no hash waits, the pool keeps one idle block and
+frees the others (`release_blocks`): a worker at rest holds one block, and a lone login reuses
+it too (handing every block back made each lone login map a fresh one: 7 ms of kernel time).
 
 The hashes are the standard encoded strings (`$argon2id$v=19$m=…,t=…,p=…$salt$hash`), equal to
 argon2-cffi's for the same salt; other types or versions are verified by argon2-cffi itself.
@@ -27,39 +29,55 @@ from _argon2_cffi_bindings import ffi, lib  # type: ignore[import-untyped]
 from pwdlib.hashers.argon2 import Argon2Hasher
 
 _VERSION = 19
-_thread = threading.local()
+_lock = threading.Lock()
+_idle: list[Any] = []  # blocks no hash is using, the most recently returned last
+_lent: dict[int, Any] = {}  # address -> block, while a hash uses it
+
+
+def _address(pointer: Any) -> int:
+    return int(ffi.cast("uintptr_t", pointer))
 
 
 def _lend_block(memory: Any, size: int) -> int:
-    """libargon2's allocation: this thread's block, allocated on its first hash."""
-    block = getattr(_thread, "block", None)
-    if block is None or ffi.sizeof(block) < size:
-        block = _thread.block = ffi.new("uint8_t[]", size)
-        _held.add(threading.get_ident())
+    """libargon2's allocation: an idle block of the pool, or a new one if none is."""
+    with _lock:
+        fits = [index for index, block in enumerate(_idle) if ffi.sizeof(block) >= size]
+        block = _idle.pop(fits[-1]) if fits else None
+    if block is None:
+        block = ffi.new("uint8_t[]", size)
+    with _lock:
+        _lent[_address(block)] = block
     memory[0] = block
     return int(lib.ARGON2_OK)
 
 
-_held: set[int] = set()  # the threads holding a block (their idents)
+def _return_block(memory: Any, size: int) -> None:
+    """libargon2's free: it has wiped the block already (`clear_internal_memory`); the block
+    goes back to the pool, idle."""
+    with _lock:
+        block = _lent.pop(_address(memory), None)
+        if block is not None:
+            _idle.append(block)
 
 
 def blocks_held() -> int:
-    return len(_held)
+    """The blocks the pool holds, idle or lent."""
+    with _lock:
+        return len(_idle) + len(_lent)
 
 
-def release_block() -> None:
-    """Free this thread's block (its next hash allocates one again)."""
-    _thread.block = None
-    _held.discard(threading.get_ident())
-
-
-def _keep_block(memory: Any, size: int) -> None:
-    """libargon2's free: it has wiped the block already (`clear_internal_memory`); kept."""
+def release_blocks(keep: int = 0) -> None:
+    """Free the idle blocks beyond the `keep` most recently used (their memory goes back to
+    the system: they are mmap'd, `security.py`)."""
+    with _lock:
+        freed = _idle[: max(0, len(_idle) - keep)]
+        del _idle[: len(freed)]
+    del freed  # outside the lock: freeing 19 MiB is a munmap
 
 
 # Kept referenced for the life of the process: libargon2 calls them through C pointers.
 _LEND_BLOCK = ffi.callback("int(uint8_t **, size_t)", _lend_block)
-_KEEP_BLOCK = ffi.callback("void(uint8_t *, size_t)", _keep_block)
+_RETURN_BLOCK = ffi.callback("void(uint8_t *, size_t)", _return_block)
 
 
 def _b64(data: bytes) -> str:
@@ -72,7 +90,7 @@ def _unb64(text: str) -> bytes:
 
 def raw_hash(password: bytes, salt: bytes, *, time_cost: int, memory_cost: int, lanes: int,
              hash_len: int) -> bytes:  # fmt: skip
-    """Argon2id (version 0x13) of `password`, computed in this thread's block."""
+    """Argon2id (version 0x13) of `password`, computed in a block of the pool."""
     out = ffi.new("uint8_t[]", hash_len)
     context = ffi.new(
         "argon2_context *",
@@ -93,7 +111,7 @@ def raw_hash(password: bytes, salt: bytes, *, time_cost: int, memory_cost: int, 
             "threads": lanes,
             "version": _VERSION,
             "allocate_cbk": _LEND_BLOCK,
-            "free_cbk": _KEEP_BLOCK,
+            "free_cbk": _RETURN_BLOCK,
             "flags": lib.ARGON2_DEFAULT_FLAGS,
         },
     )

@@ -21,7 +21,7 @@ import jwt
 from pwdlib import PasswordHash
 from pwdlib.hashers.bcrypt import BcryptHasher
 
-from taskflow.core.argon2id import ReusingArgon2Hasher, release_block
+from taskflow.core.argon2id import ReusingArgon2Hasher, release_blocks
 
 ALGORITHM = "HS256"
 ACCESS_TOKEN_TYPE = "access"  # noqa: S105  (a claim value, not a secret)
@@ -32,14 +32,14 @@ _T = TypeVar("_T")
 # where argon2-cffi's defaults (64 MiB, 3 passes, 4 lanes) take ~700 ms on two cores and
 # 64 MiB per login in flight. Hashes made with other parameters are re-hashed at next login.
 # bcrypt only verifies hashes from older installs.
-# The 19 MiB block is each hashing thread's own, reused hash after hash (core/argon2id.py).
+# The 19 MiB blocks are pooled and reused hash after hash (core/argon2id.py).
 password_hash = PasswordHash(
     (ReusingArgon2Hasher(time_cost=2, memory_cost=19_456, parallelism=1), BcryptHasher())
 )
 # Hashing is CPU-bound and memory-hungry: a few at a time, in threads of its own (at most one
-# per core, and 4). Each keeps its block while hashes queue (logins under load pay no kernel
-# time) and hands it back when it finds the queue empty, so an idle worker holds at most
-# HASHING_THREADS - 1 blocks (a thread that finished while a hash waited, then taken by another).
+# per core, and 4), so at most HASHING_THREADS blocks exist. While hashes queue, each reuses
+# a block another hash gave back (logins under load pay no kernel time); once the queue is
+# empty, the pool keeps one block (19 MiB) for the next login and frees the others.
 HASHING_THREADS = max(1, min(4, os.cpu_count() or 1))
 _hashing_threads = ThreadPoolExecutor(HASHING_THREADS, thread_name_prefix="argon2id")
 
@@ -48,10 +48,10 @@ def _hash_then_maybe_release(function: Callable[[], _T]) -> _T:
     try:
         return function()
     finally:
-        # No hash waits (an idle thread would have taken it): let the block go. While hashes
-        # queue, every thread is busy and takes the next one with the block it has.
+        # No hash waits (an idle thread would have taken it): keep one block for the next
+        # login, free the others. While hashes queue, the blocks go from hash to hash.
         if _hashing_threads._work_queue.empty():
-            release_block()
+            release_blocks(keep=1)
 
 
 async def _in_hashing_thread(function: Callable[[], _T]) -> _T:
@@ -83,12 +83,12 @@ _return_large_blocks_to_the_system()
 
 def _dummy_hash() -> str:
     """A hash to verify against when the user does not exist, so both answers take the same
-    time. Made in the importing thread, which then hands its 19 MiB block back: that thread
-    hashes nothing else, and its block stayed in every worker's RSS for good (issue 22)."""
+    time. Made at import, which then frees its 19 MiB block: a process that never logs anyone
+    in (a job worker, the CLI) holds none (issue 22)."""
     try:
         return password_hash.hash(secrets.token_urlsafe(16))
     finally:
-        release_block()
+        release_blocks()
 
 
 _DUMMY_HASH = _dummy_hash()
