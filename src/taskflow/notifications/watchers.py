@@ -11,12 +11,16 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from taskflow.db.deferred import defer_rows
 from taskflow.notifications.models import TaskWatcher
 
 
 def _insert(session: AsyncSession) -> Any:
     """INSERT with ON CONFLICT, in the session's dialect."""
     return sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgresql_insert
+
+
+_WATCHERS = cast(Table, TaskWatcher.__table__)
 
 
 @lru_cache(maxsize=4)
@@ -46,6 +50,16 @@ async def auto_watch_many(
     if rows:
         statement = _auto_watch_statement(session.get_bind().dialect.name)
         await session.execute(statement, rows if len(rows) > 1 else rows[0])
+
+
+def watch_new_task(session: AsyncSession, task_id: int, user_ids: Iterable[int | None]) -> None:
+    """`auto_watch` for a task created in this unit of work: nobody can have unwatched it
+    yet, so its rows are deferred (db/deferred.py) and ride along with the task's version
+    snapshot on PostgreSQL instead of costing a statement of their own. Only for a caller that
+    reads none of the task's watchers before the commit (its notifications name their
+    recipients)."""
+    for user_id in sorted({user_id for user_id in user_ids if user_id is not None}):
+        defer_rows(session, _WATCHERS, {"task_id": task_id, "user_id": user_id, "watching": True})
 
 
 async def set_watching(session: AsyncSession, task_id: int, user_id: int, watching: bool) -> None:

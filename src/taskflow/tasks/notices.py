@@ -23,7 +23,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from taskflow.notifications import mentions as mention_rules
 from taskflow.notifications.models import NotificationType
 from taskflow.notifications.service import Watchers, notify
-from taskflow.notifications.watchers import auto_watch, auto_watch_many, set_watching
+from taskflow.notifications.watchers import (
+    auto_watch,
+    auto_watch_many,
+    set_watching,
+    watch_new_task,
+)
 from taskflow.projects.permissions import READ
 from taskflow.tasks.access import require_task
 from taskflow.tasks.models import Task, TaskStatus
@@ -91,7 +96,9 @@ async def task_created(
     mentions: Mentions,
 ) -> None:
     mentioned = [mention["id"] for mention in mentions]
-    await auto_watch(session, task_id, [actor.id, assignee_id, *mentioned])
+    # A new task: its watch rows ride with its first version (the notifications below name
+    # their recipients and read no watchers).
+    watch_new_task(session, task_id, [actor.id, assignee_id, *mentioned])
     if assignee_id is not None:
         await _assigned(
             session, actor, project_id=project_id, task_id=task_id, assignee=assignee_id,
