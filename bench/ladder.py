@@ -400,6 +400,12 @@ async def _measure_one(args: argparse.Namespace) -> None:
     print(json.dumps(figures))
 
 
+def served_app() -> Any:
+    """The app `LADDER_APP` for uvicorn (`--factory`), on the `LADDER_SIZE` database: bench/run.py
+    --versus serves it under wrk in TaskFlow's place."""
+    return _app(os.environ["LADDER_SIZE"], os.environ["LADDER_APP"])
+
+
 def _main(args: argparse.Namespace) -> None:
     """Every app in a process of its own (no pools, caches or heaps shared between them), in
     rounds that each start with another app; the medians."""

@@ -53,7 +53,8 @@ def main() -> None:
                 if base and server != "baseline":
                     ratio = f"{rps / median(base, 'rps'):.2f}"
                     p99_ratio = f"{p99 / median(base, 'p99_ms'):.2f}"
-                label = {"taskflow": "TaskFlow 1w", "taskflow2": "TaskFlow 2w"}.get(server, server)
+                first = results.get("challenger", "TaskFlow") + " 1w"  # run.py --versus
+                label = {"taskflow": first, "taskflow2": "TaskFlow 2w"}.get(server, server)
                 bad = sum(run["non_2xx"] for run in runs)
                 note = f" ({bad} non-2xx)" if bad else ""
                 print(

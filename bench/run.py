@@ -54,10 +54,17 @@ def environment(size: str) -> dict[str, str]:
 
 
 class Server:
-    def __init__(self, name: str, size: str, workers: int = 1) -> None:
+    def __init__(self, name: str, size: str, workers: int = 1, ladder_app: str = "") -> None:
         self.name = name
         self.port = PORTS[name]
-        if name == "baseline":
+        env = environment(size)
+        if ladder_app:  # one of bench/ladder.py's apps in TaskFlow's place (`--versus`)
+            env |= {"LADDER_APP": ladder_app, "LADDER_SIZE": size,
+                    "PYTHONPATH": f"{BENCH}:{ROOT}"}  # fmt: skip
+            command = [str(VENV / "uvicorn"), "ladder:served_app", "--factory", "--loop",
+                       "uvloop", "--http", "httptools", "--workers", "1", "--port",
+                       str(self.port), "--no-access-log", "--log-level", "warning"]  # fmt: skip
+        elif name == "baseline":
             command = [
                 str(VENV / "uvicorn"),
                 "bench.baseline.app:app",
@@ -84,7 +91,7 @@ class Server:
             ]
         self.log = open(RESULTS / f"server-{name}-{size}.log", "w")  # noqa: SIM115
         self.process = subprocess.Popen(
-            command, cwd=ROOT, env=environment(size), stdout=self.log, stderr=subprocess.STDOUT
+            command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT
         )
         self._wait()
 
@@ -239,7 +246,7 @@ def run_size(size: str, args: argparse.Namespace, results: dict[str, Any]) -> No
     out: dict[str, Any] = results.setdefault(size, {})
     reset_write_project(size, state)
 
-    taskflow = Server("taskflow", size)
+    taskflow = Server("taskflow", size, ladder_app=args.versus)
     baseline = Server("baseline", size)
     try:
         for name in ("1-list", "4-detail"):  # warm both: pools, caches, JIT-free but lazy paths
@@ -301,6 +308,12 @@ def main() -> None:
     )
     parser.add_argument("--only", help="of the AB scenarios, these (comma-separated)")
     parser.add_argument("--output", default=str(RESULTS / "results.json"))
+    parser.add_argument(
+        "--versus",
+        default="",
+        help="serve one of bench/ladder.py's apps (e.g. fastapi+sqlalchemy) in TaskFlow's place: "
+        "the stack's floor under wrk; with --ab-only --only 1-list,4-detail,5-create,6-patch",
+    )
     args = parser.parse_args()
     if args.only:
         global AB
@@ -308,6 +321,8 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     (STATE / "data").mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {"started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    if args.versus:
+        results["challenger"] = args.versus  # in the "taskflow" slots
     for index, size in enumerate(args.sizes.split(",")):
         args.login = args.login and index == 0
         run_size(size, args, results)
