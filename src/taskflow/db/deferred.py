@@ -34,7 +34,8 @@ MAX_CARRIED_ROWS = 50
 
 def defer_rows(session: AsyncSession, table: Table, row: Mapping[str, Any]) -> None:
     """Insert `row` into `table` before this session's unit of work commits (never if it rolls
-    back), in the order deferred. Every row deferred for a table names the same columns."""
+    back), in the order deferred. Every row deferred for a table names the same columns. For
+    rows nothing in the unit reads, nor deletes what they reference, before the commit."""
     tables: dict[Table, list[Mapping[str, Any]]] = session.info.setdefault(_DEFERRED_KEY, {})
     tables.setdefault(table, []).append(row)
 

@@ -84,15 +84,7 @@ async def create_comment(
         task_id=task_id,
         changes={"comment_id": comment_id, "body": body[:_EXCERPT]},
     )
-    return CommentPublic(
-        id=comment_id,
-        task_id=task_id,
-        author=AuthorPublic(id=user.id, username=user.username),
-        body=body,
-        created_at=now,
-        updated_at=now,
-        mentions=mentions or [],
-    )
+    return _public(Comment(id=comment_id, **values), user.id, user.username)  # not added
 
 
 async def update_comment(
