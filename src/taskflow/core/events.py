@@ -12,8 +12,9 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections import deque
 from collections.abc import AsyncIterator, Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from redis.asyncio import Redis
@@ -23,6 +24,9 @@ logger = logging.getLogger(__name__)
 
 CHANNEL = "taskflow:events"
 STOP_TIMEOUT_SECONDS = 5.0
+# The most events a process keeps waiting for Redis, and sends in one pipeline.
+MAX_OUTBOX = 10_000
+MAX_BATCH = 500
 _PENDING_KEY = "taskflow_pending_events"
 
 
@@ -65,10 +69,17 @@ class Event:
         """The event whole, routing included, as it crosses processes. Routing fields that
         are unset are left out, so a project event reads the same as before they existed
         (a process of the previous version, mid-upgrade, still understands it)."""
-        whole = asdict(self)
-        for name in ("user_id", "session_id"):
-            if whole[name] is None:
-                del whole[name]
+        whole = {
+            "type": self.type,
+            "project_id": self.project_id,
+            "task_id": self.task_id,
+            "actor_id": self.actor_id,
+            "data": self.data,
+        }
+        if self.user_id is not None:
+            whole["user_id"] = self.user_id
+        if self.session_id is not None:
+            whole["session_id"] = self.session_id
         return json.dumps(whole, default=str, separators=(",", ":"))
 
     @classmethod
@@ -164,24 +175,71 @@ class InProcessEventBus(_Listeners):
 
 
 class RedisEventBus(_Listeners):
-    """Redis pub/sub: every process publishes to one channel and delivers what it hears."""
+    """Redis pub/sub: every process publishes to one channel and delivers what it hears.
+
+    Publishing does not wait for Redis: `publish` puts the events in this process's outbox
+    and returns, and one publisher task sends what has gathered there, in order, as one
+    pipeline (a busy server sends many commits' events in one round trip). A request that
+    committed answers without a Redis round trip on its path; a Redis outage delays or loses
+    announcements (as before: the change is saved, its announcement is not), never a
+    request. `stop` sends what is still in the outbox first (bounded by STOP_TIMEOUT_SECONDS).
+    """
 
     def __init__(self, redis: Redis) -> None:
         super().__init__()
         self._redis = redis
         self._task: asyncio.Task[None] | None = None
+        self._outbox: deque[str] = deque()
+        self._wake = asyncio.Event()
+        self._publisher: asyncio.Task[None] | None = None
+        self._dropped = 0
+        self._idle = asyncio.Event()  # the outbox is empty and nothing is being sent
 
     async def publish(self, events: list[Event]) -> None:
         for event in events:
-            try:
-                await self._redis.publish(CHANNEL, event.to_bus())
-            except Exception as error:  # the change is committed; only its announcement is lost
-                logger.warning("event publish failed (%s): %r", event.type, error)
+            if len(self._outbox) >= MAX_OUTBOX:  # Redis is away: the oldest are lost first
+                self._outbox.popleft()
+                self._dropped += 1
+            self._outbox.append(event.to_bus())
+        if self._publisher is None or self._publisher.done():
+            self._wake, self._idle = asyncio.Event(), asyncio.Event()  # the running loop's
+            self._publisher = asyncio.create_task(self._send(), name="taskflow-event-publisher")
+        self._idle.clear()
+        self._wake.set()
+
+    async def _send(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while self._outbox:
+                if self._dropped:
+                    logger.warning("%d events not published: the outbox was full", self._dropped)
+                    self._dropped = 0
+                count = min(len(self._outbox), MAX_BATCH)
+                batch = [self._outbox.popleft() for _ in range(count)]
+                try:
+                    if count == 1:  # the common case on a quiet server: no pipeline to build
+                        await self._redis.publish(CHANNEL, batch[0])
+                        continue
+                    async with self._redis.pipeline(transaction=False) as pipe:
+                        for raw in batch:
+                            pipe.publish(CHANNEL, raw)
+                        await pipe.execute()
+                except Exception as error:  # the changes are committed; only announcements lost
+                    logger.warning("%d events not published: %r", count, error)
+            self._idle.set()
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._listen(), name="taskflow-event-listener")
 
     async def stop(self) -> None:
+        if self._publisher is not None:
+            try:
+                await asyncio.wait_for(self._idle.wait(), STOP_TIMEOUT_SECONDS)
+            except TimeoutError:
+                logger.warning("%d events not published at shutdown", len(self._outbox))
+            self._publisher.cancel()
+            await asyncio.wait({self._publisher}, timeout=STOP_TIMEOUT_SECONDS)
         if self._task is not None:
             self._task.cancel()
             # Bounded: a listener cancelled in the middle of connecting can be slow to unwind,
