@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 import uuid
 
 import pytest
@@ -41,38 +40,39 @@ def _events(marker: str, numbers: range) -> list[Event]:
     ]
 
 
-async def test_every_event_is_published_in_order_and_stop_sends_what_is_left(
+async def test_many_callers_events_are_published_in_order_before_each_returns(
     redis_url: str,
 ) -> None:
     marker = uuid.uuid4().hex
-    total = MAX_BATCH * 2 + 7  # more than one pipeline's worth
+    callers, each = 300, 4  # more events than one pipeline takes
+    total = callers * each
+    assert total > MAX_BATCH
     ready = asyncio.Event()
     collecting = asyncio.create_task(_collect(redis_url, marker, total, ready))
     await ready.wait()
     redis = Redis.from_url(redis_url)
     bus = RedisEventBus(redis)
-    # Many callers at once, as a busy server's requests: they return before Redis has it all.
-    for start in range(0, total, 10):
-        await bus.publish(_events(marker, range(start, min(start + 10, total))))
-    await bus.stop()  # at once: the outbox is sent before the bus stops
-    await redis.aclose()
+    # Many callers at once, as a busy server's committed requests: each returns only once its
+    # events are on Redis (they share round trips), and the bus keeps the callers' order.
+    await asyncio.gather(
+        *(bus.publish(_events(marker, range(n * each, (n + 1) * each))) for n in range(callers))
+    )
     heard = await asyncio.wait_for(collecting, 20)
+    await bus.stop()
+    await redis.aclose()
     assert heard == list(range(total))
 
 
-async def test_a_redis_that_is_away_costs_the_caller_nothing(
+async def test_a_redis_that_is_away_loses_the_announcements_not_the_callers(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     # A port nothing listens on: every send fails (connection refused).
     redis = Redis(host="127.0.0.1", port=1, socket_connect_timeout=1)
     bus = RedisEventBus(redis)
-    started = time.perf_counter()
     with caplog.at_level(logging.WARNING, logger="taskflow.core.events"):
-        for n in range(100):
-            await bus.publish(_events("away", range(n, n + 1)))
-        publishing = time.perf_counter() - started
-        await bus.stop()
+        await asyncio.gather(*(bus.publish(_events("away", range(n, n + 1))) for n in range(20)))
+        await bus.publish(_events("away", range(1)))  # the publisher carries on after a failure
+    await bus.stop()
     await redis.aclose()
-    # The callers never waited on a connection attempt; the loss is logged, not raised.
-    assert publishing < 0.5, publishing
-    assert any("events not published" in record.getMessage() for record in caplog.records)
+    failures = [r for r in caplog.records if "events not published" in r.getMessage()]
+    assert len(failures) >= 2

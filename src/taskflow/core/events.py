@@ -24,8 +24,7 @@ logger = logging.getLogger(__name__)
 
 CHANNEL = "taskflow:events"
 STOP_TIMEOUT_SECONDS = 5.0
-# The most events a process keeps waiting for Redis, and sends in one pipeline.
-MAX_OUTBOX = 10_000
+# The most events one pipeline sends.
 MAX_BATCH = 500
 _PENDING_KEY = "taskflow_pending_events"
 
@@ -177,67 +176,63 @@ class InProcessEventBus(_Listeners):
 class RedisEventBus(_Listeners):
     """Redis pub/sub: every process publishes to one channel and delivers what it hears.
 
-    Publishing does not wait for Redis: `publish` puts the events in this process's outbox
-    and returns, and one publisher task sends what has gathered there, in order, as one
-    pipeline (a busy server sends many commits' events in one round trip). A request that
-    committed answers without a Redis round trip on its path; a Redis outage delays or loses
-    announcements (as before: the change is saved, its announcement is not), never a
-    request. `stop` sends what is still in the outbox first (bounded by STOP_TIMEOUT_SECONDS).
+    One publisher task per process sends the events: what gathered in the outbox while it
+    was busy goes as one pipeline, in order, so a busy server sends many commits' events in
+    one round trip instead of one each. A caller still waits until its events are on Redis,
+    so an event is on the bus before the response of the change it announces is sent: a
+    change made next, through any process, is published after it (the hub's membership
+    guarantee rests on that, docs/realtime.md). A send that fails loses its events, logged,
+    and the publisher carries on (the changes are saved; only their announcement is lost).
     """
 
     def __init__(self, redis: Redis) -> None:
         super().__init__()
         self._redis = redis
         self._task: asyncio.Task[None] | None = None
-        self._outbox: deque[str] = deque()
+        # Each event, and the future its caller waits on (on the last of the caller's events).
+        self._outbox: deque[tuple[str, asyncio.Future[None] | None]] = deque()
         self._wake = asyncio.Event()
         self._publisher: asyncio.Task[None] | None = None
-        self._dropped = 0
-        self._idle = asyncio.Event()  # the outbox is empty and nothing is being sent
 
     async def publish(self, events: list[Event]) -> None:
-        for event in events:
-            if len(self._outbox) >= MAX_OUTBOX:  # Redis is away: the oldest are lost first
-                self._outbox.popleft()
-                self._dropped += 1
-            self._outbox.append(event.to_bus())
+        if not events:
+            return
         if self._publisher is None or self._publisher.done():
-            self._wake, self._idle = asyncio.Event(), asyncio.Event()  # the running loop's
+            self._wake = asyncio.Event()  # of the running loop, as the task is
             self._publisher = asyncio.create_task(self._send(), name="taskflow-event-publisher")
-        self._idle.clear()
+        sent = asyncio.get_running_loop().create_future()
+        for event in events[:-1]:
+            self._outbox.append((event.to_bus(), None))
+        self._outbox.append((events[-1].to_bus(), sent))
         self._wake.set()
+        await sent
 
     async def _send(self) -> None:
         while True:
             await self._wake.wait()
             self._wake.clear()
             while self._outbox:
-                if self._dropped:
-                    logger.warning("%d events not published: the outbox was full", self._dropped)
-                    self._dropped = 0
-                count = min(len(self._outbox), MAX_BATCH)
-                batch = [self._outbox.popleft() for _ in range(count)]
+                batch = [self._outbox.popleft() for _ in range(min(len(self._outbox), MAX_BATCH))]
                 try:
-                    if count == 1:  # the common case on a quiet server: no pipeline to build
-                        await self._redis.publish(CHANNEL, batch[0])
-                        continue
-                    async with self._redis.pipeline(transaction=False) as pipe:
-                        for raw in batch:
-                            pipe.publish(CHANNEL, raw)
-                        await pipe.execute()
-                except Exception as error:  # the changes are committed; only announcements lost
-                    logger.warning("%d events not published: %r", count, error)
-            self._idle.set()
+                    if len(batch) == 1:  # a quiet server: no pipeline to build
+                        await self._redis.publish(CHANNEL, batch[0][0])
+                    else:
+                        async with self._redis.pipeline(transaction=False) as pipe:
+                            for raw, _ in batch:
+                                pipe.publish(CHANNEL, raw)
+                            await pipe.execute()
+                except Exception as error:
+                    logger.warning("%d events not published: %r", len(batch), error)
+                finally:
+                    for _, sent in batch:
+                        if sent is not None and not sent.done():  # (its caller may be gone)
+                            sent.set_result(None)
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._listen(), name="taskflow-event-listener")
 
     async def stop(self) -> None:
-        if self._publisher is not None:
-            try:
-                await asyncio.wait_for(self._idle.wait(), STOP_TIMEOUT_SECONDS)
-            except TimeoutError:
-                logger.warning("%d events not published at shutdown", len(self._outbox))
+        if self._publisher is not None:  # its callers have all been answered: nothing is left
             self._publisher.cancel()
             await asyncio.wait({self._publisher}, timeout=STOP_TIMEOUT_SECONDS)
         if self._task is not None:
