@@ -219,7 +219,7 @@ async def test_a_comment_costs_the_same_statements_for_2_or_50_watchers(
 # data-modifying CTE (db/deferred.py): one statement for all; SQLite writes each by an INSERT
 # of its own.
 CREATE_STATEMENTS = {"postgresql": 4, "sqlite": 6}
-PATCH_STATEMENTS = {"postgresql": 4, "sqlite": 6}
+PATCH_STATEMENTS = {"postgresql": 3, "sqlite": 6}
 
 
 async def test_creating_and_changing_a_task_cost_pinned_statements(

@@ -66,14 +66,36 @@ def record(
     unit's other rows by one INSERT. Not through the ORM: a unit-of-work flush for this one row
     was a fifth of a task's creation's CPU (docs/benchmarks.md, round 7). Nothing reads the
     log inside the transaction that writes it; the row keeps the time of the change."""
+    emit(
+        session,
+        log_row(
+            session,
+            verb=verb,
+            project_id=project_id,
+            actor_id=actor_id,
+            task_id=task_id,
+            changes=changes,
+        ),
+    )
+
+
+def log_row(
+    session: AsyncSession,
+    *,
+    verb: str,
+    project_id: int,
+    actor_id: int | None,
+    task_id: int | None = None,
+    changes: dict[str, Any] | None = None,
+) -> Event:
+    """`record`'s row alone, deferred now, and the event that announces it, for the caller to
+    `emit` where it would have called `record`: a change whose own statement can carry the
+    row (a PATCH's UPDATE) logs it before that statement, announced in the usual order."""
     payload = jsonable(changes or {})
     row = {"project_id": project_id, "task_id": task_id, "actor_id": actor_id, "verb": verb,
            "changes": payload, "created_at": utcnow()}  # fmt: skip
     defer_rows(session, _ACTIVITY, row)
-    emit(
-        session,
-        Event(type=verb, project_id=project_id, task_id=task_id, actor_id=actor_id, data=payload),
-    )
+    return Event(type=verb, project_id=project_id, task_id=task_id, actor_id=actor_id, data=payload)
 
 
 async def record_many(

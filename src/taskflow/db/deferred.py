@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Executable, Result, Table, bindparam, insert, select, union_all
+from sqlalchemy import Executable, Result, Select, Table, bindparam, insert, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import Insert, Update
 
@@ -45,9 +45,10 @@ def discard_deferred(session: AsyncSession) -> None:
 
 
 async def execute_carrying(
-    session: AsyncSession, statement: Insert | Update, params: Mapping[str, Any]
+    session: AsyncSession, statement: Insert | Update | Select[Any], params: Mapping[str, Any]
 ) -> Result[Any]:
-    """Execute `statement` (an INSERT or UPDATE built once, with `params` for its bound
+    """Execute `statement` (an INSERT or UPDATE, or a SELECT over data-modifying CTEs, built
+    once, with `params` for its bound
     values), carrying the unit's deferred rows along on PostgreSQL. Elsewhere, or with too
     many rows to carry, the rows stay deferred and this is a plain execute."""
     tables: dict[Table, list[Mapping[str, Any]]] | None = session.info.get(_DEFERRED_KEY)
@@ -82,7 +83,7 @@ def _insert(table: Table) -> Executable:
 
 @lru_cache(maxsize=256)
 def _carrying(
-    statement: Insert | Update, shape: tuple[tuple[Table, tuple[str, ...], int], ...]
+    statement: Insert | Update | Select[Any], shape: tuple[tuple[Table, tuple[str, ...], int], ...]
 ) -> Executable:
     ctes = []
     for index, (table, columns, count) in enumerate(shape):

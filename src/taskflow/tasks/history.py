@@ -37,7 +37,7 @@ from taskflow.tasks.schemas import (
     TaskUpdate,
     TaskVersionPublic,
 )
-from taskflow.tasks.snapshots import snapshot_fields, take_noted
+from taskflow.tasks.snapshots import snapshot_fields, take_noted, take_written
 from taskflow.users.models import User
 
 # The verbs of changes to a task's editable fields (votes, comments and deletions are not).
@@ -98,6 +98,11 @@ async def _write_noted(session: AsyncSession, actors: dict[int, int | None]) -> 
 @on_events_before_commit
 async def snapshot_versions(session: AsyncSession, events: list[Event]) -> None:
     actors = {e.task_id: e.actor_id for e in events if e.task_id is not None and e.type in CHANGES}
+    for task_id, emitted in take_written(session).items():
+        if task_id in actors and not any(
+            e.task_id == task_id and e.type in CHANGES for e in events[emitted:]
+        ):
+            del actors[task_id]  # written by its change's own statement, and not changed since
     if not actors:
         return
     for task_id in await _write_noted(session, actors):

@@ -4,19 +4,40 @@ Batches of new tasks: `drafts.py`; bulk actions: `bulk.py`; votes: `votes.py`; t
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import Integer, Table, Update, bindparam, delete, update
+from sqlalchemy import (
+    JSON,
+    Integer,
+    Select,
+    Table,
+    Text,
+    Update,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+    update,
+)
+from sqlalchemy import cast as cast_
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskflow.activity.schemas import ActivityPublic
-from taskflow.activity.service import list_activity, record
+from taskflow.activity.service import jsonable, list_activity, log_row, record
 from taskflow.core.errors import NotFound, PreconditionFailed, Unprocessable
+from taskflow.core.events import Event, emit, pending
 from taskflow.core.pagination import Page, Pagination
 from taskflow.db import BigIntId, utcnow
+from taskflow.db.deferred import execute_carrying
 from taskflow.db.reads import Reader
 from taskflow.projects.permissions import EDIT, READ, is_member, require_role
 from taskflow.projects.queries import inbox_id
@@ -25,13 +46,13 @@ from taskflow.tasks import notices, queries
 from taskflow.tasks.access import require_task
 from taskflow.tasks.bulk import move_subtasks
 from taskflow.tasks.drafts import TaskDraft, add_labels, create_one
-from taskflow.tasks.models import Task, task_labels
+from taskflow.tasks.models import Task, TaskVersion, task_labels
 from taskflow.tasks.planning import TaskState, check_times, finish, plan_update, update_verb
 from taskflow.tasks.recurring import creator_timezone, reopen_subtasks
 from taskflow.tasks.reminders import follow_due_dates
-from taskflow.tasks.schemas import TaskCreate, TaskPublic
+from taskflow.tasks.schemas import VERSIONED_FIELDS, TaskCreate, TaskPublic
 from taskflow.tasks.sections import check_section
-from taskflow.tasks.snapshots import note_snapshot
+from taskflow.tasks.snapshots import mark_written, note_snapshot
 from taskflow.tasks.trash import trash_tasks
 from taskflow.users.models import User
 
@@ -151,6 +172,58 @@ def _update_statement(columns: frozenset[str], conditional: bool, final: bool) -
     return statement
 
 
+# A snapshot's fields but its labels: what a PATCH's UPDATE predicts, guards and writes.
+_SNAPSHOT_COLUMNS = tuple(name for name in VERSIONED_FIELDS if name != "label_ids")
+
+
+@lru_cache(maxsize=512)
+def _update_snapshotting(columns: frozenset[str], conditional: bool) -> Select[Any]:
+    """PostgreSQL: the `final` UPDATE of `_update_statement` that also writes the new
+    version's snapshot (tasks/history.py), one round trip for both (and for the deferred rows
+    `execute_carrying` adds). The snapshot is the fields the caller predicts (the task as read
+    plus the values written, bound as JSON text, exactly as a snapshot from the row would
+    read) and the task's labels, inserted only if the updated row has exactly the predicted
+    fields; `snapshotted` says whether it was. If not (a field changed behind the read without
+    a new version), the before-commit hook writes it from the row, as for any change."""
+    tasks = cast(Table, Task.__table__)
+    versions = cast(Table, TaskVersion.__table__)
+    updated = _update_statement(columns, conditional, True).cte("updated")
+    label_ids = (
+        select(func.coalesce(func.json_agg(aggregate_order_by(task_labels.c.label_id,
+                                                              task_labels.c.label_id)),
+                             literal_column("'[]'::json")))
+        .where(task_labels.c.task_id == updated.c.id)
+        .scalar_subquery()
+    )  # fmt: skip
+    pairs: list[Any] = []
+    for name in _SNAPSHOT_COLUMNS:
+        pairs += [literal(name), cast_(bindparam(f"f_{name}", type_=Text()), JSON)]
+    fields = func.json_build_object(*pairs, literal("label_ids"), label_ids)
+    snapshot = (
+        insert(versions)
+        .from_select(
+            ["task_id", "version", "changed_by", "changed_at", "fields"],
+            select(
+                updated.c.id,
+                updated.c.version,
+                bindparam("user_id", type_=BigIntId),
+                bindparam("v_updated_at", type_=versions.c.changed_at.type),
+                fields,
+            ).where(
+                *(
+                    updated.c[name].is_not_distinct_from(
+                        bindparam(f"p_{name}", type_=tasks.c[name].type)
+                    )
+                    for name in _SNAPSHOT_COLUMNS
+                )
+            ),
+        )
+        .returning(versions.c.task_id)
+        .cte("snapshot")
+    )
+    return select(*updated.c, exists(select(snapshot.c.task_id)).label("snapshotted"))
+
+
 def expected_version(if_match: str | None, current: int) -> int | None:
     """The version an `If-Match` header pins (None: no header, or `*`); 412 if it is stale."""
     if if_match is None:
@@ -227,10 +300,30 @@ async def update_task(
         and not _REREAD_AFTER.intersection(change.changes)
         and session.get_bind().dialect.name == "postgresql"
     )
-    statement = _update_statement(frozenset(change.values), expected is not None, final)
     params = {f"v_{name}": value for name, value in change.values.items()}
     params.update(task_id=task_id, expected=expected, user_id=user.id, v_updated_at=utcnow())
-    updated = (await session.execute(statement, params)).first()
+    verb = verb or update_verb(current.status, plan.after["status"])
+    logged: list[Event] = []
+    if final:
+        # One statement writes the task, its snapshot and its activity rows (logged now,
+        # announced below where `record` would be): `_update_snapshotting`.
+        logs = [(verb, change.changes)]
+        if change.recurred is not None:
+            logs.append(("task.recurred", change.recurred))
+        for logged_verb, changes in logs:
+            logged.append(
+                log_row(session, verb=logged_verb, project_id=project_id, actor_id=user.id,
+                        task_id=task_id, changes=changes)
+            )  # fmt: skip
+        for name in _SNAPSHOT_COLUMNS:
+            value = change.values[name] if name in change.values else getattr(task, name)
+            params[f"p_{name}"] = value
+            params[f"f_{name}"] = json.dumps(jsonable(value))
+        snapshotting = _update_snapshotting(frozenset(change.values), expected is not None)
+        updated = (await execute_carrying(session, snapshotting, params)).first()
+    else:
+        statement = _update_statement(frozenset(change.values), expected is not None, False)
+        updated = (await session.execute(statement, params)).first()
     if updated is None:
         # The task changed (or went) since we read it: nothing was written.
         raise PreconditionFailed() if expected is not None else NotFound("Task not found")
@@ -249,25 +342,19 @@ async def update_task(
         old_mentions=task.mentions,
     )
 
-    record(
-        session,
-        verb=verb or update_verb(current.status, plan.after["status"]),
-        project_id=project_id,
-        actor_id=user.id,
-        task_id=task_id,
-        changes=change.changes,
-    )
+    if logged:
+        emit(session, logged[0])
+    else:
+        record(session, verb=verb, project_id=project_id, actor_id=user.id, task_id=task_id,
+               changes=change.changes)  # fmt: skip
     if "due_at" in change.values:
         await follow_due_dates(session, {task_id: change.values["due_at"]})
     if change.recurred is not None:
-        record(
-            session,
-            verb="task.recurred",
-            project_id=project_id,
-            actor_id=user.id,
-            task_id=task_id,
-            changes=change.recurred,
-        )
+        if logged:
+            emit(session, logged[1])
+        else:
+            record(session, verb="task.recurred", project_id=project_id, actor_id=user.id,
+                   task_id=task_id, changes=change.recurred)  # fmt: skip
         await reopen_subtasks(session, [task_id], actor_id=user.id)
     if plan.moving:
         record(
@@ -279,7 +366,11 @@ async def update_task(
             changes={"project_id": change.changes["project_id"]},
         )
     if final:
-        view = queries.view_of(updated._mapping)
+        row = dict(updated._mapping)
+        if row.pop("snapshotted"):
+            mark_written(session, task_id, len(pending(session)))
+            return queries.view_of(row)
+        view = queries.view_of(row)
     else:
         view = await queries.task_view(session, user.id, task_id)
     note_snapshot(session, view.model_dump(), (label.id for label in view.labels))

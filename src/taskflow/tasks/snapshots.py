@@ -40,3 +40,20 @@ def take_noted(session: AsyncSession) -> Noted:
     """The snapshots noted in `session`, forgotten there."""
     noted: Noted = session.info.pop(_NOTED_KEY, {})
     return noted
+
+
+_WRITTEN_KEY = "taskflow_written_snapshots"
+
+
+def mark_written(session: AsyncSession, task_id: int, events_so_far: int) -> None:
+    """The task's snapshot was written by the statement that changed it (a PATCH's UPDATE on
+    PostgreSQL), when `events_so_far` events had been emitted in `session` (its own among
+    them): the hook writes none for it unless an event after those changes it again."""
+    written: dict[int, int] = session.info.setdefault(_WRITTEN_KEY, {})
+    written[task_id] = events_so_far
+
+
+def take_written(session: AsyncSession) -> dict[int, int]:
+    """The tasks marked written in `session` (task id -> events emitted then), forgotten."""
+    written: dict[int, int] = session.info.pop(_WRITTEN_KEY, {})
+    return written
