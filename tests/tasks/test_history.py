@@ -155,6 +155,7 @@ async def test_a_patch_writes_its_snapshot_exactly_as_from_the_row(
         {"title": "after", "priority": 3},
         {"due_at": "2027-01-05T17:30:00.250000Z", "recurrence": "FREQ=WEEKLY"},
         {"status": "in_progress", "start_at": "2027-01-04T09:00:00Z"},
+        {"due_at": "2027-01-06T08:15:00+02:00", "title": "an offset"},
     ):
         response = await client.patch(url, json=change, headers=owner.headers)
         assert response.status_code == 200, response.text
@@ -162,7 +163,7 @@ async def test_a_patch_writes_its_snapshot_exactly_as_from_the_row(
         assert stored == rebuilt
         assert stored["label_ids"] == sorted(label["id"] for label in labels)
     versions = (await client.get(f"{url}/versions", headers=owner.headers)).json()
-    assert [item["version"] for item in versions["items"]] == [5, 4, 3, 2, 1]
+    assert [item["version"] for item in versions["items"]] == [6, 5, 4, 3, 2, 1]
 
 
 async def test_a_patch_read_from_a_stale_row_still_snapshots_the_row(

@@ -316,7 +316,7 @@ async def update_task(
                         task_id=task_id, changes=changes)
             )  # fmt: skip
         for name in _SNAPSHOT_COLUMNS:
-            value = change.values[name] if name in change.values else getattr(task, name)
+            value = change.values[name] if name in change.values else getattr(current, name)
             params[f"p_{name}"] = value
             params[f"f_{name}"] = json.dumps(jsonable(value))
         snapshotting = _update_snapshotting(frozenset(change.values), expected is not None)
