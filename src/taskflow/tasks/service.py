@@ -34,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from taskflow.activity.schemas import ActivityPublic
 from taskflow.activity.service import jsonable, list_activity, log_row, record
 from taskflow.core.errors import NotFound, PreconditionFailed, Unprocessable
-from taskflow.core.events import Event, emit, pending
+from taskflow.core.events import emit, pending
 from taskflow.core.pagination import Page, Pagination
 from taskflow.db import BigIntId, utcnow
 from taskflow.db.deferred import execute_carrying
@@ -302,19 +302,17 @@ async def update_task(
     )
     params = {f"v_{name}": value for name, value in change.values.items()}
     params.update(task_id=task_id, expected=expected, user_id=user.id, v_updated_at=utcnow())
-    verb = verb or update_verb(current.status, plan.after["status"])
-    logged: list[Event] = []
+    # The activity rows are logged before the UPDATE, so that it can carry them (final, below);
+    # their events are emitted after the notices, in the usual order.
+    logged = log_row(session, verb=verb or update_verb(current.status, plan.after["status"]),
+                     project_id=project_id, actor_id=user.id, task_id=task_id,
+                     changes=change.changes)  # fmt: skip
+    recurred = None
+    if change.recurred is not None:
+        recurred = log_row(session, verb="task.recurred", project_id=project_id,
+                           actor_id=user.id, task_id=task_id, changes=change.recurred)  # fmt: skip
     if final:
-        # One statement writes the task, its snapshot and its activity rows (logged now,
-        # announced below where `record` would be): `_update_snapshotting`.
-        logs = [(verb, change.changes)]
-        if change.recurred is not None:
-            logs.append(("task.recurred", change.recurred))
-        for logged_verb, changes in logs:
-            logged.append(
-                log_row(session, verb=logged_verb, project_id=project_id, actor_id=user.id,
-                        task_id=task_id, changes=changes)
-            )  # fmt: skip
+        # One statement writes the task, its snapshot and the activity rows.
         for name in _SNAPSHOT_COLUMNS:
             value = change.values[name] if name in change.values else getattr(current, name)
             params[f"p_{name}"] = value
@@ -342,19 +340,11 @@ async def update_task(
         old_mentions=task.mentions,
     )
 
-    if logged:
-        emit(session, logged[0])
-    else:
-        record(session, verb=verb, project_id=project_id, actor_id=user.id, task_id=task_id,
-               changes=change.changes)  # fmt: skip
+    emit(session, logged)
     if "due_at" in change.values:
         await follow_due_dates(session, {task_id: change.values["due_at"]})
-    if change.recurred is not None:
-        if logged:
-            emit(session, logged[1])
-        else:
-            record(session, verb="task.recurred", project_id=project_id, actor_id=user.id,
-                   task_id=task_id, changes=change.recurred)  # fmt: skip
+    if recurred is not None:
+        emit(session, recurred)
         await reopen_subtasks(session, [task_id], actor_id=user.id)
     if plan.moving:
         record(
