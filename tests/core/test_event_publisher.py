@@ -76,3 +76,37 @@ async def test_a_redis_that_is_away_loses_the_announcements_not_the_callers(
     await redis.aclose()
     failures = [r for r in caplog.records if "events not published" in r.getMessage()]
     assert len(failures) >= 2
+
+
+async def test_a_caller_returns_only_once_its_event_is_on_redis(redis_url: str) -> None:
+    """What the hub's membership guarantee rests on (docs/realtime.md): once `publish`
+    returned, Redis has processed the PUBLISH, so anything sent to Redis after it (here a
+    PING on the subscriber's connection, as another process's next event would be) comes
+    after it on the channel."""
+    listener = Redis.from_url(redis_url)
+    pubsub = listener.pubsub(ignore_subscribe_messages=True)
+    await pubsub.subscribe(CHANNEL)
+    redis = Redis.from_url(redis_url)
+    bus = RedisEventBus(redis)
+    try:
+        for round_ in range(20):
+            marker = uuid.uuid4().hex
+            await bus.publish(_events(marker, range(round_, round_ + 1)))
+            await pubsub.ping()
+            order: list[str] = []
+            deadline = asyncio.get_running_loop().time() + 5
+            while "pong" not in order:
+                assert asyncio.get_running_loop().time() < deadline, order
+                message = await pubsub.get_message(timeout=1.0)
+                if message is None:  # (the subscription's confirmation, or nothing yet)
+                    continue
+                if message["type"] == "pong":
+                    order.append("pong")
+                elif Event.from_bus(message["data"]).data.get("marker") == marker:
+                    order.append("event")
+            assert order == ["event", "pong"], round_
+    finally:
+        await bus.stop()
+        await redis.aclose()
+        await pubsub.aclose()  # type: ignore[no-untyped-call]
+        await listener.aclose()
